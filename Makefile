@@ -1,0 +1,57 @@
+# DX Assess — two commands on a fresh Debian machine: `make run` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+export FLASK_APP := portal
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install sysdeps lint typecheck pytest-sqlite pytest-postgres translations bench clean
+
+## Install what is needed (system packages too when run as root), migrate, seed demo data, serve.
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo "Serving on http://$(HOST):$(PORT)/ — demo accounts are listed in README.md"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## Lint, type-check, then the whole suite on SQLite and (when TEST_DATABASE_URL is set) on PostgreSQL.
+test: install lint typecheck pytest-sqlite pytest-postgres
+
+install: sysdeps $(STAMP) translations
+
+sysdeps:
+	@bash scripts/system-packages.sh
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+translations: $(STAMP)
+	$(VENV)/bin/pybabel compile -q -d portal/translations -f 2>/dev/null || true
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+pytest-sqlite: $(STAMP)
+	env -u TEST_DATABASE_URL $(PY) -m pytest -q -p no:cacheprovider
+
+pytest-postgres: $(STAMP)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL run against $$TEST_DATABASE_URL"; \
+		$(PY) -m pytest -q -p no:cacheprovider; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3 .mypy_cache .ruff_cache

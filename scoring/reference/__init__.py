@@ -1,0 +1,1 @@
+"""Reference data with sources: cities and region groups, districts, industries, SME size rules, credit codes."""
