@@ -1,1 +1,4 @@
-"""Reference data with sources: cities and region groups, districts, industries, SME size rules, credit codes."""
+"""Reference data with sources.
+
+Cities and region groups, districts, industries, SME size rules, credit codes.
+"""

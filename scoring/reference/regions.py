@@ -1,17 +1,27 @@
 """Guangdong's 21 prefecture-level cities and the region groups the policy texts use.
 
 Sources (seed 002 = ../shared/seeds/002_f2edbe3fa4cb40a2.txt; digest §1):
-- 珠三角地区 (8 cities, no 深圳): D2 第八条(一)5, L402 "珠三角地区（广州、珠海、佛山、惠州、东莞、中山、江门和肇庆市，下同）"; L521.
-- 粤东粤西粤北地区 (12 cities): D2 L404 "粤东粤西粤北地区（汕头、韶关、河源、梅州、汕尾、阳江、湛江、茂名、清远、潮州、揭阳和云浮市，下同）".
-- 深圳 is in neither list (8 + 12 = 20 of 21). D1 L50 excludes 深圳 explicitly ("不含深圳市"). We decide: subsidy rules
-  keyed to these two groups return "not covered" for 深圳 (AMBIGUITY recorded in the rule files, digest §1).
-- 一核一带一区: D4 figure L1431-1432, L1448-1719: 珠三角核心区 (9 cities incl. 深圳), 沿海经济带东翼/西翼, 北部生态发展区.
+- 珠三角地区 (8 cities, no 深圳): D2 第八条(一)5, L402
+  "珠三角地区（广州、珠海、佛山、惠州、东莞、中山、江门和肇庆市，下同）"; L521.
+- 粤东粤西粤北地区 (12 cities): D2 L404
+  "粤东粤西粤北地区（汕头、韶关、河源、梅州、汕尾、阳江、湛江、茂名、清远、潮州、揭阳和云浮市，下同）".
+- 深圳 is in neither list (8 + 12 = 20 of 21). D1 L50 excludes 深圳 explicitly ("不含深圳市").
+  We decide: subsidy rules keyed to these two groups return "not covered" for 深圳
+  (AMBIGUITY recorded in the rule files, digest §1).
+- 一核一带一区: D4 figure L1431-1432, L1448-1719: 珠三角核心区 (9 cities incl. 深圳),
+  沿海经济带东翼/西翼, 北部生态发展区.
+- County-level divisions: data/districts.yaml (民政部 行政区划代码 2024; see its header).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from importlib import resources
 from typing import Final
+
+import yaml
 
 
 class RegionGroup(StrEnum):
@@ -102,3 +112,138 @@ def region_group(city: str) -> RegionGroup:
 def zone(city: str) -> Zone:
     """一核一带一区 zone of a city."""
     return _ZONE[normalize_city(city)]
+
+
+# ----------------------------------------------------------------------------------------------------
+# County-level divisions (districts). Data and sources: data/districts.yaml; its header records the
+# list's source and the decisions for 东莞/中山 and 揭阳 空港经济区.
+# ----------------------------------------------------------------------------------------------------
+
+
+class DistrictKind(StrEnum):
+    """Kind of a sub-city unit; the first four are official county-level divisions (县级行政区划)."""
+
+    DISTRICT = "district"  # 市辖区
+    COUNTY_LEVEL_CITY = "county_level_city"  # 县级市
+    COUNTY = "county"  # 县
+    AUTONOMOUS_COUNTY = "autonomous_county"  # 自治县
+    FUNCTIONAL_ZONE = "functional_zone"  # 功能区（管委会）, not an official division
+    SUBDISTRICT = "subdistrict"  # 街道 (东莞/中山 only)
+    TOWN = "town"  # 镇 (东莞/中山 only)
+
+
+COUNTY_LEVEL_KINDS: Final[frozenset[DistrictKind]] = frozenset(
+    {
+        DistrictKind.DISTRICT,
+        DistrictKind.COUNTY_LEVEL_CITY,
+        DistrictKind.COUNTY,
+        DistrictKind.AUTONOMOUS_COUNTY,
+    }
+)
+
+DISTRICT_KIND_NAMES_ZH: Final = {
+    DistrictKind.DISTRICT: "市辖区",
+    DistrictKind.COUNTY_LEVEL_CITY: "县级市",
+    DistrictKind.COUNTY: "县",
+    DistrictKind.AUTONOMOUS_COUNTY: "自治县",
+    DistrictKind.FUNCTIONAL_ZONE: "功能区（管委会）",
+    DistrictKind.SUBDISTRICT: "街道",
+    DistrictKind.TOWN: "镇",
+}
+DISTRICT_KIND_NAMES_EN: Final = {
+    DistrictKind.DISTRICT: "district",
+    DistrictKind.COUNTY_LEVEL_CITY: "county-level city",
+    DistrictKind.COUNTY: "county",
+    DistrictKind.AUTONOMOUS_COUNTY: "autonomous county",
+    DistrictKind.FUNCTIONAL_ZONE: "functional zone (management committee)",
+    DistrictKind.SUBDISTRICT: "subdistrict",
+    DistrictKind.TOWN: "town",
+}
+
+# Suffixes stripped to accept short forms such as "榕城" for 榕城区 (longest first).
+_SUFFIXES: Final = ("壮族瑶族自治县", "瑶族自治县", "自治县", "街道", "区", "县", "市", "镇")
+
+
+@dataclass(frozen=True, slots=True)
+class District:
+    """A county-level division (or, for 东莞/中山, a town/subdistrict; for 揭阳, 空港经济区)."""
+
+    name_zh: str
+    name_en: str
+    kind: DistrictKind
+    code: str | None  # 6-digit 行政区划代码; None where there is none or we are not sure
+
+    @property
+    def is_county_level(self) -> bool:
+        """True for official county-level divisions (区/县级市/县/自治县)."""
+        return self.kind in COUNTY_LEVEL_KINDS
+
+    @property
+    def short_name(self) -> str:
+        """Name without its administrative suffix ('榕城区' -> '榕城').
+
+        The full name is kept when the rest would be shorter than two characters (汕尾 '城区').
+        """
+        for suffix in _SUFFIXES:
+            if self.name_zh.endswith(suffix) and len(self.name_zh) - len(suffix) >= 2:
+                return self.name_zh[: -len(suffix)]
+        return self.name_zh
+
+
+@cache
+def _district_table() -> dict[str, tuple[District, ...]]:
+    text = resources.files(__package__).joinpath("data/districts.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    table: dict[str, tuple[District, ...]] = {}
+    for city, rows in raw["cities"].items():
+        if city not in _GROUP:
+            raise ValueError(f"districts.yaml: unknown city {city!r}")
+        items = []
+        for row in rows:
+            code = row["code"]
+            if code is not None and (len(code) != 6 or not code.isdigit()):
+                raise ValueError(f"districts.yaml: bad code {code!r} for {row['name_zh']}")
+            items.append(District(row["name_zh"], row["name_en"], DistrictKind(row["kind"]), code))
+        table[city] = tuple(items)
+    missing = set(CITIES) - set(table)
+    if missing:
+        raise ValueError(f"districts.yaml: cities without districts: {sorted(missing)}")
+    return table
+
+
+def districts(city: str) -> tuple[District, ...]:
+    """Sub-city units users can choose for a city ('揭阳' or '揭阳市'); raises KeyError for an unknown city.
+
+    Official county-level divisions come first, in code order; 东莞/中山 return their 街道/镇 instead
+    (they have no county-level divisions); 揭阳 also returns 空港经济区 (functional zone).
+    """
+    return _district_table()[normalize_city(city)]
+
+
+def county_level_divisions(city: str) -> tuple[District, ...]:
+    """Only the official county-level divisions of a city (empty for 东莞 and 中山)."""
+    return tuple(d for d in districts(city) if d.is_county_level)
+
+
+def find_district(city: str, name: str) -> District | None:
+    """Look a unit up by full Chinese name, short name ('榕城'), English name or 6-digit code.
+
+    Returns None for an unknown name or an unknown city.
+    """
+    try:
+        units = districts(city)
+    except KeyError:
+        return None
+    key = name.strip()
+    if not key:
+        return None
+    folded = key.casefold()
+    for unit in units:
+        if key in (unit.name_zh, unit.short_name, unit.code) or folded == unit.name_en.casefold():
+            return unit
+    return None
+
+
+def is_valid_district(city: str, name: str) -> bool:
+    """True if `name` is a unit of `city` (spellings as in find_district); False for unknown cities."""
+    return find_district(city, name) is not None
