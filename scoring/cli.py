@@ -1,0 +1,142 @@
+"""Command line of the scoring package: ``python -m scoring <command> ...``.
+
+Adding a subcommand = one function plus one registration line::
+
+    @command("score", help="...", args=[Arg("answers", help="answers JSON")])
+    def score(args: argparse.Namespace) -> int: ...
+
+Names with a space ("rules validate") become nested subcommands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(self, name: str, **kwargs: Any) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "kwargs", kwargs)
+
+
+@dataclass(frozen=True)
+class _Command:
+    name: str
+    help: str
+    args: tuple[Arg, ...]
+    handler: Handler
+
+
+_COMMANDS: list[_Command] = []
+
+
+def command(name: str, *, help: str, args: Sequence[Arg] = ()) -> Callable[[Handler], Handler]:
+    """Register a subcommand (decorator)."""
+
+    def register(handler: Handler) -> Handler:
+        _COMMANDS.append(_Command(name, help, tuple(args), handler))
+        return handler
+
+    return register
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m scoring", description="DX Assess scoring tools")
+    root = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
+    for cmd in _COMMANDS:
+        *parents, leaf = cmd.name.split()
+        sub = root
+        for parent in parents:
+            if parent not in groups:
+                group_parser = sub.add_parser(parent, help=f"{parent} commands")
+                groups[parent] = group_parser.add_subparsers(
+                    dest=f"{parent}_command", required=True, metavar="COMMAND"
+                )
+            sub = groups[parent]
+        p = sub.add_parser(leaf, help=cmd.help, description=cmd.help)
+        for a in cmd.args:
+            p.add_argument(a.name, **a.kwargs)
+        p.set_defaults(handler=cmd.handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    return handler(args)
+
+
+# ------------------------------------------------------------------------------------------- eligibility
+
+
+def _read_payload(path: str, stdin: TextIO) -> tuple[object, str | None]:
+    try:
+        if path == "-":
+            text = stdin.read()
+        else:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+    except OSError as exc:
+        return None, f"cannot read {path}: {exc.strerror or exc}"
+    except UnicodeDecodeError:
+        return None, f"{path} is not UTF-8 text"
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+
+
+@command(
+    "eligibility",
+    help="check a company profile against the subsidy and recognition rules (JSON in, JSON out)",
+    args=[Arg("profile", help="profile JSON file, or - for stdin")],
+)
+def eligibility(args: argparse.Namespace) -> int:
+    from scoring.eligibility.contract import dumps, evaluate_json
+
+    payload, problem = _read_payload(args.profile, sys.stdin)
+    if problem is not None:
+        body = {"errors": [{"field": "", "message_zh": f"无法读取输入：{problem}", "message_en": problem}]}
+        sys.stdout.write(dumps(body))
+        return 2
+    code, body = evaluate_json(payload)
+    sys.stdout.write(dumps(body))
+    return 0 if code == 200 else 2
+
+
+@command(
+    "rules validate",
+    help="validate rule files (default: every file in scoring/rules)",
+    args=[Arg("files", nargs="*", help="rule YAML files")],
+)
+def rules_validate(args: argparse.Namespace) -> int:
+    from scoring.eligibility.rules import RULES_DIR, RuleError, load_rules, validate_rule_file
+
+    files = list(args.files) or [str(p) for p in sorted(RULES_DIR.glob("*.yaml"))]
+    errors: list[RuleError] = []
+    for f in files:
+        errors.extend(validate_rule_file(f))
+    if not errors and not args.files:
+        try:
+            load_rules()  # cross-file checks (duplicate program ids)
+        except ValueError as exc:
+            sys.stdout.write(f"{exc}\n")
+            return 1
+    for e in errors:
+        sys.stdout.write(f"{e}\n")
+    if errors:
+        return 1
+    sys.stdout.write(f"ok: {len(files)} rule file(s) valid\n")
+    return 0

@@ -1,0 +1,425 @@
+"""The JSON contract shared by ``python -m scoring eligibility`` and ``POST /api/v1/eligibility``.
+
+``evaluate_json(payload) -> (status_code, body)``: 200 with the report, or 400 with
+``{"errors": [{"field", "message_zh", "message_en"}]}``. ``INPUT_SCHEMA`` / ``OUTPUT_SCHEMA`` /
+``ERROR_SCHEMA`` are JSON Schema (2020-12) dicts for the portal's OpenAPI document.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any, Final
+
+from scoring.eligibility.engine import evaluate
+from scoring.eligibility.fields import (
+    COMPANY,
+    COMPANY_FIELDS,
+    PROJECT,
+    PROJECT_FIELDS,
+    PROJECT_META,
+    FieldSpec,
+    FieldType,
+)
+from scoring.eligibility.model import EligibilityInput, ProjectInput, Status
+from scoring.eligibility.rules import RuleSet, default_rules
+from scoring.reference.regions import CITIES, normalize_city
+
+JSONDict = dict[str, Any]
+TOP_LEVEL: Final = ("as_of", "company", "projects")
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.items: list[JSONDict] = []
+
+    def add(self, field: str, zh: str, en: str) -> None:
+        self.items.append({"field": field, "message_zh": zh, "message_en": en})
+
+
+def _parse_date(raw: object) -> date | None:
+    if not isinstance(raw, str):
+        return None
+    try:
+        return date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        return None
+
+
+def _parse_value(spec: FieldSpec, raw: object, path: str, errors: _Errors) -> object:
+    """The parsed value, or None after recording an error."""
+    t = spec.type
+    if t in (FieldType.NUMBER, FieldType.INTEGER):
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            errors.add(path, "应为数字", "must be a number")
+            return None
+        if t is FieldType.INTEGER and not (isinstance(raw, int) or float(raw).is_integer()):
+            errors.add(path, "应为整数", "must be an integer")
+            return None
+        value = Decimal(str(raw))
+        if not value.is_finite():
+            errors.add(path, "应为有限数字", "must be a finite number")
+            return None
+        if spec.minimum is not None and value < Decimal(str(spec.minimum)):
+            errors.add(path, f"不能小于 {spec.minimum:g}", f"must not be less than {spec.minimum:g}")
+            return None
+        if spec.maximum is not None and value > Decimal(str(spec.maximum)):
+            errors.add(path, f"不能大于 {spec.maximum:g}", f"must not be greater than {spec.maximum:g}")
+            return None
+        return value
+    if t is FieldType.BOOLEAN:
+        if not isinstance(raw, bool):
+            errors.add(path, "应为 true 或 false", "must be true or false")
+            return None
+        return raw
+    if t is FieldType.DATE:
+        d = _parse_date(raw)
+        if d is None:
+            errors.add(path, "日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD")
+        return d
+    if t is FieldType.ENUM:
+        if raw not in spec.choices:
+            errors.add(
+                path, f"取值应为：{'、'.join(spec.choices)}", f"must be one of: {', '.join(spec.choices)}"
+            )
+            return None
+        return raw
+    if t is FieldType.ENUM_LIST:
+        if not isinstance(raw, list) or any(v not in spec.choices for v in raw):
+            errors.add(
+                path,
+                f"应为列表，元素取值：{'、'.join(spec.choices)}",
+                f"must be a list of: {', '.join(spec.choices)}",
+            )
+            return None
+        return tuple(sorted(set(raw), key=spec.choices.index))
+    if not isinstance(raw, str):
+        errors.add(path, "应为字符串", "must be a string")
+        return None
+    return raw
+
+
+def _parse_fields(raw: JSONDict, specs: dict[str, FieldSpec], prefix: str, errors: _Errors) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        path = f"{prefix}.{key}"
+        spec = specs.get(key)
+        if spec is None:
+            errors.add(path, "未知字段", "unknown field")
+            continue
+        if value is None:  # explicit null: "not known", or "never" for years_since_* fields
+            if spec.null_means_never:
+                values[key] = None
+            continue
+        parsed = _parse_value(spec, value, path, errors)
+        if parsed is not None:
+            values[key] = parsed
+    return values
+
+
+def _parse_project(
+    raw: object, i: int, rules: RuleSet, seen: set[str], errors: _Errors
+) -> ProjectInput | None:
+    prefix = f"projects[{i}]"
+    if not isinstance(raw, dict):
+        errors.add(prefix, "应为对象", "must be an object")
+        return None
+    before = len(errors.items)
+    pid, program_id, direction = raw.get("id"), raw.get("program"), raw.get("direction")
+    if not isinstance(pid, str) or not pid.strip():
+        errors.add(f"{prefix}.id", "项目编号必填（非空字符串）", "is required (non-empty string)")
+    elif pid in seen:
+        errors.add(f"{prefix}.id", "项目编号重复", "duplicate project id")
+    else:
+        seen.add(pid)
+    program = rules.get(program_id) if isinstance(program_id, str) else None
+    if program is None or program.level != "project":
+        known = ", ".join(p.id for p in rules.programs if p.level == "project")
+        errors.add(
+            f"{prefix}.program",
+            f"未知的项目类政策：{program_id!r}",
+            f"unknown project program {program_id!r} ({known})",
+        )
+    elif program.directions:
+        ids = [d.id for d in program.directions]
+        if direction not in ids:
+            errors.add(
+                f"{prefix}.direction", f"方向应为：{'、'.join(ids)}", f"must be one of: {', '.join(ids)}"
+            )
+    elif direction is not None:
+        errors.add(f"{prefix}.direction", "该政策没有申报方向", "this program has no directions")
+    fields = {k: v for k, v in raw.items() if k not in PROJECT_META}
+    values = _parse_fields(fields, PROJECT, prefix, errors)
+    start, end = values.get("start_date"), values.get("completion_date")
+    if isinstance(start, date) and isinstance(end, date) and end < start:
+        errors.add(f"{prefix}.completion_date", "完工日期早于启动日期", "is before start_date")
+    it, total = values.get("it_investment_wan"), values.get("investment_wan")
+    if isinstance(it, Decimal) and isinstance(total, Decimal) and it > total:
+        errors.add(
+            f"{prefix}.it_investment_wan", "信息化投入不能大于项目投入", "must not exceed investment_wan"
+        )
+    if len(errors.items) > before:
+        return None
+    assert isinstance(pid, str)
+    assert isinstance(program_id, str)
+    return ProjectInput(pid, program_id, direction if isinstance(direction, str) else None, values)
+
+
+def parse_input(
+    payload: object, rules: RuleSet | None = None
+) -> tuple[EligibilityInput | None, list[JSONDict]]:
+    """Validate and parse a contract payload: (input, []) or (None, errors)."""
+    ruleset = rules if rules is not None else default_rules()
+    errors = _Errors()
+    if not isinstance(payload, dict):
+        errors.add("", "请求体应为 JSON 对象", "the body must be a JSON object")
+        return None, errors.items
+    for key in payload:
+        if key not in TOP_LEVEL:
+            errors.add(str(key), "未知字段", "unknown field")
+    as_of = _parse_date(payload.get("as_of"))
+    if "as_of" not in payload:
+        errors.add("as_of", "必填", "is required")
+    elif as_of is None:
+        errors.add("as_of", "日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD")
+    company_raw = payload.get("company")
+    city = ""
+    company: dict[str, Any] = {}
+    if not isinstance(company_raw, dict):
+        errors.add("company", "必填，应为对象", "is required and must be an object")
+    else:
+        raw_city = company_raw.get("city")
+        if not isinstance(raw_city, str):
+            errors.add("company.city", "必填（广东省地级市名称）", "is required (a Guangdong city name)")
+        else:
+            try:
+                city = normalize_city(raw_city)
+            except KeyError:
+                errors.add(
+                    "company.city",
+                    f"未知城市：{raw_city}（应为广东省21个地级市之一）",
+                    f"unknown city {raw_city!r} (must be one of Guangdong's 21 cities)",
+                )
+        company = _parse_fields(
+            {k: v for k, v in company_raw.items() if k != "city"}, COMPANY, "company", errors
+        )
+    projects: list[ProjectInput] = []
+    raw_projects = payload.get("projects", [])
+    if not isinstance(raw_projects, list):
+        errors.add("projects", "应为数组", "must be an array")
+    else:
+        seen: set[str] = set()
+        for i, raw in enumerate(raw_projects):
+            project = _parse_project(raw, i, ruleset, seen, errors)
+            if project is not None:
+                projects.append(project)
+    if errors.items or as_of is None:
+        return None, errors.items
+    return EligibilityInput(as_of, city, company, tuple(projects)), []
+
+
+def evaluate_json(payload: object, rules: RuleSet | None = None) -> tuple[int, JSONDict]:
+    """The whole contract: (200, report) or (400, {"errors": [...]}). Pure; no I/O."""
+    profile, errors = parse_input(payload, rules)
+    if profile is None:
+        return 400, {"errors": errors}
+    return 200, evaluate(profile, rules).to_dict()
+
+
+def dumps(body: JSONDict) -> str:
+    """The canonical serialisation (UTF-8 text, stable key order, 2-space indent)."""
+    return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
+
+
+# ------------------------------------------------------------------------------------------- JSON Schema
+
+
+def _field_schema(spec: FieldSpec) -> JSONDict:
+    t = spec.type
+    s: JSONDict
+    if t is FieldType.NUMBER:
+        s = {"type": "number"}
+    elif t is FieldType.INTEGER:
+        s = {"type": "integer"}
+    elif t is FieldType.BOOLEAN:
+        s = {"type": "boolean"}
+    elif t is FieldType.DATE:
+        s = {"type": "string", "format": "date"}
+    elif t is FieldType.ENUM:
+        s = {"type": "string", "enum": list(spec.choices)}
+    elif t is FieldType.ENUM_LIST:
+        s = {"type": "array", "items": {"type": "string", "enum": list(spec.choices)}, "uniqueItems": True}
+    else:
+        s = {"type": "string"}
+    if spec.minimum is not None and spec.numeric:
+        s["minimum"] = spec.minimum
+    if spec.maximum is not None and spec.numeric:
+        s["maximum"] = spec.maximum
+    unit = f" [{spec.unit_en}]" if spec.unit_en else ""
+    s["description"] = f"{spec.label_zh} / {spec.label_en}{unit}" + (
+        f". {spec.description}" if spec.description else ""
+    )
+    if spec.name != "city":
+        s["type"] = [s["type"], "null"]
+    return s
+
+
+def _input_schema() -> JSONDict:
+    company = {f.name: _field_schema(f) for f in COMPANY_FIELDS}
+    company["city"]["enum"] = [*CITIES, *(c.removesuffix("市") for c in CITIES)]
+    project: JSONDict = {
+        "id": {"type": "string", "minLength": 1},
+        "program": {
+            "type": "string",
+            "description": "id of a project-level program (see docs/eligibility.md)",
+        },
+        "direction": {"type": ["string", "null"], "description": "required when the program has directions"},
+    }
+    project.update({f.name: _field_schema(f) for f in PROJECT_FIELDS})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "EligibilityInput",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["as_of", "company"],
+        "properties": {
+            "as_of": {"type": "string", "format": "date", "description": "evaluation date (rule validity)"},
+            "company": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["city"],
+                "properties": company,
+            },
+            "projects": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["id", "program"],
+                    "properties": project,
+                },
+            },
+        },
+    }
+
+
+_STATUS: Final = {"type": "string", "enum": [s.value for s in Status]}
+_NUM_OR_NULL: Final = {"type": ["number", "null"]}
+_STR: Final = {"type": "string"}
+_REASON: Final = {
+    "type": "object",
+    "required": [
+        "clause",
+        "passed",
+        "to_confirm",
+        "message_zh",
+        "message_en",
+        "missing_fields",
+        "source",
+        "ambiguity",
+    ],
+    "properties": {
+        "clause": _STR,
+        "passed": {"type": ["boolean", "null"]},
+        "to_confirm": {"type": "boolean"},
+        "message_zh": _STR,
+        "message_en": _STR,
+        "missing_fields": {"type": "array", "items": _STR},
+        "source": {
+            "type": ["object", "null"],
+            "required": ["document", "file", "lines", "quote"],
+            "properties": {"document": _STR, "file": _STR, "lines": _STR, "quote": _STR},
+        },
+        "ambiguity": {
+            "type": ["object", "null"],
+            "required": ["decision", "reason"],
+            "properties": {"decision": _STR, "reason": _STR},
+        },
+    },
+}
+_GAP: Final = {
+    "type": "object",
+    "required": ["field", "required", "actual", "shortfall", "clause", "alternative"],
+    "properties": {
+        "field": _STR,
+        "required": {"type": "number"},
+        "actual": {"type": "number"},
+        "shortfall": {"type": "number", "minimum": 0},
+        "clause": _STR,
+        "alternative": {"type": "boolean"},
+    },
+}
+_RESULT: Final = {
+    "type": "object",
+    "required": [
+        "program",
+        "name_zh",
+        "name_en",
+        "kind",
+        "direction",
+        "project",
+        "status",
+        "under_last_rules",
+        "valid_from",
+        "valid_to",
+        "reasons",
+        "estimated_award_wan",
+        "award_cap_wan",
+        "award_recipient",
+        "award_note_zh",
+        "award_note_en",
+        "gaps",
+    ],
+    "properties": {
+        "program": _STR,
+        "name_zh": _STR,
+        "name_en": _STR,
+        "kind": {"type": "string", "enum": ["subsidy", "recognition", "information"]},
+        "direction": {"type": ["string", "null"]},
+        "project": {"type": ["string", "null"]},
+        "status": _STATUS,
+        "under_last_rules": {"type": ["string", "null"], "enum": [*(s.value for s in Status), None]},
+        "valid_from": {"type": ["string", "null"], "format": "date"},
+        "valid_to": {"type": ["string", "null"], "format": "date"},
+        "reasons": {"type": "array", "items": _REASON},
+        "estimated_award_wan": _NUM_OR_NULL,
+        "award_cap_wan": _NUM_OR_NULL,
+        "award_recipient": {"type": ["string", "null"], "enum": ["applicant", "city_government", None]},
+        "award_note_zh": _STR,
+        "award_note_en": _STR,
+        "gaps": {"type": "array", "items": _GAP},
+    },
+}
+
+INPUT_SCHEMA: Final[JSONDict] = _input_schema()
+OUTPUT_SCHEMA: Final[JSONDict] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "EligibilityReport",
+    "type": "object",
+    "required": ["as_of", "city", "region_group", "zone", "results"],
+    "properties": {
+        "as_of": {"type": "string", "format": "date"},
+        "city": _STR,
+        "region_group": {"type": "string", "enum": ["prd_8", "ewn_12", "shenzhen"]},
+        "zone": {"type": "string", "enum": ["prd_core", "coast_east", "coast_west", "north_eco"]},
+        "results": {"type": "array", "items": _RESULT},
+    },
+}
+ERROR_SCHEMA: Final[JSONDict] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "EligibilityErrors",
+    "type": "object",
+    "required": ["errors"],
+    "properties": {
+        "errors": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["field", "message_zh", "message_en"],
+                "properties": {"field": _STR, "message_zh": _STR, "message_en": _STR},
+            },
+        }
+    },
+}

@@ -1,0 +1,1 @@
+"""Rule files of the eligibility engine: one YAML document per program (see docs/eligibility.md)."""
