@@ -1,0 +1,106 @@
+"""数转评估 (DX Assess) — the Flask application. `create_app()` is the only entry point."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from portal.config import ConfigError, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> Flask:
+    """Build the app: config from the environment (validated), extensions, blueprints, CLI, i18n.
+
+    Migrations are NOT applied here: run `flask db upgrade` (make run does) as an explicit step.
+    """
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    try:
+        app.config.from_mapping(load_config(app.instance_path, env))
+    except ConfigError as exc:
+        raise SystemExit(f"Configuration error — {exc}") from exc
+    if overrides:
+        app.config.update(overrides)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_access_control(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    configure_logging(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from portal import i18n
+    from portal.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page itself says why
+    babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
+
+    from portal.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.admin.views import bp as admin_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.bureau.views import bp as bureau_bp
+    from portal.companies.views import bp as companies_bp
+    from portal.home import bp as home_bp
+    from portal.providers.views import bp as providers_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(companies_bp, url_prefix="/company")
+    app.register_blueprint(providers_bp, url_prefix="/provider")
+    app.register_blueprint(bureau_bp, url_prefix="/bureau")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_access_control(app: Flask) -> None:
+    from portal.access import enforce_access
+
+    app.before_request(enforce_access)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from portal.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from portal import i18n, templating
+
+    templating.register(app)
+    i18n.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from portal.cli import register
+
+    register(app)
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,0 +1,126 @@
+"""Explicit access rules for every route.
+
+Each view is decorated with exactly one rule (`public`, `anonymous_only`, `signed_in`, `roles(...)`).
+A before-request hook enforces the rule of the matched endpoint and refuses any endpoint that has none,
+so a forgotten decorator fails closed (403) instead of exposing data. tests/portal/test_access_matrix.py
+walks every route × role against the declared rules.
+
+Object-level checks (this company's assessment, this bureau's jurisdiction, a provider's consent) live
+in the feature services and answer 404 for other people's objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.models import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Decision(StrEnum):
+    ALLOW = "allow"
+    LOGIN = "login"  # not signed in: send to the login page (401 for the API)
+    FORBID = "forbid"  # signed in, wrong role
+    ELSEWHERE = "elsewhere"  # signed-in user on an anonymous-only page: send home
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    kind: str  # public | anonymous_only | signed_in | roles
+    roles: frozenset[Role] = frozenset()
+    company_admin: bool = False  # enterprise users must also be their company's administrator
+
+    def decide(self, user: Any) -> Decision:
+        signed_in = bool(getattr(user, "is_authenticated", False))
+        if self.kind == "public":
+            return Decision.ALLOW
+        if self.kind == "anonymous_only":
+            return Decision.ELSEWHERE if signed_in else Decision.ALLOW
+        if not signed_in:
+            return Decision.LOGIN
+        if self.kind == "signed_in":
+            return Decision.ALLOW
+        if user.role not in self.roles:
+            return Decision.FORBID
+        if self.company_admin and user.role is Role.ENTERPRISE and not user.is_company_admin:
+            return Decision.FORBID
+        return Decision.ALLOW
+
+    def describe(self) -> str:
+        if self.kind != "roles":
+            return self.kind
+        names = ",".join(sorted(r.value for r in self.roles))
+        return f"roles({names}{', company admin' if self.company_admin else ''})"
+
+
+PUBLIC = AccessRule("public")
+ANONYMOUS_ONLY = AccessRule("anonymous_only")
+SIGNED_IN = AccessRule("signed_in")
+
+# Endpoints registered by Flask itself, which cannot carry a decorator.
+FRAMEWORK_RULES: dict[str, AccessRule] = {"static": PUBLIC}
+
+
+def _mark(rule: AccessRule) -> Callable[[F], F]:
+    def decorator(view: F) -> F:
+        if hasattr(view, "access_rule"):
+            raise RuntimeError(f"{view.__name__} already has an access rule")
+        view.access_rule = rule  # type: ignore[attr-defined]
+        return view
+
+    return decorator
+
+
+public = _mark(PUBLIC)
+anonymous_only = _mark(ANONYMOUS_ONLY)
+signed_in = _mark(SIGNED_IN)
+
+
+def roles(*allowed: Role, company_admin: bool = False) -> Callable[[F], F]:
+    return _mark(AccessRule("roles", frozenset(allowed), company_admin))
+
+
+def rule_for_endpoint(app: Flask, endpoint: str) -> AccessRule | None:
+    if endpoint in FRAMEWORK_RULES:
+        return FRAMEWORK_RULES[endpoint]
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "access_rule", None)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def enforce_access() -> Any:
+    endpoint = request.endpoint
+    if endpoint is None:  # no route matched: let Flask answer 404/405
+        return None
+    rule = rule_for_endpoint(current_app, endpoint)
+    if rule is None:
+        current_app.logger.error("endpoint %s has no access rule; refusing", endpoint)
+        abort(403)
+    decision = rule.decide(current_user)
+    if decision is Decision.ALLOW:
+        return None
+    if decision is Decision.ELSEWHERE:
+        from portal.home import home_url
+
+        return redirect(home_url(current_user))
+    if decision is Decision.LOGIN:
+        if _wants_json():
+            return jsonify(
+                errors=[{"field": None, "message_zh": "请先登录", "message_en": "Sign in first"}]
+            ), 401
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if _wants_json():
+        return jsonify(errors=[{"field": None, "message_zh": "无权访问", "message_en": "Forbidden"}]), 403
+    abort(403, description=_("您的账号无权访问此页面。"))
+    return None

@@ -1,0 +1,33 @@
+"""Platform administration: bureau officer accounts, overview counts."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal.auth.services import AccountError, NewAccount, find_user, new_user
+from portal.extensions import db
+from portal.models import Company, JurisdictionLevel, ProviderOrg, Role, User
+
+
+def create_bureau_officer(account: NewAccount, level: str, city: str | None, district: str | None) -> User:
+    if find_user(account.email) is not None:
+        raise AccountError("该邮箱已注册。", "email")
+    jurisdiction = JurisdictionLevel(level)
+    user = new_user(account, Role.BUREAU)
+    user.jurisdiction_level = jurisdiction
+    user.jurisdiction_city = city if jurisdiction is not JurisdictionLevel.PROVINCE else None
+    user.jurisdiction_district = district if jurisdiction is JurisdictionLevel.DISTRICT else None
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def overview() -> dict[str, int]:
+    def count(model: type) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+
+    return {"companies": count(Company), "providers": count(ProviderOrg), "users": count(User)}
+
+
+def all_users() -> list[User]:
+    return list(db.session.scalars(sa.select(User).order_by(User.role, User.id)))

@@ -1,0 +1,47 @@
+"""Platform administrator pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from portal.access import roles
+from portal.admin import services
+from portal.admin.forms import BureauOfficerForm
+from portal.auth.services import AccountError, NewAccount
+from portal.choices import districts_by_city
+from portal.models import Role
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.get("/")
+@roles(Role.ADMIN)
+def dashboard() -> Any:
+    return render_template("admin/dashboard.html", counts=services.overview())
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def users() -> Any:
+    form = BureauOfficerForm()
+    if form.validate_on_submit():
+        try:
+            services.create_bureau_officer(
+                NewAccount(
+                    name=form.name.data or "", email=form.email.data or "", password=form.password.data or ""
+                ),
+                level=form.level.data or "province",
+                city=form.city.data or None,
+                district=form.district.data or None,
+            )
+        except AccountError as error:
+            form.email.errors.append(_(str(error)))
+        else:
+            flash(_("主管部门账号已创建。"), "success")
+            return redirect(url_for("admin.users"))
+    return render_template(
+        "admin/users.html", users=services.all_users(), form=form, districts_by_city=districts_by_city()
+    )

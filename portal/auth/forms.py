@@ -1,0 +1,78 @@
+"""Sign-in, registration, password and invitation forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from portal.choices import city_choices, district_choices
+from portal.validators import credit_code_check, district_in_city, password_strength
+
+REQUIRED = _l("此项为必填项。")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("邮箱"), validators=[DataRequired(REQUIRED), Email(_l("请输入有效的邮箱地址。"))])
+    password = PasswordField(_l("密码"), validators=[DataRequired(REQUIRED)])
+    remember = BooleanField(_l("在此设备上保持登录"))
+    submit = SubmitField(_l("登录"))
+
+
+class _AccountFields(FlaskForm):
+    name = StringField(_l("姓名"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    email = EmailField(
+        _l("邮箱（登录账号）"), validators=[DataRequired(REQUIRED), Email(_l("请输入有效的邮箱地址。"))]
+    )
+    phone = StringField(_l("手机号码"), validators=[Optional(), Length(max=30)])
+    password = PasswordField(_l("密码"), validators=[DataRequired(REQUIRED), password_strength])
+    password2 = PasswordField(
+        _l("确认密码"), validators=[DataRequired(REQUIRED), EqualTo("password", _l("两次输入的密码不一致。"))]
+    )
+
+
+class RegisterCompanyForm(_AccountFields):
+    company_name = StringField(_l("企业名称"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    credit_code = StringField(_l("统一社会信用代码"), validators=[DataRequired(REQUIRED), credit_code_check])
+    city = SelectField(_l("所在地市"), choices=city_choices, validators=[DataRequired(REQUIRED)])
+    district = SelectField(
+        _l("所在区县"), choices=district_choices, validators=[Optional(), district_in_city("city")]
+    )
+    bureau_sharing = BooleanField(_l("同意向所在地工业和信息化主管部门共享本企业名称及评估结果"))
+    accept_terms = BooleanField(
+        _l("我已阅读并同意《用户服务协议》和《个人信息保护说明》"),
+        validators=[DataRequired(_l("请阅读并同意用户协议和个人信息保护说明。"))],
+    )
+    submit = SubmitField(_l("注册"))
+
+
+class RegisterProviderForm(_AccountFields):
+    org_name = StringField(_l("服务商名称"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    credit_code = StringField(_l("统一社会信用代码"), validators=[DataRequired(REQUIRED), credit_code_check])
+    city = SelectField(_l("所在地市"), choices=city_choices, validators=[DataRequired(REQUIRED)])
+    accept_terms = BooleanField(
+        _l("我已阅读并同意《用户服务协议》和《个人信息保护说明》"),
+        validators=[DataRequired(_l("请阅读并同意用户协议和个人信息保护说明。"))],
+    )
+    submit = SubmitField(_l("注册"))
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("当前密码"), validators=[DataRequired(REQUIRED)])
+    password = PasswordField(_l("新密码"), validators=[DataRequired(REQUIRED), password_strength])
+    password2 = PasswordField(
+        _l("确认新密码"),
+        validators=[DataRequired(REQUIRED), EqualTo("password", _l("两次输入的密码不一致。"))],
+    )
+    submit = SubmitField(_l("修改密码"))
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = StringField(_l("姓名"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    phone = StringField(_l("手机号码"), validators=[Optional(), Length(max=30)])
+    password = PasswordField(_l("设置密码"), validators=[DataRequired(REQUIRED), password_strength])
+    password2 = PasswordField(
+        _l("确认密码"), validators=[DataRequired(REQUIRED), EqualTo("password", _l("两次输入的密码不一致。"))]
+    )
+    submit = SubmitField(_l("加入企业"))

@@ -1,0 +1,170 @@
+"""Accounts: sign-in, registration, password change, invitations. Views call these; they hold no HTTP."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from portal.companies.services import apply_size_classification
+from portal.extensions import db
+from portal.models import Company, Invitation, ProviderOrg, Role, User
+from portal.models._common import utcnow
+
+
+class AccountError(ValueError):
+    """A user-facing problem; `field` names the form field it belongs to (or None)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user(email)
+    if user is None or not user.active or not user.check_password(password):
+        return None
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def _ensure_new_email(email: str) -> None:
+    if find_user(email) is not None:
+        raise AccountError("该邮箱已注册，请直接登录或使用其他邮箱。", "email")
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    name: str
+    email: str
+    password: str
+    phone: str | None = None
+
+
+def register_company(
+    account: NewAccount,
+    company_name: str,
+    credit_code: str,
+    city: str,
+    district: str | None,
+    bureau_sharing: bool,
+) -> User:
+    """Create a company and its first member, who becomes the company's administrator."""
+    _ensure_new_email(account.email)
+    if db.session.scalar(sa.select(Company.id).where(Company.credit_code == credit_code)):
+        raise AccountError(
+            "该统一社会信用代码已有企业注册。请联系贵司管理员发送邀请链接加入。", "credit_code"
+        )
+    company = Company(
+        name=company_name.strip(),
+        credit_code=credit_code,
+        city=city,
+        district=district or None,
+        bureau_sharing=bureau_sharing,
+        bureau_sharing_changed_at=utcnow(),
+    )
+    apply_size_classification(company)
+    user = new_user(account, Role.ENTERPRISE)
+    user.company = company
+    user.is_company_admin = True
+    db.session.add_all([company, user])
+    db.session.commit()
+    return user
+
+
+def register_provider(account: NewAccount, org_name: str, credit_code: str, city: str) -> User:
+    _ensure_new_email(account.email)
+    org = db.session.scalar(sa.select(ProviderOrg).where(ProviderOrg.credit_code == credit_code))
+    if org is not None:
+        raise AccountError("该服务商已注册，请联系贵机构已有账号的同事。", "credit_code")
+    org = ProviderOrg(name=org_name.strip(), credit_code=credit_code, city=city)
+    user = new_user(account, Role.PROVIDER)
+    user.provider_org = org
+    db.session.add_all([org, user])
+    db.session.commit()
+    return user
+
+
+def new_user(account: NewAccount, role: Role) -> User:
+    user = User(
+        name=account.name.strip(),
+        email=normalize_email(account.email),
+        phone=(account.phone or "").strip() or None,
+        role=role,
+    )
+    user.set_password(account.password)
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise AccountError("当前密码不正确。", "current")
+    user.set_password(new)
+    db.session.commit()
+
+
+def create_invitation(
+    company: Company, email: str, invited_by: User, ttl_hours: int
+) -> tuple[Invitation, str]:
+    """A one-time link for a colleague; returns the invitation and the token (shown once, never stored)."""
+    email = normalize_email(email)
+    existing = find_user(email)
+    if existing is not None:
+        raise AccountError("该邮箱已有账号；一个账号只能属于一家企业。", "email")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        company=company,
+        email=email,
+        token_hash=Invitation.hash_token(token),
+        created_by_id=invited_by.id,
+        expires_at=utcnow() + timedelta(hours=ttl_hours),
+    )
+    db.session.add(invitation)
+    db.session.commit()
+    return invitation, token
+
+
+def open_invitation(token: str) -> Invitation:
+    """The pending invitation for a token, or AccountError saying why it cannot be used."""
+    invitation = db.session.scalar(
+        sa.select(Invitation).where(Invitation.token_hash == Invitation.hash_token(token))
+    )
+    if invitation is None or invitation.revoked_at is not None:
+        raise AccountError("邀请链接无效或已被撤销，请联系企业管理员重新邀请。")
+    if invitation.accepted_at is not None:
+        raise AccountError("该邀请链接已被使用。请直接登录。")
+    if invitation.expires_at < utcnow():
+        raise AccountError("邀请链接已过期，请联系企业管理员重新邀请。")
+    return invitation
+
+
+def accept_invitation(token: str, name: str, password: str, phone: str | None = None) -> User:
+    invitation = open_invitation(token)
+    _ensure_new_email(invitation.email)
+    user = new_user(
+        NewAccount(name=name, email=invitation.email, password=password, phone=phone), Role.ENTERPRISE
+    )
+    user.company_id = invitation.company_id
+    invitation.accepted_at = utcnow()
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def revoke_invitation(company: Company, invitation_id: int) -> None:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.company_id != company.id:
+        raise LookupError(invitation_id)
+    invitation.revoked_at = utcnow()
+    db.session.commit()

@@ -1,0 +1,57 @@
+"""Select choices built from the reference data (cities, districts, industries, clusters)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from scoring.reference import industries, regions
+
+
+def _en() -> bool:
+    return str(get_locale() or "zh_CN").startswith("en")
+
+
+def city_choices() -> list[tuple[str, Any]]:
+    names = [(c, f"{c} {regions.CITY_NAMES_EN[c]}" if _en() else c) for c in regions.CITIES]
+    return [("", _l("请选择地市")), *names]
+
+
+def district_choices() -> list[tuple[str, Any]]:
+    """Every district of every city; the browser narrows the list to the chosen city (static/js/forms.js)."""
+    choices: list[tuple[str, Any]] = [("", _l("请选择区县"))]
+    for city in regions.CITIES:
+        for d in regions.districts(city):
+            choices.append((d.name_zh, d.name_en if _en() else d.name_zh))
+    return choices
+
+
+def districts_by_city() -> dict[str, list[str]]:
+    return {city: [d.name_zh for d in regions.districts(city)] for city in regions.CITIES}
+
+
+def section_choices() -> list[tuple[str, Any]]:
+    return [("", _l("请选择行业门类"))] + [
+        (s.code, f"{s.code} {s.name_en if _en() else s.name_zh}") for s in industries.sections()
+    ]
+
+
+def division_choices() -> list[tuple[str, Any]]:
+    return [("", _l("请选择行业大类"))] + [
+        (d.code, f"{d.code} {d.name_en if _en() else d.name_zh}") for d in industries.divisions()
+    ]
+
+
+def divisions_by_section() -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
+    for d in industries.divisions():
+        result.setdefault(industries.section_of(d.code), []).append(d.code)
+    return result
+
+
+def cluster_choices() -> list[tuple[str, Any]]:
+    return [("", _l("不属于 20 个战略性产业集群"))] + [
+        (c.id, c.name_en if _en() else c.name_zh) for c in industries.clusters()
+    ]

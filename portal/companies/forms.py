@@ -1,0 +1,77 @@
+"""Company profile and invitation forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+
+from portal.choices import city_choices, cluster_choices, district_choices, division_choices, section_choices
+from portal.validators import district_in_city
+from scoring.reference import industries
+
+REQUIRED = _l("此项为必填项。")
+NON_NEGATIVE = _l("请输入不小于 0 的数值。")
+
+
+def division_in_section(form: FlaskForm, field: object) -> None:
+    code = form.industry_division.data
+    section = form.industry_section.data
+    if code and section and industries.section_of(code) != section:
+        raise ValidationError(_l("所选行业大类不属于所选门类。"))
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("企业名称"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    city = SelectField(_l("所在地市"), choices=city_choices, validators=[DataRequired(REQUIRED)])
+    district = SelectField(
+        _l("所在区县"), choices=district_choices, validators=[Optional(), district_in_city("city")]
+    )
+    industry_section = SelectField(
+        _l("行业门类（GB/T 4754-2017）"), choices=section_choices, validators=[Optional()]
+    )
+    industry_division = SelectField(
+        _l("行业大类"), choices=division_choices, validators=[Optional(), division_in_section]
+    )
+    cluster = SelectField(_l("所属战略性产业集群"), choices=cluster_choices, validators=[Optional()])
+    founded_year = IntegerField(
+        _l("成立年份"),
+        validators=[Optional(), NumberRange(1949, 2100, _l("请输入 1949 至今之间的年份。"))],
+    )
+    employees = IntegerField(
+        _l("从业人员（人）"),
+        validators=[Optional(), NumberRange(0, 10_000_000, NON_NEGATIVE)],
+        description=_l("上年末从业人员数"),
+    )
+    revenue_wan = DecimalField(
+        _l("营业收入（万元）"),
+        places=2,
+        validators=[Optional(), NumberRange(0, 1e10, NON_NEGATIVE)],
+        description=_l("上年度营业收入"),
+    )
+    total_assets_wan = DecimalField(
+        _l("资产总额（万元）"),
+        places=2,
+        validators=[Optional(), NumberRange(0, 1e10, NON_NEGATIVE)],
+        description=_l("上年末资产总额"),
+    )
+    contact_name = StringField(_l("联系人"), validators=[Optional(), Length(max=80)])
+    contact_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=30)])
+    bureau_sharing = BooleanField(_l("同意向所在地工业和信息化主管部门共享本企业名称及评估结果"))
+    submit = SubmitField(_l("保存企业信息"))
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        _l("同事的邮箱"), validators=[DataRequired(REQUIRED), Email(_l("请输入有效的邮箱地址。"))]
+    )
+    submit = SubmitField(_l("生成邀请链接"))

@@ -1,0 +1,66 @@
+"""Error pages (HTML) and JSON errors for the API, in the user's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: ("请求无效。", "Bad request."),
+    403: ("您的账号无权访问此页面。", "You are not allowed to access this page."),
+    404: ("页面不存在，或您无权查看。", "This page does not exist or is not visible to you."),
+    405: ("不支持此操作。", "This method is not allowed."),
+    413: ("上传的文件过大。", "The upload is too large."),
+    500: (
+        "服务器出错了，请稍后重试。我们已记录此问题。",
+        "Something went wrong on our side; please retry later.",
+    ),
+}
+
+
+def _json_wanted() -> bool:
+    return request.path.startswith("/api/") or request.is_json
+
+
+def _render(status: int, detail: str | None = None) -> Any:
+    zh, en = MESSAGES.get(status, MESSAGES[500])
+    if _json_wanted():
+        return jsonify(errors=[{"field": None, "message_zh": detail or zh, "message_en": en}]), status
+    return render_template("errors/error.html", status=status, message=detail or _(zh)), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError) -> Any:
+        message = _("页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试；您已填写的内容不会丢失。")
+        if _json_wanted():
+            return jsonify(
+                errors=[
+                    {
+                        "field": None,
+                        "message_zh": "CSRF 校验失败，请刷新页面后重试",
+                        "message_en": "CSRF check failed; reload the page and retry",
+                    }
+                ]
+            ), 400
+        return render_template("errors/error.html", status=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        code = exc.code or 500
+        detail = exc.description if code == 403 and exc.description != type(exc).description else None
+        return _render(code, detail)
+
+    @app.errorhandler(Exception)
+    def unhandled(exc: Exception) -> Any:
+        if app.testing and not app.config.get("HANDLE_ERRORS_IN_TESTS"):
+            raise exc  # tests see the real traceback
+        app.logger.exception("unhandled error")
+        from portal.extensions import db
+
+        db.session.rollback()
+        return _render(500)

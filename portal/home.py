@@ -1,0 +1,40 @@
+"""Landing page (with the sign-in form) and each role's home."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from portal.access import public
+from portal.models import Role
+
+bp = Blueprint("home", __name__)
+
+HOME_ENDPOINTS = {
+    Role.ENTERPRISE: "companies.dashboard",
+    Role.PROVIDER: "providers.dashboard",
+    Role.BUREAU: "bureau.dashboard",
+    Role.ADMIN: "admin.dashboard",
+}
+
+
+def home_url(user: Any) -> str:
+    return url_for(HOME_ENDPOINTS[user.role])
+
+
+@bp.get("/")
+@public
+def index() -> Any:
+    if current_user.is_authenticated:
+        return redirect(home_url(current_user))
+    from portal.auth.forms import LoginForm
+
+    return render_template("home/index.html", form=LoginForm())
+
+
+@bp.get("/healthz")
+@public
+def healthz() -> Any:
+    return {"status": "ok"}

@@ -1,0 +1,103 @@
+"""Template globals and filters: navigation per role, dates, money, cache-busted static URLs."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.models import Role
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+# (endpoint, label) per role; the first is the role's home.
+NAVIGATION: dict[Role, tuple[tuple[str, Any], ...]] = {
+    Role.ENTERPRISE: (
+        ("companies.dashboard", _l("工作台")),
+        ("companies.profile", _l("企业信息")),
+        ("companies.members", _l("成员与邀请")),
+    ),
+    Role.PROVIDER: (("providers.dashboard", _l("服务商工作台")),),
+    Role.BUREAU: (("bureau.dashboard", _l("监测看板")),),
+    Role.ADMIN: (
+        ("admin.dashboard", _l("平台管理")),
+        ("admin.users", _l("账号管理")),
+    ),
+}
+
+
+def nav_items() -> list[dict[str, Any]]:
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for endpoint, label in NAVIGATION.get(current_user.role, ()):
+        items.append({"url": url_for(endpoint), "label": label, "active": request.endpoint == endpoint})
+    return items
+
+
+@cache
+def _file_digest(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def asset(filename: str) -> str:
+    """Static URL with a content hash, so browsers cache assets forever but never serve stale ones."""
+    static_folder = current_app.static_folder or ""
+    version = _file_digest(str(Path(static_folder) / filename))
+    return url_for("static", filename=filename, v=version)
+
+
+def local_dt(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(LOCAL_TZ).strftime(fmt)
+
+
+def wan(value: Decimal | float | int | None) -> str:
+    """Money in 万元 with thousands separators; '—' when unknown."""
+    if value is None:
+        return "—"
+    return f"{Decimal(value):,.2f}".rstrip("0").rstrip(".")
+
+
+ROLE_LABELS = {
+    Role.ENTERPRISE: _l("企业用户"),
+    Role.PROVIDER: _l("服务商"),
+    Role.BUREAU: _l("主管部门"),
+    Role.ADMIN: _l("平台管理员"),
+}
+
+
+def role_label(role: Role) -> Any:
+    return ROLE_LABELS[role]
+
+
+def cluster_name(cluster_id: str) -> str:
+    from scoring.reference import industries
+
+    try:
+        cluster = industries.cluster(cluster_id)
+    except KeyError:
+        return cluster_id
+    return str(cluster.name_en if str(get_locale() or "").startswith("en") else cluster.name_zh)
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        nav_items=nav_items, asset=asset, Role=Role, role_label=role_label, cluster_name=cluster_name
+    )
+    app.jinja_env.filters.update(local_dt=local_dt, wan=wan)
+
+    @app.context_processor
+    def inject_locale() -> dict[str, Any]:
+        locale = str(get_locale() or "zh_CN")
+        return {"current_locale": locale, "html_lang": "zh-CN" if locale.startswith("zh") else "en"}

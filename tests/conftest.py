@@ -1,0 +1,125 @@
+"""Shared fixtures: the app on SQLite (default) or PostgreSQL (TEST_DATABASE_URL), clients, factories.
+
+The schema is built by the real migrations (`flask db upgrade`), so every run also checks them.
+After each test every table is emptied, which keeps tests independent and lets browser tests use a
+live server thread on the same database.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from tests_support import Factory, login
+
+from portal import create_app
+from portal.extensions import db as _db
+from portal.models import User
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context (fresh `g` and session), as in production.
+
+    Without this, requests would reuse the test's app context, and Flask-Login's cached user in `g`
+    would leak from one request to the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def _database_url(tmp_dir: Path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def _app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    tmp = tmp_path_factory.mktemp("app")
+    env = {"PORTAL_ENV": "testing", "DATABASE_URL": _database_url(tmp)}
+    app = create_app(overrides={"WTF_CSRF_ENABLED": False, "SERVER_NAME": None}, env=env)
+    app.instance_path = str(tmp / "instance")
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        _reset_schema()
+        from flask_migrate import upgrade
+
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def _reset_schema() -> None:
+    """Start from an empty database (a reused PostgreSQL database may hold an older schema)."""
+    engine = _db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    else:
+        _db.drop_all()
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def _empty_all_tables() -> None:
+    _db.session.remove()
+    with _db.engine.begin() as conn:
+        for table in reversed(_db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(_app: Flask) -> Iterator[Flask]:
+    with _app.app_context():
+        try:
+            yield _app
+        finally:
+            _empty_all_tables()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_on(app: Flask) -> Iterator[None]:
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        yield
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def make(app: Flask) -> Factory:
+    return Factory()
+
+
+@pytest.fixture
+def login_as(client: FlaskClient) -> Any:
+    def _login(user: User) -> FlaskClient:
+        login(client, user)
+        return client
+
+    return _login
+
+
+@pytest.fixture(scope="session")
+def live_server(_app: Flask) -> Iterator[str]:
+    """The app served on a free loopback port in a thread, for browser tests."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, _app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()

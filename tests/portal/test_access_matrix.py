@@ -1,0 +1,153 @@
+"""Every route × every role: each route declares a rule, and the app enforces the documented policy.
+
+POLICY is the access policy written out by hand. A new route fails `test_policy_covers_every_route`
+until someone decides who may use it, so no route ships without an explicit decision.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from tests_support import ROLE_NAMES, sign_in_session
+
+from portal.access import rule_for_endpoint
+from portal.models import JurisdictionLevel, Role
+
+ANON = "anonymous"
+ENT_ADMIN, ENT_MEMBER = "enterprise_admin", "enterprise_member"
+PROVIDER = "provider"
+BUREAU = ("bureau_province", "bureau_city", "bureau_district")
+ADMIN = "admin"
+SIGNED_IN = {ENT_ADMIN, ENT_MEMBER, PROVIDER, *BUREAU, ADMIN}
+EVERYONE = {ANON, *SIGNED_IN}
+ENTERPRISE = {ENT_ADMIN, ENT_MEMBER}
+
+# endpoint -> who may use it ("anonymous" = not signed in)
+POLICY: dict[str, set[str]] = {
+    "static": EVERYONE,
+    "home.index": EVERYONE,  # signed-in users are sent to their home
+    "home.healthz": EVERYONE,
+    "i18n.set_language": EVERYONE,
+    "auth.login": {ANON},
+    "auth.register": {ANON},
+    "auth.register_provider": {ANON},
+    "auth.logout": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    "auth.accept_invitation": EVERYONE,  # the token is the credential
+    "companies.dashboard": ENTERPRISE,
+    "companies.profile": ENTERPRISE,
+    "companies.edit_profile": {ENT_ADMIN},
+    "companies.members": ENTERPRISE,
+    "companies.invite": {ENT_ADMIN},
+    "companies.revoke_invitation": {ENT_ADMIN},
+    "providers.dashboard": {PROVIDER},
+    "bureau.dashboard": set(BUREAU),
+    "admin.dashboard": {ADMIN},
+    "admin.users": {ADMIN},
+}
+
+# Sample values for URL parameters; a route with an unknown parameter fails the matrix test.
+URL_SAMPLES: dict[str, Any] = {
+    "code": "en",
+    "token": "not-a-real-token",
+    "invitation_id": 1,
+    "filename": "css/portal.css",
+}
+
+
+def _users(make: Any) -> dict[str, Any]:
+    company = make.company()
+    return {
+        ANON: None,
+        ENT_ADMIN: make.user(Role.ENTERPRISE, company=company, is_company_admin=True),
+        ENT_MEMBER: make.user(Role.ENTERPRISE, company=company, is_company_admin=False),
+        PROVIDER: make.user(Role.PROVIDER),
+        "bureau_province": make.user(Role.BUREAU, jurisdiction_level=JurisdictionLevel.PROVINCE),
+        "bureau_city": make.user(
+            Role.BUREAU, jurisdiction_level=JurisdictionLevel.CITY, jurisdiction_city="揭阳市"
+        ),
+        "bureau_district": make.user(
+            Role.BUREAU,
+            jurisdiction_level=JurisdictionLevel.DISTRICT,
+            jurisdiction_city="梅州市",
+            jurisdiction_district="梅江区",
+        ),
+        ADMIN: make.user(Role.ADMIN),
+    }
+
+
+def test_role_names_match_fixture_roles() -> None:
+    assert set(ROLE_NAMES) == EVERYONE
+
+
+def test_every_route_declares_an_access_rule(app: Flask) -> None:
+    missing = [r.endpoint for r in app.url_map.iter_rules() if rule_for_endpoint(app, r.endpoint) is None]
+    assert missing == []
+
+
+def test_policy_covers_every_route(app: Flask) -> None:
+    endpoints = {r.endpoint for r in app.url_map.iter_rules()}
+    assert endpoints - POLICY.keys() == set(), "add the new routes to POLICY with an explicit decision"
+    assert POLICY.keys() - endpoints == set(), "POLICY names routes that no longer exist"
+
+
+def test_route_role_matrix(app: Flask, make: Any) -> None:
+    users = _users(make)
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        args = {name: URL_SAMPLES[name] for name in rule.arguments}
+        path = _build(app, rule.endpoint, args)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for role_name, user in users.items():
+                client = app.test_client()
+                if user is not None:
+                    sign_in_session(client, user)
+                response = client.open(path, method=method)
+                allowed = role_name in POLICY[rule.endpoint]
+                _assert_decision(rule.endpoint, method, role_name, allowed, response)
+                response.close()
+                checked += 1
+    assert checked >= len(POLICY) * len(users)
+
+
+def _build(app: Flask, endpoint: str, args: dict[str, Any]) -> str:
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **args)
+
+
+def _assert_decision(endpoint: str, method: str, role: str, allowed: bool, response: Any) -> None:
+    where = f"{method} {endpoint} as {role}: {response.status_code}"
+    location = response.headers.get("Location", "")
+    if allowed:
+        assert response.status_code not in (401, 403), where
+        assert "/login" not in location or endpoint == "auth.logout", where
+    elif role == ANON:
+        assert response.status_code in (302, 401), where
+        assert response.status_code == 401 or "/login" in location, where
+    elif endpoint.startswith("auth.") and endpoint in (
+        "auth.login",
+        "auth.register",
+        "auth.register_provider",
+    ):
+        assert response.status_code == 302, where  # signed-in users are sent home
+    else:
+        assert response.status_code == 403, where
+
+
+@pytest.mark.parametrize("role", [Role.ENTERPRISE, Role.PROVIDER, Role.BUREAU, Role.ADMIN])
+def test_each_role_lands_on_its_home(app: Flask, make: Any, role: Role) -> None:
+    user = make.user(role)
+    client = app.test_client()
+    response = client.post("/login", data={"email": user.email, "password": "Test-pass-1"})
+    expected = {
+        Role.ENTERPRISE: "/company/",
+        Role.PROVIDER: "/provider/",
+        Role.BUREAU: "/bureau/",
+        Role.ADMIN: "/admin/",
+    }
+    assert response.headers["Location"] == expected[role]
+    assert client.get(expected[role]).status_code == 200

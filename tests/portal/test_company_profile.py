@@ -1,0 +1,79 @@
+"""Company profile: edits are saved, the size class is computed with its rule, members cannot edit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.extensions import db
+from portal.models import Role
+
+PROFILE = {
+    "name": "揭阳市宏达五金制品有限公司",
+    "city": "揭阳市",
+    "district": "揭东区",
+    "industry_section": "C",
+    "industry_division": "33",
+    "cluster": "c05",
+    "founded_year": "2009",
+    "employees": "350",
+    "revenue_wan": "12000",
+    "total_assets_wan": "9000",
+    "contact_name": "陈",
+    "contact_phone": "0663-1",
+}
+
+
+def test_admin_edits_profile_and_sees_size_rule(login_as: Any, make: Any) -> None:
+    user = make.user(Role.ENTERPRISE)
+    client = login_as(user)
+    response = client.post("/company/profile/edit", data=PROFILE, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "企业信息已保存" in html and "中型" in html
+    assert "300号" in html  # the rule that decided is shown
+    db.session.refresh(user.company)
+    assert user.company.size_class == "medium" and user.company.employees == 350
+    assert user.company.bureau_sharing is False  # unticked box withdraws consent
+
+
+def test_size_boundary_visible_in_profile(login_as: Any, make: Any) -> None:
+    user = make.user(Role.ENTERPRISE)
+    client = login_as(user)
+    client.post("/company/profile/edit", data={**PROFILE, "employees": "19", "revenue_wan": "5000"})
+    db.session.refresh(user.company)
+    assert user.company.size_class == "micro"
+    client.post("/company/profile/edit", data={**PROFILE, "employees": "20", "revenue_wan": "300"})
+    db.session.refresh(user.company)
+    assert user.company.size_class == "small"
+
+
+def test_invalid_profile_input_is_explained_and_kept(login_as: Any, make: Any) -> None:
+    user = make.user(Role.ENTERPRISE)
+    client = login_as(user)
+    bad = {**PROFILE, "employees": "-5", "industry_division": "65"}  # 65 is a division of section I, not C
+    html = client.post("/company/profile/edit", data=bad).get_data(as_text=True)
+    assert "请输入不小于 0 的数值" in html
+    assert "所选行业大类不属于所选门类" in html
+    assert 'value="-5"' in html
+    db.session.refresh(user.company)
+    assert user.company.employees == 120  # unchanged
+
+
+def test_member_sees_profile_read_only(login_as: Any, make: Any) -> None:
+    admin = make.user(Role.ENTERPRISE)
+    member = make.user(Role.ENTERPRISE, company=admin.company, is_company_admin=False)
+    client = login_as(member)
+    page = client.get("/company/profile")
+    assert page.status_code == 200 and admin.company.name in page.get_data(as_text=True)
+    assert client.post("/company/profile/edit", data=PROFILE).status_code == 403
+
+
+def test_consent_change_is_timestamped(login_as: Any, make: Any) -> None:
+    user = make.user(Role.ENTERPRISE)
+    client = login_as(user)
+    client.post("/company/profile/edit", data={**PROFILE, "bureau_sharing": "y"})
+    db.session.refresh(user.company)
+    first = user.company.bureau_sharing_changed_at
+    assert user.company.bureau_sharing and first is not None
+    client.post("/company/profile/edit", data=PROFILE)
+    db.session.refresh(user.company)
+    assert not user.company.bureau_sharing and user.company.bureau_sharing_changed_at >= first

@@ -1,0 +1,103 @@
+"""Test helpers importable from any test module: factories, sign-in, CSRF token extraction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from portal.extensions import db as _db
+from portal.models import Company, JurisdictionLevel, ProviderOrg, Role, User
+from scoring.reference import credit_code
+
+ROLE_NAMES = (
+    "anonymous",
+    "enterprise_admin",
+    "enterprise_member",
+    "provider",
+    "bureau_province",
+    "bureau_city",
+    "bureau_district",
+    "admin",
+)
+
+PASSWORD = "Test-pass-1"
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+@dataclass
+class Factory:
+    counter: int = 0
+
+    def _next(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    def company(self, **fields: Any) -> Company:
+        n = self._next()
+        defaults: dict[str, Any] = {
+            "name": f"测试企业{n}有限公司",
+            "credit_code": credit_code.with_check_char(f"914452000000{n:05d}"),
+            "city": "揭阳市",
+            "district": "榕城区",
+            "industry_section": "C",
+            "industry_division": "33",
+            "employees": 120,
+            "revenue_wan": Decimal("5000"),
+            "total_assets_wan": Decimal("4000"),
+        }
+        company = Company(**{**defaults, **fields})
+        _db.session.add(company)
+        _db.session.commit()
+        return company
+
+    def provider_org(self, **fields: Any) -> ProviderOrg:
+        n = self._next()
+        org = ProviderOrg(
+            **{
+                "name": f"测试服务商{n}",
+                "credit_code": credit_code.with_check_char(f"914403000000{n:05d}"),
+                **fields,
+            }
+        )
+        _db.session.add(org)
+        _db.session.commit()
+        return org
+
+    def user(self, role: Role = Role.ENTERPRISE, **fields: Any) -> User:
+        n = self._next()
+        user = User(**{"name": f"用户{n}", "email": f"user{n}@test.dx", "role": role, **fields})
+        if role is Role.ENTERPRISE and user.company_id is None and "company" not in fields:
+            user.company = self.company()
+            user.is_company_admin = fields.get("is_company_admin", True)
+        if role is Role.PROVIDER and "provider_org" not in fields:
+            user.provider_org = self.provider_org()
+        if role is Role.BUREAU and user.jurisdiction_level is None:
+            user.jurisdiction_level = JurisdictionLevel.PROVINCE
+        user.set_password(PASSWORD)
+        _db.session.add(user)
+        _db.session.commit()
+        return user
+
+
+def sign_in_session(client: FlaskClient, user: User) -> None:
+    """Put a signed-in session in the client's cookie jar directly (no password hashing, for big matrices)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+def login(client: FlaskClient, user: User) -> None:
+    """Sign a test client in through the real login form."""
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
