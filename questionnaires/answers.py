@@ -475,6 +475,18 @@ def validate_answer(
 # ----------------------------------------------------------------------------------------------------
 
 
+def flags(instrument: Instrument, answers: Mapping[str, Any], cluster: str | None = None) -> dict[str, bool]:
+    """Every flag of the modules visible to the company, evaluated on its (visible) answers."""
+    shown = _visibility(instrument, answers, cluster)
+    hidden = {k for k, v in shown.items() if not v}
+    return {
+        flag.id: _eval(flag.condition, instrument, answers, hidden)
+        for module in instrument.modules
+        if module_visible(module, cluster)
+        for flag in module.flags
+    }
+
+
 def progress(instrument: Instrument, answers: Mapping[str, Any], cluster: str | None = None) -> Progress:
     """Answered / total visible items per module (modules with no visible item are left out) and overall."""
     shown = _visibility(instrument, answers, cluster)

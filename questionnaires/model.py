@@ -211,6 +211,22 @@ class MaturityLevel:
 
 
 @dataclass(frozen=True)
+class Flag:
+    """A named yes/no finding derived from answers, e.g. "on cloud for equipment" (设备上云).
+
+    Flags make classifications explicit and auditable (dashboards count companies by them); ids are unique
+    in the instrument.
+    """
+
+    id: str
+    name_zh: str
+    name_en: str
+    condition: Condition
+    description_zh: str | None = None
+    description_en: str | None = None
+
+
+@dataclass(frozen=True)
 class Group:
     """A sub-dimension inside a module (used by the MIIT instrument; optional elsewhere)."""
 
@@ -235,6 +251,7 @@ class Module:
     groups: tuple[Group, ...] = ()
     max_points: Decimal | None = None
     source: SourceRef | None = None
+    flags: tuple[Flag, ...] = ()
 
     @property
     def item_ids(self) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ from .model import (
     Condition,
     EvidenceField,
     EvidenceType,
+    Flag,
     Group,
     Instrument,
     Item,
@@ -126,8 +127,10 @@ MODULE_KEYS = frozenset(
         "groups",
         "items",
         "source",
+        "flags",
     }
 )
+FLAG_KEYS = frozenset({"id", "name_zh", "name_en", "condition", "description_zh", "description_en"})
 GROUP_KEYS = frozenset({"id", "title_zh", "title_en", "max_points", "weight_pct"})
 LEVEL_KEYS = frozenset(
     {"level", "name_zh", "name_en", "description_zh", "description_en", "min_score", "requires"}
@@ -633,6 +636,29 @@ def _level(ctx: _Ctx, raw: Mapping[str, Any], path: str) -> MaturityLevel | None
     )
 
 
+def _flag(ctx: _Ctx, raw: Mapping[str, Any], path: str) -> Flag | None:
+    _check_keys(ctx, raw, FLAG_KEYS, path)
+    if "condition" not in raw:
+        ctx.err(
+            _join(path, "condition"),
+            "missing",
+            "缺少必填字段 'condition'",
+            "missing required key 'condition'",
+        )
+        return None
+    condition = _condition(ctx, raw["condition"], _join(path, "condition"))
+    if condition is None:
+        return None
+    return Flag(
+        id=_req_str(ctx, raw, "id", path),
+        name_zh=_req_str(ctx, raw, "name_zh", path),
+        name_en=_req_str(ctx, raw, "name_en", path),
+        condition=condition,
+        description_zh=_str(ctx, raw, "description_zh", path, required=False),
+        description_en=_str(ctx, raw, "description_en", path, required=False),
+    )
+
+
 def _group(ctx: _Ctx, raw: Mapping[str, Any], path: str) -> Group | None:
     _check_keys(ctx, raw, GROUP_KEYS, path)
     return Group(
@@ -673,6 +699,7 @@ def _module(ctx: _Ctx, raw: Mapping[str, Any], path: str) -> Module | None:
         groups=_each(ctx, raw, "groups", path, lambda r, p: _group(ctx, r, p)),
         max_points=_decimal(ctx, raw, "max_points", path),
         source=_source_ref(ctx, raw, path),
+        flags=_each(ctx, raw, "flags", path, lambda r, p: _flag(ctx, r, p)),
     )
 
 
@@ -913,6 +940,7 @@ def _check_instrument(ctx: _Ctx, inst: Instrument) -> None:
             positions[item.id] = ipath
             n += 1
 
+    flag_ids: set[str] = set()
     for i, module in enumerate(inst.modules):
         mpath = f"modules[{i}]"
         levels = [lv.level for lv in module.levels]
@@ -937,6 +965,17 @@ def _check_instrument(ctx: _Ctx, inst: Instrument) -> None:
                 previous = lv.min_score
             if lv.requires is not None:
                 _check_condition(ctx, lv.requires, _join(lpath, "requires"), order, items, None)
+        for k, flag in enumerate(module.flags):
+            fpath = f"{mpath}.flags[{k}]"
+            if flag.id in flag_ids:
+                ctx.err(
+                    _join(fpath, "id"),
+                    "duplicate_id",
+                    f"标志编号重复：{flag.id}",
+                    f"duplicate flag id {flag.id}",
+                )
+            flag_ids.add(flag.id)
+            _check_condition(ctx, flag.condition, _join(fpath, "condition"), order, items, None)
         group_ids = {g.id for g in module.groups}
         for k, grp in enumerate(module.groups):
             members = [it for it in module.items if it.group == grp.id]
