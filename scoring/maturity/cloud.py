@@ -1,0 +1,188 @@
+"""上云上平台 status (four kinds of D8 专栏2) and 5G factory readiness tier, from our instrument's answers.
+
+The ONE definition bureau dashboards count with lives in :file:`cloud_5g.yaml` (conditions on item ids of the
+``gd-mfg-dt`` instrument, in the questionnaire condition syntax). A definition that refers to an item the
+instrument lacks is reported in ``definition_gaps`` and that test counts as not met.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from questionnaires import Condition, Instrument
+
+from .conditions import parse_condition, referenced_items
+from .engine import unmet_requirements
+from .result import CloudKindStatus, CloudResult, FiveGResult
+
+DEFINITION_FILE = "cloud_5g.yaml"
+
+
+@dataclass(frozen=True)
+class CloudKindDef:
+    id: str
+    name_zh: str
+    name_en: str
+    source: str
+    cloud: Condition
+    platform: Condition
+
+
+@dataclass(frozen=True)
+class TierDef:
+    id: str
+    name_zh: str
+    name_en: str
+    requires: Condition
+
+
+@dataclass(frozen=True)
+class CloudDefinition:
+    id: str
+    instruments: tuple[str, ...]
+    definition_zh: str
+    definition_en: str
+    kinds: tuple[CloudKindDef, ...]
+    fiveg_id: str
+    fiveg_source: str
+    tiers: tuple[TierDef, ...]
+
+
+def parse_definition(raw: Mapping[str, Any]) -> CloudDefinition:
+    kinds = tuple(
+        CloudKindDef(
+            id=str(k["id"]),
+            name_zh=str(k["name_zh"]),
+            name_en=str(k["name_en"]),
+            source=" ".join(str(k["source"]).split()),
+            cloud=parse_condition(k["cloud"]),
+            platform=parse_condition(k["platform"]),
+        )
+        for k in raw["cloud"]["kinds"]
+    )
+    f = raw["fiveg"]
+    tiers = tuple(
+        TierDef(str(t["id"]), str(t["name_zh"]), str(t["name_en"]), parse_condition(t["requires"]))
+        for t in f["tiers"]
+    )
+    return CloudDefinition(
+        id=str(raw["id"]),
+        instruments=tuple(str(i) for i in raw["instruments"]),
+        definition_zh=" ".join(str(raw["cloud"]["definition_zh"]).split()),
+        definition_en=" ".join(str(raw["cloud"]["definition_en"]).split()),
+        kinds=kinds,
+        fiveg_id=str(f["id"]),
+        fiveg_source=" ".join(str(f["source"]).split()),
+        tiers=tiers,
+    )
+
+
+@cache
+def cloud_definition() -> CloudDefinition:
+    text = resources.files("scoring.maturity").joinpath(DEFINITION_FILE).read_text(encoding="utf-8")
+    return parse_definition(yaml.safe_load(text))
+
+
+def _gaps(instrument: Instrument, conds: list[Condition]) -> tuple[str, ...]:
+    missing = sorted({i for c in conds for i in referenced_items(c) if not instrument.has_item(i)})
+    return tuple(f"item {i} not in {instrument.key}" for i in missing)
+
+
+def _missing(
+    instrument: Instrument, cond: Condition, answers: Mapping[str, Any], hidden: frozenset[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    gaps = unmet_requirements(instrument, cond, answers, hidden)
+    zh = tuple(
+        f"[{g.item_id}] {g.text_zh} — {g.needed_zh}" + (f"（{g.context_zh}）" if g.context_zh else "")
+        for g in gaps
+    )
+    en = tuple(
+        f"[{g.item_id}] {g.text_en} — {g.needed_en}" + (f" ({g.context_en})" if g.context_en else "")
+        for g in gaps
+    )
+    return zh, en
+
+
+def applies_to(instrument: Instrument, definition: CloudDefinition | None = None) -> bool:
+    d = definition or cloud_definition()
+    return instrument.id in d.instruments
+
+
+def cloud_status(
+    instrument: Instrument,
+    answers: Mapping[str, Any],
+    hidden: frozenset[str],
+    definition: CloudDefinition | None = None,
+) -> CloudResult:
+    from questionnaires import evaluate
+
+    d = definition or cloud_definition()
+    rows = []
+    for k in d.kinds:
+        on_platform = evaluate(k.platform, instrument, answers, hidden=hidden)
+        on_cloud = on_platform or evaluate(k.cloud, instrument, answers, hidden=hidden)
+        status = "platform" if on_platform else ("cloud" if on_cloud else "none")
+        if on_platform:
+            zh: tuple[str, ...] = ()
+            en: tuple[str, ...] = ()
+        elif on_cloud:
+            zh, en = _missing(instrument, k.platform, answers, hidden)
+        else:
+            zh, en = _missing(instrument, k.cloud, answers, hidden)
+        rows.append(
+            CloudKindStatus(k.id, k.name_zh, k.name_en, status, on_cloud, on_platform, zh, en, k.source)
+        )
+    conds = [c for k in d.kinds for c in (k.cloud, k.platform)]
+    return CloudResult(
+        definition_id=d.id,
+        kinds=tuple(rows),
+        on_cloud=any(r.on_cloud for r in rows),
+        on_platform=any(r.on_platform for r in rows),
+        definition_zh=d.definition_zh,
+        definition_en=d.definition_en,
+        definition_gaps=_gaps(instrument, conds),
+    )
+
+
+FIVEG_NONE = ("none", "未达到产线级", "none")
+
+
+def fiveg_tier(
+    instrument: Instrument,
+    answers: Mapping[str, Any],
+    hidden: frozenset[str],
+    definition: CloudDefinition | None = None,
+) -> FiveGResult:
+    """Tiers are cumulative: 车间级 needs 产线级 conditions as well, 工厂级 needs both."""
+    from questionnaires import evaluate
+
+    d = definition or cloud_definition()
+    reached: tuple[str, str, str] = FIVEG_NONE
+    nxt: TierDef | None = None
+    for t in d.tiers:
+        if evaluate(t.requires, instrument, answers, hidden=hidden):
+            reached = (t.id, t.name_zh, t.name_en)
+        else:
+            nxt = t
+            break
+    zh: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+    if nxt is not None:
+        zh, en = _missing(instrument, nxt.requires, answers, hidden)
+    return FiveGResult(
+        definition_id=d.fiveg_id,
+        tier=reached[0],
+        tier_zh=reached[1],
+        tier_en=reached[2],
+        next_tier=nxt.id if nxt else None,
+        missing_zh=zh,
+        missing_en=en,
+        criteria_source=d.fiveg_source,
+        definition_gaps=_gaps(instrument, [t.requires for t in d.tiers]),
+    )
