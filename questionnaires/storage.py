@@ -20,7 +20,10 @@ class DuplicateKeyError(yaml.YAMLError):
     pass
 
 
-class _StrictLoader(yaml.SafeLoader):
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[valid-type,misc]
     """SafeLoader that refuses duplicate mapping keys (PyYAML silently keeps the last one)."""
 
 
