@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from questionnaires import Condition, Instrument
+from questionnaires import Condition, Instrument, evaluate
+from questionnaires.model import Flag
 
 from .conditions import parse_condition, referenced_items
 from .engine import unmet_requirements
@@ -30,8 +31,7 @@ class CloudKindDef:
     name_zh: str
     name_en: str
     source: str
-    cloud: Condition
-    platform: Condition
+    flag: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class CloudDefinition:
     instruments: tuple[str, ...]
     definition_zh: str
     definition_en: str
+    platform_flag: str
     kinds: tuple[CloudKindDef, ...]
     fiveg_id: str
     fiveg_source: str
@@ -61,8 +62,7 @@ def parse_definition(raw: Mapping[str, Any]) -> CloudDefinition:
             name_zh=str(k["name_zh"]),
             name_en=str(k["name_en"]),
             source=" ".join(str(k["source"]).split()),
-            cloud=parse_condition(k["cloud"]),
-            platform=parse_condition(k["platform"]),
+            flag=str(k["flag"]),
         )
         for k in raw["cloud"]["kinds"]
     )
@@ -76,6 +76,7 @@ def parse_definition(raw: Mapping[str, Any]) -> CloudDefinition:
         instruments=tuple(str(i) for i in raw["instruments"]),
         definition_zh=" ".join(str(raw["cloud"]["definition_zh"]).split()),
         definition_en=" ".join(str(raw["cloud"]["definition_en"]).split()),
+        platform_flag=str(raw["cloud"]["platform_flag"]),
         kinds=kinds,
         fiveg_id=str(f["id"]),
         fiveg_source=" ".join(str(f["source"]).split()),
@@ -114,39 +115,52 @@ def applies_to(instrument: Instrument, definition: CloudDefinition | None = None
     return instrument.id in d.instruments
 
 
+def _flag(instrument: Instrument, flag_id: str) -> Flag | None:
+    for module in instrument.modules:
+        for flag in module.flags:
+            if flag.id == flag_id:
+                return flag
+    return None
+
+
 def cloud_status(
     instrument: Instrument,
     answers: Mapping[str, Any],
     hidden: frozenset[str],
     definition: CloudDefinition | None = None,
 ) -> CloudResult:
-    from questionnaires import evaluate
-
     d = definition or cloud_definition()
+    gaps: list[str] = []
     rows = []
+
+    def check(flag_id: str) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
+        flag = _flag(instrument, flag_id)
+        if flag is None:
+            gaps.append(f"flag {flag_id} not in {instrument.key}")
+            return False, (f"问卷缺少标志 {flag_id}",), (f"instrument lacks flag {flag_id}",)
+        gaps.extend(_gaps(instrument, [flag.condition]))
+        if evaluate(flag.condition, instrument, answers, hidden=hidden):
+            return True, (), ()
+        zh, en = _missing(instrument, flag.condition, answers, hidden)
+        return False, zh, en
+
     for k in d.kinds:
-        on_platform = evaluate(k.platform, instrument, answers, hidden=hidden)
-        on_cloud = on_platform or evaluate(k.cloud, instrument, answers, hidden=hidden)
-        status = "platform" if on_platform else ("cloud" if on_cloud else "none")
-        if on_platform:
-            zh: tuple[str, ...] = ()
-            en: tuple[str, ...] = ()
-        elif on_cloud:
-            zh, en = _missing(instrument, k.platform, answers, hidden)
-        else:
-            zh, en = _missing(instrument, k.cloud, answers, hidden)
+        ok, zh, en = check(k.flag)
         rows.append(
-            CloudKindStatus(k.id, k.name_zh, k.name_en, status, on_cloud, on_platform, zh, en, k.source)
+            CloudKindStatus(k.id, k.name_zh, k.name_en, k.flag, "on" if ok else "none", ok, zh, en, k.source)
         )
-    conds = [c for k in d.kinds for c in (k.cloud, k.platform)]
+    on_platform, p_zh, p_en = check(d.platform_flag)
     return CloudResult(
         definition_id=d.id,
         kinds=tuple(rows),
-        on_cloud=any(r.on_cloud for r in rows),
-        on_platform=any(r.on_platform for r in rows),
+        on_cloud=any(r.counted for r in rows),
+        on_platform=on_platform,
+        platform_flag_id=d.platform_flag,
+        platform_missing_zh=p_zh,
+        platform_missing_en=p_en,
         definition_zh=d.definition_zh,
         definition_en=d.definition_en,
-        definition_gaps=_gaps(instrument, conds),
+        definition_gaps=tuple(sorted(set(gaps))),
     )
 
 
@@ -160,8 +174,6 @@ def fiveg_tier(
     definition: CloudDefinition | None = None,
 ) -> FiveGResult:
     """Tiers are cumulative: 车间级 needs 产线级 conditions as well, 工厂级 needs both."""
-    from questionnaires import evaluate
-
     d = definition or cloud_definition()
     reached: tuple[str, str, str] = FIVEG_NONE
     nxt: TierDef | None = None

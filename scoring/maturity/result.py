@@ -276,10 +276,10 @@ class CloudKindStatus:
     kind_id: str
     name_zh: str
     name_en: str
-    status: str  # "none" | "cloud" (上云) | "platform" (上平台)
-    on_cloud: bool
-    on_platform: bool
-    missing_zh: tuple[str, ...]  # what is missing for the next status
+    flag_id: str  # the instrument flag that decides this kind
+    status: str  # "on" (counts as 上云上平台 for this kind) | "none"
+    counted: bool
+    missing_zh: tuple[str, ...]  # unmet tests of the flag's condition
     missing_en: tuple[str, ...]
     source: str
 
@@ -288,8 +288,11 @@ class CloudKindStatus:
 class CloudResult:
     definition_id: str
     kinds: tuple[CloudKindStatus, ...]
-    on_cloud: bool  # counts as 上云 (bureau dashboards)
-    on_platform: bool  # counts as 上平台
+    on_cloud: bool  # counts as 上云 (bureau dashboards): at least one kind
+    on_platform: bool  # counts as 上平台: the platform flag holds
+    platform_flag_id: str
+    platform_missing_zh: tuple[str, ...]
+    platform_missing_en: tuple[str, ...]
     definition_zh: str
     definition_en: str
     definition_gaps: tuple[str, ...]
