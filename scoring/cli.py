@@ -17,6 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from scoring.maturity.cli import SCORE_ARGUMENTS, SCORE_HELP, score_command
+
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -140,3 +142,6 @@ def rules_validate(args: argparse.Namespace) -> int:
         return 1
     sys.stdout.write(f"ok: {len(files)} rule file(s) valid\n")
     return 0
+
+
+command("score", help=SCORE_HELP, args=[Arg(n, **kw) for n, kw in SCORE_ARGUMENTS])(score_command)

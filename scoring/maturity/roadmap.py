@@ -112,9 +112,9 @@ def _raise_answer(item: Item, current: Any, target: Any) -> Any:
         chosen |= set(tgt)
         return [o.id for o in item.options if o.id in chosen]
     if item.type == "single":
-        return (
-            target if item_points(item, target) > item_points(item, current) or current is None else current
-        )
+        if current is None or not item.scored:
+            return target
+        return target if item_points(item, target) > item_points(item, current) else current
     if item.type in ("scenario_level", "number", "integer"):
         try:
             return target if current is None or Decimal(str(target)) > Decimal(str(current)) else current
