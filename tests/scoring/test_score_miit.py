@@ -1,4 +1,4 @@
-"""MIIT 2024: exact points vs an independent sum over the shared YAML, level rule boundaries, exchange form."""
+"""MIIT 2024: exact points vs an independent sum of the shared YAML, level boundaries, exchange form."""
 
 from __future__ import annotations
 
