@@ -62,6 +62,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal.admin.views import bp as admin_bp
+    from portal.api import bp as api_bp
+    from portal.assessments.views import bp as assessments_bp
     from portal.auth.views import bp as auth_bp
     from portal.bureau.views import bp as bureau_bp
     from portal.companies.views import bp as companies_bp
@@ -71,6 +73,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(companies_bp, url_prefix="/company")
+    app.register_blueprint(assessments_bp, url_prefix="/company/assessments")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(providers_bp, url_prefix="/provider")
     app.register_blueprint(bureau_bp, url_prefix="/bureau")
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -23,6 +23,7 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 NAVIGATION: dict[Role, tuple[tuple[str, Any], ...]] = {
     Role.ENTERPRISE: (
         ("companies.dashboard", _l("工作台")),
+        ("assessments.index", _l("数字化评估")),
         ("companies.profile", _l("企业信息")),
         ("companies.members", _l("成员与邀请")),
     ),

@@ -1,7 +1,28 @@
 """Database models, one module per aggregate. Import from here."""
 
+from portal.models.assessment import (
+    Answer,
+    AnswerChange,
+    Assessment,
+    AssessmentStatus,
+    ModuleAssignment,
+    ResumePoint,
+)
 from portal.models.company import Company, Invitation
 from portal.models.provider import ProviderOrg
 from portal.models.user import JurisdictionLevel, Role, User
 
-__all__ = ["Company", "Invitation", "JurisdictionLevel", "ProviderOrg", "Role", "User"]
+__all__ = [
+    "Answer",
+    "AnswerChange",
+    "Assessment",
+    "AssessmentStatus",
+    "Company",
+    "Invitation",
+    "JurisdictionLevel",
+    "ModuleAssignment",
+    "ProviderOrg",
+    "ResumePoint",
+    "Role",
+    "User",
+]

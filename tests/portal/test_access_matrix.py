@@ -13,6 +13,7 @@ from flask import Flask
 from tests_support import ROLE_NAMES, sign_in_session
 
 from portal.access import rule_for_endpoint
+from portal.assessments.services import start as start_assessment
 from portal.models import JurisdictionLevel, Role
 
 ANON = "anonymous"
@@ -46,6 +47,15 @@ POLICY: dict[str, set[str]] = {
     "bureau.dashboard": set(BUREAU),
     "admin.dashboard": {ADMIN},
     "admin.users": {ADMIN},
+    "assessments.index": ENTERPRISE,
+    "assessments.start": ENTERPRISE,
+    "assessments.overview": ENTERPRISE,
+    "assessments.module": ENTERPRISE,
+    "assessments.assign": {ENT_ADMIN},
+    "assessments.review": ENTERPRISE,
+    "assessments.submit": {ENT_ADMIN},
+    "api.get_answers": ENTERPRISE,
+    "api.save_answers": ENTERPRISE,
 }
 
 # Sample values for URL parameters; a route with an unknown parameter fails the matrix test.
@@ -54,12 +64,14 @@ URL_SAMPLES: dict[str, Any] = {
     "token": "not-a-real-token",
     "invitation_id": 1,
     "filename": "css/portal.css",
+    "assessment_id": None,  # filled with a real assessment of the enterprise users' company
+    "module_id": "base",
 }
 
 
 def _users(make: Any) -> dict[str, Any]:
     company = make.company()
-    return {
+    users = {
         ANON: None,
         ENT_ADMIN: make.user(Role.ENTERPRISE, company=company, is_company_admin=True),
         ENT_MEMBER: make.user(Role.ENTERPRISE, company=company, is_company_admin=False),
@@ -76,6 +88,10 @@ def _users(make: Any) -> dict[str, Any]:
         ),
         ADMIN: make.user(Role.ADMIN),
     }
+    # a real assessment of the enterprise users' company, so allowed roles reach real pages
+    assessment = start_assessment(company, "miit-sme-digital", users[ENT_ADMIN])
+    URL_SAMPLES["assessment_id"] = assessment.id
+    return users
 
 
 def test_role_names_match_fixture_roles() -> None:

@@ -1,0 +1,80 @@
+"""Autosave endpoint: read and write answers of one assessment (session sign-in + CSRF header)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+from flask_login import current_user
+
+import questionnaires
+from portal.access import roles
+from portal.api import bp
+from portal.api.errors import error_response
+from portal.assessments import services
+from portal.models import Role
+
+
+def _own(assessment_id: int) -> Any:
+    return services.get_for_company(current_user.company, assessment_id)
+
+
+def _status_body(assessment: Any) -> dict[str, Any]:
+    instrument = services.instrument_of(assessment)
+    answers = assessment.answer_map()
+    cluster = assessment.company.cluster
+    progress = questionnaires.progress(instrument, answers, cluster)
+    return {
+        "assessment_id": assessment.id,
+        "status": assessment.status.value,
+        "visible_items": sorted(i.id for i in questionnaires.visible_items(instrument, answers, cluster)),
+        "progress": {
+            "answered": progress.answered,
+            "total": progress.total,
+            "modules": {m.module_id: {"answered": m.answered, "total": m.total} for m in progress.modules},
+        },
+    }
+
+
+@bp.get("/assessments/<int:assessment_id>/answers")
+@roles(Role.ENTERPRISE)
+def get_answers(assessment_id: int) -> Any:
+    assessment = _own(assessment_id)
+    if assessment is None:
+        return error_response(404, "评估不存在", "assessment not found")
+    return jsonify(answers=services.answer_state(assessment), **_status_body(assessment))
+
+
+@bp.post("/assessments/<int:assessment_id>/answers")
+@roles(Role.ENTERPRISE)
+def save_answers(assessment_id: int) -> Any:
+    assessment = _own(assessment_id)
+    if assessment is None:
+        return error_response(404, "评估不存在", "assessment not found")
+    payload = request.get_json(silent=True)
+    if payload is None:
+        return error_response(400, "请求内容不是有效的 JSON", "the body is not valid JSON")
+    try:
+        changes = services.parse_changes(payload)
+        result = services.save_answers(assessment, changes, current_user)
+    except services.AssessmentError as error:
+        return jsonify(errors=[error.as_dict()]), error.status
+    module_id = request.args.get("module")
+    if module_id:
+        services.remember_position(assessment, current_user, module_id, changes[-1].item_id)
+    body = {
+        "saved": [{"item_id": i, "version": v, "saved_at": at.isoformat()} for i, v, at in result.saved],
+        "conflicts": [
+            {
+                "item_id": c.item_id,
+                "your_value": c.your_value,
+                "current_value": c.current_value,
+                "current_version": c.current_version,
+                "updated_by": c.updated_by,
+                "updated_at": c.updated_at.isoformat(),
+            }
+            for c in result.conflicts
+        ],
+        **_status_body(assessment),
+    }
+    return jsonify(body), (409 if result.conflicts else 200)
