@@ -8,7 +8,7 @@ export FLASK_APP := portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install sysdeps lint typecheck pytest-sqlite pytest-postgres translations bench clean
+.PHONY: run test install sysdeps lint typecheck pytest-sqlite pytest-postgres translations translations-update bench clean
 
 ## Install what is needed (system packages too when run as root), migrate, seed demo data, serve.
 run: install
@@ -32,7 +32,14 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-* && touch $@
 
 translations: $(STAMP)
-	$(VENV)/bin/pybabel compile -q -d portal/translations -f 2>/dev/null || true
+	$(VENV)/bin/pybabel compile -d portal/translations --use-fuzzy 2>&1 | grep -v "^compiling" || true
+	@test -f portal/translations/en/LC_MESSAGES/messages.mo || { echo "translations did not compile"; exit 1; }
+
+## Refresh the message catalogs after changing user-facing strings (then translate the new entries).
+translations-update: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o portal/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

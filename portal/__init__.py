@@ -69,11 +69,13 @@ def register_blueprints(app: Flask) -> None:
     from portal.companies.views import bp as companies_bp
     from portal.home import bp as home_bp
     from portal.providers.views import bp as providers_bp
+    from portal.results.views import bp as results_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(companies_bp, url_prefix="/company")
     app.register_blueprint(assessments_bp, url_prefix="/company/assessments")
+    app.register_blueprint(results_bp, url_prefix="/company/assessments")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(providers_bp, url_prefix="/provider")
     app.register_blueprint(bureau_bp, url_prefix="/bureau")

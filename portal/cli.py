@@ -30,8 +30,31 @@ def questionnaires_list() -> None:
     sys.exit(main(["list"]))
 
 
+@click.group("scores")
+def scores_group() -> None:
+    """Scoring results stored in the database."""
+
+
+@scores_group.command("recompute")
+@click.option("--batch-size", default=200, show_default=True)
+def scores_recompute(batch_size: int) -> None:
+    """Re-score every submitted assessment with the current engine (new result rows; old rows kept)."""
+    from portal.results.services import count_submitted, recompute_all
+    from scoring.maturity import ENGINE_VERSION
+
+    total = count_submitted()
+    click.echo(f"Re-scoring {total} submitted assessments with engine {ENGINE_VERSION}")
+    with click.progressbar(length=total, label="scoring") as bar:
+        done = 0
+        for progress in recompute_all(batch_size):
+            bar.update(progress - done)
+            done = progress
+    click.echo(f"Done: {done} new result rows.")
+
+
 def register(app: Flask) -> None:
     from portal.demo import seed_demo_command
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(questionnaires_group)
+    app.cli.add_command(scores_group)

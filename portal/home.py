@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 
 from portal.access import public
@@ -32,6 +33,20 @@ def index() -> Any:
     from portal.auth.forms import LoginForm
 
     return render_template("home/index.html", form=LoginForm())
+
+
+@bp.get("/vendor/plotly.min.js")
+@public
+def plotly_js() -> Any:
+    """plotly.js from the installed plotly package: no CDN (users' networks may block foreign hosts).
+
+    Only pages with charts load it."""
+    import plotly
+
+    folder = Path(plotly.__file__).parent / "package_data"
+    response = send_from_directory(folder, "plotly.min.js", max_age=365 * 24 * 3600)
+    response.headers["ETag"] = f'"plotly-{plotly.__version__}"'
+    return response
 
 
 @bp.get("/healthz")

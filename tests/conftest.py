@@ -105,8 +105,11 @@ def make(app: Flask) -> Factory:
 
 
 @pytest.fixture
-def login_as(client: FlaskClient) -> Any:
+def login_as(app: Flask) -> Any:
+    """Sign a user in on a fresh client (one browser per user), through the real login form."""
+
     def _login(user: User) -> FlaskClient:
+        client = app.test_client()
         login(client, user)
         return client
 

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import pytest
+import yaml
 from flask.testing import FlaskClient
 
 from portal.extensions import db as _db
 from portal.models import Company, JurisdictionLevel, ProviderOrg, Role, User
 from scoring.reference import credit_code
+
+# The policy material beside the checkout (CI clones the repo with shared/ next to it).
+SHARED_DIR = Path(os.environ.get("DX_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared")
+MIIT_REFERENCE_YAML = SHARED_DIR / "policy" / "miit_2024_instrument.yaml"
+
+
+def shared_miit_reference() -> dict[str, Any]:
+    """The MIIT 2024 instrument as digested in shared/policy — the independent reference for tests."""
+    if not MIIT_REFERENCE_YAML.exists():
+        pytest.fail(f"{MIIT_REFERENCE_YAML} is missing: clone the repo beside shared/ or set DX_SHARED_DIR")
+    data: dict[str, Any] = yaml.safe_load(MIIT_REFERENCE_YAML.read_text(encoding="utf-8"))
+    return data
+
 
 ROLE_NAMES = (
     "anonymous",
@@ -79,7 +96,8 @@ class Factory:
         user = User(**{"name": f"用户{n}", "email": f"user{n}@test.dx", "role": role, **fields})
         if role is Role.ENTERPRISE and user.company_id is None and "company" not in fields:
             user.company = self.company()
-            user.is_company_admin = fields.get("is_company_admin", True)
+        if role is Role.ENTERPRISE and "is_company_admin" not in fields:
+            user.is_company_admin = True  # pass is_company_admin=False for an ordinary member
         if role is Role.PROVIDER and "provider_org" not in fields:
             user.provider_org = self.provider_org()
         if role is Role.BUREAU and user.jurisdiction_level is None:
@@ -101,3 +119,5 @@ def login(client: FlaskClient, user: User) -> None:
     """Sign a test client in through the real login form."""
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    with client.session_transaction() as session:
+        assert session.get("_user_id") == str(user.id), "the client was already signed in as someone else"

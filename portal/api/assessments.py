@@ -78,3 +78,15 @@ def save_answers(assessment_id: int) -> Any:
         **_status_body(assessment),
     }
     return jsonify(body), (409 if result.conflicts else 200)
+
+
+@bp.get("/assessments/<int:assessment_id>/result")
+@roles(Role.ENTERPRISE)
+def get_result(assessment_id: int) -> Any:
+    """The same result the result page shows (stored for submitted assessments, a live preview for drafts)."""
+    from portal.results.services import view_result
+
+    assessment = _own(assessment_id)
+    if assessment is None:
+        return error_response(404, "评估不存在", "assessment not found")
+    return jsonify(view_result(assessment))

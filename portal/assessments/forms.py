@@ -113,7 +113,7 @@ def build_module_form(
         for ev in item.evidence:
             name = f"{item.id}{EVIDENCE_SEP}{ev.id}"
             label = text(ev.label_zh, ev.label_en) + (f"（{ev.unit}）" if ev.unit else "")
-            if ev.type == "number":
+            if ev.type in ("number", "integer"):
                 fields[name] = StringField(label, render_kw=_number_attrs(ev.min, ev.max, False))
             else:
                 fields[name] = StringField(label)

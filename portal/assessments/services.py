@@ -334,3 +334,8 @@ def submit(assessment: Assessment, user: User, attested: bool) -> None:
     assessment.submitted_by_id = user.id
     assessment.attestation = ATTESTATION_ZH
     db.session.commit()
+    # Score once at submission and keep the result with the engine version (imported here: results
+    # builds on this module).
+    from portal.results.services import store
+
+    store(assessment)

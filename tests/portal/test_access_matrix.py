@@ -55,6 +55,10 @@ POLICY: dict[str, set[str]] = {
     "assessments.review": ENTERPRISE,
     "assessments.submit": {ENT_ADMIN},
     "api.get_answers": ENTERPRISE,
+    "api.get_result": ENTERPRISE,
+    "results.view": ENTERPRISE,
+    "results.set_targets": {ENT_ADMIN},
+    "home.plotly_js": EVERYONE,
     "api.save_answers": ENTERPRISE,
 }
 

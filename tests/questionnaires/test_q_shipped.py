@@ -7,19 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from tests_support import shared_miit_reference
 
 import questionnaires as q
 
 REPO = Path(__file__).resolve().parents[2]
-MIIT_REFERENCE = REPO.parent / "shared" / "policy" / "miit_2024_instrument.yaml"
 
 
 @pytest.fixture(scope="module")
 def reference() -> dict[str, Any]:
-    if not MIIT_REFERENCE.exists():
-        pytest.skip(f"{MIIT_REFERENCE} not available")
-    return yaml.safe_load(MIIT_REFERENCE.read_text("utf-8"))
+    return shared_miit_reference()
 
 
 @pytest.fixture(scope="module")

@@ -5,25 +5,21 @@ from __future__ import annotations
 import json
 import random
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from tests_support import shared_miit_reference
 
 import questionnaires as q
 from scoring.maturity import level_rule, miit_level, result_to_json, score
 from scoring.maturity.result import ScenarioResult
 
-SHARED = Path("/work/shared/policy/miit_2024_instrument.yaml")
 INST = q.load("miit-sme-digital", "2024")
 
 
 @pytest.fixture(scope="module")
 def shared() -> dict[str, Any]:
-    if not SHARED.exists():
-        pytest.skip("shared MIIT YAML not available")
-    return yaml.safe_load(SHARED.read_text(encoding="utf-8"))
+    return shared_miit_reference()
 
 
 def _questions(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:

@@ -1,0 +1,205 @@
+"""Scoring results in the portal: compute with the pure engine, store with its version, read back.
+
+- A submitted assessment is scored once at submission and stored (AssessmentResult, one row per
+  computation; `flask scores recompute` adds rows with the current engine, old rows are kept).
+- A draft is scored live as a preview and never stored.
+- The peer benchmark is computed when a result is shown, against the latest stored results of other
+  companies' submitted assessments of the same instrument (it changes as more companies submit).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from portal.assessments.services import instrument_of
+from portal.extensions import db
+from portal.models import (
+    Assessment,
+    AssessmentResult,
+    AssessmentStatus,
+    Company,
+    DimensionTarget,
+)
+from portal.models._common import utcnow
+from scoring import maturity
+
+
+def answers_hash(answers: Mapping[str, Any]) -> str:
+    canonical = json.dumps(answers, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def profile_of(company: Company) -> dict[str, Any]:
+    return {"cluster": company.cluster, "size": company.size_class, "city": company.city}
+
+
+def targets_of(company: Company, instrument_id: str) -> dict[str, int]:
+    rows = db.session.scalars(
+        sa.select(DimensionTarget).where(
+            DimensionTarget.company_id == company.id, DimensionTarget.instrument_id == instrument_id
+        )
+    )
+    return {row.module_id: row.level for row in rows}
+
+
+def set_targets(company: Company, instrument_id: str, targets: Mapping[str, int | None]) -> None:
+    """Replace the company's target levels (1–5) for an instrument; None removes a target."""
+    for module_id, level in targets.items():
+        row = db.session.get(DimensionTarget, (company.id, instrument_id, module_id))
+        if level is None:
+            if row is not None:
+                db.session.delete(row)
+            continue
+        if not 1 <= level <= 5:
+            raise ValueError(f"target level {level} out of range")
+        if row is None:
+            db.session.add(
+                DimensionTarget(
+                    company_id=company.id, instrument_id=instrument_id, module_id=module_id, level=level
+                )
+            )
+        else:
+            row.level = level
+    db.session.commit()
+
+
+def compute(assessment: Assessment, peers: list[maturity.PeerRecord] | None = None) -> maturity.ScoreResult:
+    company = assessment.company
+    return maturity.score(
+        instrument_of(assessment),
+        assessment.answer_map(),
+        profile=profile_of(company),
+        targets=targets_of(company, assessment.instrument_id),
+        peers=peers,
+    )
+
+
+def store(assessment: Assessment) -> AssessmentResult:
+    """Score a submitted assessment with the current engine and keep the result (a new row)."""
+    result = compute(assessment)
+    plain = maturity.to_plain(result)
+    cloud = result.cloud
+    kinds = {k.kind_id: k.counted for k in cloud.kinds} if cloud is not None else {}
+    row = AssessmentResult(
+        assessment_id=assessment.id,
+        engine_version=result.engine_version,
+        answers_hash=answers_hash(assessment.answer_map()),
+        computed_at=utcnow(),
+        result=plain,
+        overall_score=result.overall.score,
+        overall_level=result.overall.level,
+        miit_points=result.miit.points["total"] if result.miit is not None else None,
+        miit_level=result.miit.level if result.miit is not None else None,
+        on_cloud=cloud.on_cloud if cloud is not None else None,
+        on_platform=cloud.on_platform if cloud is not None else None,
+        cloud_equipment=kinds.get("cloud_equipment"),
+        cloud_rnd=kinds.get("cloud_rnd"),
+        cloud_supply_chain=kinds.get("cloud_supply_chain"),
+        cloud_operations=kinds.get("cloud_operations"),
+        fiveg_tier=result.fiveg.tier if result.fiveg is not None else None,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def latest_row(assessment: Assessment) -> AssessmentResult | None:
+    return db.session.scalar(
+        sa.select(AssessmentResult)
+        .where(AssessmentResult.assessment_id == assessment.id)
+        .order_by(AssessmentResult.id.desc())
+        .limit(1)
+    )
+
+
+def peers_for(assessment: Assessment) -> list[maturity.PeerRecord]:
+    """Latest stored result of every other company's latest submitted assessment of this instrument."""
+    latest_assessment = (
+        sa.select(sa.func.max(Assessment.id).label("id"))
+        .where(
+            Assessment.instrument_id == assessment.instrument_id,
+            Assessment.status == AssessmentStatus.SUBMITTED,
+            Assessment.company_id != assessment.company_id,
+        )
+        .group_by(Assessment.company_id)
+        .subquery()
+    )
+    latest_result = (
+        sa.select(sa.func.max(AssessmentResult.id).label("id"))
+        .where(AssessmentResult.assessment_id.in_(sa.select(latest_assessment.c.id)))
+        .group_by(AssessmentResult.assessment_id)
+        .subquery()
+    )
+    score_column = AssessmentResult.miit_points if _is_miit(assessment) else AssessmentResult.overall_score
+    rows = db.session.execute(
+        sa.select(score_column, Company.cluster, Company.size_class, Company.city)
+        .join(Assessment, Assessment.id == AssessmentResult.assessment_id)
+        .join(Company, Company.id == Assessment.company_id)
+        .where(AssessmentResult.id.in_(sa.select(latest_result.c.id)))
+    )
+    return [
+        maturity.PeerRecord(score=Decimal(score), cluster=cluster, size=size, city=city)
+        for score, cluster, size, city in rows
+        if score is not None
+    ]
+
+
+def _is_miit(assessment: Assessment) -> bool:
+    return instrument_of(assessment).scoring.method.startswith("miit")
+
+
+def view_result(assessment: Assessment) -> dict[str, Any]:
+    """The result to show: stored (submitted) or a live preview (draft), with a fresh peer benchmark."""
+    peers = peers_for(assessment)
+    row = latest_row(assessment) if assessment.locked else None
+    if row is not None:
+        result = dict(row.result)
+        mine = result["miit"]["points"]["total"] if result.get("miit") else result["overall"]["score"]
+        profile = result["profile"]
+        bench = maturity.benchmark(
+            Decimal(str(mine or 0)), profile.get("cluster"), profile.get("size"), profile.get("city"), peers
+        )
+        result["benchmark"] = maturity.to_plain(bench)
+        result["stored"] = {"computed_at": row.computed_at.isoformat(), "engine_version": row.engine_version}
+        return result
+    result = maturity.to_plain(compute(assessment, peers))
+    result["stored"] = None
+    return result
+
+
+def recompute_all(batch_size: int = 200) -> Iterator[int]:
+    """Re-score every submitted assessment with the current engine (new rows; old rows kept).
+
+    Yields the number done after each batch, for a progress bar.
+    """
+    ids = list(
+        db.session.scalars(
+            sa.select(Assessment.id)
+            .where(Assessment.status == AssessmentStatus.SUBMITTED)
+            .order_by(Assessment.id)
+        )
+    )
+    done = 0
+    for start in range(0, len(ids), batch_size):
+        for assessment_id in ids[start : start + batch_size]:
+            assessment = db.session.get(Assessment, assessment_id)
+            if assessment is not None:
+                store(assessment)
+        db.session.expunge_all()  # keep memory flat over large populations
+        done += len(ids[start : start + batch_size])
+        yield done
+
+
+def count_submitted() -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Assessment.id)).where(Assessment.status == AssessmentStatus.SUBMITTED)
+        )
+        or 0
+    )

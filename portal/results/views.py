@@ -1,0 +1,79 @@
+"""The result page of an assessment: scores and levels with their rules, MIIT level, 上云上平台, 5G,
+peer benchmark, roadmap with target levels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from portal import charts
+from portal.access import roles
+from portal.assessments.forms import english, text
+from portal.assessments.services import get_for_company, instrument_of
+from portal.models import Assessment, Role
+from portal.results import services
+
+bp = Blueprint("results", __name__)
+
+
+def _own(assessment_id: int) -> Assessment:
+    assessment = get_for_company(current_user.company, assessment_id)
+    if assessment is None:
+        abort(404)
+    return assessment
+
+
+@bp.get("/<int:assessment_id>/result")
+@roles(Role.ENTERPRISE)
+def view(assessment_id: int) -> Any:
+    assessment = _own(assessment_id)
+    instrument = instrument_of(assessment)
+    result = services.view_result(assessment)
+    lang = "en" if english() else "zh"
+    targets = services.targets_of(assessment.company, assessment.instrument_id)
+    scored = [m for m in result["modules"] if m["weight"] and m["module_id"] != "ops"]
+    chart = (
+        charts.to_web(charts.radar(scored, lang, targets))
+        if len(scored) >= 3 and not result.get("miit")
+        else None
+    )
+    miit_chart = None
+    if result.get("miit"):
+        group_labels = {g.id: text(g.title_zh, g.title_en) for m in instrument.modules for g in m.groups}
+        group_max = {g.id: float(g.max_points or 0) for m in instrument.modules for g in m.groups}
+        miit_chart = charts.to_web(charts.miit_bars(result["miit"]["groups"], group_max, group_labels, lang))
+    return render_template(
+        "results/view.html",
+        assessment=assessment,
+        instrument=instrument,
+        result=result,
+        targets=targets,
+        chart=chart,
+        miit_chart=miit_chart,
+        item_text={i.id: text(i.text_zh, i.text_en) for i in instrument.items},
+        option_text={(i.id, o.id): text(o.text_zh, o.text_en) for i in instrument.items for o in i.options},
+        target_form=FlaskForm(),
+        text=text,
+    )
+
+
+@bp.post("/<int:assessment_id>/targets")
+@roles(Role.ENTERPRISE, company_admin=True)
+def set_targets(assessment_id: int) -> Any:
+    assessment = _own(assessment_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    instrument = instrument_of(assessment)
+    chosen: dict[str, int | None] = {}
+    for module in instrument.modules:
+        raw = request.form.get(f"target-{module.id}", "")
+        chosen[module.id] = int(raw) if raw.isdigit() and 1 <= int(raw) <= 5 else None
+    services.set_targets(assessment.company, assessment.instrument_id, chosen)
+    if assessment.locked:
+        services.store(assessment)  # the roadmap depends on targets: keep a result row that reflects them
+    flash(_("目标等级已保存，升级路线图已按目标更新。"), "success")
+    return redirect(url_for("results.view", assessment_id=assessment.id) + "#roadmap")

@@ -1,0 +1,133 @@
+"""Results in the portal: stored at submission with the engine version, previews for drafts, peer
+benchmark from other companies' submissions, targets steering the roadmap, JSON API, recompute."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+import questionnaires
+from portal.assessments import services as assessments
+from portal.extensions import db
+from portal.models import AssessmentResult, Role
+from portal.results import services as results
+from scoring.maturity import ENGINE_VERSION
+
+GD = "gd-mfg-dt"
+
+
+def answer_everything(assessment: Any, user: Any, choice: int = 2) -> None:
+    """Answer every visible item; `choice` picks the option index (higher = more mature)."""
+    instrument = assessments.instrument_of(assessment)
+    answers: dict[str, Any] = {}
+    for item in instrument.items:
+        if item.type == "single":
+            value: Any = item.options[min(choice, len(item.options) - 1)].id
+        elif item.type == "multi":
+            value = [o.id for o in item.options if not o.exclusive][: max(choice, 1)]
+        elif item.type == "scenario_level":
+            value = min(choice, 4)
+        elif item.type == "boolean":
+            value = choice >= 2
+        elif item.type in ("number", "integer"):
+            value = int(item.min or 0) + 1
+        else:
+            value = "说明"
+        if item.evidence:
+            value = {
+                "value": value,
+                "evidence": {f.id: 10 for f in item.evidence if f.type in ("number", "integer")},
+            }
+        answers[item.id] = value
+    visible = questionnaires.visible_items(instrument, answers, assessment.company.cluster)
+    changes = [assessments.Change(i.id, answers[i.id], None) for i in visible]
+    assessments.save_answers(assessment, changes, user)
+
+
+def submitted(make: Any, choice: int = 2, **company: Any) -> Any:
+    user = make.user(Role.ENTERPRISE, company=make.company(**company))
+    assessment = assessments.start(user.company, GD, user)
+    answer_everything(assessment, user, choice)
+    assessments.submit(assessment, user, attested=True)
+    return assessment, user
+
+
+def test_submission_stores_result_with_engine_version(make: Any) -> None:
+    assessment, _ = submitted(make, cluster="c05")
+    rows = db.session.scalars(sa.select(AssessmentResult)).all()
+    assert len(rows) == 1
+    row = rows[0]
+    assert row.engine_version == ENGINE_VERSION and row.result["engine_version"] == ENGINE_VERSION
+    assert row.overall_level == row.result["overall"]["level"] and row.on_cloud is not None
+    assert row.answers_hash == results.answers_hash(assessment.answer_map())
+
+
+def test_draft_shows_live_preview_and_stores_nothing(login_as: Any, make: Any) -> None:
+    user = make.user(Role.ENTERPRISE)
+    assessment = assessments.start(user.company, GD, user)
+    answer_everything(assessment, user, choice=1)
+    html = login_as(user).get(f"/company/assessments/{assessment.id}/result").get_data(as_text=True)
+    assert "预览" in html and "升级路线图" in html and "上云上平台" in html
+    assert db.session.scalar(sa.select(sa.func.count(AssessmentResult.id))) == 0
+
+
+def test_benchmark_needs_five_peers_and_uses_other_companies(make: Any) -> None:
+    first, _ = submitted(make, cluster="c05")
+    assert results.view_result(first)["benchmark"]["status"] == "insufficient_peers"
+    for _i in range(5):
+        submitted(make, choice=1, cluster="c05")
+    bench = results.view_result(first)["benchmark"]
+    assert bench["status"] == "ok" and bench["peers"] == 5
+    assert bench["percentile"] == 100.0  # the first company answered more maturely than all five peers
+
+
+def test_targets_steer_roadmap_and_keep_history(login_as: Any, make: Any) -> None:
+    assessment, user = submitted(make, choice=1, cluster="c05")
+    client = login_as(user)
+    response = client.post(f"/company/assessments/{assessment.id}/targets", data={"target-cloud": "5"})
+    assert response.status_code == 302
+    assert results.targets_of(user.company, GD) == {"cloud": 5}
+    rows = db.session.scalars(sa.select(AssessmentResult).order_by(AssessmentResult.id)).all()
+    assert len(rows) == 2  # the original row is kept
+    assert rows[-1].result["roadmap"]["targets"]["cloud"] == 5
+    actions = [a for h in rows[-1].result["roadmap"]["horizons"].values() for a in h]
+    assert any(a["module_id"] == "cloud" and a["needed_for_target"] for a in actions)
+
+
+def test_result_api_matches_page_data_and_is_private(login_as: Any, make: Any) -> None:
+    assessment, user = submitted(make, cluster="c05")
+    body = login_as(user).get(f"/api/v1/assessments/{assessment.id}/result").get_json()
+    stored = db.session.scalar(sa.select(AssessmentResult))
+    assert body["overall"] == stored.result["overall"] and body["stored"]["engine_version"] == ENGINE_VERSION
+    stranger = make.user(Role.ENTERPRISE)
+    assert login_as(stranger).get(f"/api/v1/assessments/{assessment.id}/result").status_code == 404
+
+
+def test_result_page_renders_for_both_instruments(login_as: Any, make: Any) -> None:
+    user = make.user(Role.ENTERPRISE)
+    client = login_as(user)
+    for instrument_id, needle in ((GD, "各维度等级与提升要点"), ("miit-sme-digital", "经营场景等级")):
+        assessment = assessments.start(user.company, instrument_id, user)
+        answer_everything(assessment, user)
+        assessments.submit(assessment, user, attested=True)
+        page = client.get(f"/company/assessments/{assessment.id}/result")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and needle in html
+        assert "/vendor/plotly.min.js" in html  # charts load plotly.js locally, only on this page
+
+
+def test_plotly_is_served_locally(client: Any) -> None:
+    response = client.get("/vendor/plotly.min.js")
+    assert response.status_code == 200 and len(response.data) > 1_000_000
+    response.close()
+    assert "plotly" not in client.get("/").get_data(as_text=True)
+
+
+def test_recompute_adds_rows_and_keeps_old_ones(app: Any, make: Any) -> None:
+    submitted(make)
+    submitted(make)
+    before = db.session.scalar(sa.select(sa.func.count(AssessmentResult.id)))
+    output = app.test_cli_runner().invoke(args=["scores", "recompute", "--batch-size", "1"])
+    assert output.exit_code == 0 and "Done: 2 new result rows" in output.output
+    assert db.session.scalar(sa.select(sa.func.count(AssessmentResult.id))) == before + 2
