@@ -1,5 +1,7 @@
 """Database models, one module per aggregate. Import from here."""
 
+# Eligibility models live in their feature package (portal/eligibility/models.py); imported here for Alembic.
+from portal.eligibility.models import CompanyEligibilityProfile, EligibilityProject, RuleFile
 from portal.models.assessment import (
     Answer,
     AnswerChange,
@@ -20,12 +22,15 @@ __all__ = [
     "AssessmentResult",
     "AssessmentStatus",
     "Company",
+    "CompanyEligibilityProfile",
     "DimensionTarget",
+    "EligibilityProject",
     "Invitation",
     "JurisdictionLevel",
     "ModuleAssignment",
     "ProviderOrg",
     "ResumePoint",
     "Role",
+    "RuleFile",
     "User",
 ]
