@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.auth.views import bp as auth_bp
     from portal.bureau.views import bp as bureau_bp
     from portal.companies.views import bp as companies_bp
+    from portal.eligibility.views import bp as eligibility_bp
     from portal.home import bp as home_bp
     from portal.providers.views import bp as providers_bp
     from portal.results.views import bp as results_bp
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(providers_bp, url_prefix="/provider")
     app.register_blueprint(bureau_bp, url_prefix="/bureau")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(eligibility_bp)  # /company/eligibility… and /admin/rules
 
 
 def register_access_control(app: Flask) -> None:

@@ -24,6 +24,7 @@ NAVIGATION: dict[Role, tuple[tuple[str, Any], ...]] = {
     Role.ENTERPRISE: (
         ("companies.dashboard", _l("工作台")),
         ("assessments.index", _l("数字化评估")),
+        ("eligibility.index", _l("政策匹配")),
         ("companies.profile", _l("企业信息")),
         ("companies.members", _l("成员与邀请")),
     ),
@@ -32,6 +33,7 @@ NAVIGATION: dict[Role, tuple[tuple[str, Any], ...]] = {
     Role.ADMIN: (
         ("admin.dashboard", _l("平台管理")),
         ("admin.users", _l("账号管理")),
+        ("eligibility.rules", _l("政策规则")),
     ),
 }
 

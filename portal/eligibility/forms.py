@@ -1,0 +1,203 @@
+"""Forms built from the contract's field registry: company conditions, one project form per program.
+
+Every contract field is optional (empty = not known). WTForms only reads the raw text; the engine's
+``parse_input`` checks types, ranges and cross-field rules (services), and its zh/en messages are shown
+next to the fields, so the page and the API refuse the same values with the same words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.widgets import CheckboxInput, DateInput, ListWidget, NumberInput
+
+from portal.eligibility import catalog
+from scoring.eligibility.fields import FieldSpec, FieldType
+from scoring.eligibility.rules import Program
+
+NONE_OF_THEM = "__none__"  # list fields: "none of the above" (an empty, known list)
+YEARS_SUFFIX = "__years"  # years_since_* fields: the number next to the "never / happened" choice
+
+
+def _tri_state(en: bool) -> list[tuple[str, str]]:
+    return [
+        ("", "not known" if en else "未填写"),
+        ("yes", "yes" if en else "是"),
+        ("no", "no" if en else "否"),
+    ]
+
+
+def _field_for(spec: FieldSpec, en: bool, hint: str) -> dict[str, Any]:
+    """The WTForms field(s) for one contract field (name → unbound field)."""
+    label = catalog.label(spec, en)
+    unknown = "not known" if en else "未填写"
+    if spec.null_means_never:
+        return {
+            spec.name: SelectField(
+                label,
+                choices=[
+                    ("", unknown),
+                    ("never", "never happened" if en else "从未发生"),
+                    ("years", "happened — years ago:" if en else "发生过，距今年数："),
+                ],
+                description=hint,
+                validate_choice=False,
+            ),
+            spec.name + YEARS_SUFFIX: StringField(
+                ("years ago" if en else "距今年数"),
+                widget=NumberInput(step="any", min=0),
+            ),
+        }
+    if spec.type is FieldType.BOOLEAN:
+        return {
+            spec.name: SelectField(label, choices=_tri_state(en), description=hint, validate_choice=False)
+        }
+    if spec.type is FieldType.ENUM:
+        choices = [("", unknown)] + [(c, catalog.choice_label(c, en)) for c in spec.choices]
+        return {spec.name: SelectField(label, choices=choices, description=hint, validate_choice=False)}
+    if spec.type is FieldType.ENUM_LIST:
+        choices = [(c, catalog.choice_label(c, en)) for c in spec.choices]
+        choices.append((NONE_OF_THEM, "none of these" if en else "以上均无"))
+        return {
+            spec.name: SelectMultipleField(
+                label,
+                choices=choices,
+                widget=ListWidget(prefix_label=False),
+                option_widget=CheckboxInput(),
+                validate_choice=False,
+                description=hint + (" Tick nothing if not known." if en else " 不勾选表示未填写。"),
+            )
+        }
+    if spec.type is FieldType.DATE:
+        return {spec.name: StringField(label, widget=DateInput(), description=hint)}
+    if spec.numeric:
+        step = "1" if spec.type is FieldType.INTEGER else "any"
+        widget = NumberInput(step=step, min=spec.minimum, max=spec.maximum)
+        return {spec.name: StringField(label, widget=widget, description=hint)}
+    return {spec.name: StringField(label, description=hint)}
+
+
+def _build(
+    name: str, specs: Iterable[FieldSpec], en: bool, hints: Mapping[str, str], extra: dict[str, Any]
+) -> type:
+    attrs: dict[str, Any] = dict(extra)
+    for spec in specs:
+        attrs.update(_field_for(spec, en, hints.get(spec.name, "")))
+    attrs["submit"] = SubmitField(_l("保存"))
+    return type(name, (FlaskForm,), attrs)
+
+
+def conditions_form_class(specs: list[FieldSpec], en: bool, hints: Mapping[str, str]) -> type:
+    return _build("ConditionsForm", specs, en, hints, {})
+
+
+def project_form_class(program: Program, specs: list[FieldSpec], en: bool, hints: Mapping[str, str]) -> type:
+    extra: dict[str, Any] = {
+        "name": StringField(
+            _l("项目名称"),
+            description=_l("在本企业内唯一，例如“2024年智能产线改造”。报告中以此名称指代项目。"),
+        )
+    }
+    if program.directions:
+        choices = [("", "— choose —" if en else "— 请选择 —")] + [
+            (d.id, d.name_en if en else d.name_zh) for d in program.directions
+        ]
+        extra["direction"] = SelectField(_l("申报方向"), choices=choices, validate_choice=False)
+    return _build("ProjectForm", specs, en, hints, extra)
+
+
+# ------------------------------------------------------------------------- form text ↔ contract values
+
+
+def _number(spec: FieldSpec, text: str) -> tuple[int | float | None, str | None]:
+    cleaned = text.strip().replace(",", "").replace("，", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        return None, "应为数字 / must be a number"
+    if not value.is_finite():
+        return None, "应为有限数字 / must be a finite number"
+    if spec.type is FieldType.INTEGER and value != value.to_integral_value():
+        return None, "应为整数 / must be an integer"
+    return (int(value) if value == value.to_integral_value() else float(value)), None
+
+
+def read_values(form: FlaskForm, specs: Iterable[FieldSpec]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """Contract values from the form (empty = absent) and text-level errors (contract error dicts)."""
+    values: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    for spec in specs:
+        raw = form[spec.name].data
+        if spec.null_means_never:
+            if raw == "never":
+                values[spec.name] = None
+            elif raw == "years":
+                text = (form[spec.name + YEARS_SUFFIX].data or "").strip()
+                if not text:
+                    problems[spec.name] = "请填写距今年数 / enter the number of years"
+                    continue
+                number, problem = _number(spec, text)
+                if problem:
+                    problems[spec.name] = problem
+                else:
+                    values[spec.name] = number
+            continue
+        if spec.type is FieldType.BOOLEAN:
+            if raw in ("yes", "no"):
+                values[spec.name] = raw == "yes"
+        elif spec.type is FieldType.ENUM_LIST:
+            picked = list(raw or [])
+            if picked:
+                values[spec.name] = [v for v in picked if v != NONE_OF_THEM]
+        elif spec.numeric:
+            text = (raw or "").strip()
+            if text:
+                number, problem = _number(spec, text)
+                if problem:
+                    problems[spec.name] = problem
+                else:
+                    values[spec.name] = number
+        elif raw not in (None, ""):
+            values[spec.name] = raw.strip() if isinstance(raw, str) else raw
+    errors = []
+    for name, text in problems.items():
+        zh, en = text.split(" / ", 1)
+        errors.append({"field": name, "message_zh": zh, "message_en": en})
+    return values, errors
+
+
+def form_data(values: Mapping[str, Any], specs: Iterable[FieldSpec]) -> dict[str, Any]:
+    """Stored contract values → the form's initial data."""
+    data: dict[str, Any] = {}
+    for spec in specs:
+        if spec.name not in values:
+            continue
+        value = values[spec.name]
+        if spec.null_means_never:
+            data[spec.name] = "never" if value is None else "years"
+            if value is not None:
+                data[spec.name + YEARS_SUFFIX] = str(value)
+        elif spec.type is FieldType.BOOLEAN:
+            data[spec.name] = "yes" if value else "no"
+        elif spec.type is FieldType.ENUM_LIST:
+            data[spec.name] = list(value) if value else [NONE_OF_THEM]
+        elif spec.numeric:
+            data[spec.name] = str(value)
+        else:
+            data[spec.name] = value
+    return data
+
+
+class RuleUploadForm(FlaskForm):
+    file = FileField(
+        _l("规则文件（YAML）"),
+        description=_l("一个文件对应一个政策（program），格式见 docs/eligibility.md 第4节。"),
+    )
+    activate = BooleanField(_l("上传后立即启用"), default=True)
+    submit = SubmitField(_l("校验并上传"))

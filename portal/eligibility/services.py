@@ -1,0 +1,405 @@
+"""Eligibility for a company: the engine's input from stored data, the report, projects, rule uploads.
+
+Other pages (the result page, the PDF report) call ``evaluate_company(company)`` and render the dict with
+``templates/eligibility/_programs.html`` (``{% include %}`` with ``report`` in the context).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from werkzeug.utils import secure_filename
+
+from portal.extensions import db
+from portal.models import Company, CompanyEligibilityProfile, EligibilityProject, RuleFile, User
+from scoring.eligibility import RuleSet, default_rules, evaluate_json, load_rules, parse_input
+from scoring.eligibility.fields import COMPANY, PROJECT
+from scoring.eligibility.rules import RULES_DIR, Program, RuleError, RuleFileError, load_rule_file
+
+JSONDict = dict[str, Any]
+LOCAL_TZ: Final = ZoneInfo("Asia/Shanghai")
+MAX_RULE_FILE_BYTES: Final = 256 * 1024
+
+# GB/T 4754-2017 门类 → the contract's sector. B/C/D together are 工业 (industry) in the rules.
+SECTOR_BY_SECTION: Final = {"B": "mining", "C": "manufacturing", "D": "utilities", "E": "construction"}
+SERVICE_SECTIONS: Final = frozenset("FGHIJKLMNOPQRST")
+
+
+def today() -> date:
+    """Today in Guangdong (the rules' validity dates are local dates)."""
+    return datetime.now(LOCAL_TZ).date()
+
+
+def sector_of(section: str | None) -> str | None:
+    if not section:
+        return None
+    if section in SECTOR_BY_SECTION:
+        return SECTOR_BY_SECTION[section]
+    return "services" if section in SERVICE_SECTIONS else "other"
+
+
+# ----------------------------------------------------------------------------------------- the input
+
+
+def conditions_of(company: Company) -> JSONDict:
+    """The stored eligibility conditions (contract company field → value); {} when none yet."""
+    row = db.session.get(CompanyEligibilityProfile, company.id)
+    return dict(row.data) if row is not None and row.data else {}
+
+
+def profile_fields(company: Company, as_of: date) -> JSONDict:
+    """Company fields taken from the company profile; fields the profile does not know are left out."""
+    out: JSONDict = {"city": company.city}
+    sector = sector_of(company.industry_section)
+    if sector is not None:
+        out["sector"] = sector
+    if company.size_class:
+        out["sme_size_class"] = company.size_class
+    if company.founded_year is not None:
+        # Year precision: the profile stores the founding year only.
+        out["years_in_operation"] = max(0, as_of.year - company.founded_year)
+    if company.employees is not None:
+        out["employees"] = company.employees
+    for name in ("revenue_wan", "total_assets_wan"):
+        value = getattr(company, name)
+        if value is not None:
+            out[name] = json_number(value)
+    return out
+
+
+def json_number(value: Decimal | int | float) -> int | float:
+    d = Decimal(str(value))
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
+def projects_of(company: Company) -> list[EligibilityProject]:
+    return list(
+        db.session.scalars(
+            sa.select(EligibilityProject)
+            .where(EligibilityProject.company_id == company.id)
+            .order_by(EligibilityProject.id)
+        )
+    )
+
+
+def project_payload(project: EligibilityProject) -> JSONDict:
+    out: JSONDict = {"id": project.name, "program": project.program}
+    if project.direction:
+        out["direction"] = project.direction
+    out.update(project.data or {})
+    return out
+
+
+def build_input(company: Company, as_of: date | None = None) -> JSONDict:
+    """The contract JSON (``python -m scoring eligibility`` input) for the company on ``as_of`` (today).
+
+    Company profile fields are mapped (city, sector, size class, years in operation, employees, revenue,
+    assets); the stored conditions add the rest; absent = not known. Projects are named by their name.
+    """
+    day = as_of or today()
+    company_part = conditions_of(company)
+    company_part.update(profile_fields(company, day))  # the profile wins over anything stored
+    return {
+        "as_of": day.isoformat(),
+        "company": company_part,
+        "projects": [project_payload(p) for p in projects_of(company)],
+    }
+
+
+_PROJECT_ERROR = re.compile(r"^projects\[(\d+)\]")
+
+
+def _drop_invalid(payload: JSONDict, errors: list[JSONDict]) -> bool:
+    """Remove what the engine refused (stale stored values, projects of a removed program); False if stuck."""
+    changed = False
+    bad_projects: set[int] = set()
+    for error in errors:
+        path = str(error.get("field") or "")
+        m = _PROJECT_ERROR.match(path)
+        if m:
+            bad_projects.add(int(m.group(1)))
+        elif path.startswith("company.") and path != "company.city":
+            payload["company"].pop(path.removeprefix("company."), None)
+            changed = True
+    if bad_projects:
+        payload["projects"] = [p for i, p in enumerate(payload["projects"]) if i not in bad_projects]
+        changed = True
+    return changed
+
+
+def evaluate_company(company: Company, as_of: date | None = None) -> JSONDict:
+    """The engine's output dict for the company (shipped rules + active uploaded rule files)."""
+    payload = build_input(company, as_of)
+    rules = effective_rules()
+    for _attempt in range(3):
+        status, body = evaluate_json(payload, rules)
+        if status == 200:
+            return body
+        current_app.logger.warning("eligibility input of company %s refused: %s", company.id, body["errors"])
+        if not _drop_invalid(payload, body["errors"]):
+            break
+    raise ValueError(f"eligibility input of company {company.id} is invalid: {body['errors']}")
+
+
+# ------------------------------------------------------------------------------------ saving, validation
+
+
+class ValidationFailedError(Exception):
+    """Field errors: [{"field": <form field name>, "message_zh", "message_en"}]."""
+
+    def __init__(self, errors: list[JSONDict]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _relative(errors: list[JSONDict], prefix: str) -> list[JSONDict]:
+    out = []
+    for e in errors:
+        field = str(e.get("field") or "")
+        out.append({**e, "field": field.removeprefix(prefix) if field.startswith(prefix) else field})
+    return out
+
+
+def save_conditions(company: Company, data: JSONDict, user: User | None) -> None:
+    """Store the company's conditions after the engine's own validation; ValidationFailedError otherwise."""
+    data = {k: v for k, v in data.items() if k in COMPANY and k != "city"}
+    _profile, errors = parse_input(
+        {"as_of": today().isoformat(), "company": {"city": company.city, **data}}, effective_rules()
+    )
+    if errors:
+        raise ValidationFailedError(_relative(errors, "company."))
+    row = db.session.get(CompanyEligibilityProfile, company.id)
+    if row is None:
+        row = CompanyEligibilityProfile(company_id=company.id)
+        db.session.add(row)
+    row.data = data
+    row.updated_by_id = user.id if user is not None else None
+    db.session.commit()
+
+
+def project_programs(rules: RuleSet | None = None) -> list[Program]:
+    """Programs that take projects (shipped and uploaded), by id."""
+    return [p for p in (rules or effective_rules()).programs if p.level == "project"]
+
+
+def get_project(company: Company, project_id: int) -> EligibilityProject | None:
+    """The company's project, or None (also for another company's project id → 404)."""
+    project = db.session.get(EligibilityProject, project_id)
+    return project if project is not None and project.company_id == company.id else None
+
+
+@dataclass(frozen=True)
+class ProjectDraft:
+    name: str
+    program: str
+    direction: str | None
+    data: JSONDict
+
+
+def validate_project(company: Company, draft: ProjectDraft, existing: EligibilityProject | None) -> None:
+    errors: list[JSONDict] = []
+    name = draft.name.strip()
+    if not name:
+        errors.append({"field": "name", "message_zh": "请填写项目名称", "message_en": "enter a project name"})
+    elif len(name) > 80:
+        errors.append(
+            {"field": "name", "message_zh": "项目名称不超过 80 字", "message_en": "80 characters max"}
+        )
+    else:
+        clash = db.session.scalar(
+            sa.select(EligibilityProject.id).where(
+                EligibilityProject.company_id == company.id, EligibilityProject.name == name
+            )
+        )
+        if clash is not None and (existing is None or clash != existing.id):
+            errors.append(
+                {
+                    "field": "name",
+                    "message_zh": "已有同名项目，请换一个名称",
+                    "message_en": "another project has this name",
+                }
+            )
+    raw: JSONDict = {"id": name or "-", "program": draft.program, **draft.data}
+    if draft.direction:
+        raw["direction"] = draft.direction
+    _profile, engine_errors = parse_input(
+        {"as_of": today().isoformat(), "company": {"city": company.city}, "projects": [raw]},
+        effective_rules(),
+    )
+    errors += [e for e in _relative(engine_errors, "projects[0].") if e["field"] != "id"]
+    if errors:
+        raise ValidationFailedError(errors)
+
+
+def save_project(
+    company: Company, draft: ProjectDraft, user: User | None, existing: EligibilityProject | None = None
+) -> EligibilityProject:
+    """Create or update a project after validation (ValidationFailedError with field errors otherwise)."""
+    data = {k: v for k, v in draft.data.items() if k in PROJECT}
+    draft = ProjectDraft(draft.name.strip(), draft.program, draft.direction or None, data)
+    validate_project(company, draft, existing)
+    project = existing or EligibilityProject(company_id=company.id, program=draft.program)
+    project.name = draft.name
+    project.direction = draft.direction
+    project.data = draft.data
+    project.updated_by_id = user.id if user is not None else None
+    if existing is None:
+        db.session.add(project)
+    db.session.commit()
+    return project
+
+
+def delete_project(company: Company, project_id: int) -> bool:
+    project = get_project(company, project_id)
+    if project is None:
+        return False
+    db.session.delete(project)
+    db.session.commit()
+    return True
+
+
+# ------------------------------------------------------------------------------------------ rule files
+
+
+@cache
+def _shipped_files() -> tuple[tuple[str, str, bytes], ...]:
+    """(program id, file name, content) of every shipped rule file."""
+    return tuple(
+        (p.id, Path(p.path).name, Path(p.path).read_bytes())
+        for p in load_rules(RULES_DIR).programs  # raises if the shipped rules are broken
+    )
+
+
+def shipped_programs() -> list[Program]:
+    return list(default_rules().programs)
+
+
+def active_rule_files() -> list[RuleFile]:
+    return list(db.session.scalars(sa.select(RuleFile).where(RuleFile.active).order_by(RuleFile.id)))
+
+
+_RULES_CACHE: OrderedDict[str, RuleSet] = OrderedDict()
+_RULES_CACHE_SIZE: Final = 8
+
+
+def _compose(uploads: list[tuple[str, str, bytes]]) -> RuleSet:
+    """Load shipped files plus uploads (program id, file name, content); an upload replaces its program id."""
+    replaced = {pid for pid, _name, _content in uploads}
+    files = [(name, content) for pid, name, content in _shipped_files() if pid not in replaced]
+    files += [(f"uploaded_{i:03d}_{name}", content) for i, (_pid, name, content) in enumerate(uploads)]
+    digest = hashlib.sha256()
+    for name, content in files:
+        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+    key = digest.hexdigest()
+    if key in _RULES_CACHE:
+        _RULES_CACHE.move_to_end(key)
+        return _RULES_CACHE[key]
+    with tempfile.TemporaryDirectory(prefix="dx-rules-") as tmp:
+        for name, content in files:
+            (Path(tmp) / name).write_bytes(content)
+        rules = load_rules(tmp)
+    _RULES_CACHE[key] = rules
+    while len(_RULES_CACHE) > _RULES_CACHE_SIZE:
+        _RULES_CACHE.popitem(last=False)
+    return rules
+
+
+def effective_rules() -> RuleSet:
+    """The shipped rules with active uploaded files applied (cached by content hash)."""
+    uploads = [(f.program_id, f.filename, f.content.encode()) for f in active_rule_files()]
+    if not uploads:
+        return default_rules()
+    return _compose(uploads)
+
+
+def _safe_name(filename: str) -> str:
+    name = secure_filename(filename) or "rules.yaml"
+    return name if name.endswith((".yaml", ".yml")) else f"{name}.yaml"
+
+
+def check_rule_file(filename: str, content: bytes) -> tuple[Program | None, list[RuleError]]:
+    """Validate an upload with the engine's validator; errors name the uploaded file, not a temp path."""
+    shown = filename or "rules.yaml"
+    if len(content) > MAX_RULE_FILE_BYTES:
+        return None, [RuleError(shown, "", f"file is larger than {MAX_RULE_FILE_BYTES // 1024} KB")]
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, [RuleError(shown, "", "the file is not UTF-8 text")]
+    with tempfile.TemporaryDirectory(prefix="dx-rule-upload-") as tmp:
+        path = Path(tmp) / _safe_name(filename)
+        path.write_bytes(content)
+        try:
+            program = load_rule_file(path)
+        except RuleFileError as exc:
+            return None, [RuleError(shown, e.path, e.reason.replace(str(path), shown)) for e in exc.errors]
+    try:  # the whole set must still load with this file in place of its program id
+        _compose([(program.id, _safe_name(filename), content)])
+    except RuleFileError as exc:
+        return None, [RuleError(shown, e.path, e.reason) for e in exc.errors]
+    return program, []
+
+
+def upload_rule_file(filename: str, content: bytes, user: User | None, activate: bool = True) -> RuleFile:
+    """Store a validated rule file (RuleFileError with the validator's errors otherwise)."""
+    program, errors = check_rule_file(filename, content)
+    if errors or program is None:
+        raise RuleFileError(errors)
+    row = RuleFile(
+        filename=_safe_name(filename),
+        program_id=program.id,
+        name_zh=program.name_zh[:200],
+        content=content.decode("utf-8"),
+        content_hash=hashlib.sha256(content).hexdigest(),
+        uploaded_by_id=user.id if user is not None else None,
+        active=False,
+    )
+    db.session.add(row)
+    db.session.flush()
+    if activate:
+        _activate(row)
+    db.session.commit()
+    return row
+
+
+def _activate(row: RuleFile) -> None:
+    for other in db.session.scalars(
+        sa.select(RuleFile).where(
+            RuleFile.program_id == row.program_id, RuleFile.active, RuleFile.id != row.id
+        )
+    ):
+        other.active = False
+    row.active = True
+
+
+def set_rule_file_active(rule_file_id: int, active: bool) -> RuleFile | None:
+    """Activate (deactivating other uploads of the same program) or deactivate; None if unknown."""
+    row = db.session.get(RuleFile, rule_file_id)
+    if row is None:
+        return None
+    if active:
+        _activate(row)
+    else:
+        row.active = False
+    db.session.commit()
+    return row
+
+
+def get_rule_file(rule_file_id: int) -> RuleFile | None:
+    return db.session.get(RuleFile, rule_file_id)
+
+
+def rule_files() -> list[RuleFile]:
+    return list(db.session.scalars(sa.select(RuleFile).order_by(RuleFile.id.desc())))

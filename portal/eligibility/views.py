@@ -1,0 +1,372 @@
+"""政策匹配 pages (enterprise: report, conditions, projects) and 政策规则 (admin: rule file uploads).
+
+Registered without a URL prefix: the enterprise pages live under /company/eligibility, the admin page at
+/admin/rules. Views are thin; the work is in ``services`` (engine input, saving, rules) and ``forms``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from portal.access import roles
+from portal.eligibility import catalog, forms, services
+from portal.models import Company, EligibilityProject, Role
+from scoring.eligibility import RuleFileError
+from scoring.eligibility.fields import FieldSpec
+from scoring.eligibility.rules import Program
+
+bp = Blueprint("eligibility", __name__)
+
+
+def _en() -> bool:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "").startswith("en")
+
+
+def _company() -> Company:
+    company = current_user.company
+    if company is None:
+        abort(404)
+    return company
+
+
+def _attach(form: FlaskForm, errors: list[dict[str, Any]]) -> list[str]:
+    """Put contract errors on the form's fields; returns the messages that belong to no field."""
+    loose = []
+    for error in errors:
+        message = error["message_en"] if _en() else error["message_zh"]
+        name = str(error.get("field") or "")
+        if name in form:
+            form[name].errors = [*form[name].errors, message]
+        else:
+            loose.append(f"{name}: {message}" if name else message)
+    return loose
+
+
+def _hints(specs: list[FieldSpec]) -> dict[str, str]:
+    usage = catalog.field_usage(services.effective_rules())
+    return {s.name: catalog.hint(s, usage, _en()) for s in specs}
+
+
+# ------------------------------------------------------- template helpers (app-wide, for _programs.html)
+
+
+@bp.app_template_global("elig_status")
+def elig_status(status: str | None) -> dict[str, str]:
+    zh, en, badge = catalog.STATUS_LABELS.get(status or "", (status or "", status or "", ""))
+    return {"label": en if _en() else zh, "badge": badge}
+
+
+@bp.app_template_global("elig_kind")
+def elig_kind(kind: str) -> str:
+    zh, en = catalog.KIND_LABELS.get(kind, (kind, kind))
+    return en if _en() else zh
+
+
+@bp.app_template_global("elig_field")
+def elig_field(name: str) -> dict[str, str]:
+    """Label and unit of a contract field named in a report (gaps, missing fields)."""
+    spec = catalog.field_spec(name)
+    if spec is None:
+        return {"label": name, "unit": ""}
+    en = _en()
+    return {"label": spec.label_en if en else spec.label_zh, "unit": spec.unit_en if en else spec.unit_zh}
+
+
+@bp.app_template_global("elig_direction")
+def elig_direction(program_id: str, direction_id: str | None) -> str:
+    if not direction_id:
+        return ""
+    program = services.effective_rules().get(program_id)
+    direction = program.direction(direction_id) if program else None
+    if direction is None:
+        return direction_id
+    return direction.name_en if _en() else direction.name_zh
+
+
+@bp.app_template_filter("elig_num")
+def elig_num(value: float | int | None) -> str:
+    """A report number without trailing zeros, with thousands separators ('—' when null)."""
+    if value is None:
+        return "—"
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+# ----------------------------------------------------------------------------------------- the report
+
+
+@bp.get("/company/eligibility")
+@roles(Role.ENTERPRISE)
+def index() -> Any:
+    company = _company()
+    as_of = services.today()
+    raw = request.args.get("as_of", "")
+    if raw:
+        try:
+            as_of = date.fromisoformat(raw)
+        except ValueError:
+            flash(_("日期格式应为 YYYY-MM-DD，已按今天计算。"), "warning")
+    report = services.evaluate_company(company, as_of)
+    return render_template(
+        "eligibility/index.html",
+        company=company,
+        report=report,
+        as_of=as_of,
+        today=services.today(),
+        projects=services.projects_of(company),
+        has_conditions=bool(services.conditions_of(company)),
+    )
+
+
+# ---------------------------------------------------------------------------------- company conditions
+
+
+@bp.get("/company/eligibility/conditions")
+@roles(Role.ENTERPRISE)
+def conditions() -> Any:
+    if current_user.is_company_admin:
+        return redirect(url_for("eligibility.edit_conditions"))
+    company = _company()
+    return render_template(
+        "eligibility/conditions.html",
+        company=company,
+        groups=catalog.groups(),
+        values=services.conditions_of(company),
+        mapped=services.profile_fields(company, services.today()),
+        describe=catalog.describe_value,
+        en=_en(),
+    )
+
+
+@bp.route("/company/eligibility/conditions/edit", methods=["GET", "POST"])
+@roles(Role.ENTERPRISE, company_admin=True)
+def edit_conditions() -> Any:
+    company = _company()
+    specs = catalog.company_fields_asked()
+    form_class = forms.conditions_form_class(specs, _en(), _hints(specs))
+    if request.method == "GET":
+        form = form_class(data=forms.form_data(services.conditions_of(company), specs))
+    else:
+        form = form_class()
+    loose: list[str] = []
+    if form.validate_on_submit():
+        values, errors = forms.read_values(form, specs)
+        if not errors:
+            try:
+                services.save_conditions(company, values, current_user)
+            except services.ValidationFailedError as failed:
+                errors = failed.errors
+            else:
+                flash(_("企业条件已保存。"), "success")
+                return redirect(url_for("eligibility.index"))
+        loose = _attach(form, errors)
+        flash(_("有 %(n)s 处需要修改，请查看标红的项。", n=len(errors)), "error")
+    return render_template(
+        "eligibility/conditions_edit.html",
+        company=company,
+        form=form,
+        groups=catalog.groups(),
+        mapped=services.profile_fields(company, services.today()),
+        loose=loose,
+    )
+
+
+# ------------------------------------------------------------------------------------------- projects
+
+
+@bp.get("/company/eligibility/projects")
+@roles(Role.ENTERPRISE)
+def projects() -> Any:
+    company = _company()
+    rules = services.effective_rules()
+    programs = {p.id: p for p in services.project_programs(rules)}
+    return render_template(
+        "eligibility/projects.html",
+        company=company,
+        projects=services.projects_of(company),
+        programs=programs,
+        project_specs=catalog.PROJECT_SPECS,
+        describe=catalog.describe_value,
+        en=_en(),
+        delete_form=FlaskForm(),
+    )
+
+
+def _project_form(program: Program, project: EligibilityProject | None) -> tuple[FlaskForm, list[FieldSpec]]:
+    usage = catalog.field_usage(services.effective_rules())
+    specs = catalog.project_fields(program, usage)
+    hints = {}
+    for spec in specs:
+        text = catalog.hint(spec, usage, _en())
+        limited = catalog.project_field_directions(program, spec, usage)
+        if limited and program.directions:
+            names = [d.name_en if _en() else d.name_zh for d in program.directions if d.id in limited]
+            text += (" Only for: " if _en() else " 仅适用于方向：") + (
+                "; ".join(names) if _en() else "；".join(names)
+            )
+        hints[spec.name] = text
+    form_class = forms.project_form_class(program, specs, _en(), hints)
+    if request.method == "GET" and project is not None:
+        data = forms.form_data(project.data or {}, specs)
+        data.update(name=project.name, direction=project.direction or "")
+        return form_class(data=data), specs
+    return form_class(), specs
+
+
+def _save_project(program: Program, project: EligibilityProject | None) -> Any:
+    company = _company()
+    form, specs = _project_form(program, project)
+    loose: list[str] = []
+    if form.validate_on_submit():
+        values, errors = forms.read_values(form, specs)
+        draft = services.ProjectDraft(
+            name=form.name.data or "",
+            program=program.id,
+            direction=(form.direction.data or None) if "direction" in form else None,
+            data=values,
+        )
+        if not errors:
+            try:
+                services.save_project(company, draft, current_user, project)
+            except services.ValidationFailedError as failed:
+                errors = failed.errors
+            else:
+                flash(_("项目“%(name)s”已保存。", name=draft.name.strip()), "success")
+                return redirect(url_for("eligibility.projects"))
+        loose = _attach(form, errors)
+        flash(_("有 %(n)s 处需要修改，请查看标红的项。", n=len(errors)), "error")
+    return render_template(
+        "eligibility/project_form.html", form=form, program=program, project=project, specs=specs, loose=loose
+    )
+
+
+@bp.route("/company/eligibility/projects/new", methods=["GET", "POST"])
+@roles(Role.ENTERPRISE, company_admin=True)
+def new_project() -> Any:
+    rules = services.effective_rules()
+    program = rules.get(request.args.get("program", ""))
+    if program is None or program.level != "project":
+        return render_template(
+            "eligibility/project_choose.html", programs=services.project_programs(rules), en=_en()
+        )
+    return _save_project(program, None)
+
+
+@bp.route("/company/eligibility/projects/<int:project_id>/edit", methods=["GET", "POST"])
+@roles(Role.ENTERPRISE, company_admin=True)
+def edit_project(project_id: int) -> Any:
+    project = services.get_project(_company(), project_id)
+    if project is None:
+        abort(404)
+    program = services.effective_rules().get(project.program)
+    if program is None or program.level != "project":
+        flash(_("该项目对应的政策已不在当前规则中，只能删除。"), "warning")
+        return redirect(url_for("eligibility.projects"))
+    return _save_project(program, project)
+
+
+@bp.post("/company/eligibility/projects/<int:project_id>/delete")
+@roles(Role.ENTERPRISE, company_admin=True)
+def delete_project(project_id: int) -> Any:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if not services.delete_project(_company(), project_id):
+        abort(404)
+    flash(_("项目已删除。"), "info")
+    return redirect(url_for("eligibility.projects"))
+
+
+# ---------------------------------------------------------------------------------- admin: rule files
+
+
+def _rules_page(form: forms.RuleUploadForm, errors: list[Any], status: int = 200) -> Any:
+    shipped = services.shipped_programs()
+    active = {f.program_id: f for f in services.active_rule_files()}
+    effective = services.effective_rules()
+    return (
+        render_template(
+            "eligibility/rules.html",
+            form=form,
+            errors=errors,
+            shipped=shipped,
+            active=active,
+            effective=effective,
+            uploads=services.rule_files(),
+            toggle_form=FlaskForm(),
+        ),
+        status,
+    )
+
+
+@bp.get("/admin/rules")
+@roles(Role.ADMIN)
+def rules() -> Any:
+    return _rules_page(forms.RuleUploadForm(), [])
+
+
+@bp.post("/admin/rules")
+@roles(Role.ADMIN)
+def upload_rule() -> Any:
+    form = forms.RuleUploadForm()
+    if not form.validate_on_submit():
+        return _rules_page(form, [], 400)
+    upload = form.file.data
+    if upload is None or not getattr(upload, "filename", ""):
+        form.file.errors = [_("请选择要上传的规则文件。")]
+        return _rules_page(form, [], 400)
+    try:
+        row = services.upload_rule_file(
+            upload.filename, upload.read(), current_user, bool(form.activate.data)
+        )
+    except RuleFileError as exc:
+        flash(_("规则文件未通过校验，未保存。"), "error")
+        return _rules_page(form, exc.errors, 400)
+    flash(
+        _(
+            "规则文件已保存：%(program)s（%(name)s）%(state)s。",
+            program=row.program_id,
+            name=row.name_zh,
+            state=_("，已启用") if row.active else _("，未启用"),
+        ),
+        "success",
+    )
+    return redirect(url_for("eligibility.rules"))
+
+
+@bp.get("/admin/rules/<int:rule_file_id>")
+@roles(Role.ADMIN)
+def rule_file(rule_file_id: int) -> Any:
+    row = services.get_rule_file(rule_file_id)
+    if row is None:
+        abort(404)
+    return Response(row.content, mimetype="text/plain; charset=utf-8")
+
+
+@bp.post("/admin/rules/<int:rule_file_id>/activate")
+@roles(Role.ADMIN)
+def activate_rule(rule_file_id: int) -> Any:
+    return _toggle(rule_file_id, True)
+
+
+@bp.post("/admin/rules/<int:rule_file_id>/deactivate")
+@roles(Role.ADMIN)
+def deactivate_rule(rule_file_id: int) -> Any:
+    return _toggle(rule_file_id, False)
+
+
+def _toggle(rule_file_id: int, active: bool) -> Any:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    row = services.set_rule_file_active(rule_file_id, active)
+    if row is None:
+        abort(404)
+    flash(_("已启用 %(p)s 的上传规则。", p=row.program_id) if active else _("已停用该上传规则。"), "info")
+    return redirect(url_for("eligibility.rules"))
