@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from portal.api import assessments  # noqa: E402, F401 — registers the routes on bp
+from portal.api import assessments, eligibility, openapi  # noqa: E402, F401 — registers routes (see openapi)

@@ -1,0 +1,42 @@
+"""POST /api/v1/eligibility — the eligibility engine's JSON contract over HTTP.
+
+Same JSON in, same JSON out as ``python -m scoring eligibility`` (both call ``evaluate_json``); 400 with the
+``{"errors": [...]}`` body on invalid input. It evaluates only the posted data: no company data is read and
+nothing is stored, so it is exempt from the session CSRF check (a forged cross-site post can neither change
+state nor read the answer). Access: any signed-in user (see tests/portal/test_access_matrix.py POLICY).
+It uses the shipped rules, exactly like the CLI; uploaded rule files apply to companies' own reports only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+
+from portal.access import signed_in
+from portal.api import bp
+from portal.extensions import csrf
+from scoring.eligibility import dumps, evaluate_json
+
+
+@bp.post("/eligibility")
+@signed_in
+def eligibility() -> Any:
+    payload = request.get_json(silent=True)
+    if payload is None:
+        body: dict[str, Any] = {
+            "errors": [
+                {
+                    "field": "",
+                    "message_zh": "请求内容不是有效的 JSON（Content-Type: application/json）",
+                    "message_en": "the body is not valid JSON (Content-Type: application/json)",
+                }
+            ]
+        }
+        status = 400
+    else:
+        status, body = evaluate_json(payload)
+    return Response(dumps(body), status=status, mimetype="application/json")
+
+
+csrf.exempt(eligibility)
