@@ -60,6 +60,23 @@ POLICY: dict[str, set[str]] = {
     "results.set_targets": {ENT_ADMIN},
     "home.plotly_js": EVERYONE,
     "api.save_answers": ENTERPRISE,
+    # 政策匹配: everyone of the company reads; only the company administrator changes conditions/projects.
+    "eligibility.index": ENTERPRISE,
+    "eligibility.conditions": ENTERPRISE,
+    "eligibility.edit_conditions": {ENT_ADMIN},
+    "eligibility.projects": ENTERPRISE,
+    "eligibility.new_project": {ENT_ADMIN},
+    "eligibility.edit_project": {ENT_ADMIN},
+    "eligibility.delete_project": {ENT_ADMIN},
+    "eligibility.rules": {ADMIN},
+    "eligibility.upload_rule": {ADMIN},
+    "eligibility.rule_file": {ADMIN},
+    "eligibility.activate_rule": {ADMIN},
+    "eligibility.deactivate_rule": {ADMIN},
+    # A pure calculation on the posted JSON (no company data read, nothing stored): any signed-in user.
+    # Not anonymous, so the portal is no free public compute service; integrators get API tokens later.
+    "api.eligibility": SIGNED_IN,
+    "api.openapi": EVERYONE,  # the API description is public
 }
 
 # Sample values for URL parameters; a route with an unknown parameter fails the matrix test.
@@ -70,6 +87,8 @@ URL_SAMPLES: dict[str, Any] = {
     "filename": "css/portal.css",
     "assessment_id": None,  # filled with a real assessment of the enterprise users' company
     "module_id": "base",
+    "project_id": 1,  # no such project: allowed roles get 404, the others 401/403
+    "rule_file_id": 1,
 }
 
 
