@@ -85,9 +85,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_access_control(app: Flask) -> None:
+    from portal import security
     from portal.access import enforce_access
 
     app.before_request(enforce_access)
+    security.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

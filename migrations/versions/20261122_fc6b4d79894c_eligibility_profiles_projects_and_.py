@@ -1,7 +1,7 @@
 """eligibility profiles, projects and uploaded rule files
 
 Revision ID: fc6b4d79894c
-Revises: 3d75550e9c35
+Revises: 5a1c0e7d2b9f
 Create Date: 2026-11-22 04:50:56.429396
 
 """
@@ -13,7 +13,7 @@ import portal.models._common
 
 # revision identifiers, used by Alembic.
 revision = 'fc6b4d79894c'
-down_revision = '3d75550e9c35'
+down_revision = '5a1c0e7d2b9f'
 branch_labels = None
 depends_on = None
 

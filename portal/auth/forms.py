@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.choices import city_choices, district_choices
 from portal.validators import credit_code_check, district_in_city, password_strength
@@ -76,3 +86,39 @@ class AcceptInvitationForm(FlaskForm):
         _l("确认密码"), validators=[DataRequired(REQUIRED), EqualTo("password", _l("两次输入的密码不一致。"))]
     )
     submit = SubmitField(_l("加入企业"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("注册邮箱"), validators=[DataRequired(REQUIRED), Email(_l("请输入有效的邮箱地址。"))]
+    )
+    submit = SubmitField(_l("发送重置链接"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("新密码"), validators=[DataRequired(REQUIRED), password_strength])
+    password2 = PasswordField(
+        _l("确认新密码"),
+        validators=[DataRequired(REQUIRED), EqualTo("password", _l("两次输入的密码不一致。"))],
+    )
+    submit = SubmitField(_l("设置新密码"))
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(_l("用途说明"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    scopes = SelectMultipleField(
+        _l("权限范围"),
+        choices=[
+            ("eligibility", _l("政策条件预检")),
+            ("assessments:read", _l("读取本企业评估答案和结果")),
+            ("bureau:read", _l("读取辖区统计（主管部门）")),
+        ],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired(_l("请至少选择一个权限范围。"))],
+    )
+    days = IntegerField(
+        _l("有效天数（留空为长期有效，可随时撤销）"),
+        validators=[Optional(), NumberRange(1, 3650, _l("请输入 1–3650 之间的天数。"))],
+    )
+    submit = SubmitField(_l("创建令牌"))

@@ -30,13 +30,11 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
-def authenticate(email: str, password: str) -> User | None:
-    user = find_user(email)
-    if user is None or not user.active or not user.check_password(password):
-        return None
-    user.last_login_at = utcnow()
-    db.session.commit()
-    return user
+def authenticate(email: str, password: str, address: str = "unknown") -> User | None:
+    """The user for a right email and password, else None; raises SignInRefused when locked/throttled."""
+    from portal.auth.security import check_password
+
+    return check_password(find_user(email), password, address)
 
 
 def _ensure_new_email(email: str) -> None:

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
 
+from portal import mail
 from portal.access import anonymous_only, public, signed_in
-from portal.auth import services
+from portal.auth import security, services
 from portal.auth.forms import (
     AcceptInvitationForm,
+    ApiTokenForm,
+    ForgotPasswordForm,
     LoginForm,
     PasswordChangeForm,
     RegisterCompanyForm,
     RegisterProviderForm,
+    ResetPasswordForm,
 )
 from portal.choices import districts_by_city
 from portal.home import home_url
@@ -39,13 +45,94 @@ def _attach(form: Any, error: services.AccountError) -> None:
 @anonymous_only
 def login() -> Any:
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data or "", form.password.data or "")
-        if user is not None:
-            login_user(user, remember=bool(form.remember.data))
-            return redirect(_safe_next(home_url(user)))
-        form.password.errors.append(_("邮箱或密码不正确。"))
-    return render_template("auth/login.html", form=form)
+        try:
+            user = services.authenticate(
+                form.email.data or "", form.password.data or "", request.remote_addr or "unknown"
+            )
+        except security.SignInError as refused:
+            form.password.errors.append(refused.message_en if _english() else refused.message_zh)
+            status = refused.status
+        else:
+            if user is not None:
+                login_user(user, remember=bool(form.remember.data))
+                return redirect(_safe_next(home_url(user)))
+            form.password.errors.append(_("邮箱或密码不正确。"))
+    return render_template("auth/login.html", form=form), status
+
+
+def _english() -> bool:
+    return str(get_locale() or "zh_CN").startswith("en")
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@anonymous_only
+def forgot_password() -> Any:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        token = security.request_reset(services.find_user(form.email.data or ""))
+        if token is not None:
+            link = url_for("auth.reset_password", token=token, _external=True)
+            mail.send(
+                services.normalize_email(form.email.data or ""),
+                "数转评估：重置密码",
+                f"请在 1 小时内打开以下链接设置新密码（只能使用一次）：\n{link}\n"
+                "如非本人操作，请忽略本邮件。",
+            )
+        # the same answer whether or not the address has an account
+        flash(_("如果该邮箱已注册，我们已发送重置密码的链接，1 小时内有效。"), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str) -> Any:
+    try:
+        security.open_reset(token)
+    except security.SignInError as refused:
+        message = refused.message_en if _english() else refused.message_zh
+        return render_template("auth/invitation_invalid.html", message=message), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        security.reset_password(token, form.password.data or "")
+        flash(_("密码已重置，请用新密码登录。"), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@signed_in
+def api_tokens() -> Any:
+    form = ApiTokenForm()
+    new_secret = None
+    if form.validate_on_submit():
+        created = security.create_api_token(
+            current_user, form.name.data or "", set(form.scopes.data or []), form.days.data or None
+        )
+        new_secret = created.secret
+    return render_template(
+        "auth/tokens.html",
+        form=form,
+        tokens=security.user_tokens(current_user),
+        new_secret=new_secret,
+        revoke_form=FlaskForm(),
+        scopes=security.SCOPES,
+    )
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@signed_in
+def revoke_api_token(token_id: int) -> Any:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        security.revoke_api_token(current_user, token_id)
+    except LookupError:
+        abort(404)
+    flash(_("令牌已撤销，立即失效。"), "info")
+    return redirect(url_for("auth.api_tokens"))
 
 
 @bp.post("/logout")

@@ -13,11 +13,13 @@ from portal.models.assessment import (
 from portal.models.company import Company, Invitation
 from portal.models.provider import ProviderOrg
 from portal.models.result import AssessmentResult, DimensionTarget
+from portal.models.security import ApiToken, LoginAttempt, PasswordResetToken
 from portal.models.user import JurisdictionLevel, Role, User
 
 __all__ = [
     "Answer",
     "AnswerChange",
+    "ApiToken",
     "Assessment",
     "AssessmentResult",
     "AssessmentStatus",
@@ -27,7 +29,9 @@ __all__ = [
     "EligibilityProject",
     "Invitation",
     "JurisdictionLevel",
+    "LoginAttempt",
     "ModuleAssignment",
+    "PasswordResetToken",
     "ProviderOrg",
     "ResumePoint",
     "Role",

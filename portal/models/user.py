@@ -45,6 +45,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Temporary lockout after repeated wrong passwords (portal/auth/security.py).
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     company_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("companies.id", ondelete="CASCADE"), index=True

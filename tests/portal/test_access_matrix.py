@@ -37,6 +37,10 @@ POLICY: dict[str, set[str]] = {
     "auth.logout": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
     "auth.accept_invitation": EVERYONE,  # the token is the credential
+    "auth.forgot_password": {ANON},
+    "auth.reset_password": EVERYONE,  # the token is the credential
+    "auth.api_tokens": SIGNED_IN,
+    "auth.revoke_api_token": SIGNED_IN,
     "companies.dashboard": ENTERPRISE,
     "companies.profile": ENTERPRISE,
     "companies.edit_profile": {ENT_ADMIN},
@@ -79,11 +83,15 @@ POLICY: dict[str, set[str]] = {
     "api.openapi": EVERYONE,  # the API description is public
 }
 
+# Pages for visitors who are not signed in; signed-in users are sent to their home instead.
+ANONYMOUS_ONLY_PAGES = {"auth.login", "auth.register", "auth.register_provider", "auth.forgot_password"}
+
 # Sample values for URL parameters; a route with an unknown parameter fails the matrix test.
 URL_SAMPLES: dict[str, Any] = {
     "code": "en",
     "token": "not-a-real-token",
     "invitation_id": 1,
+    "token_id": 1,
     "filename": "css/portal.css",
     "assessment_id": None,  # filled with a real assessment of the enterprise users' company
     "module_id": "base",
@@ -167,11 +175,7 @@ def _assert_decision(endpoint: str, method: str, role: str, allowed: bool, respo
     elif role == ANON:
         assert response.status_code in (302, 401), where
         assert response.status_code == 401 or "/login" in location, where
-    elif endpoint.startswith("auth.") and endpoint in (
-        "auth.login",
-        "auth.register",
-        "auth.register_provider",
-    ):
+    elif endpoint in ANONYMOUS_ONLY_PAGES:
         assert response.status_code == 302, where  # signed-in users are sent home
     else:
         assert response.status_code == 403, where

@@ -1,0 +1,160 @@
+"""Account security: lockout, address throttling, password reset tokens, API tokens with scopes,
+security headers and CSRF."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from tests_support import PASSWORD, sign_in_session
+
+from portal.auth import security
+from portal.extensions import db
+from portal.models import PasswordResetToken, Role
+from portal.models._common import utcnow
+
+
+def _login(client: Any, email: str, password: str) -> Any:
+    return client.post("/login", data={"email": email, "password": password})
+
+
+def test_account_locks_after_five_wrong_passwords_and_unlocks_later(app: Any, make: Any) -> None:
+    user = make.user(Role.ENTERPRISE)
+    client = app.test_client()
+    for _ in range(security.LOCK_THRESHOLD - 1):
+        assert "邮箱或密码不正确" in _login(client, user.email, "Wrong-pass-1").get_data(as_text=True)
+    assert "账号已临时锁定" in _login(client, user.email, "Wrong-pass-1").get_data(as_text=True)
+    # even the right password is refused while locked
+    response = _login(client, user.email, PASSWORD)
+    assert response.status_code == 200 and "账号已临时锁定" in response.get_data(as_text=True)
+    db.session.refresh(user)
+    user.locked_until = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert _login(client, user.email, PASSWORD).status_code == 302
+
+
+def test_success_resets_the_failure_count(app: Any, make: Any) -> None:
+    user = make.user(Role.ENTERPRISE)
+    client = app.test_client()
+    for _ in range(security.LOCK_THRESHOLD - 1):
+        _login(client, user.email, "Wrong-pass-1")
+    assert _login(client, user.email, PASSWORD).status_code == 302
+    db.session.refresh(user)
+    assert user.failed_logins == 0 and user.locked_until is None
+
+
+def test_address_is_throttled_across_accounts(app: Any, monkeypatch: Any, make: Any) -> None:
+    monkeypatch.setattr(security, "ADDRESS_LIMIT", 3)
+    client = app.test_client()
+    for n in range(3):
+        _login(client, f"nobody{n}@test.dx", "Wrong-pass-1")
+    user = make.user(Role.ENTERPRISE)
+    response = _login(client, user.email, PASSWORD)
+    assert response.status_code == 429 and "登录失败次数过多" in response.get_data(as_text=True)
+
+
+def _reset_link(app: Any, client: Any, email: str) -> str:
+    app.extensions["outbox"] = []
+    response = client.post("/password/forgot", data={"email": email})
+    assert response.status_code == 302
+    mails = app.extensions["outbox"]
+    assert len(mails) == 1 and mails[0]["to"] == email
+    return "/password/reset/" + mails[0]["body"].split("/password/reset/")[1].split()[0]
+
+
+def test_password_reset_works_once_and_expires(app: Any, make: Any) -> None:
+    user = make.user(Role.PROVIDER)
+    client = app.test_client()
+    link = _reset_link(app, client, user.email)
+    assert client.post(link, data={"password": "Brand-new-1", "password2": "Brand-new-1"}).status_code == 302
+    assert _login(app.test_client(), user.email, "Brand-new-1").status_code == 302
+    reused = client.get(link)
+    assert reused.status_code == 410 and "已使用" in reused.get_data(as_text=True)
+
+    link2 = _reset_link(app, client, user.email)
+    row = db.session.scalars(sa.select(PasswordResetToken).order_by(PasswordResetToken.id.desc())).first()
+    row.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert "已过期" in client.get(link2).get_data(as_text=True)
+
+
+def test_reset_request_does_not_reveal_accounts(app: Any) -> None:
+    app.extensions["outbox"] = []
+    response = app.test_client().post(
+        "/password/forgot", data={"email": "nobody@test.dx"}, follow_redirects=True
+    )
+    assert "如果该邮箱已注册" in response.get_data(as_text=True)
+    assert app.extensions["outbox"] == []
+
+
+def _new_token(login_as: Any, user: Any, scopes: list[str]) -> str:
+    html = (
+        login_as(user)
+        .post("/account/tokens", data={"name": "ERP 对接", "scopes": scopes})
+        .get_data(as_text=True)
+    )
+    return html.split('id="token-secret" type="text" readonly value="')[1].split('"')[0]
+
+
+def test_api_token_is_scoped_and_revocable(app: Any, login_as: Any, make: Any) -> None:
+    from portal.assessments.services import start
+
+    user = make.user(Role.ENTERPRISE)
+    assessment = start(user.company, "miit-sme-digital", user)
+    secret = _new_token(login_as, user, ["assessments:read"])
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert api.get(f"/api/v1/assessments/{assessment.id}/answers", headers=headers).status_code == 200
+    # writing answers is not covered by the scope (and tokens never reach HTML pages)
+    denied = api.post(f"/api/v1/assessments/{assessment.id}/answers", json={"answers": []}, headers=headers)
+    assert denied.status_code == 403 and "权限范围" in denied.get_json()["errors"][0]["message_zh"]
+    assert api.get("/company/", headers=headers).status_code == 302  # not signed in for pages
+    # a wrong token is simply not a sign-in
+    assert (
+        api.get(
+            f"/api/v1/assessments/{assessment.id}/answers", headers={"Authorization": "Bearer dxa_x"}
+        ).status_code
+        == 401
+    )
+    token = security.user_tokens(user)[0]
+    login_as(user).post(f"/account/tokens/{token.id}/revoke")
+    assert api.get(f"/api/v1/assessments/{assessment.id}/answers", headers=headers).status_code == 401
+
+
+def test_tokens_of_others_cannot_be_revoked(login_as: Any, make: Any) -> None:
+    owner = make.user(Role.PROVIDER)
+    _new_token(login_as, owner, ["eligibility"])
+    token = security.user_tokens(owner)[0]
+    assert login_as(make.user(Role.PROVIDER)).post(f"/account/tokens/{token.id}/revoke").status_code == 404
+
+
+def test_security_headers(client: Any) -> None:
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "<script>" not in response.get_data(as_text=True)  # no inline scripts anywhere
+
+
+def test_session_requests_need_csrf_even_for_json(app: Any, csrf_on: None, make: Any) -> None:
+    from portal.assessments.services import start
+
+    user = make.user(Role.ENTERPRISE)
+    assessment = start(user.company, "miit-sme-digital", user)
+    client = app.test_client()
+    sign_in_session(client, user)
+    response = client.post(
+        f"/api/v1/assessments/{assessment.id}/answers",
+        json={"answers": [{"item_id": "base.info_systems.coverage", "value": "C"}]},
+    )
+    assert response.status_code == 400 and "CSRF" in response.get_json()["errors"][0]["message_zh"]
+
+
+def test_session_cookie_flags(app: Any, make: Any) -> None:
+    user = make.user(Role.ENTERPRISE)
+    response = app.test_client().post("/login", data={"email": user.email, "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
