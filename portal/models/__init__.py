@@ -16,6 +16,9 @@ from portal.models.result import AssessmentResult, DimensionTarget
 from portal.models.security import ApiToken, LoginAttempt, PasswordResetToken
 from portal.models.user import JurisdictionLevel, Role, User
 
+# Provider feature models (portal/providers/models.py); imported here for Alembic.
+from portal.providers.models import AuditEvent, Consent, ConsentMode, Recognition, Recommendation, Solution
+
 __all__ = [
     "Answer",
     "AnswerChange",
@@ -23,7 +26,10 @@ __all__ = [
     "Assessment",
     "AssessmentResult",
     "AssessmentStatus",
+    "AuditEvent",
     "Company",
+    "Consent",
+    "ConsentMode",
     "CompanyEligibilityProfile",
     "DimensionTarget",
     "EligibilityProject",
@@ -33,8 +39,11 @@ __all__ = [
     "ModuleAssignment",
     "PasswordResetToken",
     "ProviderOrg",
+    "Recognition",
+    "Recommendation",
     "ResumePoint",
     "Role",
     "RuleFile",
+    "Solution",
     "User",
 ]

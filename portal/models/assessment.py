@@ -92,6 +92,10 @@ class AnswerChange(db.Model):  # type: ignore[name-defined]
     version: Mapped[int]
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when a service provider edited in the company's name (assist-mode consent, portal/providers).
+    acting_provider_org_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("provider_orgs.id", ondelete="SET NULL")
+    )
 
 
 class ModuleAssignment(db.Model):  # type: ignore[name-defined]
