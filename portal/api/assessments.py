@@ -12,11 +12,13 @@ from portal.access import roles
 from portal.api import bp
 from portal.api.errors import error_response
 from portal.assessments import services
+from portal.assessments.access import assessment_for
 from portal.models import Role
 
 
-def _own(assessment_id: int) -> Any:
-    return services.get_for_company(current_user.company, assessment_id)
+def _own(assessment_id: int, write: bool = False) -> Any:
+    """The assessment for a member of its company, or a provider under an active consent (None → 404)."""
+    return assessment_for(current_user, assessment_id, write=write)
 
 
 def _status_body(assessment: Any) -> dict[str, Any]:
@@ -37,7 +39,7 @@ def _status_body(assessment: Any) -> dict[str, Any]:
 
 
 @bp.get("/assessments/<int:assessment_id>/answers")
-@roles(Role.ENTERPRISE)
+@roles(Role.ENTERPRISE, Role.PROVIDER)
 def get_answers(assessment_id: int) -> Any:
     assessment = _own(assessment_id)
     if assessment is None:
@@ -46,9 +48,9 @@ def get_answers(assessment_id: int) -> Any:
 
 
 @bp.post("/assessments/<int:assessment_id>/answers")
-@roles(Role.ENTERPRISE)
+@roles(Role.ENTERPRISE, Role.PROVIDER)
 def save_answers(assessment_id: int) -> Any:
-    assessment = _own(assessment_id)
+    assessment = _own(assessment_id, write=True)  # providers: assist-mode consent only
     if assessment is None:
         return error_response(404, "评估不存在", "assessment not found")
     payload = request.get_json(silent=True)
@@ -81,7 +83,7 @@ def save_answers(assessment_id: int) -> Any:
 
 
 @bp.get("/assessments/<int:assessment_id>/result")
-@roles(Role.ENTERPRISE)
+@roles(Role.ENTERPRISE, Role.PROVIDER)
 def get_result(assessment_id: int) -> Any:
     """The same result the result page shows (stored for submitted assessments, a live preview for drafts)."""
     from portal.results.services import view_result

@@ -29,6 +29,7 @@ from portal.models import (
     Company,
     ModuleAssignment,
     ResumePoint,
+    Role,
     User,
 )
 from portal.models._common import utcnow
@@ -183,7 +184,13 @@ def parse_changes(payload: Any) -> list[Change]:
 
 
 def save_answers(assessment: Assessment, changes: Sequence[Change], user: User) -> SaveResult:
-    """Validate all changes, then apply those that do not conflict. See the module docstring."""
+    """Validate all changes, then apply those that do not conflict. See the module docstring.
+
+    A provider user may write only under an active assist-mode consent; each change then records the
+    provider organisation (AnswerChange.acting_provider_org_id) and the batch is written to the
+    company's audit trail, so the company sees "服务商 X 的 Y 代为修改".
+    """
+    acting_org_id = _acting_provider_org(assessment, user)
     if assessment.locked:
         raise AssessmentError(
             409, "评估已提交并锁定，不能再修改答案", "the assessment is submitted and locked"
@@ -232,7 +239,7 @@ def save_answers(assessment: Assessment, changes: Sequence[Change], user: User) 
                     value,
                     row.value,
                     row.version,
-                    row.updated_by.name if row.updated_by else None,
+                    editor_label(row.updated_by),
                     row.updated_at,
                 )
             )
@@ -246,6 +253,7 @@ def save_answers(assessment: Assessment, changes: Sequence[Change], user: User) 
                 version=row.version + 1,
                 user_id=user.id,
                 changed_at=now,
+                acting_provider_org_id=acting_org_id,
             )
         )
         row.value, row.version, row.updated_by_id, row.updated_at = value, row.version + 1, user.id, now
@@ -253,7 +261,32 @@ def save_answers(assessment: Assessment, changes: Sequence[Change], user: User) 
     if result.saved:
         assessment.updated_at = now
     db.session.commit()
+    changed = [item_id for item_id, _version, at in result.saved if at == now]
+    if acting_org_id is not None and changed:
+        from portal.providers import audit  # the provider feature builds on this module
+
+        audit.record(user, assessment, "edit_answers", f"{len(changed)} 项：{'、'.join(changed[:5])}")
     return result
+
+
+def _acting_provider_org(assessment: Assessment, user: User) -> int | None:
+    """The provider organisation a write is made for, after checking its assist consent (None: a member)."""
+    if user.role is not Role.PROVIDER:
+        return None
+    from portal.providers.consent import can_edit
+
+    if not can_edit(user, assessment):
+        raise AssessmentError(404, "评估不存在", "assessment not found")
+    return user.provider_org_id
+
+
+def editor_label(user: User | None) -> str | None:
+    """How an answer's author is shown: the name, or "服务商 X 的 Y" for a provider acting for the company."""
+    if user is None:
+        return None
+    if user.role is Role.PROVIDER and user.provider_org is not None:
+        return f"服务商 {user.provider_org.name} 的 {user.name}"
+    return user.name
 
 
 def answer_state(assessment: Assessment) -> dict[str, dict[str, Any]]:
@@ -262,7 +295,7 @@ def answer_state(assessment: Assessment) -> dict[str, dict[str, Any]]:
         a.item_id: {
             "value": a.value,
             "version": a.version,
-            "updated_by": a.updated_by.name if a.updated_by else None,
+            "updated_by": editor_label(a.updated_by),
             "updated_at": a.updated_at.isoformat(),
         }
         for a in assessment.answers

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 import questionnaires
 from portal.access import roles
 from portal.assessments import services
+from portal.assessments.access import assessment_for
 from portal.assessments.forms import VERSION_PREFIX, build_module_form, english, submitted_value, text
 from portal.companies.services import members
 from portal.models import Assessment, Role
@@ -19,8 +20,9 @@ from portal.models import Assessment, Role
 bp = Blueprint("assessments", __name__)
 
 
-def _own(assessment_id: int) -> Assessment:
-    assessment = services.get_for_company(current_user.company, assessment_id)
+def _own(assessment_id: int, write: bool = False) -> Assessment:
+    """Members of the company; provider users under an active consent (assist for `write`); else 404."""
+    assessment = assessment_for(current_user, assessment_id, write=write)
     if assessment is None:
         abort(404)
     return assessment
@@ -66,7 +68,7 @@ def _progress(assessment: Assessment) -> questionnaires.Progress:
 
 
 @bp.get("/<int:assessment_id>")
-@roles(Role.ENTERPRISE)
+@roles(Role.ENTERPRISE, Role.PROVIDER)
 def overview(assessment_id: int) -> Any:
     assessment = _own(assessment_id)
     instrument = services.instrument_of(assessment)
@@ -84,9 +86,9 @@ def overview(assessment_id: int) -> Any:
 
 
 @bp.route("/<int:assessment_id>/modules/<module_id>", methods=["GET", "POST"])
-@roles(Role.ENTERPRISE)
+@roles(Role.ENTERPRISE, Role.PROVIDER)
 def module(assessment_id: int, module_id: str) -> Any:
-    assessment = _own(assessment_id)
+    assessment = _own(assessment_id, write=True)  # providers: assist-mode consent only
     instrument = services.instrument_of(assessment)
     module_def = next((m for m in instrument.modules if m.id == module_id), None)
     cluster = assessment.company.cluster
@@ -181,7 +183,7 @@ def assign(assessment_id: int) -> Any:
 
 
 @bp.get("/<int:assessment_id>/review")
-@roles(Role.ENTERPRISE)
+@roles(Role.ENTERPRISE, Role.PROVIDER)
 def review(assessment_id: int) -> Any:
     assessment = _own(assessment_id)
     instrument = services.instrument_of(assessment)

@@ -12,8 +12,9 @@ from flask_wtf import FlaskForm
 
 from portal import charts
 from portal.access import roles
+from portal.assessments.access import assessment_for
 from portal.assessments.forms import english, text
-from portal.assessments.services import get_for_company, instrument_of
+from portal.assessments.services import instrument_of
 from portal.models import Assessment, Role
 from portal.results import services
 
@@ -21,14 +22,15 @@ bp = Blueprint("results", __name__)
 
 
 def _own(assessment_id: int) -> Assessment:
-    assessment = get_for_company(current_user.company, assessment_id)
+    """Members of the company; provider users under an active consent; else 404."""
+    assessment = assessment_for(current_user, assessment_id)
     if assessment is None:
         abort(404)
     return assessment
 
 
 @bp.get("/<int:assessment_id>/result")
-@roles(Role.ENTERPRISE)
+@roles(Role.ENTERPRISE, Role.PROVIDER)
 def view(assessment_id: int) -> Any:
     assessment = _own(assessment_id)
     instrument = instrument_of(assessment)
