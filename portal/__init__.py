@@ -69,6 +69,8 @@ def register_blueprints(app: Flask) -> None:
     from portal.companies.views import bp as companies_bp
     from portal.eligibility.views import bp as eligibility_bp
     from portal.home import bp as home_bp
+    from portal.providers.admin_views import bp as provider_moderation_bp
+    from portal.providers.company_views import bp as sharing_bp
     from portal.providers.views import bp as providers_bp
     from portal.results.views import bp as results_bp
 
@@ -79,6 +81,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(results_bp, url_prefix="/company/assessments")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(providers_bp, url_prefix="/provider")
+    app.register_blueprint(sharing_bp, url_prefix="/company/sharing")  # 共享与协作 (consents, audit)
+    app.register_blueprint(provider_moderation_bp, url_prefix="/admin/providers")
     app.register_blueprint(bureau_bp, url_prefix="/bureau")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(eligibility_bp)  # /company/eligibility… and /admin/rules

@@ -27,12 +27,18 @@ NAVIGATION: dict[Role, tuple[tuple[str, Any], ...]] = {
         ("eligibility.index", _l("政策匹配")),
         ("companies.profile", _l("企业信息")),
         ("companies.members", _l("成员与邀请")),
+        ("sharing.index", _l("共享与协作")),
     ),
-    Role.PROVIDER: (("providers.dashboard", _l("服务商工作台")),),
+    Role.PROVIDER: (
+        ("providers.dashboard", _l("服务商工作台")),
+        ("providers.solutions", _l("解决方案")),
+        ("providers.profile", _l("机构资料")),
+    ),
     Role.BUREAU: (("bureau.dashboard", _l("监测看板")),),
     Role.ADMIN: (
         ("admin.dashboard", _l("平台管理")),
         ("admin.users", _l("账号管理")),
+        ("moderation.index", _l("服务商审核")),
         ("eligibility.rules", _l("政策规则")),
     ),
 }
