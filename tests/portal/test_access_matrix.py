@@ -48,22 +48,40 @@ POLICY: dict[str, set[str]] = {
     "companies.invite": {ENT_ADMIN},
     "companies.revoke_invitation": {ENT_ADMIN},
     "providers.dashboard": {PROVIDER},
+    "providers.profile": {PROVIDER},
+    "providers.declare_recognition": {PROVIDER},
+    "providers.withdraw_recognition": {PROVIDER},
+    "providers.solutions": {PROVIDER},
+    "providers.new_solution": {PROVIDER},
+    "providers.edit_solution": {PROVIDER},
+    "providers.delete_solution": {PROVIDER},
+    "providers.recommend": {PROVIDER},  # and only under an active consent (else 404)
+    # 共享与协作: every member sees consents and the audit trail; only the administrator grants/revokes.
+    "sharing.index": ENTERPRISE,
+    "sharing.grant": {ENT_ADMIN},
+    "sharing.revoke": {ENT_ADMIN},
+    "moderation.index": {ADMIN},
+    "moderation.verify_recognition": {ADMIN},
+    "moderation.unverify_recognition": {ADMIN},
+    "moderation.verify_support": {ADMIN},
+    "moderation.hide_solution": {ADMIN},
+    "moderation.unhide_solution": {ADMIN},
     "bureau.dashboard": set(BUREAU),
     "admin.dashboard": {ADMIN},
     "admin.users": {ADMIN},
     "assessments.index": ENTERPRISE,
     "assessments.start": ENTERPRISE,
-    "assessments.overview": ENTERPRISE,
-    "assessments.module": ENTERPRISE,
+    "assessments.overview": ENTERPRISE | {PROVIDER},  # providers: only under consent (else 404)
+    "assessments.module": ENTERPRISE | {PROVIDER},  # providers: assist-mode consent only
     "assessments.assign": {ENT_ADMIN},
-    "assessments.review": ENTERPRISE,
+    "assessments.review": ENTERPRISE | {PROVIDER},
     "assessments.submit": {ENT_ADMIN},
-    "api.get_answers": ENTERPRISE,
-    "api.get_result": ENTERPRISE,
-    "results.view": ENTERPRISE,
+    "api.get_answers": ENTERPRISE | {PROVIDER},
+    "api.get_result": ENTERPRISE | {PROVIDER},
+    "results.view": ENTERPRISE | {PROVIDER},
     "results.set_targets": {ENT_ADMIN},
     "home.plotly_js": EVERYONE,
-    "api.save_answers": ENTERPRISE,
+    "api.save_answers": ENTERPRISE | {PROVIDER},  # providers: assist-mode consent only
     # 政策匹配: everyone of the company reads; only the company administrator changes conditions/projects.
     "eligibility.index": ENTERPRISE,
     "eligibility.conditions": ENTERPRISE,
@@ -95,6 +113,9 @@ URL_SAMPLES: dict[str, Any] = {
     "filename": "css/portal.css",
     "assessment_id": None,  # filled with a real assessment of the enterprise users' company
     "module_id": "base",
+    "recognition_id": 1,  # provider feature: no such rows, allowed roles get 404/redirect
+    "solution_id": 1,
+    "consent_id": 1,
     "project_id": 1,  # no such project: allowed roles get 404, the others 401/403
     "rule_file_id": 1,
 }
