@@ -1,0 +1,68 @@
+"""The report job record: one row per (assessment, answers hash, engine version, language)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models._common import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from portal.models.assessment import Assessment
+
+
+class ReportStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Report(db.Model):  # type: ignore[name-defined]
+    """A PDF report and the job that renders it.
+
+    The cache key is (assessment, answers hash, engine version, language): a request with the same key reuses
+    this row (and its PDF once done); any change of a key part makes a new row. The PDF is kept in the
+    database so web and worker nodes stay stateless (a shared object store can replace `pdf` later).
+    """
+
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    answers_hash: Mapped[str] = mapped_column(sa.String(64))
+    engine_version: Mapped[str] = mapped_column(sa.String(20))
+    lang: Mapped[str] = mapped_column(sa.String(5))
+    status: Mapped[ReportStatus] = mapped_column(
+        sa.Enum(ReportStatus, native_enum=False, length=10), default=ReportStatus.QUEUED
+    )
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    attempts: Mapped[int] = mapped_column(default=0)
+    # Public identifier printed on the cover, and the code a bureau checks on /verify/<code>.
+    report_no: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    verification_code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    rq_job_id: Mapped[str | None] = mapped_column(sa.String(64))
+    pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    pdf_size: Mapped[int | None]
+    page_count: Mapped[int | None]
+    # What the report stated, for the public verify page (no need to open the PDF).
+    summary: Mapped[dict[str, object] | None] = mapped_column(sa.JSON)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    assessment: Mapped[Assessment] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "assessment_id", "answers_hash", "engine_version", "lang", name="uq_reports_cache_key"
+        ),
+    )
