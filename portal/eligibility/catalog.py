@@ -217,12 +217,18 @@ def field_usage(rules: RuleSet) -> dict[str, list[Usage]]:
     return usage
 
 
-def hint(spec: FieldSpec, usage: Mapping[str, list[Usage]], en: bool = False) -> str:
-    """Help text: what the rules use the field for (and, for never-fields, what 'null' means)."""
-    uses = usage.get(spec.path, [])
+def hint(
+    spec: FieldSpec, usage: Mapping[str, list[Usage]], en: bool = False, program_id: str | None = None
+) -> str:
+    """Help text: which programs and clauses read the field (only the clauses, within one program's form)."""
+    uses = [u for u in usage.get(spec.path, []) if program_id is None or u.program_id == program_id]
     names: list[str] = []
     for u in uses:
-        text = f"{u.program_en if en else u.program_zh}: {u.clause_en if en else u.clause_zh}"
+        clause = u.clause_en if en else u.clause_zh
+        if program_id is not None:
+            text = clause
+        else:
+            text = f"{u.program_en} ({clause})" if en else f"{u.program_zh}（{clause}）"
         if text not in names:
             names.append(text)
     parts = []

@@ -238,7 +238,11 @@ def validate_project(company: Company, draft: ProjectDraft, existing: Eligibilit
         {"as_of": today().isoformat(), "company": {"city": company.city}, "projects": [raw]},
         effective_rules(),
     )
-    errors += [e for e in _relative(engine_errors, "projects[0].") if e["field"] != "id"]
+    for e in _relative(engine_errors, "projects[0]."):
+        if e["field"] == "direction":
+            e = {**e, "message_zh": "请选择申报方向", "message_en": "choose a direction"}
+        if e["field"] != "id":
+            errors.append(e)
     if errors:
         raise ValidationFailedError(errors)
 

@@ -205,7 +205,7 @@ def _project_form(program: Program, project: EligibilityProject | None) -> tuple
     specs = catalog.project_fields(program, usage)
     hints = {}
     for spec in specs:
-        text = catalog.hint(spec, usage, _en())
+        text = catalog.hint(spec, usage, _en(), program.id)
         limited = catalog.project_field_directions(program, spec, usage)
         if limited and program.directions:
             names = [d.name_en if _en() else d.name_zh for d in program.directions if d.id in limited]

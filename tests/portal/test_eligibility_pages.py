@@ -154,7 +154,7 @@ def test_project_validation_messages(make: Any, login_as: Any) -> None:
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "请填写项目名称" in page
-    assert "方向应为" in page
+    assert "请选择申报方向" in page
     assert "完工日期早于启动日期" in page
     assert "信息化投入不能大于项目投入" in page
     assert "不能大于 100" in page
