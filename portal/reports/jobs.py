@@ -1,0 +1,285 @@
+"""Report jobs: request (create or reuse by cache key), run (RQ worker or inline), retry, verify.
+
+Flow: `request_report` finds the row with the same cache key (assessment, answers hash, engine version,
+language) — a done row is reused as is, a queued/running one is returned, a failed one is left for an
+explicit retry — or creates one and `dispatch`es it. With `REDIS_URL` configured the job goes to the RQ
+queue (`flask report worker` runs it, one persistent chart browser per worker process); without Redis it
+is rendered inline, in-process, through the same row and the same `run_report` function.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import traceback
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app, has_app_context
+from sqlalchemy.exc import IntegrityError
+
+from portal.extensions import db
+from portal.models import Assessment, User
+from portal.models._common import utcnow
+from portal.reports.models import Report, ReportStatus
+from portal.results import services as results
+
+QUEUE_NAME = "reports"
+JOB_TIMEOUT_S = 300
+RQ_RETRIES = 2  # automatic retries by RQ before the row is marked failed (then: POST retry)
+
+
+class ReportUnavailableError(Exception):
+    """The assessment cannot have a report yet (e.g. still a draft)."""
+
+
+@dataclass(frozen=True)
+class CacheKey:
+    assessment_id: int
+    answers_hash: str
+    engine_version: str
+    lang: str
+
+
+def normalise_lang(lang: str | None) -> str:
+    return "en" if (lang or "").lower().startswith("en") else "zh"
+
+
+def cache_key(assessment: Assessment, lang: str) -> CacheKey:
+    row = results.latest_row(assessment)
+    if not assessment.locked or row is None:
+        raise ReportUnavailableError("only submitted (scored) assessments have reports")
+    return CacheKey(
+        assessment_id=assessment.id,
+        answers_hash=results.answers_hash(assessment.answer_map()),
+        engine_version=row.engine_version,
+        lang=normalise_lang(lang),
+    )
+
+
+def verification_code(report_no: str, answers_hash: str, key: str | bytes | None = None) -> str:
+    """HMAC-SHA256 of report number + answers hash with the app secret, as 4 groups of 4 base32 characters."""
+    secret = key if key is not None else current_app.config["SECRET_KEY"]
+    if isinstance(secret, str):
+        secret = secret.encode()
+    digest = hmac.new(secret, f"{report_no}:{answers_hash}".encode(), hashlib.sha256).digest()
+    code = base64.b32encode(digest).decode("ascii")[:16]
+    return "-".join(code[i : i + 4] for i in range(0, 16, 4))
+
+
+def new_report_no(when: datetime) -> str:
+    return f"DX{when:%Y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def find(key: CacheKey) -> Report | None:
+    return db.session.scalar(
+        sa.select(Report).where(
+            Report.assessment_id == key.assessment_id,
+            Report.answers_hash == key.answers_hash,
+            Report.engine_version == key.engine_version,
+            Report.lang == key.lang,
+        )
+    )
+
+
+def request_report(assessment: Assessment, lang: str, user: User | None = None) -> Report:
+    """The report for this cache key: reused when it exists (done, queued, running or failed), else created
+    and dispatched. Raises ReportUnavailableError for drafts."""
+    key = cache_key(assessment, lang)
+    existing = find(key)
+    if existing is not None:
+        return existing
+    now = utcnow()
+    report_no = new_report_no(now)
+    report = Report(
+        assessment_id=key.assessment_id,
+        answers_hash=key.answers_hash,
+        engine_version=key.engine_version,
+        lang=key.lang,
+        status=ReportStatus.QUEUED,
+        report_no=report_no,
+        verification_code=verification_code(report_no, key.answers_hash),
+        requested_by_id=user.id if user is not None else None,
+        created_at=now,
+    )
+    db.session.add(report)
+    try:
+        db.session.commit()
+    except IntegrityError:  # a concurrent request created the same key first: use that one
+        db.session.rollback()
+        found = find(key)
+        if found is None:
+            raise
+        return found
+    dispatch(report)
+    return report
+
+
+def retry(report: Report) -> Report:
+    """Queue a failed report again (the same row: same report number and verification code)."""
+    if report.status is not ReportStatus.FAILED:
+        return report
+    report.status = ReportStatus.QUEUED
+    report.error = None
+    db.session.commit()
+    dispatch(report)
+    return report
+
+
+def dispatch(report: Report) -> None:
+    """RQ when REDIS_URL is configured; otherwise render inline, in this process."""
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url:
+        try:
+            run_report(report.id)
+        except Exception:  # recorded on the row (status failed, error text) by run_report
+            current_app.logger.info("inline report %s failed; see the report row", report.id)
+        db.session.refresh(report)
+        return
+    from rq import Retry
+
+    job = queue().enqueue(
+        "portal.reports.jobs.run_report",
+        report.id,
+        job_timeout=JOB_TIMEOUT_S,
+        retry=Retry(max=RQ_RETRIES),
+        description=f"report {report.report_no}",
+    )
+    report.rq_job_id = job.id
+    db.session.commit()
+
+
+def queue() -> Any:
+    from redis import Redis
+    from rq import Queue
+
+    connection = Redis.from_url(current_app.config["REDIS_URL"])
+    return Queue(current_app.config.get("REPORTS_QUEUE", QUEUE_NAME), connection=connection)
+
+
+# ------------------------------------------------------------------------------------------------ run
+
+
+def run_report(report_id: int) -> str:
+    """The job: render the report of this row and store the PDF. Runs in a worker or inline.
+
+    Needs an app context; a worker started by `flask report worker` has one. Otherwise one is created.
+    """
+    if has_app_context():
+        return _run(report_id)
+    from portal import create_app
+
+    app: Flask = create_app()
+    with app.app_context():
+        return _run(report_id)
+
+
+def _run(report_id: int) -> str:
+    from portal.reports.context import build_report_context
+    from portal.reports.pdf import render_report_pdf
+
+    report = db.session.get(Report, report_id)
+    if report is None:
+        return "missing"
+    if report.status is ReportStatus.DONE:
+        return "done"
+    report.status = ReportStatus.RUNNING
+    report.attempts += 1
+    report.started_at = utcnow()
+    report.error = None
+    db.session.commit()
+    try:
+        _test_failure_hook(report)
+        context = build_report_context(
+            report.assessment,
+            report.lang,
+            report_no=report.report_no,
+            verification_code=report.verification_code,
+            generated_at=report.started_at,
+        )
+        stats: dict[str, Any] = {}
+        pdf = render_report_pdf(context, stats=stats)
+    except Exception as exc:
+        db.session.rollback()
+        report = db.session.get(Report, report_id)
+        if report is not None:
+            report.error = f"{type(exc).__name__}: {exc}"[:2000]
+            report.finished_at = utcnow()
+            report.status = ReportStatus.QUEUED if _rq_will_retry() else ReportStatus.FAILED
+            db.session.commit()
+        current_app.logger.error("report %s failed: %s", report_id, traceback.format_exc())
+        raise
+    report.pdf = pdf
+    report.pdf_size = len(pdf)
+    report.page_count = stats.get("pages")
+    report.summary = context["summary"]
+    report.status = ReportStatus.DONE
+    report.finished_at = utcnow()
+    db.session.commit()
+    return "done"
+
+
+def _rq_will_retry() -> bool:
+    try:
+        from rq import get_current_job
+
+        job = get_current_job()
+    except Exception:  # not inside an RQ job
+        return False
+    return bool(job is not None and (job.retries_left or 0) > 0)
+
+
+def _test_failure_hook(report: Report) -> None:
+    """Tests set REPORTS_FAIL_ATTEMPTS = n to make the first n attempts of every report fail on purpose."""
+    fail_attempts = int(current_app.config.get("REPORTS_FAIL_ATTEMPTS") or 0)
+    if report.attempts <= fail_attempts:
+        raise RuntimeError(f"deliberate failure of attempt {report.attempts} (REPORTS_FAIL_ATTEMPTS)")
+
+
+# ---------------------------------------------------------------------------------------- read access
+
+
+def get_report(report_id: int) -> Report | None:
+    return db.session.get(Report, report_id)
+
+
+def status_of(report: Report) -> dict[str, Any]:
+    """The JSON the status page polls."""
+    return {
+        "id": report.id,
+        "report_no": report.report_no,
+        "status": report.status.value,
+        "lang": report.lang,
+        "attempts": report.attempts,
+        "error": report.error,
+        "pages": report.page_count,
+        "size": report.pdf_size,
+        "created_at": report.created_at.isoformat() if report.created_at else None,
+        "finished_at": report.finished_at.isoformat() if report.finished_at else None,
+    }
+
+
+def pdf_bytes(report: Report) -> bytes | None:
+    return db.session.scalar(sa.select(Report.pdf).where(Report.id == report.id))
+
+
+def by_code(code: str) -> Report | None:
+    """The done report with this verification code, if the code also matches its HMAC (tamper check)."""
+    normalised = code.strip().upper()
+    report = db.session.scalar(sa.select(Report).where(Report.verification_code == normalised))
+    if report is None or report.status is not ReportStatus.DONE:
+        return None
+    expected = verification_code(report.report_no, report.answers_hash)
+    return report if hmac.compare_digest(expected, report.verification_code) else None
+
+
+def reports_of(assessment: Assessment) -> list[Report]:
+    return list(
+        db.session.scalars(
+            sa.select(Report).where(Report.assessment_id == assessment.id).order_by(Report.id.desc())
+        )
+    )

@@ -1,0 +1,38 @@
+// Polls the report status JSON until the job is done or failed, then shows the download or the error.
+(function () {
+  "use strict";
+  var box = document.getElementById("report-status");
+  if (!box) return;
+  var labels = { queued: "排队中 / Queued", running: "生成中 / Rendering", done: "已完成 / Done", failed: "生成失败 / Failed" };
+  function part(role) { return box.querySelector('[data-role="' + role + '"]'); }
+  function show(s) {
+    var badge = part("badge");
+    badge.textContent = labels[s.status] || s.status;
+    badge.className = "badge " + (s.status === "done" ? "badge-ok" : s.status === "failed" ? "badge-err" : "badge-warn");
+    part("attempts").textContent = s.attempts;
+    if (s.status === "done") {
+      part("download").hidden = false;
+      part("detail").textContent = "";
+      if (s.pages) part("meta").textContent = s.pages + " pp · " + Math.round(s.size / 1024) + " KB";
+    }
+    if (s.status === "failed") {
+      part("failed").hidden = false;
+      part("error").textContent = s.error || "";
+      part("detail").textContent = "";
+    }
+  }
+  var delay = 1000;
+  function poll() {
+    fetch(box.dataset.statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (s) {
+        show(s);
+        if (s.status === "queued" || s.status === "running") {
+          delay = Math.min(delay * 1.5, 5000);
+          setTimeout(poll, delay);
+        }
+      })
+      .catch(function () { setTimeout(poll, 5000); });
+  }
+  if (box.dataset.status === "queued" || box.dataset.status === "running") setTimeout(poll, delay);
+})();

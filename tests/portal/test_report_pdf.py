@@ -1,0 +1,146 @@
+"""The PDF report: fonts (Noto Sans CJK only, embedded and subset), section titles, company and level in the
+text, page count, the URL fetcher, and the plain-data context. One render per language, module-scoped."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from test_results import answer_everything
+from tests_support import Factory
+
+from portal.reports.context import LABELS, build_report_context
+from portal.reports.pdf import ForbiddenFetchError, render_report_pdf, static_only_fetcher, stop_chart_server
+
+SECTIONS = ("s_summary", "s_dimensions", "s_roadmap", "s_programs", "s_appendix", "s_method")
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is missing: apt-get install poppler-utils")
+    return path
+
+
+def _empty_tables() -> None:
+    from portal.extensions import db
+
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture(scope="module")
+def rendered(_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A submitted MIIT assessment (after an earlier one, for the comparison) rendered once in zh and en."""
+    if shutil.which("chromium") is None and not Path("/usr/bin/chromium").exists():
+        pytest.fail("chromium is missing (kaleido needs it for the charts): apt-get install chromium")
+    out: dict[str, Any] = {}
+    tmp = tmp_path_factory.mktemp("pdf")
+    with _app.app_context():
+        try:
+            make = Factory()
+            from portal.assessments import services as assessments
+            from portal.models import Role
+
+            company = make.company(name="揭阳市报告测试五金有限公司", cluster="c05")
+            user = make.user(Role.ENTERPRISE, company=company)
+
+            for choice in (1, 2):
+                assessment = assessments.start(company, "miit-sme-digital", user)
+                answer_everything(assessment, user, choice)
+                assessments.submit(assessment, user, attested=True)
+            for lang in ("zh", "en"):
+                context = build_report_context(
+                    assessment, lang, report_no="DX-TEST-1", verification_code="AAAA-BBBB"
+                )
+                stats: dict[str, Any] = {}
+                pdf = render_report_pdf(context, stats=stats)
+                path = tmp / f"report-{lang}.pdf"
+                path.write_bytes(pdf)
+                out[lang] = {"context": context, "pdf": pdf, "path": path, "pages": stats["pages"]}
+        finally:
+            stop_chart_server()
+            _empty_tables()
+    return out
+
+
+def _text(path: Path) -> str:
+    return subprocess.run(
+        [_tool("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_fonts_are_noto_cjk_embedded_and_subset(rendered: dict[str, Any]) -> None:
+    for lang in ("zh", "en"):
+        output = subprocess.run(
+            [_tool("pdffonts"), str(rendered[lang]["path"])], capture_output=True, text=True, check=True
+        ).stdout
+        rows = [line.split() for line in output.splitlines()[2:] if line.strip()]
+        assert rows, output
+        for row in rows:
+            name = row[0].split("+", 1)[-1]
+            assert name.replace("-", "").startswith("NotoSansCJK"), output  # no DejaVu or other fallback
+            emb, sub = row[-5], row[-4]
+            assert (emb, sub) == ("yes", "yes"), output
+
+
+def test_text_has_sections_company_and_levels(rendered: dict[str, Any]) -> None:
+    zh = _text(rendered["zh"]["path"])
+    context = rendered["zh"]["context"]
+    for key in (*SECTIONS, "s_miit", "s_comparison"):
+        assert LABELS[key][0] in zh, key
+    assert "揭阳市报告测试五金有限公司" in zh
+    assert context["miit"]["level_name"] in zh
+    assert f"{context['overall']['level']}级" in zh.replace(" ", "")
+    assert "第 1 页 / 共" not in zh  # the cover has no footer
+    assert f"共 {rendered['zh']['pages']} 页" in zh
+    assert "DX-TEST-1" in zh and "AAAA-BBBB" in zh
+    en = _text(rendered["en"]["path"])
+    for key in SECTIONS:
+        assert LABELS[key][1] in en, key
+    assert f"of {rendered['en']['pages']}" in en
+
+
+def test_page_count_in_expected_range(rendered: dict[str, Any]) -> None:
+    assert 8 <= rendered["zh"]["pages"] <= 30
+
+
+def test_context_is_plain_data(rendered: dict[str, Any]) -> None:
+    def check(value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                assert isinstance(k, str)
+                check(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                check(v)
+        else:
+            assert value is None or isinstance(value, str | int | float | bool), type(value)
+
+    check(rendered["zh"]["context"])
+    assert rendered["zh"]["context"]["comparison"] is not None
+
+
+def test_fetcher_serves_only_our_static_files() -> None:
+    fetcher = static_only_fetcher()
+    from portal.reports.pdf import STATIC
+
+    ok = fetcher.fetch((STATIC / "report.css").as_uri())
+    assert b"Noto Sans CJK SC" in ok.read()
+    for url in ("http://example.com/x.css", "file:///etc/passwd", (STATIC / ".." / "css").as_uri()):
+        with pytest.raises((ForbiddenFetchError, ValueError)):
+            fetcher.fetch(url)
+
+
+def test_demo_assessment_for_cli(app: Flask, make: Factory) -> None:
+    from portal.demo import demo_submitted_assessment
+
+    first = demo_submitted_assessment()
+    assert first.locked and first.company.name == "揭阳市宏达五金制品有限公司"
+    assert demo_submitted_assessment().id == first.id
