@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.providers.admin_views import bp as provider_moderation_bp
     from portal.providers.company_views import bp as sharing_bp
     from portal.providers.views import bp as providers_bp
+    from portal.reports.views import bp as reports_bp
     from portal.results.views import bp as results_bp
 
     app.register_blueprint(home_bp)
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(companies_bp, url_prefix="/company")
     app.register_blueprint(assessments_bp, url_prefix="/company/assessments")
     app.register_blueprint(results_bp, url_prefix="/company/assessments")
+    app.register_blueprint(reports_bp)  # /company/assessments/<id>/report, /reports/<id>, /verify/<code>
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(providers_bp, url_prefix="/provider")
     app.register_blueprint(sharing_bp, url_prefix="/company/sharing")  # 共享与协作 (consents, audit)

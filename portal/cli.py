@@ -58,3 +58,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(questionnaires_group)
     app.cli.add_command(scores_group)
+
+    from portal.reports.cli import report_group
+
+    app.cli.add_command(report_group)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import click
 import sqlalchemy as sa
@@ -215,7 +216,15 @@ def seed(n_companies: int = 60) -> dict[str, int]:
             ]
         db.session.add(user)
     db.session.commit()
+    seed_provider_catalogue(provider)
     return {"accounts": len(DEMO_ACCOUNTS), "companies": len(companies)}
+
+
+def seed_provider_catalogue(provider: ProviderOrg) -> int:
+    """The demo provider's profile and a small solution catalogue (portal/providers/demo_catalogue.py)."""
+    from portal.providers.demo_catalogue import seed_catalogue
+
+    return seed_catalogue(provider)
 
 
 @click.command("seed-demo")
@@ -231,3 +240,88 @@ def seed_demo_command(n_companies: int) -> None:
     click.echo(f"All demo accounts use the password {DEMO_PASSWORD}:")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.email:<22} {account.note}")
+    assessment = demo_submitted_assessment()
+    click.echo(f"Submitted demo assessment {assessment.id} of {DEMO_COMPANY_NAME} (used by `flask report render --demo`).")
+
+
+# --------------------------------------------------------------------------- a submitted demo assessment
+
+DEMO_COMPANY_NAME = "揭阳市宏达五金制品有限公司"
+DEMO_INSTRUMENT = "gd-mfg-dt"
+
+
+def _demo_answer(item: Any, rng: random.Random, maturity: float) -> Any:
+    """A plausible answer: options around the company's maturity (0–1), numbers inside the item's range."""
+    options = list(item.options)
+    if item.type == "single":
+        index = min(len(options) - 1, max(0, round(maturity * (len(options) - 1) + rng.uniform(-1, 1))))
+        value: Any = options[index].id
+    elif item.type == "multi":
+        usable = [o.id for o in options if not o.exclusive]
+        count = max(1, min(len(usable), round(maturity * len(usable) + rng.uniform(-1, 1))))
+        value = usable[:count]
+    elif item.type == "scenario_level":
+        value = max(0, min(4, round(maturity * 4 + rng.uniform(-0.6, 0.6))))
+    elif item.type == "boolean":
+        value = rng.random() < maturity + 0.15
+    elif item.type in ("number", "integer"):
+        low = float(item.min if item.min is not None else 0)
+        high = float(item.max if item.max is not None else low + 100)
+        number = low + (high - low) * min(1.0, maturity * rng.uniform(0.5, 1.0))
+        value = int(number) if item.type == "integer" else round(number, 1)
+    else:
+        value = "已建立台账，按月更新。"
+    if item.evidence:
+        evidence: dict[str, Any] = {}
+        for f in item.evidence:
+            if f.type in ("number", "integer"):
+                low = float(f.min if f.min is not None else 0)
+                high = float(f.max if f.max is not None else 100)
+                x = low + (high - low) * min(1.0, maturity * rng.uniform(0.3, 0.8))
+                evidence[f.id] = int(x) if f.type == "integer" else round(x, 1)
+            else:
+                evidence[f.id] = "见附件台账"
+        value = {"value": value, "evidence": evidence}
+    return value
+
+
+def _submit_demo(company: Company, user: User, rng: random.Random, maturity: float) -> Any:
+    import questionnaires
+    from portal.assessments import services as assessments
+
+    assessment = assessments.start(company, DEMO_INSTRUMENT, user)
+    instrument = assessments.instrument_of(assessment)
+    answers = {item.id: _demo_answer(item, rng, maturity) for item in instrument.items}
+    visible = questionnaires.visible_items(instrument, answers, company.cluster)
+    assessments.save_answers(assessment, [assessments.Change(i.id, answers[i.id], None) for i in visible], user)
+    assessments.submit(assessment, user, attested=True)
+    return assessment
+
+
+def demo_submitted_assessment() -> Any:
+    """The demo company's latest submitted assessment; created (with an earlier, less mature one for the
+    report's comparison section) when there is none. Seeds the demo data first if needed."""
+    from portal.models import Assessment, AssessmentStatus
+
+    seed()
+    company = db.session.scalar(sa.select(Company).where(Company.name == DEMO_COMPANY_NAME))
+    if company is None:
+        raise click.ClickException(f"demo company {DEMO_COMPANY_NAME} not found")
+    existing = db.session.scalar(
+        sa.select(Assessment)
+        .where(
+            Assessment.company_id == company.id,
+            Assessment.instrument_id == DEMO_INSTRUMENT,
+            Assessment.status == AssessmentStatus.SUBMITTED,
+        )
+        .order_by(Assessment.submitted_at.desc())
+        .limit(1)
+    )
+    if existing is not None:
+        return existing
+    user = db.session.scalar(sa.select(User).where(User.email == "qiye@demo.dx"))
+    if user is None:
+        raise click.ClickException("demo account qiye@demo.dx not found")
+    rng = random.Random(20261)  # noqa: S311 — reproducible demo data, not security
+    _submit_demo(company, user, rng, maturity=0.35)
+    return _submit_demo(company, user, rng, maturity=0.6)

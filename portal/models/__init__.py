@@ -16,6 +16,9 @@ from portal.models.result import AssessmentResult, DimensionTarget
 from portal.models.security import ApiToken, LoginAttempt, PasswordResetToken
 from portal.models.user import JurisdictionLevel, Role, User
 
+# Report job records live in their feature package (portal/reports/models.py); imported here for Alembic.
+from portal.reports.models import Report, ReportStatus  # noqa: E402
+
 # Provider feature models (portal/providers/models.py); imported here for Alembic.
 from portal.providers.models import AuditEvent, Consent, ConsentMode, Recognition, Recommendation, Solution
 
@@ -42,6 +45,8 @@ __all__ = [
     "Recognition",
     "Recommendation",
     "ResumePoint",
+    "Report",
+    "ReportStatus",
     "Role",
     "RuleFile",
     "Solution",

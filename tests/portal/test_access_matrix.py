@@ -82,6 +82,12 @@ POLICY: dict[str, set[str]] = {
     "results.set_targets": {ENT_ADMIN},
     "home.plotly_js": EVERYONE,
     "api.save_answers": ENTERPRISE | {PROVIDER},  # providers: assist-mode consent only
+    "reports.request_report": ENTERPRISE,
+    "reports.status_page": ENTERPRISE | {PROVIDER},  # providers: object check refuses without consent (404)
+    "reports.status_json": ENTERPRISE | {PROVIDER},
+    "reports.download": ENTERPRISE | {PROVIDER},
+    "reports.retry": ENTERPRISE,
+    "reports.verify": EVERYONE,  # the verification code is the credential
     # 政策匹配: everyone of the company reads; only the company administrator changes conditions/projects.
     "eligibility.index": ENTERPRISE,
     "eligibility.conditions": ENTERPRISE,
@@ -113,6 +119,7 @@ URL_SAMPLES: dict[str, Any] = {
     "filename": "css/portal.css",
     "assessment_id": None,  # filled with a real assessment of the enterprise users' company
     "module_id": "base",
+    "report_id": 1,
     "recognition_id": 1,  # provider feature: no such rows, allowed roles get 404/redirect
     "solution_id": 1,
     "consent_id": 1,
