@@ -32,13 +32,16 @@ def _consent_form() -> ConsentForm:
         for a in reversed(company_assessments(company))
     ]
     verified = services.verified_org_ids()
-    form.provider_org_id.choices = [
-        (o.id, f"{o.name}（{o.city or '—'}{'，' + _('资质已核实') if o.id in verified else ''}）")
-        for o in services.all_orgs()
-    ]
+    form.provider_org_id.choices = [(o.id, _org_label(o, o.id in verified)) for o in services.all_orgs()]
     if form.ends_on.data is None:
         form.ends_on.data = consent.local_today() + timedelta(days=30)
     return form
+
+
+def _org_label(org: ProviderOrg, verified: bool) -> str:
+    facts = [org.city or "", _("资质已核实") if verified else ""]
+    shown = "，".join(f for f in facts if f)
+    return f"{org.name}（{shown}）" if shown else org.name
 
 
 def _page(form: ConsentForm) -> Any:
