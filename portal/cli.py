@@ -53,9 +53,12 @@ def scores_recompute(batch_size: int) -> None:
 
 
 def register(app: Flask) -> None:
+    from portal.bureau.cli import bureau_group, seed_scale
     from portal.demo import seed_demo_command
 
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(bureau_group)
+    app.cli.add_command(seed_scale)
     app.cli.add_command(questionnaires_group)
     app.cli.add_command(scores_group)
 

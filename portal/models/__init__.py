@@ -52,3 +52,20 @@ __all__ = [
     "Solution",
     "User",
 ]
+
+# Bureau dashboard tables live in their feature package; imported here for Alembic.
+from portal.bureau.models import (  # noqa: E402
+    BureauAggregate,
+    BureauFact,
+    BureauIndicator,
+    BureauIndicatorActual,
+    BureauProgramStatus,
+)
+
+__all__ += [
+    "BureauAggregate",
+    "BureauFact",
+    "BureauIndicator",
+    "BureauIndicatorActual",
+    "BureauProgramStatus",
+]

@@ -106,6 +106,9 @@ def store(assessment: Assessment) -> AssessmentResult:
     )
     db.session.add(row)
     db.session.commit()
+    from portal.bureau import aggregates as bureau_aggregates
+
+    bureau_aggregates.on_result_stored(row)
     return row
 
 

@@ -105,6 +105,16 @@ POLICY: dict[str, set[str]] = {
     # Not anonymous, so the portal is no free public compute service; integrators get API tokens later.
     "api.eligibility": SIGNED_IN,
     "api.openapi": EVERYONE,  # the API description is public
+    # Bureau dashboards: every bureau officer; the jurisdiction is enforced inside (scoped queries).
+    "bureau.export": set(BUREAU),
+    "bureau.companies": set(BUREAU),
+    "bureau.pipeline": set(BUREAU),
+    "bureau.target_list": set(BUREAU),
+    "bureau.report_actual": set(BUREAU),  # only for indicators of the officer's own jurisdiction (else 404)
+    "api.bureau_summary": set(BUREAU),
+    "api.bureau_targets": set(BUREAU),
+    "api.bureau_companies": set(BUREAU),
+    "api.bureau_pipeline": set(BUREAU),
 }
 
 # Pages for visitors who are not signed in; signed-in users are sent to their home instead.
@@ -125,6 +135,8 @@ URL_SAMPLES: dict[str, Any] = {
     "consent_id": 1,
     "project_id": 1,  # no such project: allowed roles get 404, the others 401/403
     "rule_file_id": 1,
+    "fmt": "csv",  # bureau export format
+    "indicator_id": 1,  # bureau indicator: the catalogue may be empty, allowed roles get 404
 }
 
 
