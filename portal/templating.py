@@ -34,7 +34,12 @@ NAVIGATION: dict[Role, tuple[tuple[str, Any], ...]] = {
         ("providers.solutions", _l("解决方案")),
         ("providers.profile", _l("机构资料")),
     ),
-    Role.BUREAU: (("bureau.dashboard", _l("监测看板")),),
+    Role.BUREAU: (
+        ("bureau.dashboard", _l("监测看板")),
+        ("bureau.target_list", _l("目标指标")),
+        ("bureau.companies", _l("企业名单")),
+        ("bureau.pipeline", _l("项目管线")),
+    ),
     Role.ADMIN: (
         ("admin.dashboard", _l("平台管理")),
         ("admin.users", _l("账号管理")),

@@ -7,3 +7,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__)
 
 from portal.api import assessments, eligibility, openapi  # noqa: E402, F401 — registers routes (see openapi)
+from portal.api import bureau  # noqa: E402, F401 — bureau dashboard endpoints

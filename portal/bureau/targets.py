@@ -1,0 +1,312 @@
+# ruff: noqa: E501 — the catalogue rows are data, kept one indicator per block
+"""Plan indicators (targets) per jurisdiction, officers' reported actuals, and portal-measured values.
+
+The catalogue is seeded from the policy digests (every row names its source document and lines in that
+document, plus the digest line it was taken from):
+
+* province — seed002_digest.md §3.1 (D8 粤府〔2021〕45号 发展目标, D12 press conference, D4 baselines);
+* 揭阳市 — local_plans_digest.md §1.1/§1.3 (J-AMI, J-TU);
+* 梅州市 梅江区 — local_plans_digest.md §1.4 (M-IND 附表2).
+
+Portal-measured values exist only where an indicator maps to a portal count (`portal_metric`):
+企业上云 → companies on cloud (gd-cloud-5g-v1) in the indicator's jurisdiction, each company's latest
+assessment. They measure portal users only — not the official statistic. Everything else is
+"not measured by the portal".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+
+import sqlalchemy as sa
+
+from portal.bureau import queries
+from portal.bureau.models import BureauIndicator, BureauIndicatorActual
+from portal.extensions import db
+from portal.models import JurisdictionLevel, User
+
+D8: Final = "D8 广东省制造业数字化转型实施方案（2021—2025年）粤府〔2021〕45号 (seeds/002)"
+D12: Final = "D12 《广东省数字经济促进条例》新闻发布会实录 2021-08-24 (seeds/002)"
+D4: Final = "D4 广东省制造业高质量发展“十四五”规划 粤府〔2021〕53号 (seeds/002)"
+J_AMI: Final = "J-AMI 《揭阳市先进制造业发展和信息化“十四五”规划》 (seeds/000)"
+J_TU: Final = "J-TU 揭阳市工业企业技术改造三年行动计划实施方案（2018—2020年）揭市经信[2018]119号 (seeds/003)"
+M_IND: Final = "M-IND 梅江区“十四五”工业发展规划 附表2 (seeds/004)"
+
+PROVINCE: Final = ("province", None, None)
+JIEYANG: Final = ("city", "揭阳市", None)
+MEIJIANG: Final = ("district", "梅州市", "梅江区")
+
+# (code, jurisdiction, zh, en, unit, baseline (year, value, text), target (year, value, op, text),
+#  source document, source lines, digest reference, portal metric)
+CATALOGUE: Final[tuple[tuple[Any, ...], ...]] = (
+    ("gd_cloud_2023", PROVINCE, "带动企业上云用云降本提质增效", "Enterprises on cloud (上云用云)", "万家",
+     (2020, "55", "中小微企业上云用云 55万家（累计, D12 L2984）"), (2023, "80", "=", "带动 80 万家"),
+     D8, "L2133-2137", "seed002_digest.md §3.1 L649", "on_cloud"),
+    ("gd_cloud_2025", PROVINCE, "带动企业上云用云降本提质增效", "Enterprises on cloud (上云用云)", "万家",
+     (2020, "55", "中小微企业上云用云 55万家（累计, D12 L2984）"), (2025, "100", "=", "带动100万家"),
+     D8, "L2145", "seed002_digest.md §3.1 L649", "on_cloud"),
+    ("gd_dx_above_scale_2023", PROVINCE, "规模以上工业企业运用新一代信息技术实施数字化转型",
+     "Above-designated-size industrial enterprises transformed", "万家",
+     (2020, "1.5", "工业企业运用工业互联网数字化转型 1.5万家（累计, D4 L749）"), (2023, "3", ">", "超过 3 万家"),
+     D8, "L2133", "seed002_digest.md §3.1 L648", None),
+    ("gd_dx_above_scale_2025", PROVINCE, "规模以上工业企业运用新一代信息技术实施数字化转型",
+     "Above-designated-size industrial enterprises transformed", "万家",
+     (2020, "1.5", "工业企业运用工业互联网数字化转型 1.5万家（累计, D4 L749）"), (2025, "5", ">", "超过5万家"),
+     D8, "L2145", "seed002_digest.md §3.1 L648", None),
+    ("gd_id_resolution_nodes", PROVINCE, "工业互联网标识解析二级节点", "Industrial-internet ID resolution secondary nodes",
+     "个", (2021, "33", "二级节点 33 个（2021-08, D12 L2986-2990）"), (2023, "50", ">=", "建成50个以上"),
+     D8, "L2139", "seed002_digest.md §3.1 L651", None),
+    ("gd_dx_service_providers", PROVINCE, "制造业数字化转型服务商（引进培育）", "Digital-transformation service providers",
+     "家", (None, None, None), (2023, "500", "≈", "500家左右"), D8, "L2143", "seed002_digest.md §3.1 L652", None),
+    ("gd_cross_industry_platforms", PROVINCE, "国家级跨行业、跨领域工业互联网平台", "National cross-industry IIoT platforms",
+     "家", (2020, "4", "4 家（D4 L749）"), (2023, "5", "≈", "5家左右"), D8, "L2143", "seed002_digest.md §3.1 L653", None),
+    ("gd_specialised_platforms", PROVINCE, "特色专业型工业互联网平台", "Specialised IIoT platforms", "家",
+     (None, None, None), (2023, "20", "≈", "20家左右"), D8, "L2143", "seed002_digest.md §3.1 L654", None),
+    ("gd_5g_base_stations", PROVINCE, "5G 基站", "5G base stations", "万座",
+     (2020, "12.4266", "124,266 座（D4 L749）"), (2025, "25", "=", "5G 基站 25 万座"),
+     D12, "L3000", "seed002_digest.md §3.1 L687", None),
+    ("jy_tu_cloud_enterprises", JIEYANG, "“上云用云”企业", "Enterprises on cloud (上云用云)", "家",
+     (None, None, None), (2020, "200", "=", "推动 200 家"), J_TU, "L66", "local_plans_digest.md §1.3 L141", "on_cloud"),
+    ("jy_above_scale_industry_va", JIEYANG, "规模以上工业增加值", "Value added of 规上 industry", "亿元",
+     (2020, "520.29", None), (2025, "1000", "=", "年均增长 10.3%"), J_AMI, "L100; L668-670",
+     "local_plans_digest.md §1.1 L47", None),
+    ("jy_adv_mfg_va", JIEYANG, "先进制造业增加值", "Advanced-manufacturing value added", "亿元",
+     (2020, None, "占规上制造业增加值 37.8%"), (2025, "500", "=", "占规上工业增加值 50%"), J_AMI, "L104-108; L670-674",
+     "local_plans_digest.md §1.1 L48", None),
+    ("jy_above_scale_enterprises", JIEYANG, "规模以上工业企业数", "Above-designated-size industrial enterprises", "家",
+     (2020, "1397", "规模以上制造业企业"), (2025, "2000", ">=", "每年净增 120 家"), J_AMI, "L102; L674-676",
+     "local_plans_digest.md §1.1 L50", None),
+    ("jy_rd_intensity", JIEYANG, "R&D经费占GDP比重", "R&D intensity (R&D/GDP)", "%", (2020, "0.95", None),
+     (2025, "1.2", "=", None), J_AMI, "L116, L200-204; L691-693", "local_plans_digest.md §1.1 L53", None),
+    ("jy_hte_count", JIEYANG, "国家级高新技术企业数（制造业）", "National high-tech enterprises (manufacturing)", "家",
+     (2020, "188", None), (2025, "250", ">=", None), J_AMI, "L118; L688-690; L1478",
+     "local_plans_digest.md §1.1 L54", None),
+    ("jy_tech_upgrade_enterprises_cum", JIEYANG, "累计开展技术改造工业企业数", "Enterprises carrying out 技改 (cumulative)",
+     "家", (None, None, None), (2025, "1200", ">", "超过 1200 家（累计）"), J_AMI, "L1566-1568",
+     "local_plans_digest.md §1.1 L65", None),
+    ("jy_small_to_above_scale", JIEYANG, "年培育“小升规”企业", "Enterprises upgraded to 规上 per year", "家/年",
+     (None, None, None), (2025, "100", ">=", None), J_AMI, "L1533-1537", "local_plans_digest.md §1.1 L66", None),
+    ("jy_5g_coverage", JIEYANG, "5G网络覆盖", "5G network coverage", "—", (None, None, None),
+     (2025, None, "=", "全域覆盖"), J_AMI, "L697; L1682-1686", "local_plans_digest.md §1.1 L68", None),
+    ("mj_above_scale_output", MEIJIANG, "规模以上工业总产值", "Gross output of 规上 industry", "亿元",
+     (2020, "88", "基期预测"), (2025, "152", ">=", "年均增长 11.6%"), M_IND, "L3; L39; L339-342",
+     "local_plans_digest.md §1.4 L149", None),
+    ("mj_ei_output", MEIJIANG, "规模以上电子信息产业总产值", "Gross output of 规上 electronic-information industry", "亿元",
+     (2020, "73", "预测"), (2025, "133", "=", "年均增长 12.7%"), M_IND, "L346-349", "local_plans_digest.md §1.4 L150",
+     None),
+    ("mj_above_scale_va", MEIJIANG, "规模以上工业增加值", "Value added of 规上 industry", "亿元", (2020, "22.6", "预测"),
+     (2025, "39", ">=", "年均增长 11.5%"), M_IND, "L40; L353-356", "local_plans_digest.md §1.4 L151", None),
+    ("mj_tech_upgrade_investment", MEIJIANG, "工业技术改造投资", "Industrial 技改 investment", "亿元",
+     (2020, "3.98", "年度任务数"), (2025, "14.9", "=", "年均增长 30.2%"), M_IND, "L3; L367-370",
+     "local_plans_digest.md §1.4 L153", None),
+    ("mj_above_scale_enterprises", MEIJIANG, "规模以上工业企业家数", "Above-designated-size industrial enterprises", "家",
+     (2020, "60", None), (2025, "72", "=", None), M_IND, "L3; L374-376", "local_plans_digest.md §1.4 L154", None),
+    ("mj_rd_institution_ratio", MEIJIANG, "规模以上工业企业设立研发机构的比例", "Share of 规上 enterprises with R&D institution",
+     "%", (2020, "33.33", "20/60"), (2025, "55", ">=", None), M_IND, "L10; L41; L83", "local_plans_digest.md §1.4 L156",
+     None),
+)  # fmt: skip
+
+PORTAL_METRICS: Final = {"on_cloud": "门户测得上云企业数（各企业最近一次评估）"}
+_PERIOD = re.compile(r"^\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))?$")
+
+
+def ensure_catalogue() -> int:
+    """Insert or update the seeded indicators (by code); returns how many rows were written."""
+    existing = {i.code: i for i in db.session.scalars(sa.select(BureauIndicator))}
+    for order, entry in enumerate(CATALOGUE):
+        code, (level, city, district), zh, en, unit, baseline, target, doc, lines, digest, metric = entry
+        row = existing.get(code) or BureauIndicator(code=code)
+        row.jurisdiction_level, row.city, row.district = level, city, district
+        row.name_zh, row.name_en, row.unit = zh, en, unit
+        row.baseline_year, row.baseline_value, row.baseline_text = (
+            baseline[0],
+            Decimal(baseline[1]) if baseline[1] else None,
+            baseline[2],
+        )
+        row.target_year, row.target_value, row.target_op, row.target_text = (
+            target[0],
+            Decimal(target[1]) if target[1] else None,
+            target[2],
+            target[3],
+        )
+        row.source_document, row.source_lines, row.digest_ref, row.portal_metric = doc, lines, digest, metric
+        row.sort_order = order
+        db.session.add(row)
+    db.session.commit()
+    return len(CATALOGUE)
+
+
+def _visible(user: User) -> Any:
+    level = user.jurisdiction_level
+    i = BureauIndicator
+    if level is JurisdictionLevel.PROVINCE:
+        return sa.true()
+    if level is JurisdictionLevel.CITY:
+        return i.city == user.jurisdiction_city
+    if level is JurisdictionLevel.DISTRICT:
+        return sa.and_(i.city == user.jurisdiction_city, i.district == user.jurisdiction_district)
+    return sa.false()
+
+
+def can_report(user: User, indicator: BureauIndicator) -> bool:
+    """Only officers of exactly the indicator's jurisdiction report its actuals."""
+    level = user.jurisdiction_level
+    return (
+        level is not None
+        and indicator.jurisdiction_level == level.value
+        and (indicator.city or None) == (user.jurisdiction_city or None)
+        and (indicator.district or None) == (user.jurisdiction_district or None)
+    )
+
+
+def _officer_for(indicator: BureauIndicator) -> User:
+    """A stand-in user with the indicator's jurisdiction, to count portal values there."""
+    return User(
+        jurisdiction_level=JurisdictionLevel(indicator.jurisdiction_level),
+        jurisdiction_city=indicator.city,
+        jurisdiction_district=indicator.district,
+    )
+
+
+@dataclass
+class IndicatorView:
+    indicator: BureauIndicator
+    jurisdiction: str
+    baseline: str
+    target: str
+    actual: BureauIndicatorActual | None
+    actual_progress: str
+    measured: Any  # cell, or None when not measured by the portal
+    measured_progress: str
+    editable: bool
+
+
+def _fmt(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return f"{value.normalize():f}"
+
+
+def _progress(value: Decimal | None, target: Decimal | None) -> str:
+    if value is None or not target:
+        return "—"
+    return f"{100 * value / target:.1f}%"
+
+
+def indicator_views(user: User) -> list[IndicatorView]:
+    if db.session.scalar(sa.select(sa.func.count(BureauIndicator.id))) == 0:
+        ensure_catalogue()
+    indicators = list(
+        db.session.scalars(
+            sa.select(BureauIndicator).where(_visible(user)).order_by(BureauIndicator.sort_order)
+        )
+    )
+    latest: dict[int, BureauIndicatorActual] = {}
+    if indicators:
+        for reported in db.session.scalars(
+            sa.select(BureauIndicatorActual)
+            .where(BureauIndicatorActual.indicator_id.in_([i.id for i in indicators]))
+            .order_by(BureauIndicatorActual.period)
+        ):
+            latest[reported.indicator_id] = reported  # the latest period wins
+    views = []
+    for ind in indicators:
+        jurisdiction = {"province": "广东省"}.get(ind.jurisdiction_level) or " ".join(
+            p for p in (ind.city, ind.district) if p
+        )
+        baseline = " ".join(
+            p for p in (f"{ind.baseline_year}年" if ind.baseline_year else "", _fmt(ind.baseline_value),
+                        ind.unit if ind.baseline_value is not None else "", f"（{ind.baseline_text}）" if ind.baseline_text else "") if p
+        ) or "—"  # fmt: skip
+        target = " ".join(
+            p for p in (f"{ind.target_year}年" if ind.target_year else "", ind.target_op if ind.target_value is not None else "",
+                        _fmt(ind.target_value), ind.unit if ind.target_value is not None else "",
+                        f"（{ind.target_text}）" if ind.target_text else "") if p
+        ) or "—"  # fmt: skip
+        actual = latest.get(ind.id)
+        measured: Any = None
+        measured_progress = "—"
+        if ind.portal_metric == "on_cloud":
+            count = queries.measure(_officer_for(ind), queries.Filters())[""]["on_cloud"]
+            measured = queries.cell(count)
+            if isinstance(measured, int) and ind.target_value:
+                scale = Decimal(10000) if ind.unit.startswith("万") else Decimal(1)
+                measured_progress = _progress(Decimal(count), ind.target_value * scale)
+        views.append(
+            IndicatorView(
+                ind,
+                jurisdiction,
+                baseline,
+                target,
+                actual,
+                _progress(actual.value if actual else None, ind.target_value),
+                measured,
+                measured_progress,
+                can_report(user, ind),
+            )
+        )
+    return views
+
+
+class ReportError(ValueError):
+    pass
+
+
+def report_actual(
+    user: User, indicator_id: int, period: str, value: str, note: str | None
+) -> BureauIndicatorActual:
+    """Record (or correct) the actual of one period; raises LookupError for indicators the user cannot report."""
+    indicator = db.session.get(BureauIndicator, indicator_id)
+    if indicator is None or not can_report(user, indicator):
+        raise LookupError(indicator_id)
+    period = period.strip()
+    if not _PERIOD.match(period):
+        raise ReportError("期间格式：2024、2024Q3 或 2024-06")
+    try:
+        number = Decimal(value.strip().replace(",", ""))
+    except InvalidOperation as exc:
+        raise ReportError("实际值须为数字") from exc
+    if not number.is_finite():
+        raise ReportError("实际值须为数字")
+    row = db.session.scalar(
+        sa.select(BureauIndicatorActual).where(
+            BureauIndicatorActual.indicator_id == indicator.id, BureauIndicatorActual.period == period
+        )
+    )
+    if row is None:
+        row = BureauIndicatorActual(indicator_id=indicator.id, period=period)
+        db.session.add(row)
+    row.value, row.note, row.reported_by_id = number, (note or "").strip()[:300] or None, user.id
+    db.session.commit()
+    return row
+
+
+def targets_table(user: User) -> queries.Table:
+    """The target overview as a table (for the exports and the API)."""
+    rows = []
+    for v in indicator_views(user):
+        i = v.indicator
+        rows.append(
+            [
+                i.code,
+                v.jurisdiction,
+                i.name_zh,
+                v.baseline,
+                v.target,
+                f"{v.actual.period}: {_fmt(v.actual.value)}" if v.actual else "—",
+                v.actual_progress,
+                v.measured if v.measured is not None else "not measured by the portal（门户未测量）",
+                v.measured_progress,
+                f"{i.source_document} {i.source_lines}",
+                i.digest_ref,
+            ]
+        )
+    return queries.Table(
+        "targets",
+        "规划目标、报送实际值与门户测得值",
+        ["代码", "辖区", "指标", "基期", "目标", "报送实际值", "报送进度", "门户测得值", "门户进度", "来源（文件与行）", "摘要行"],
+        rows,
+    )  # fmt: skip
