@@ -1,0 +1,131 @@
+"""Bureau target catalogue: sources present (checked against the policy digests), reported actuals only
+for the officer's own jurisdiction, target / actual / portal-measured side by side."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from tests_support import SHARED_DIR
+
+from portal.bureau import targets
+from portal.bureau.models import BureauIndicator, BureauIndicatorActual
+from portal.extensions import db
+from portal.models import JurisdictionLevel, Role
+from tests.portal.test_bureau_dashboard import GD, submit
+
+DIGESTS = {
+    "seed002_digest.md": SHARED_DIR / "policy" / "seed002_digest.md",
+    "local_plans_digest.md": SHARED_DIR / "policy" / "local_plans_digest.md",
+}
+
+
+def _officers(make: Any) -> dict[str, Any]:
+    return {
+        "province": make.user(Role.BUREAU, jurisdiction_level=JurisdictionLevel.PROVINCE),
+        "jieyang": make.user(
+            Role.BUREAU, jurisdiction_level=JurisdictionLevel.CITY, jurisdiction_city="揭阳市"
+        ),
+        "meijiang": make.user(
+            Role.BUREAU,
+            jurisdiction_level=JurisdictionLevel.DISTRICT,
+            jurisdiction_city="梅州市",
+            jurisdiction_district="梅江区",
+        ),
+    }
+
+
+def test_catalogue_rows_carry_sources_found_in_the_digests(app: Any) -> None:
+    targets.ensure_catalogue()
+    rows = list(db.session.scalars(sa.select(BureauIndicator)))
+    codes = {r.code for r in rows}
+    assert {
+        "gd_cloud_2023",
+        "gd_cloud_2025",
+        "jy_tu_cloud_enterprises",
+        "mj_above_scale_enterprises",
+    } <= codes
+    assert {r.jurisdiction_level for r in rows} == {"province", "city", "district"}
+    for row in rows:
+        assert row.source_document and re.search(r"L\d+", row.source_lines), row.code
+        name, line_no = re.fullmatch(r"(\S+) §[\d.]+ L(\d+)", row.digest_ref).groups()  # type: ignore[union-attr]
+        line = DIGESTS[name].read_text(encoding="utf-8").splitlines()[int(line_no) - 1]
+        assert row.source_lines in line, (row.code, line)
+        if name == "local_plans_digest.md":
+            assert f"`{row.code}`" in line
+    cloud = {r.code: r for r in rows}
+    assert cloud["gd_cloud_2023"].target_value == 80 and cloud["gd_cloud_2023"].target_year == 2023
+    assert cloud["gd_cloud_2025"].target_value == 100 and cloud["gd_cloud_2025"].unit == "万家"
+    assert targets.ensure_catalogue() == len(rows)  # idempotent
+    assert db.session.scalar(sa.select(sa.func.count(BureauIndicator.id))) == len(rows)
+
+
+def test_officers_report_actuals_for_their_own_jurisdiction_only(make: Any, login_as: Any) -> None:
+    officers = _officers(make)
+    targets.ensure_catalogue()
+    ids = {i.code: i.id for i in db.session.scalars(sa.select(BureauIndicator))}
+    jieyang = login_as(officers["jieyang"])
+    ok = jieyang.post(
+        f"/bureau/targets/{ids['jy_tu_cloud_enterprises']}/actuals", data={"period": "2020", "value": "186"}
+    )
+    assert ok.status_code == 302
+    for code in ("gd_cloud_2025", "mj_above_scale_enterprises"):
+        refused = jieyang.post(f"/bureau/targets/{ids[code]}/actuals", data={"period": "2024", "value": "1"})
+        assert refused.status_code == 404, code
+    province = login_as(officers["province"])
+    assert (
+        province.post(
+            f"/bureau/targets/{ids['jy_tu_cloud_enterprises']}/actuals", data={"period": "2021", "value": "9"}
+        ).status_code
+        == 404
+    )
+    assert (
+        province.post(
+            f"/bureau/targets/{ids['gd_cloud_2025']}/actuals", data={"period": "2024Q4", "value": "88"}
+        ).status_code
+        == 302
+    )
+    bad = province.post(
+        f"/bureau/targets/{ids['gd_cloud_2025']}/actuals",
+        data={"period": "last year", "value": "x"},
+        follow_redirects=True,
+    )
+    assert "期间格式" in bad.get_data(as_text=True)
+    actuals = {
+        (a.indicator_id, a.period): a.value for a in db.session.scalars(sa.select(BureauIndicatorActual))
+    }
+    assert actuals == {(ids["jy_tu_cloud_enterprises"], "2020"): 186, (ids["gd_cloud_2025"], "2024Q4"): 88}
+    # visibility: 揭阳 sees its own indicators, not 梅江's; 梅江 sees only its own
+    page = jieyang.get("/bureau/targets").get_data(as_text=True)
+    assert (
+        "jy_tu_cloud_enterprises" in page
+        and "mj_above_scale_enterprises" not in page
+        and "gd_cloud_2025" not in page
+    )
+    meijiang_page = login_as(officers["meijiang"]).get("/bureau/targets").get_data(as_text=True)
+    assert "mj_above_scale_enterprises" in meijiang_page and "jy_" not in meijiang_page
+
+
+def test_target_actual_and_portal_measured_side_by_side(make: Any, login_as: Any) -> None:
+    officers = _officers(make)
+    for i in range(6):
+        company = make.company(city="揭阳市", district="榕城区")
+        submit(
+            company,
+            datetime(2025, 3, 1 + i, tzinfo=UTC),
+            GD,
+            overall_level=2,
+            on_cloud=i < 5,
+            cloud_rnd=i < 5,
+        )
+    client = login_as(officers["jieyang"])
+    body = client.get("/api/v1/bureau/targets").get_json()["table"]
+    rows = {r[0]: dict(zip(body["columns"], r, strict=True)) for r in body["rows"]}
+    cloud = rows["jy_tu_cloud_enterprises"]
+    assert cloud["门户测得值"] == 5 and cloud["门户进度"] == "2.5%"  # 5 of the 200 target
+    assert "J-TU" in cloud["来源（文件与行）"] and "L66" in cloud["来源（文件与行）"]
+    assert "not measured by the portal" in rows["jy_above_scale_industry_va"]["门户测得值"]
+    html = client.get("/bureau/targets").get_data(as_text=True)
+    assert "not measured by the portal" in html and "L100; L668-670" in html
