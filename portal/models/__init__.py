@@ -2,7 +2,6 @@
 
 # Eligibility models live in their feature package (portal/eligibility/models.py); imported here for Alembic.
 from portal.eligibility.models import CompanyEligibilityProfile, EligibilityProject, RuleFile
-from portal.evidence.models import EvidenceFile
 from portal.models.assessment import (
     Answer,
     AnswerChange,
@@ -17,18 +16,16 @@ from portal.models.result import AssessmentResult, DimensionTarget
 from portal.models.security import ApiToken, LoginAttempt, PasswordResetToken
 from portal.models.user import JurisdictionLevel, Role, User
 
-# Provider feature models (portal/providers/models.py); imported here for Alembic.
-from portal.providers.models import AuditEvent, Consent, ConsentMode, Recognition, Recommendation, Solution
-
 # Report job records live in their feature package (portal/reports/models.py); imported here for Alembic.
 from portal.reports.models import Report, ReportStatus  # noqa: E402
 
+# Provider feature models (portal/providers/models.py); imported here for Alembic.
+from portal.providers.models import AuditEvent, Consent, ConsentMode, Recognition, Recommendation, Solution
+
 __all__ = [
-    "ApiToken",
-    "LoginAttempt",
-    "PasswordResetToken",
     "Answer",
     "AnswerChange",
+    "ApiToken",
     "Assessment",
     "AssessmentResult",
     "AssessmentStatus",
@@ -38,11 +35,12 @@ __all__ = [
     "ConsentMode",
     "CompanyEligibilityProfile",
     "DimensionTarget",
-    "EvidenceFile",
     "EligibilityProject",
     "Invitation",
     "JurisdictionLevel",
+    "LoginAttempt",
     "ModuleAssignment",
+    "PasswordResetToken",
     "ProviderOrg",
     "Recognition",
     "Recommendation",

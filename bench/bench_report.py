@@ -1,0 +1,144 @@
+"""Benchmark (not a test): the full PDF report vs a bare WeasyPrint render of a plain document of the same
+text, same fonts and about the same page count, in the same run; and the chart export time per chart with
+the persistent kaleido browser.
+
+    .venv/bin/python -m bench.bench_report [--runs 5] [--lang zh]
+
+Uses a throwaway SQLite database with the demo company's submitted assessment. Prints a table on stderr and
+one JSON line on stdout. Targets: full ≤ 2 × bare, full < 3 s warm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def _bare_html(text: str, font_size: str = "9.6pt") -> str:
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    return (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>'
+        "@page { size: A4; margin: 20mm 17mm 18mm; "
+        '@bottom-center { content: counter(page) " / " counter(pages) } }'
+        f'html {{ font-family: "Noto Sans CJK SC", sans-serif; font-size: {font_size}; line-height: 1.55 }}'
+        f"</style></head><body>{body}</body></html>"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--lang", default="zh")
+    args = parser.parse_args(argv)
+
+    from weasyprint import HTML
+
+    from portal import create_app
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-report-"))
+    app = create_app(env={"PORTAL_ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}"})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+        from portal import charts
+        from portal.demo import demo_submitted_assessment
+        from portal.reports.context import build_report_context
+        from portal.reports.pdf import figure_svg, render_report_pdf, stop_chart_server
+
+        assessment = demo_submitted_assessment()
+        context = build_report_context(
+            assessment, args.lang, report_no="DX-BENCH", verification_code="BENC-HMAR-K000"
+        )
+
+        started = time.perf_counter()
+        stats: dict[str, Any] = {}
+        pdf = render_report_pdf(context, stats=stats)  # cold: starts the browser
+        cold = time.perf_counter() - started
+        pages = int(stats["pages"])
+        pdf_path = tmp / "full.pdf"
+        pdf_path.write_bytes(pdf)
+        text = subprocess.run(
+            ["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+        full: list[float] = []
+        phases: list[dict[str, float]] = []
+        for _ in range(args.runs):
+            run_stats: dict[str, Any] = {}
+            t = time.perf_counter()
+            render_report_pdf(context, stats=run_stats)
+            full.append(time.perf_counter() - t)
+            phases.append(run_stats["timings"])
+
+        # a bare document of the same text, grown until it has about as many pages as the report
+        source = text
+        bare_html = _bare_html(source)
+        bare_pages = len(HTML(string=bare_html).render().pages)
+        for _attempt in range(4):  # scale the text until the page counts match within ±1
+            if abs(bare_pages - pages) <= 1:
+                break
+            keep = max(1, int(len(source) * pages / bare_pages))
+            source = (source * 4)[:keep]
+            bare_html = _bare_html(source)
+            bare_pages = len(HTML(string=bare_html).render().pages)
+        bare: list[float] = []
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            HTML(string=bare_html).write_pdf()
+            bare.append(time.perf_counter() - t)
+
+        # chart export per chart through the persistent browser
+        modules = context["charts"]["radar"]["modules"] if context["charts"].get("radar") else []
+        chart_times: list[float] = []
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            figure_svg(charts.radar(modules, args.lang), 680, 360)
+            chart_times.append(time.perf_counter() - t)
+        stop_chart_server()
+
+    full_median = statistics.median(full)
+    bare_median = statistics.median(bare)
+    result = {
+        "bench": "report",
+        "python": platform.python_version(),
+        "runs": args.runs,
+        "lang": args.lang,
+        "pages": pages,
+        "bare_pages": bare_pages,
+        "pdf_kb": len(pdf) // 1024,
+        "cold_s": round(cold, 3),
+        "full_median_s": round(full_median, 3),
+        "bare_median_s": round(bare_median, 3),
+        "ratio": round(full_median / bare_median, 2),
+        "chart_export_median_s": round(statistics.median(chart_times), 3),
+        "phase_median_s": {k: round(statistics.median(p[k] for p in phases), 3) for k in phases[0]},
+        "targets": {"ratio_max": 2.0, "full_max_s": 3.0},
+    }
+    print(f"{'measure':<34}{'value':>12}", file=sys.stderr)
+    for label, value in (
+        ("pages (report / bare)", f"{pages} / {bare_pages}"),
+        ("cold render incl. browser start s", f"{cold:.2f}"),
+        ("full report median s", f"{full_median:.2f}"),
+        ("bare WeasyPrint median s", f"{bare_median:.2f}"),
+        ("ratio full / bare", f"{result['ratio']:.2f}"),
+        ("chart export per chart s", f"{result['chart_export_median_s']:.3f}"),
+        *((f"  phase {k} s", f"{v:.3f}") for k, v in result["phase_median_s"].items()),
+    ):
+        print(f"{label:<34}{value:>12}", file=sys.stderr)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
