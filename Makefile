@@ -8,7 +8,7 @@ export FLASK_APP := portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install sysdeps lint typecheck pytest-sqlite pytest-postgres translations translations-update bench clean
+.PHONY: run test install sysdeps lint typecheck pytest-sqlite pytest-postgres translations translations-update bench clean worker
 
 ## Install what is needed (system packages too when run as root), migrate, seed demo data, serve.
 run: install
@@ -56,6 +56,10 @@ pytest-postgres: $(STAMP)
 		echo "== PostgreSQL run against $$TEST_DATABASE_URL"; \
 		$(PY) -m pytest -q -p no:cacheprovider; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+## Render PDF reports from the RQ queue (needs REDIS_URL; BURST=1 exits when the queue is empty).
+worker: install
+	$(FLASK) report worker $(if $(BURST),--burst,)
 
 bench: install
 	$(PY) -m bench
