@@ -17,7 +17,8 @@ Two tables hold this:
   company's next row (`next_*`), so "latest per company within months [a, b]" is
   `a <= month <= b AND next > b` (an indexed filter, no window function at view time).
 * `bureau_aggregates` — sums of those rows per grain ('all' | 'month' | 'quarter'), period and company
-  dimensions (city, district, cluster, size class). Pages without a date range read only this cube.
+  dimensions (city, district, cluster, size class), with roll-ups (see ROLLUPS). Pages without a date
+  range read only this cube.
 
 `on_result_stored(row)` (called by `portal.results.services.store`) recomputes the company's facts and
 applies the difference to the cube; `rebuild_all()` (`flask bureau rebuild-aggregates`) recomputes both
@@ -60,6 +61,30 @@ PIPELINE_STATUSES: Final = ("eligible", "needs_info")
 GRAINS: Final = ("all", "month", "quarter")
 
 Key = tuple[str, int, str, str, str, str]  # grain, period, city, district, cluster, size_class
+
+# Roll-ups stored beside the full rows: the dimensions each keeps; the others hold ROLLED ('*').
+# The cube's `grain` column holds period kind + roll-up code ('Ac' = all time by city, 'Mf' = month,
+# full detail …) so the (grain, city, district) index finds a roll-up's rows directly.
+# Queries read the smallest roll-up that still has every dimension they filter or group on.
+ROLLED: Final = "*"
+ROLLUPS: Final[dict[str, frozenset[str]]] = {
+    "c": frozenset({"city"}),
+    "cd": frozenset({"city", "district"}),
+    "cc": frozenset({"city", "cluster"}),
+    "cs": frozenset({"city", "size_class"}),
+    "f": frozenset(DIMENSIONS),
+}
+GRAIN_CODES: Final = {"all": "A", "month": "M", "quarter": "Q"}
+
+
+def grain_code(grain: str, rollup: str) -> str:
+    return GRAIN_CODES[grain] + rollup
+
+
+def rollup_for(needed: set[str]) -> str:
+    """The code of the smallest roll-up containing the needed dimensions."""
+    return next(code for code, kept in ROLLUPS.items() if needed <= kept)
+
 
 FACT_COLUMNS: Final = tuple(c.name for c in BureauFact.__table__.columns)
 AGG_TABLE: Final = BureauAggregate.__table__
@@ -273,7 +298,9 @@ def contributions(fact: Mapping[str, Any]) -> Iterator[tuple[Key, dict[str, int]
         if miit_on:
             vector.update(_miit_vector(fact))
         if vector:
-            yield (grain, period, *dims), vector
+            for code, kept in ROLLUPS.items():
+                rolled = tuple(v if d in kept else ROLLED for d, v in zip(DIMENSIONS, dims, strict=True))
+                yield (grain_code(grain, code), period, *rolled), vector  # type: ignore[misc]
 
 
 def _delta(old: Iterable[Mapping[str, Any]], new: Iterable[Mapping[str, Any]]) -> dict[Key, dict[str, int]]:
@@ -498,7 +525,8 @@ def _quarter_expr(col: Any) -> Any:
     return (col // 12) * 4 + (col % 12) // 3
 
 
-def _cube_select(grain: str) -> sa.Select[Any]:
+def _cube_select(grain: str, rollup: str) -> sa.Select[Any]:
+    kept = ROLLUPS[rollup]
     f = FACT_TABLE.c
     if grain == "month":
         period = f.month
@@ -517,10 +545,13 @@ def _cube_select(grain: str) -> sa.Select[Any]:
             sa.and_(f.has_gd == sa.true(), f.next_gd == NONE_MONTH),
             sa.and_(f.has_miit == sa.true(), f.next_miit == NONE_MONTH),
         )
-    dims = [f[d] for d in DIMENSIONS]
+    dims = [f[d] if d in kept else sa.literal(ROLLED).label(d) for d in DIMENSIONS]
     select = sa.select(
-        sa.literal(grain).label("grain"), period.label("period"), *dims, *metric_columns(FACT_TABLE, *conds)
-    ).group_by(period, *dims)
+        sa.literal(grain_code(grain, rollup)).label("grain"),
+        period.label("period"),
+        *dims,
+        *metric_columns(FACT_TABLE, *conds),
+    ).group_by(period, *(f[d] for d in DIMENSIONS if d in kept))
     if grain != "month":
         select = select.having(sa.func.sum(sa.case((conds[0], 1), else_=0)) > 0)
     return select
@@ -537,7 +568,8 @@ def rebuild_cube() -> None:
     db.session.execute(sa.delete(AGG_TABLE))
     target_cols = ["grain", "period", *DIMENSIONS, *METRICS]
     for grain in GRAINS:
-        db.session.execute(sa.insert(AGG_TABLE).from_select(target_cols, _cube_select(grain)))
+        for rollup in ROLLUPS:
+            db.session.execute(sa.insert(AGG_TABLE).from_select(target_cols, _cube_select(grain, rollup)))
 
 
 def rebuild_all(batch_size: int = 5000) -> dict[str, int]:
@@ -559,6 +591,8 @@ def rebuild_all(batch_size: int = 5000) -> dict[str, int]:
         for company_id, subs in by_company.items():
             facts += writer.add(build_facts(company_id, dims[company_id], subs))
     writer.flush()
+    if db.engine.dialect.name == "postgresql":  # date-range queries read a month's rows from few pages
+        db.session.execute(sa.text("CLUSTER bureau_facts USING ix_bureau_facts_month"))
     analyze("bureau_facts")
     rebuild_cube()
     analyze("bureau_aggregates")

@@ -101,7 +101,7 @@ class BureauAggregate(db.Model):  # type: ignore[name-defined]
     __tablename__ = "bureau_aggregates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    grain: Mapped[str] = mapped_column(sa.String(8))
+    grain: Mapped[str] = mapped_column(sa.String(8))  # period kind + roll-up code: 'Ac', 'Mcd', 'Qf' …
     period: Mapped[int]  # month index, quarter index (year * 4 + q - 1) or 0 for 'all'
     city: Mapped[str] = mapped_column(sa.String(20))
     district: Mapped[str] = mapped_column(sa.String(40))

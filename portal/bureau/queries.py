@@ -150,6 +150,21 @@ def _dim_conditions(cols: Any, user: User, filters: Filters) -> list[Any]:
     return conds
 
 
+def _needed_dims(user: User, filters: Filters, group_by: str | None = None) -> set[str]:
+    needed = {d for d in DIMENSIONS if getattr(filters, d)} | {"city"}
+    if user.jurisdiction_level is JurisdictionLevel.DISTRICT:
+        needed.add("district")
+    if group_by:
+        needed.add(group_by)
+    return needed
+
+
+def _grain(grain: str, user: User, filters: Filters, group_by: str | None = None) -> Any:
+    """Cube rows of the smallest roll-up that has every dimension filtered or grouped on."""
+    code = aggregates.grain_code(grain, aggregates.rollup_for(_needed_dims(user, filters, group_by)))
+    return aggregates.AGG_TABLE.c.grain == code
+
+
 def _company_cols() -> dict[str, Any]:
     return {d: getattr(Company, d) for d in DIMENSIONS}
 
@@ -174,7 +189,7 @@ def measure(user: User, filters: Filters, group_by: str | None = None) -> dict[s
     else:
         table = aggregates.AGG_TABLE
         cols = [sa.func.coalesce(sa.func.sum(table.c[m]), 0).label(m) for m in METRICS]
-        where = [table.c.grain == "all"]
+        where = [_grain("all", user, filters, group_by)]
     where += _dim_conditions(table.c, user, filters)
     key = table.c[group_by] if group_by else sa.literal("").label("k")
     query = (
@@ -192,15 +207,78 @@ def measure(user: User, filters: Filters, group_by: str | None = None) -> dict[s
     return out
 
 
-def registered(user: User, filters: Filters, group_by: str | None = None) -> dict[str, int]:
-    """Companies registered in the portal now (scope + dimension filters; not date-filtered)."""
+def _grouping_sets(
+    dims: list[Any], groups: list[str | None], cols: list[Any], where: list[Any]
+) -> tuple[Any, dict[int, str | None]]:
+    """One scan, several groupings (PostgreSQL GROUPING SETS): the query and grouping() mask → group."""
+    names = [d.key for d in dims]
+    sets = [sa.tuple_(*([dims[names.index(g)]] if g else [])) for g in groups]
+    mask = {g: sum(1 << (len(names) - 1 - i) for i, n in enumerate(names) if n != g) for g in groups}
+    query = (
+        sa.select(*dims, sa.func.grouping(*dims).label("g"), *cols)
+        .where(*where)
+        .group_by(sa.func.grouping_sets(*sets))
+    )
+    return query, {v: g for g, v in mask.items()}
+
+
+def measure_many(
+    user: User, filters: Filters, groups: list[str | None]
+) -> dict[str | None, dict[str, dict[str, int]]]:
+    """`measure` for several groupings; for a date range on PostgreSQL one scan with GROUPING SETS."""
+    if not filters.dated or db.engine.dialect.name != "postgresql":
+        return {g: measure(user, filters, g) for g in groups}
+    table = aggregates.FACT_TABLE
+    f = table.c
+    lo = filters.month_from if filters.month_from is not None else 0
+    hi = filters.month_to if filters.month_to is not None else NONE_MONTH - 1
+    cols = aggregates.metric_columns(
+        table,
+        f.next_any > hi,
+        sa.and_(f.has_gd == sa.true(), f.next_gd > hi),
+        sa.and_(f.has_miit == sa.true(), f.next_miit > hi),
+    )
+    where = [f.month >= lo, f.month <= hi, *_dim_conditions(f, user, filters)]
+    query, by_mask = _grouping_sets([f[g] for g in groups if g], groups, cols, where)
+    out: dict[str | None, dict[str, dict[str, int]]] = {g: {} for g in groups}
+    for row in db.session.execute(query):
+        m = row._mapping
+        group = by_mask[int(m["g"])]
+        key = str(m[group]) if group else ""
+        out[group][key] = {name: int(m[name] or 0) for name in METRICS}
+    if None in out and "" not in out[None]:
+        out[None][""] = dict.fromkeys(METRICS, 0)
+    return out
+
+
+def registered_groups(
+    user: User, filters: Filters, groups: tuple[str, ...] = ()
+) -> dict[str | None, dict[str, int]]:
+    """Companies registered now in scope and filters: the total (key None) and per dimension in `groups`.
+
+    One scan with GROUPING SETS on PostgreSQL; one GROUP BY per dimension elsewhere.
+    """
     cols = _company_cols()
     where = _dim_conditions(cols, user, filters)
-    if group_by:
-        key = sa.func.coalesce(cols[group_by], "")
-        rows = db.session.execute(sa.select(key, sa.func.count(Company.id)).where(*where).group_by(key))
-        return {str(k): int(n) for k, n in rows}
-    return {"": int(db.session.scalar(sa.select(sa.func.count(Company.id)).where(*where)) or 0)}
+    out: dict[str | None, dict[str, int]] = {None: {"": 0}, **{g: {} for g in groups}}
+    if db.engine.dialect.name == "postgresql" and groups:
+        keys = [cols[g] for g in groups]
+        query, by_mask = _grouping_sets(keys, [None, *groups], [sa.func.count(Company.id).label("n")], where)
+        for row in db.session.execute(query):
+            group = by_mask[int(row.g)]
+            out[group][(row._mapping[group] or "") if group else ""] = int(row.n)
+        return out
+    out[None][""] = int(db.session.scalar(sa.select(sa.func.count(Company.id)).where(*where)) or 0)
+    for g in groups:
+        key = sa.func.coalesce(cols[g], "")
+        for k, n in db.session.execute(sa.select(key, sa.func.count(Company.id)).where(*where).group_by(key)):
+            out[g][str(k)] = int(n)
+    return out
+
+
+def registered(user: User, filters: Filters, group_by: str | None = None) -> dict[str, int]:
+    """Companies registered in the portal now (scope + dimension filters; not date-filtered)."""
+    return registered_groups(user, filters, (group_by,) if group_by else ())[group_by]
 
 
 def trend(user: User, filters: Filters, grain: str) -> list[tuple[int, dict[str, int]]]:
@@ -209,7 +287,7 @@ def trend(user: User, filters: Filters, grain: str) -> list[tuple[int, dict[str,
     With a date range, months inside it; quarters overlapping it (shown whole).
     """
     table = aggregates.AGG_TABLE
-    where = [table.c.grain == grain, *_dim_conditions(table.c, user, filters)]
+    where = [_grain(grain, user, filters), *_dim_conditions(table.c, user, filters)]
     lo, hi = filters.month_from, filters.month_to
     if grain == "quarter":
         lo = aggregates.quarter_of(lo) if lo is not None else None
@@ -230,19 +308,16 @@ def programs(user: User, filters: Filters) -> list[dict[str, Any]]:
     """
     p = BureauProgramStatus
     where = _dim_conditions(_company_cols(), user, filters)
-    query = (
-        sa.select(
-            p.program,
-            sa.func.max(p.name_zh),
-            p.status,
-            sa.func.count(),
-            sa.func.sum(p.estimated_award_wan),
-        )
-        .join(Company, Company.id == p.company_id)
-        .where(*where)
-        .group_by(p.program, p.status)
-        .order_by(p.program)
+    query = sa.select(
+        p.program,
+        sa.func.max(p.name_zh),
+        p.status,
+        sa.func.count(),
+        sa.func.sum(p.estimated_award_wan),
     )
+    if where:  # the province without filters needs no join
+        query = query.join(Company, Company.id == p.company_id).where(*where)
+    query = query.group_by(p.program, p.status).order_by(p.program)
     table: dict[str, dict[str, Any]] = {}
     for program, name, status, n, award in db.session.execute(query):
         row = table.setdefault(
@@ -379,9 +454,15 @@ def _order(dim: str, user: User, filters: Filters, keys: set[str]) -> list[str]:
     return [k for k in base if k in keys] + sorted(keys - set(base))
 
 
-def breakdown(user: User, filters: Filters, dim: str) -> Table:
-    reg = registered(user, filters, dim)
-    measured = measure(user, filters, dim)
+def breakdown(
+    user: User,
+    filters: Filters,
+    dim: str,
+    registered_by_dim: dict[str, int] | None = None,
+    measured_by_dim: dict[str, dict[str, int]] | None = None,
+) -> Table:
+    reg = registered_by_dim if registered_by_dim is not None else registered(user, filters, dim)
+    measured = measured_by_dim if measured_by_dim is not None else measure(user, filters, dim)
     zero = dict.fromkeys(METRICS, 0)
     keys = _order(dim, user, filters, set(reg) | set(measured))
     rows = [_breakdown_row(_label(dim, k), reg.get(k, 0), measured.get(k, zero)) for k in keys]
@@ -433,8 +514,11 @@ def programs_table(user: User, filters: Filters) -> Table:
 
 def summary(user: User, filters: Filters) -> dict[str, Table]:
     """Every table of the dashboard, suppressed — the single source for page, API and exports."""
-    m = measure(user, filters)[""]
-    reg = registered(user, filters)[""]
+    geo = geo_dimension(user, filters)
+    measured = measure_many(user, filters, [None, geo, "cluster", "size_class"])
+    m = measured[None][""]
+    regs = registered_groups(user, filters, (geo, "cluster", "size_class"))
+    reg = regs[None].get("", 0)
     tables = [
         _headline(reg, m),
         _distribution("levels", "成熟度等级分布（gd-mfg-dt）", LEVEL_NAMES, "level_", m, "gd_assessed"),
@@ -442,9 +526,9 @@ def summary(user: User, filters: Filters) -> dict[str, Table]:
             "miit_levels", "工信部中小企业数字化水平等级分布", MIIT_NAMES, "miit_", m, "miit_assessed"
         ),
         _distribution("fiveg", "5G 工厂就绪等级", FIVEG_NAMES, "fiveg_", m, "gd_assessed"),
-        breakdown(user, filters, geo_dimension(user, filters)),
-        breakdown(user, filters, "cluster"),
-        breakdown(user, filters, "size_class"),
+        breakdown(user, filters, geo, regs[geo], measured[geo]),
+        breakdown(user, filters, "cluster", regs["cluster"], measured["cluster"]),
+        breakdown(user, filters, "size_class", regs["size_class"], measured["size_class"]),
         trend_table(user, filters, "month"),
         trend_table(user, filters, "quarter"),
         programs_table(user, filters),
