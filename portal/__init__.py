@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.bureau.views import bp as bureau_bp
     from portal.companies.views import bp as companies_bp
     from portal.eligibility.views import bp as eligibility_bp
+    from portal.evidence.views import bp as evidence_bp
     from portal.home import bp as home_bp
     from portal.providers.admin_views import bp as provider_moderation_bp
     from portal.providers.company_views import bp as sharing_bp
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(companies_bp, url_prefix="/company")
     app.register_blueprint(assessments_bp, url_prefix="/company/assessments")
     app.register_blueprint(results_bp, url_prefix="/company/assessments")
+    app.register_blueprint(evidence_bp, url_prefix="/company/assessments")
     app.register_blueprint(reports_bp)  # /company/assessments/<id>/report, /reports/<id>, /verify/<code>
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(providers_bp, url_prefix="/provider")
@@ -108,6 +110,9 @@ def register_template_helpers(app: Flask) -> None:
     from portal import i18n, templating
 
     templating.register(app)
+    from portal.evidence.services import files_by_item
+
+    app.jinja_env.globals["evidence_files"] = files_by_item
     i18n.register(app)
 
 
@@ -118,5 +123,9 @@ def register_commands(app: Flask) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    if not app.debug and not app.testing:
+    from portal.ops import configure_logging as structured
+
+    if app.config.get("LOG_FORMAT") == "json":
+        structured(app)
+    elif not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -61,6 +61,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_scale)
     app.cli.add_command(questionnaires_group)
     app.cli.add_command(scores_group)
+    from portal.data.cli import data_group
+
+    app.cli.add_command(data_group)
 
     from portal.reports.cli import report_group
 

@@ -88,6 +88,8 @@ SETTINGS = (
     _Setting("DATABASE_URL", "SQLAlchemy URL; default: SQLite in the instance folder"),
     _Setting("REDIS_URL", "Redis for the job queue; unset: jobs run inline"),
     _Setting("SECRET_KEY", "session signing key; required in production"),
+    _Setting("LOG_FORMAT", "text (default) or json: one JSON object per log line, with access lines"),
+    _Setting("MAIL_SERVER", "SMTP host for password-reset mail; unset: mail is written to the log"),
 )
 
 
@@ -110,6 +112,13 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
 
     if env.get("REDIS_URL"):
         config["REDIS_URL"] = _check_redis_url(env["REDIS_URL"])
+    for setting in ("MAIL_SERVER", "MAIL_PORT", "MAIL_FROM"):
+        if env.get(setting):
+            config[setting] = env[setting]
+    log_format = env.get("LOG_FORMAT", "text")
+    if log_format not in ("text", "json"):
+        raise ConfigError(f"LOG_FORMAT: {log_format!r} is not 'text' or 'json'")
+    config["LOG_FORMAT"] = log_format
 
     secret = env.get("SECRET_KEY") or config.get("SECRET_KEY")
     if not secret:

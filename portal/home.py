@@ -52,4 +52,16 @@ def plotly_js() -> Any:
 @bp.get("/healthz")
 @public
 def healthz() -> Any:
+    """Liveness: the process answers (load balancers restart nodes that stop answering)."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+@public
+def readyz() -> Any:
+    """Readiness: the node can serve traffic — database reachable and migrated, Redis reachable if used."""
+    from portal.ops import readiness
+
+    checks = readiness()
+    ready = all(c["ok"] for c in checks.values())
+    return {"status": "ready" if ready else "not ready", "checks": checks}, (200 if ready else 503)

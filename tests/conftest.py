@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from tests_support import Factory, login
+from tests_support import Factory, empty_all_tables, login
 
 from portal import create_app
 from portal.extensions import db as _db
@@ -69,20 +69,13 @@ def _reset_schema() -> None:
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
 
 
-def _empty_all_tables() -> None:
-    _db.session.remove()
-    with _db.engine.begin() as conn:
-        for table in reversed(_db.metadata.sorted_tables):
-            conn.execute(table.delete())
-
-
 @pytest.fixture
 def app(_app: Flask) -> Iterator[Flask]:
     with _app.app_context():
         try:
             yield _app
         finally:
-            _empty_all_tables()
+            empty_all_tables()
 
 
 @pytest.fixture

@@ -121,3 +121,11 @@ def login(client: FlaskClient, user: User) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     with client.session_transaction() as session:
         assert session.get("_user_id") == str(user.id), "the client was already signed in as someone else"
+
+
+def empty_all_tables() -> None:
+    """Delete every row of every table (children first)."""
+    _db.session.remove()
+    with _db.engine.begin() as conn:
+        for table in reversed(_db.metadata.sorted_tables):
+            conn.execute(table.delete())

@@ -2,6 +2,7 @@
 
 # Eligibility models live in their feature package (portal/eligibility/models.py); imported here for Alembic.
 from portal.eligibility.models import CompanyEligibilityProfile, EligibilityProject, RuleFile
+from portal.evidence.models import EvidenceFile
 from portal.models.assessment import (
     Answer,
     AnswerChange,
@@ -16,11 +17,11 @@ from portal.models.result import AssessmentResult, DimensionTarget
 from portal.models.security import ApiToken, LoginAttempt, PasswordResetToken
 from portal.models.user import JurisdictionLevel, Role, User
 
-# Report job records live in their feature package (portal/reports/models.py); imported here for Alembic.
-from portal.reports.models import Report, ReportStatus  # noqa: E402
-
 # Provider feature models (portal/providers/models.py); imported here for Alembic.
 from portal.providers.models import AuditEvent, Consent, ConsentMode, Recognition, Recommendation, Solution
+
+# Report job records live in their feature package (portal/reports/models.py); imported here for Alembic.
+from portal.reports.models import Report, ReportStatus
 
 __all__ = [
     "Answer",
@@ -31,11 +32,12 @@ __all__ = [
     "AssessmentStatus",
     "AuditEvent",
     "Company",
+    "CompanyEligibilityProfile",
     "Consent",
     "ConsentMode",
-    "CompanyEligibilityProfile",
     "DimensionTarget",
     "EligibilityProject",
+    "EvidenceFile",
     "Invitation",
     "JurisdictionLevel",
     "LoginAttempt",
@@ -44,9 +46,9 @@ __all__ = [
     "ProviderOrg",
     "Recognition",
     "Recommendation",
-    "ResumePoint",
     "Report",
     "ReportStatus",
+    "ResumePoint",
     "Role",
     "RuleFile",
     "Solution",
@@ -54,7 +56,7 @@ __all__ = [
 ]
 
 # Bureau dashboard tables live in their feature package; imported here for Alembic.
-from portal.bureau.models import (  # noqa: E402
+from portal.bureau.models import (
     BureauAggregate,
     BureauFact,
     BureauIndicator,

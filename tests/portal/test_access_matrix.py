@@ -30,6 +30,7 @@ POLICY: dict[str, set[str]] = {
     "static": EVERYONE,
     "home.index": EVERYONE,  # signed-in users are sent to their home
     "home.healthz": EVERYONE,
+    "home.readyz": EVERYONE,
     "i18n.set_language": EVERYONE,
     "auth.login": {ANON},
     "auth.register": {ANON},
@@ -104,6 +105,9 @@ POLICY: dict[str, set[str]] = {
     # A pure calculation on the posted JSON (no company data read, nothing stored): any signed-in user.
     # Not anonymous, so the portal is no free public compute service; integrators get API tokens later.
     "api.eligibility": SIGNED_IN,
+    "evidence.upload": ENTERPRISE,
+    "evidence.download": ENTERPRISE,
+    "evidence.delete": ENTERPRISE,
     "api.openapi": EVERYONE,  # the API description is public
     # Bureau dashboards: every bureau officer; the jurisdiction is enforced inside (scoped queries).
     "bureau.export": set(BUREAU),
@@ -126,6 +130,7 @@ URL_SAMPLES: dict[str, Any] = {
     "token": "not-a-real-token",
     "invitation_id": 1,
     "token_id": 1,
+    "file_id": 1,
     "filename": "css/portal.css",
     "assessment_id": None,  # filled with a real assessment of the enterprise users' company
     "module_id": "base",

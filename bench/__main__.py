@@ -1,0 +1,73 @@
+"""`make bench`: run every benchmark, print a table, write bench/results/latest.json.
+
+Each figure is a ratio against a baseline measured in the same run, so it holds on a noisy machine:
+scoring vs loading answers, full PDF report vs a bare WeasyPrint render of the same length, bureau
+dashboard at 100k companies vs the raw SQL, questionnaire page and autosave vs a trivial route.
+Each benchmark is a module of this package printing one JSON line on its last line of output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+BENCHES = [
+    ("scoring", [sys.executable, "-m", "bench.bench_scoring"]),
+    ("report", [sys.executable, "-m", "bench.bench_report"]),
+    ("dashboard", [sys.executable, "-m", "bench.bench_dashboard"]),
+    ("http", [sys.executable, "-m", "bench.http_load"]),
+]
+
+
+def run(name: str, cmd: list[str]) -> dict[str, Any]:
+    module = cmd[-1].split(".")[-1]
+    if not (HERE / f"{module}.py").exists():
+        return {"bench": name, "error": f"bench/{module}.py not present"}
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=HERE.parent, env=os.environ)
+    seconds = round(time.perf_counter() - started, 1)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        return {"bench": name, "error": f"exit {proc.returncode}", "tail": tail, "seconds": seconds}
+    result: dict[str, Any] = json.loads(lines[-1])
+    result["seconds"] = seconds
+    return result
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    rows = []
+    for r in results:
+        if "error" in r:
+            rows.append(f"{r['bench']:<10} ERROR {r['error']}")
+            continue
+        targets = r.get("targets", {})
+        met = ", ".join(f"{k}={'met' if v else 'NOT met'}" for k, v in targets.items())
+        figures = {
+            k: v for k, v in r.items() if k not in ("targets", "bench") and not isinstance(v, dict | list)
+        }
+        rows.append(f"{r.get('bench', '?'):<10} {json.dumps(figures, ensure_ascii=False)}\n{'':<10} {met}")
+    return "\n".join(rows)
+
+
+def main() -> int:
+    chosen = set(sys.argv[1:])
+    results = [run(name, cmd) for name, cmd in BENCHES if not chosen or name in chosen]
+    summary = {"cores": os.cpu_count(), "when": time.strftime("%Y-%m-%dT%H:%M:%S"), "results": results}
+    out = HERE / "results" / "latest.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(summary, ensure_ascii=False, indent=2))
+    print(f"cores: {os.cpu_count()}")
+    print(table(results))
+    print(f"written to {out.relative_to(HERE.parent)}")
+    return 1 if any("error" in r for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

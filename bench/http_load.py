@@ -1,0 +1,216 @@
+"""HTTP throughput of the questionnaire page and the autosave endpoint under bounded load, as ratios
+against a trivial route of the same app in the same run; page weights.
+
+Runs gunicorn (2 sync workers, as in stack_notes.md) on a free loopback port against a fresh PostgreSQL
+database, and `wrk` (Debian package) with 2 threads × 16 connections for a fixed duration per route.
+Traffic goes only to 127.0.0.1. Usage: python -m bench.http_load [--seconds 10] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fresh_database() -> str:
+    import psycopg
+
+    name = f"dx_bench_http_{os.getpid()}"
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def drop_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[-1]
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def prepare(env: dict[str, str]) -> int:
+    """Migrate, seed the demo, start an assessment for the demo company; return its id."""
+    flask = str(VENV_BIN / "flask")
+    subprocess.run([flask, "--app", "portal", "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([flask, "--app", "portal", "seed-demo"], env=env, check=True, capture_output=True)
+    code = (
+        "from portal import create_app\n"
+        "from portal.extensions import db\n"
+        "from portal.models import User\n"
+        "from portal.assessments.services import start\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        "    u = db.session.query(User).filter_by(email='qiye@demo.dx').one()\n"
+        "    print(start(u.company, 'miit-sme-digital', u).id)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+def sign_in(base: str) -> tuple[str, str]:
+    """Session cookie and CSRF token of the demo enterprise user, via the real login form."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token, "no CSRF token on the login page"
+    data = urllib.parse.urlencode(
+        {"csrf_token": token.group(1), "email": "qiye@demo.dx", "password": "Demo-2026"}
+    ).encode()
+    opener.open(base + "/login", data=data).read()
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    home = opener.open(base + "/company/").read().decode()
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', home)
+    assert csrf, "no CSRF token on the workbench"
+    return cookie, csrf.group(1)
+
+
+WRK_POST = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local n = 0
+request = function()
+  n = n + 1
+  local letters = {"B", "C", "D", "E"}
+  local value = letters[(n % 4) + 1]
+  local body = '{"answers":[{"item_id":"base.info_systems.coverage","value":"' .. value .. '"}]}'
+  return wrk.format(nil, nil, nil, body)
+end
+"""
+
+
+def run_wrk(url: str, seconds: int, headers: dict[str, str], script: str | None = None) -> dict[str, float]:
+    cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency"]
+    for key, value in headers.items():
+        cmd += ["-H", f"{key}: {value}"]
+    with tempfile.TemporaryDirectory() as folder:
+        if script:
+            lua = Path(folder) / "request.lua"
+            lua.write_text(script)
+            cmd += ["-s", str(lua)]
+        out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(\w+)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def page_weight(base: str, path: str, cookie: str) -> dict[str, Any]:
+    """Bytes of a page plus the scripts and stylesheets it loads (uncompressed, as served)."""
+    request = urllib.request.Request(base + path, headers={"Cookie": cookie})
+    html = urllib.request.urlopen(request).read()
+    assets = re.findall(rb'(?:src|href)="(/(?:static|vendor)/[^"]+)"', html)
+    total = len(html)
+    for asset in set(assets):
+        total += len(urllib.request.urlopen(base + asset.decode()).read())
+    return {"bytes": total, "kb": round(total / 1024, 1), "plotly": any(b"plotly" in a for a in assets)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        print("wrk not found: run `make install` as root (installs Debian's wrk)", file=sys.stderr)
+        return 1
+    url = args.database_url or fresh_database()
+    env = {**os.environ, "DATABASE_URL": url, "PORTAL_ENV": "development", "SECRET_KEY": "bench-" + "x" * 40}
+    env.pop("REDIS_URL", None)
+    assessment_id = prepare(env)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "portal:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        cookie, csrf = sign_in(base)
+        module = f"/company/assessments/{assessment_id}/modules/base"
+        autosave = f"/api/v1/assessments/{assessment_id}/answers"
+        auth = {"Cookie": cookie}
+        trivial = run_wrk(base + "/healthz", args.seconds, {})
+        page = run_wrk(base + module, args.seconds, auth)
+        save = run_wrk(base + autosave, args.seconds, {**auth, "X-CSRFToken": csrf}, WRK_POST)
+        weights = {
+            "questionnaire_page": page_weight(base, module, cookie),
+            "dashboard_page": page_weight(
+                base, "/company/assessments/" + str(assessment_id) + "/result", cookie
+            ),
+        }
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+        if not args.database_url:
+            drop_database(url)
+    result = {
+        "bench": "http_load",
+        "workers": 2,
+        "cores": os.cpu_count(),
+        "trivial": trivial,
+        "questionnaire_page": {**page, "ratio_to_trivial": round(page["rps"] / trivial["rps"], 3)},
+        "autosave": {**save, "ratio_to_trivial": round(save["rps"] / trivial["rps"], 3)},
+        "page_weight": weights,
+        "targets": {
+            "questionnaire_ratio_ge_0.5": page["rps"] / trivial["rps"] >= 0.5,
+            "questionnaire_p99_lt_50ms": page["p99_ms"] < 50,
+            "autosave_ratio_ge_0.5": save["rps"] / trivial["rps"] >= 0.5,
+            "autosave_p99_lt_50ms": save["p99_ms"] < 50,
+            "questionnaire_weight_le_200kb_no_plotly": weights["questionnaire_page"]["bytes"] <= 200 * 1024
+            and not weights["questionnaire_page"]["plotly"],
+        },
+    }
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

