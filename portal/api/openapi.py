@@ -187,6 +187,19 @@ _ASSESSMENT_ID: Final = {
     "description": "an assessment of the signed-in user's company",
 }
 
+_BUREAU_FILTERS: Final = [
+    {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": text}
+    for name, text in (
+        ("city", "地市, e.g. 揭阳市 (province officers; others are fixed to their jurisdiction)"),
+        ("district", "区县 within the city"),
+        ("cluster", "industry cluster c01–c20"),
+        ("size_class", "large | medium | small | micro"),
+        ("from", "first submission month YYYY-MM"),
+        ("to", "last submission month YYYY-MM"),
+    )
+]
+_PAGE: Final = {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}}
+
 SPEC: Final[JSONDict] = {
     "openapi": "3.1.0",
     "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -317,6 +330,55 @@ SPEC: Final[JSONDict] = {
                     "404": _error("No such assessment of your company"),
                 },
             },
+        },
+        # Bureau dashboards (portal/api/bureau.py): bureau officers, scoped to their jurisdiction.
+        **{
+            f"/api/v1/bureau/{name}": {
+                "get": {
+                    "operationId": operation,
+                    "summary": summary,
+                    "description": (
+                        "Bureau officers (session sign-in); every figure is limited to the officer's "
+                        "jurisdiction (province: all; city; district) and equals the dashboard and its "
+                        "exports. Counts of 1–4 companies are the string '<5'; shares derived from them '—'. "
+                        "Company names only for companies that agreed to share them with their bureau."
+                    ),
+                    "security": [{"session": []}],
+                    "parameters": [*_BUREAU_FILTERS, *extra],
+                    "responses": {
+                        "200": {
+                            "description": "jurisdiction, filters, warnings, counting_rule and the body",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        },
+                        "401": _UNAUTHENTICATED,
+                        "403": _FORBIDDEN,
+                    },
+                }
+            }
+            for name, operation, summary, extra in (
+                (
+                    "summary",
+                    "bureauSummary",
+                    "Dashboard tables: headline, distributions, breakdowns, trends, program pipeline",
+                    [],
+                ),
+                (
+                    "targets",
+                    "bureauTargets",
+                    "Plan targets with sources, reported actuals and portal-measured values",
+                    [],
+                ),
+                ("companies", "bureauCompanies", "Assessed companies that share details (paged)", [_PAGE]),
+                (
+                    "pipeline",
+                    "bureauPipeline",
+                    "Program pipeline of companies that share details (paged)",
+                    [
+                        _PAGE,
+                        {"name": "program", "in": "query", "required": False, "schema": {"type": "string"}},
+                    ],
+                ),
+            )
         },
         "/api/v1/openapi.json": {
             "get": {
