@@ -17,32 +17,21 @@ from portal.access import public, roles
 from portal.assessments.forms import english
 from portal.assessments.services import get_for_company
 from portal.models import Role
+from portal.providers import audit
+from portal.providers.consent import can_view
 from portal.reports import jobs
 from portal.reports.models import Report
 
 bp = Blueprint("reports", __name__)
 
 
-def provider_has_consent(user: Any, company_id: int) -> bool:
-    """TODO(consent): providers may read a company's report only with the company's consent.
-
-    There is no consent model yet, so providers are always refused (404). When the consent model lands,
-    check it here (e.g. `portal.providers.services.has_consent(user.provider_org, company_id, "reports")`).
-    """
-    return False
-
-
 def _readable(report_id: int) -> Report:
-    """The report, if the current user may read it like the assessment itself; 404 otherwise."""
+    """The report, if the current user may read it like the assessment itself (company members, or a
+    provider while the company's consent for that assessment is active); 404 otherwise."""
     report = jobs.get_report(report_id)
-    if report is None:
+    if report is None or not can_view(current_user, report.assessment):
         abort(404)
-    company_id = report.assessment.company_id
-    if current_user.role is Role.ENTERPRISE and current_user.company_id == company_id:
-        return report
-    if current_user.role is Role.PROVIDER and provider_has_consent(current_user, company_id):
-        return report
-    abort(404)
+    return report
 
 
 @bp.post("/company/assessments/<int:assessment_id>/report")
@@ -89,6 +78,7 @@ def download(report_id: int) -> Any:
     data = jobs.pdf_bytes(report) if report.status.value == "done" else None
     if data is None:
         abort(404)
+    audit.record(current_user, report.assessment, "download_report")  # outsiders' reads are audited
     filename = f"{report.report_no}.pdf"
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -4,6 +4,7 @@ these tests stay fast; the real render is covered by test_report_pdf.py and test
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +13,8 @@ from flask import Flask
 from test_results import submitted
 
 from portal.extensions import db
-from portal.models import Role
+from portal.models import AuditEvent, ConsentMode, Role
+from portal.providers.consent import grant, local_today, revoke
 from portal.reports import jobs
 from portal.reports.models import Report, ReportStatus
 
@@ -128,9 +130,23 @@ def test_authorisation(app: Flask, login_as: Any, make: Any) -> None:
         assert stranger.get(f"/reports/{report.id}{path}").status_code == 404
     assert stranger.post(f"/reports/{report.id}/retry").status_code == 404
     assert _request(stranger, assessment.id).status_code == 404
-    provider = login_as(make.user(Role.PROVIDER))  # no consent model yet: providers are refused
-    assert provider.get(f"/reports/{report.id}/download").status_code in (403, 404)
+    provider_user = make.user(Role.PROVIDER)
+    provider = login_as(provider_user)  # no consent: the report does not exist for them
+    assert provider.get(f"/reports/{report.id}/download").status_code == 404
     assert provider.post(f"/reports/{report.id}/retry").status_code == 403
+    consent = grant(
+        assessment.company,
+        assessment,
+        provider_user.provider_org,
+        ConsentMode.SHARE,
+        local_today() + timedelta(days=7),
+        owner,
+    )
+    assert provider.get(f"/reports/{report.id}/download").status_code == 200
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "download_report")).all()
+    assert [(e.user_id, e.company_id) for e in events] == [(provider_user.id, assessment.company_id)]
+    revoke(consent, owner)
+    assert provider.get(f"/reports/{report.id}/download").status_code == 404
     bureau = login_as(make.user(Role.BUREAU))
     assert bureau.get(f"/reports/{report.id}/download").status_code == 403
     anonymous = app.test_client()
