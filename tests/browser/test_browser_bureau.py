@@ -1,0 +1,94 @@
+"""Bureau dashboard in a real browser: plotly charts drawn from the local plotly.js, filters, suppression,
+consenting-only drill-down, targets page; screenshots in tests/artifacts/bureau_*.png."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from browser_support import screenshot
+from tests_support import PASSWORD
+
+from portal.bureau import seed_scale, targets
+from portal.models import JurisdictionLevel, Role
+from tests.portal.test_bureau_dashboard import GD, MIIT, submit
+
+
+def _sign_in(page: Any, base: str, email: str) -> None:
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('登录')")
+    page.wait_for_url("**/bureau/")
+
+
+def _population(make: Any) -> None:
+    rng = random.Random(3)
+    gen = seed_scale.Generator(3)
+    places = [
+        ("揭阳市", "榕城区"),
+        ("揭阳市", "揭东区"),
+        ("揭阳市", "普宁市"),
+        ("梅州市", "梅江区"),
+        ("广州市", "番禺区"),
+    ]
+    for i in range(60):
+        city, district = places[i % len(places)]
+        company = make.company(
+            city=city,
+            district=district,
+            cluster=rng.choice(["c01", "c05", "c06", "c09"]),
+            size_class=rng.choice(["small", "micro", "medium"]),
+            bureau_sharing=i % 4 != 0,
+            name=f"{city}{district}浏览器样本{i}有限公司",
+        )
+        for k in range(rng.randint(1, 3)):
+            when = datetime(2024, 2, 1, tzinfo=UTC) + timedelta(days=rng.randint(0, 640) + k)
+            instrument = GD if rng.random() < 0.8 else MIIT
+            submit(company, when, instrument, **gen.result(instrument, rng.gauss(0.3, 0.8)))
+    targets.ensure_catalogue()
+
+
+def test_bureau_dashboard_in_browser(new_page: Any, live_server: str, make: Any) -> None:
+    _population(make)
+    make.user(
+        Role.BUREAU, email="jy@test.dx", jurisdiction_level=JurisdictionLevel.CITY, jurisdiction_city="揭阳市"
+    )
+    make.user(Role.BUREAU, email="sheng@test.dx", jurisdiction_level=JurisdictionLevel.PROVINCE)
+    page = new_page(1366, 900)
+    _sign_in(page, live_server, "sheng@test.dx")
+    page.wait_for_selector("#chart-levels .main-svg")  # plotly drew the chart (plotly.js served locally)
+    page.wait_for_selector("#chart-geo .main-svg")
+    assert page.locator("#counting-rule").inner_text().startswith("计数规则")
+    screenshot(page, "bureau_dashboard_province")
+
+    page.select_option("#f-city", "揭阳市")
+    page.fill("#f-from", "2024-06")
+    page.fill("#f-to", "2025-06")
+    page.click("button:has-text('应用筛选')")
+    page.wait_for_url("**city=**")
+    page.wait_for_selector("#chart-month .main-svg")
+    assert "按区县" in page.content()
+    screenshot(page, "bureau_dashboard_filtered")
+
+    jy = new_page(1366, 900)
+    _sign_in(jy, live_server, "jy@test.dx")
+    jy.wait_for_selector("#chart-levels .main-svg")
+    assert "梅州" not in jy.locator("main").inner_text()
+    jy.goto(live_server + "/bureau/companies")
+    text = jy.locator("main").inner_text()
+    assert "浏览器样本" in text and "梅州" not in text and "未同意共享" in text
+    screenshot(jy, "bureau_companies")
+    jy.goto(live_server + "/bureau/targets")
+    assert "not measured by the portal" in jy.content()
+    jy.fill("#ind-jy_tu_cloud_enterprises input[name=period]", "2020")
+    jy.fill("#ind-jy_tu_cloud_enterprises input[name=value]", "186")
+    jy.click("#ind-jy_tu_cloud_enterprises button")
+    jy.wait_for_selector("text=已保存实际值")
+    screenshot(jy, "bureau_targets")
+
+    phone = new_page(390, 844)
+    _sign_in(phone, live_server, "jy@test.dx")
+    phone.wait_for_selector("#chart-levels .main-svg")
+    screenshot(phone, "bureau_dashboard_phone")
