@@ -10,4 +10,8 @@ ENDPOINT_SCOPES: dict[str, str] = {
     "api.get_answers": "assessments:read",
     "api.get_result": "assessments:read",
     "api.eligibility": "eligibility",
+    "api.bureau_summary": "bureau:read",
+    "api.bureau_targets": "bureau:read",
+    "api.bureau_companies": "bureau:read",
+    "api.bureau_pipeline": "bureau:read",
 }

@@ -183,3 +183,13 @@ def test_report_requested_on_a_rendered_by_worker_downloaded_on_b(cluster: dict[
     assert state.get("status") == "done", state
     status, pdf, _ = browser.get(b + f"/reports/{report_id}/download")
     assert status == 200 and pdf.startswith(b"%PDF")
+
+
+def test_bureau_counts_are_the_same_from_both_nodes(cluster: dict[str, Any]) -> None:
+    a, b = cluster["nodes"]
+    browser = Browser()
+    browser.sign_in(a, "sheng@demo.dx")
+    from_a = json.loads(browser.get(a + "/api/v1/bureau/summary")[1])
+    from_b = json.loads(browser.get(b + "/api/v1/bureau/summary")[1])
+    assert from_a == from_b
+    assert json.dumps(from_a).count("registered") >= 1  # the summary carries the registered count

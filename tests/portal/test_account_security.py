@@ -3,6 +3,7 @@ security headers and CSRF."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -158,3 +159,17 @@ def test_session_cookie_flags(app: Any, make: Any) -> None:
     response = app.test_client().post("/login", data={"email": user.email, "password": PASSWORD})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_bureau_token_reads_statistics_of_its_jurisdiction_only(app: Any, login_as: Any, make: Any) -> None:
+    from portal.models import JurisdictionLevel
+
+    officer = make.user(Role.BUREAU, jurisdiction_level=JurisdictionLevel.CITY, jurisdiction_city="揭阳市")
+    secret = _new_token(login_as, officer, ["bureau:read"])
+    api = app.test_client()
+    response = api.get("/api/v1/bureau/summary", headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 200
+    assert "揭阳市" in json.dumps(response.get_json(), ensure_ascii=False)
+    # the same token cannot call the eligibility endpoint (another scope)
+    refused = api.post("/api/v1/eligibility", json={}, headers={"Authorization": f"Bearer {secret}"})
+    assert refused.status_code == 403
