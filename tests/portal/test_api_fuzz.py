@@ -1,0 +1,132 @@
+"""Fuzzing the JSON API: schemathesis against the OpenAPI document, hypothesis against the autosave and
+eligibility endpoints. The only property checked is the one users rely on most: bad input never causes
+a server error (every answer is a 2xx/4xx with a clear body), and rejected input changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests_support import sign_in_session
+
+from portal.assessments.services import start
+from portal.auth import security
+from portal.extensions import db
+from portal.models import Answer, JurisdictionLevel, Role
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+@pytest.fixture
+def api_world(app: Any, make: Any) -> dict[str, Any]:
+    """An enterprise user with an assessment, a bureau officer, and tokens covering every scope."""
+    user = make.user(Role.ENTERPRISE)
+    assessment = start(user.company, "miit-sme-digital", user)
+    officer = make.user(Role.BUREAU, jurisdiction_level=JurisdictionLevel.CITY, jurisdiction_city="揭阳市")
+    enterprise_token = security.create_api_token(user, "fuzz", {"assessments:read", "eligibility"}, None)
+    bureau_token = security.create_api_token(officer, "fuzz", {"bureau:read", "eligibility"}, None)
+    app.config["HANDLE_ERRORS_IN_TESTS"] = True  # a crash must show up as a 500 response, not an exception
+    return {
+        "assessment": assessment,
+        "user": user,
+        "enterprise": {"Authorization": f"Bearer {enterprise_token.secret}"},
+        "bureau": {"Authorization": f"Bearer {bureau_token.secret}"},
+    }
+
+
+def _operations(app: Any) -> list[Any]:
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    return [result.ok() for result in schema.get_all_operations()]
+
+
+def test_openapi_operations_never_fail_with_a_server_error(app: Any, api_world: dict[str, Any]) -> None:
+    """schemathesis generates requests (valid and invalid) for every operation of the OpenAPI document."""
+    operations = _operations(app)
+    assert len(operations) >= 8  # every /api/v1 route is documented (tests/portal/test_openapi.py)
+    calls = {"n": 0}
+
+    def fuzz_operation(operation: Any) -> None:
+        @given(case=operation.as_strategy())
+        @FUZZ
+        def fuzz(case: Any) -> None:
+            params = case.path_parameters or {}
+            if (
+                "assessment_id" in params
+                and isinstance(params["assessment_id"], int)
+                and params["assessment_id"] % 2 == 0
+            ):
+                params["assessment_id"] = api_world["assessment"].id  # half the cases hit a real assessment
+            headers = api_world["bureau"] if "/bureau/" in operation.path else api_world["enterprise"]
+            response = case.call(headers=headers)
+            calls["n"] += 1
+            assert response.status_code < 500, (
+                f"{operation.label}: {response.status_code} {response.text[:300]}"
+            )
+
+        fuzz()
+
+    for operation in operations:
+        fuzz_operation(operation)
+    print(f"schemathesis: {calls['n']} requests over {len(operations)} operations, 0 server errors")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+answer_entries = st.fixed_dictionaries(
+    {
+        "item_id": st.sampled_from(
+            [
+                "base.info_systems.coverage",
+                "base.equipment.network",
+                "mgmt.resources.funding",
+                "base.equipment.digitization",
+                "ops.production.quality",
+                "no.such.item",
+            ]
+        )
+    },
+    optional={"value": json_values, "base_version": st.integers(min_value=-3, max_value=5) | st.none()},
+)
+bodies = st.one_of(json_values, st.fixed_dictionaries({"answers": st.lists(answer_entries, max_size=5)}))
+
+
+@given(body=bodies)
+@FUZZ
+def test_autosave_never_fails_and_rejected_batches_change_nothing(
+    app: Any, api_world: dict[str, Any], body: Any
+) -> None:
+    client = app.test_client()
+    sign_in_session(client, api_world["user"])
+    assessment = api_world["assessment"]
+    before = _answers(assessment.id)
+    response = client.post(f"/api/v1/assessments/{assessment.id}/answers", json=body)
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    payload = response.get_json()
+    if response.status_code >= 400 and response.status_code != 409:
+        assert payload["errors"][0]["message_zh"] and payload["errors"][0]["message_en"]
+        assert _answers(assessment.id) == before
+
+
+@given(body=json_values | st.fixed_dictionaries({"as_of": st.text(max_size=12), "company": json_values}))
+@FUZZ
+def test_eligibility_never_fails(app: Any, api_world: dict[str, Any], body: Any) -> None:
+    response = app.test_client().post("/api/v1/eligibility", json=body, headers=api_world["enterprise"])
+    assert response.status_code in (200, 400), response.get_data(as_text=True)[:500]
+    if response.status_code == 400:
+        errors = response.get_json()["errors"]
+        assert errors and all(e["message_zh"] and e["message_en"] for e in errors)
+
+
+def _answers(assessment_id: int) -> dict[str, Any]:
+    db.session.expire_all()
+    rows = db.session.scalars(sa.select(Answer).where(Answer.assessment_id == assessment_id))
+    return {row.item_id: (row.value, row.version) for row in rows}
