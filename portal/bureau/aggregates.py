@@ -72,6 +72,7 @@ ROLLUPS: Final[dict[str, frozenset[str]]] = {
     "cd": frozenset({"city", "district"}),
     "cc": frozenset({"city", "cluster"}),
     "cs": frozenset({"city", "size_class"}),
+    "ccs": frozenset({"city", "cluster", "size_class"}),
     "f": frozenset(DIMENSIONS),
 }
 GRAIN_CODES: Final = {"all": "A", "month": "M", "quarter": "Q"}
