@@ -241,7 +241,10 @@ def seed_demo_command(n_companies: int) -> None:
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account.email:<22} {account.note}")
     assessment = demo_submitted_assessment()
-    click.echo(f"Submitted demo assessment {assessment.id} of {DEMO_COMPANY_NAME} (used by `flask report render --demo`).")
+    click.echo(
+        f"Submitted demo assessment {assessment.id} of {DEMO_COMPANY_NAME} "
+        "(used by `flask report render --demo`)."
+    )
 
 
 # --------------------------------------------------------------------------- a submitted demo assessment
@@ -293,7 +296,9 @@ def _submit_demo(company: Company, user: User, rng: random.Random, maturity: flo
     instrument = assessments.instrument_of(assessment)
     answers = {item.id: _demo_answer(item, rng, maturity) for item in instrument.items}
     visible = questionnaires.visible_items(instrument, answers, company.cluster)
-    assessments.save_answers(assessment, [assessments.Change(i.id, answers[i.id], None) for i in visible], user)
+    assessments.save_answers(
+        assessment, [assessments.Change(i.id, answers[i.id], None) for i in visible], user
+    )
     assessments.submit(assessment, user, attested=True)
     return assessment
 

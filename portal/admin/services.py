@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from portal import audit
 from portal.auth.services import AccountError, NewAccount, find_user, new_user
 from portal.extensions import db
 from portal.models import Company, JurisdictionLevel, ProviderOrg, Role, User
 
 
-def create_bureau_officer(account: NewAccount, level: str, city: str | None, district: str | None) -> User:
+def create_bureau_officer(
+    account: NewAccount, level: str, city: str | None, district: str | None, created_by: User | None = None
+) -> User:
     if find_user(account.email) is not None:
         raise AccountError("该邮箱已注册。", "email")
     jurisdiction = JurisdictionLevel(level)
@@ -18,6 +21,8 @@ def create_bureau_officer(account: NewAccount, level: str, city: str | None, dis
     user.jurisdiction_city = city if jurisdiction is not JurisdictionLevel.PROVINCE else None
     user.jurisdiction_district = district if jurisdiction is JurisdictionLevel.DISTRICT else None
     db.session.add(user)
+    db.session.flush()
+    audit.record(created_by, "create_account", f"user:{user.id}", detail=f"bureau {user.jurisdiction_label}")
     db.session.commit()
     return user
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from portal.access import roles
 from portal.admin import services
@@ -36,6 +37,7 @@ def users() -> Any:
                 level=form.level.data or "province",
                 city=form.city.data or None,
                 district=form.district.data or None,
+                created_by=current_user,
             )
         except AccountError as error:
             form.email.errors.append(_(str(error)))
@@ -44,4 +46,15 @@ def users() -> Any:
             return redirect(url_for("admin.users"))
     return render_template(
         "admin/users.html", users=services.all_users(), form=form, districts_by_city=districts_by_city()
+    )
+
+
+@bp.get("/audit")
+@roles(Role.ADMIN)
+def audit_log() -> Any:
+    from portal import audit
+
+    action = request.args.get("action") or None
+    return render_template(
+        "admin/audit.html", events=audit.recent(action=action), actions=audit.ACTIONS, action=action
     )

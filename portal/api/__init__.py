@@ -6,5 +6,9 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from portal.api import assessments, eligibility, openapi  # noqa: E402, F401 — registers routes (see openapi)
-from portal.api import bureau  # noqa: E402, F401 — bureau dashboard endpoints
+from portal.api import (  # noqa: E402, F401 — registers routes (see openapi)
+    assessments,
+    bureau,
+    eligibility,
+    openapi,
+)

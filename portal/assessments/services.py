@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 import questionnaires
+from portal import audit as platform_audit
 from portal.extensions import db
 from portal.models import (
     Answer,
@@ -366,6 +367,7 @@ def submit(assessment: Assessment, user: User, attested: bool) -> None:
     assessment.submitted_at = utcnow()
     assessment.submitted_by_id = user.id
     assessment.attestation = ATTESTATION_ZH
+    platform_audit.record(user, "submit_assessment", f"assessment:{assessment.id}", assessment.company_id)
     db.session.commit()
     # Score once at submission and keep the result with the engine version (imported here: results
     # builds on this module).

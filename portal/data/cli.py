@@ -38,3 +38,25 @@ def import_command(source: str) -> None:
         except ImportRefusedError as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"imported {sum(counts.values())} rows into {len(counts)} tables")
+
+
+@data_group.command("delete-company")
+@click.argument("company_id", type=int)
+@click.option("--yes", is_flag=True, help="confirm: this cannot be undone")
+def delete_company_command(company_id: int, yes: bool) -> None:
+    """Delete a company's personal data at its request (PIPL); keeps anonymised statistics consistent."""
+    from portal.data.pipl import delete_company
+    from portal.extensions import db
+    from portal.models import Company
+
+    company = db.session.get(Company, company_id)
+    if company is None:
+        raise click.ClickException(f"no company {company_id}")
+    if not yes:
+        raise click.ClickException(f"this deletes the personal data of {company.name}; repeat with --yes")
+    summary = delete_company(company, None)
+    click.echo(
+        f"company {company_id} anonymised: {summary.accounts} accounts, "
+        f"{summary.evidence_files} evidence files, {summary.reports} reports, "
+        f"{summary.text_answers} text answers removed"
+    )

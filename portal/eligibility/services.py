@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.utils import secure_filename
 
+from portal import audit
 from portal.extensions import db
 from portal.models import Company, CompanyEligibilityProfile, EligibilityProject, RuleFile, User
 from scoring.eligibility import RuleSet, default_rules, evaluate_json, load_rules, parse_input
@@ -374,6 +375,7 @@ def upload_rule_file(filename: str, content: bytes, user: User | None, activate:
     db.session.flush()
     if activate:
         _activate(row)
+    audit.record(user, "upload_rule_file", f"rule_file:{row.id}", detail=f"{row.program_id} {row.filename}")
     db.session.commit()
     return row
 
@@ -388,7 +390,7 @@ def _activate(row: RuleFile) -> None:
     row.active = True
 
 
-def set_rule_file_active(rule_file_id: int, active: bool) -> RuleFile | None:
+def set_rule_file_active(rule_file_id: int, active: bool, user: User | None = None) -> RuleFile | None:
     """Activate (deactivating other uploads of the same program) or deactivate; None if unknown."""
     row = db.session.get(RuleFile, rule_file_id)
     if row is None:
@@ -397,6 +399,8 @@ def set_rule_file_active(rule_file_id: int, active: bool) -> RuleFile | None:
         _activate(row)
     else:
         row.active = False
+    action = "activate_rule_file" if active else "deactivate_rule_file"
+    audit.record(user, action, f"rule_file:{row.id}", detail=row.program_id)
     db.session.commit()
     return row
 

@@ -365,7 +365,7 @@ def deactivate_rule(rule_file_id: int) -> Any:
 def _toggle(rule_file_id: int, active: bool) -> Any:
     if not FlaskForm().validate_on_submit():
         abort(400)
-    row = services.set_rule_file_active(rule_file_id, active)
+    row = services.set_rule_file_active(rule_file_id, active, current_user)
     if row is None:
         abort(404)
     flash(_("已启用 %(p)s 的上传规则。", p=row.program_id) if active else _("已停用该上传规则。"), "info")

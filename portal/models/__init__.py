@@ -12,6 +12,7 @@ from portal.models.assessment import (
     ResumePoint,
 )
 from portal.models.company import Company, Invitation
+from portal.models.platform_audit import PlatformEvent
 from portal.models.provider import ProviderOrg
 from portal.models.result import AssessmentResult, DimensionTarget
 from portal.models.security import ApiToken, LoginAttempt, PasswordResetToken
@@ -43,6 +44,7 @@ __all__ = [
     "LoginAttempt",
     "ModuleAssignment",
     "PasswordResetToken",
+    "PlatformEvent",
     "ProviderOrg",
     "Recognition",
     "Recommendation",

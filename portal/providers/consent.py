@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from portal import audit as platform_audit
 from portal.extensions import db
 from portal.models import Assessment, Company, Consent, ConsentMode, ProviderOrg, Role, User
 from portal.models._common import utcnow
@@ -114,6 +115,14 @@ def grant(
         note=(note or "").strip() or None,
     )
     db.session.add(consent)
+    db.session.flush()
+    platform_audit.record(
+        by,
+        "grant_consent",
+        f"consent:{consent.id}",
+        company.id,
+        f"{org.name} · {mode.value} · assessment {assessment.id} · until {ends_on.isoformat()}",
+    )
     db.session.commit()
     return consent
 
@@ -122,6 +131,7 @@ def revoke(consent: Consent, by: User) -> None:
     if consent.revoked_at is None:
         consent.revoked_at = utcnow()
         consent.revoked_by_id = by.id
+        platform_audit.record(by, "revoke_consent", f"consent:{consent.id}", consent.company_id)
         db.session.commit()
 
 

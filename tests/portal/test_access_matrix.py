@@ -70,6 +70,7 @@ POLICY: dict[str, set[str]] = {
     "bureau.dashboard": set(BUREAU),
     "admin.dashboard": {ADMIN},
     "admin.users": {ADMIN},
+    "admin.audit_log": {ADMIN},
     "assessments.index": ENTERPRISE,
     "assessments.start": ENTERPRISE,
     "assessments.overview": ENTERPRISE | {PROVIDER},  # providers: only under consent (else 404)

@@ -74,3 +74,25 @@ def test_pure_packages_import_no_web_or_database_code(package: str) -> None:
         "weasyprint",
     }
     assert _imports(package) & forbidden == set()
+
+
+def test_migrations_match_the_models(app: Any) -> None:
+    """`flask db upgrade` builds exactly the schema the models describe (no drift either way)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from portal.extensions import db
+
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
+
+
+def test_single_migration_head() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1

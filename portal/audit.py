@@ -1,0 +1,52 @@
+"""Record and list platform audit events.
+
+What is recorded here (answer-level history is AnswerChange; outsiders' reads are providers.audit):
+submissions, consent grants and revocations, rule-file uploads and (de)activations, accounts created or
+changed by administrators, company deletions (PIPL).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models.platform_audit import PlatformEvent
+
+ACTIONS: dict[str, tuple[str, str]] = {
+    "submit_assessment": ("提交评估", "submitted an assessment"),
+    "grant_consent": ("授权服务商", "granted a provider consent"),
+    "revoke_consent": ("撤回授权", "revoked a provider consent"),
+    "upload_rule_file": ("上传政策规则文件", "uploaded a rule file"),
+    "activate_rule_file": ("启用政策规则文件", "activated a rule file"),
+    "deactivate_rule_file": ("停用政策规则文件", "deactivated a rule file"),
+    "create_account": ("开通账号", "created an account"),
+    "delete_company": ("注销企业（删除个人信息）", "deleted a company's personal data"),
+}
+
+
+def record(
+    actor: Any, action: str, target: str, company_id: int | None = None, detail: str | None = None
+) -> None:
+    """Add an event to the current transaction (the caller commits with its own change)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    label = "system" if actor is None else f"{actor.name} <{actor.email}>"
+    db.session.add(
+        PlatformEvent(
+            actor_id=getattr(actor, "id", None),
+            actor_label=label[:120],
+            action=action,
+            target=target[:120],
+            company_id=company_id,
+            detail=(detail or None) and detail[:500],
+        )
+    )
+
+
+def recent(limit: int = 200, action: str | None = None) -> list[PlatformEvent]:
+    query = sa.select(PlatformEvent).order_by(PlatformEvent.id.desc()).limit(limit)
+    if action:
+        query = query.where(PlatformEvent.action == action)
+    return list(db.session.scalars(query))
