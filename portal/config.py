@@ -115,6 +115,11 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
     for setting in ("MAIL_SERVER", "MAIL_PORT", "MAIL_FROM"):
         if env.get(setting):
             config[setting] = env[setting]
+    for setting in ("REPORTS_STALE_AFTER_S", "REPORTS_TEST_DELAY_S"):  # ops knob; fault-test hook
+        if env.get(setting):
+            config[setting] = float(env[setting])
+    if env.get("REPORTS_QUEUE"):
+        config["REPORTS_QUEUE"] = env["REPORTS_QUEUE"]
     log_format = env.get("LOG_FORMAT", "text")
     if log_format not in ("text", "json"):
         raise ConfigError(f"LOG_FORMAT: {log_format!r} is not 'text' or 'json'")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy.exc
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -54,6 +55,26 @@ def register(app: Flask) -> None:
         code = exc.code or 500
         detail = exc.description if code == 403 and exc.description != type(exc).description else None
         return _render(code, detail)
+
+    @app.errorhandler(sqlalchemy.exc.OperationalError)
+    def database_unavailable(exc: Exception) -> Any:
+        """The database is restarting or unreachable: 503 with Retry-After, so clients retry (autosave
+        keeps unacknowledged answers and sends them again)."""
+        from portal.extensions import db
+
+        if app.testing and not app.config.get("HANDLE_ERRORS_IN_TESTS"):
+            raise exc
+        db.session.rollback()
+        app.logger.warning("database unavailable: %s", type(exc).__name__)
+        zh = "数据库暂时不可用，请稍后重试；您未保存的内容会自动重新提交。"
+        en = "The database is briefly unavailable; retry shortly (unsaved answers are sent again)."
+        if _json_wanted():
+            response = jsonify(errors=[{"field": None, "message_zh": zh, "message_en": en}])
+        else:
+            response = app.make_response(render_template("errors/error.html", status=503, message=_(zh)))
+        response.status_code = 503
+        response.headers["Retry-After"] = "2"
+        return response
 
     @app.errorhandler(Exception)
     def unhandled(exc: Exception) -> Any:

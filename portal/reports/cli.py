@@ -76,6 +76,11 @@ def worker_command(burst: bool, queue_name: str | None) -> None:
         sys.exit(1)
     connection = Redis.from_url(url)
     name = queue_name or current_app.config.get("REPORTS_QUEUE", QUEUE_NAME)
+    from portal.reports.jobs import recover_abandoned
+
+    recovered = recover_abandoned()  # reports left `running` by a worker that died
+    if recovered:
+        click.echo(f"queued again {recovered} report(s) abandoned by a stopped worker")
     ensure_chart_server()
     try:
         SimpleWorker([Queue(name, connection=connection)], connection=connection).work(burst=burst)

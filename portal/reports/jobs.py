@@ -13,9 +13,10 @@ import base64
 import hashlib
 import hmac
 import secrets
+import time
 import traceback
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -234,10 +235,38 @@ def _rq_will_retry() -> bool:
 
 
 def _test_failure_hook(report: Report) -> None:
-    """Tests set REPORTS_FAIL_ATTEMPTS = n to make the first n attempts of every report fail on purpose."""
+    """Fault tests: REPORTS_FAIL_ATTEMPTS = n makes the first n attempts fail on purpose;
+    REPORTS_TEST_DELAY_S makes the first attempt slow, so a test can kill the worker mid-render."""
     fail_attempts = int(current_app.config.get("REPORTS_FAIL_ATTEMPTS") or 0)
     if report.attempts <= fail_attempts:
         raise RuntimeError(f"deliberate failure of attempt {report.attempts} (REPORTS_FAIL_ATTEMPTS)")
+    delay = float(current_app.config.get("REPORTS_TEST_DELAY_S") or 0)
+    if delay and report.attempts == 1:
+        time.sleep(delay)
+
+
+def stale_after_s() -> float:
+    """A running report whose worker has not finished it within this time is taken as abandoned."""
+    return float(current_app.config.get("REPORTS_STALE_AFTER_S") or JOB_TIMEOUT_S + 60)
+
+
+def recover_abandoned(report: Report | None = None) -> int:
+    """Queue again the reports whose worker died mid-render (status still `running` long after start).
+
+    Called when a worker starts and whenever a status is polled, so a killed worker never leaves a
+    user waiting forever: another worker picks the report up (the same row, report number and code).
+    """
+    cutoff = utcnow() - timedelta(seconds=stale_after_s())
+    query = sa.select(Report).where(Report.status == ReportStatus.RUNNING, Report.started_at < cutoff)
+    if report is not None:
+        query = query.where(Report.id == report.id)
+    stale = list(db.session.scalars(query))
+    for row in stale:
+        row.status = ReportStatus.QUEUED
+        row.error = "工作进程中断，已自动重新排队 / the worker stopped; queued again"
+        db.session.commit()
+        dispatch(row)
+    return len(stale)
 
 
 # ---------------------------------------------------------------------------------------- read access
@@ -248,7 +277,9 @@ def get_report(report_id: int) -> Report | None:
 
 
 def status_of(report: Report) -> dict[str, Any]:
-    """The JSON the status page polls."""
+    """The JSON the status page polls (recovering the report first if its worker died)."""
+    if report.status is ReportStatus.RUNNING and current_app.config.get("REDIS_URL"):
+        recover_abandoned(report)
     return {
         "id": report.id,
         "report_no": report.report_no,

@@ -40,3 +40,21 @@ def test_log_format_is_validated(tmp_path: Any) -> None:
         create_app(
             env={"PORTAL_ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "LOG_FORMAT": "xml"}
         )
+
+
+def test_database_outage_answers_503_with_retry_after(app: Any, client: Any, monkeypatch: Any) -> None:
+    import sqlalchemy.exc
+
+    from portal import ops
+
+    def down() -> Any:
+        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    app.config["HANDLE_ERRORS_IN_TESTS"] = True
+    monkeypatch.setattr(ops, "readiness", down)
+    try:
+        response = client.get("/readyz", headers={"Accept": "application/json"})
+    finally:
+        app.config.pop("HANDLE_ERRORS_IN_TESTS")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert "数据库暂时不可用" in response.get_data(as_text=True)
