@@ -14,6 +14,7 @@ PORT ?= 5000
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
+	$(FLASK) bureau seed-demo
 	@echo "Serving on http://$(HOST):$(PORT)/ — demo accounts are listed in README.md"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
