@@ -13,6 +13,8 @@ import pytest
 import yaml
 from flask.testing import FlaskClient
 
+import questionnaires
+from portal.assessments import services as assessments
 from portal.extensions import db as _db
 from portal.models import Company, JurisdictionLevel, ProviderOrg, Role, User
 from scoring.reference import credit_code
@@ -129,3 +131,39 @@ def empty_all_tables() -> None:
     with _db.engine.begin() as conn:
         for table in reversed(_db.metadata.sorted_tables):
             conn.execute(table.delete())
+
+
+def answer_everything(assessment: Any, user: Any, choice: int = 2) -> None:
+    """Answer every visible item; `choice` picks the option index (higher = more mature)."""
+    instrument = assessments.instrument_of(assessment)
+    answers: dict[str, Any] = {}
+    for item in instrument.items:
+        if item.type == "single":
+            value: Any = item.options[min(choice, len(item.options) - 1)].id
+        elif item.type == "multi":
+            value = [o.id for o in item.options if not o.exclusive][: max(choice, 1)]
+        elif item.type == "scenario_level":
+            value = min(choice, 4)
+        elif item.type == "boolean":
+            value = choice >= 2
+        elif item.type in ("number", "integer"):
+            value = int(item.min or 0) + 1
+        else:
+            value = "说明"
+        if item.evidence:
+            value = {
+                "value": value,
+                "evidence": {f.id: 10 for f in item.evidence if f.type in ("number", "integer")},
+            }
+        answers[item.id] = value
+    visible = questionnaires.visible_items(instrument, answers, assessment.company.cluster)
+    changes = [assessments.Change(i.id, answers[i.id], None) for i in visible]
+    assessments.save_answers(assessment, changes, user)
+
+
+def submitted(make: Any, choice: int = 2, **company: Any) -> Any:
+    user = make.user(Role.ENTERPRISE, company=make.company(**company))
+    assessment = assessments.start(user.company, "gd-mfg-dt", user)
+    answer_everything(assessment, user, choice)
+    assessments.submit(assessment, user, attested=True)
+    return assessment, user

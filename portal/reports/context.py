@@ -438,22 +438,7 @@ def _bench_plain(bench: Mapping[str, Any], mine: Any, lang: str) -> Plain:
 
 def _dimension_peers(assessment: Assessment) -> dict[str, list[maturity.PeerRecord]]:
     """Per-dimension peer scores: the latest stored result of every other company's latest submission."""
-    latest_assessment = (
-        sa.select(sa.func.max(Assessment.id).label("id"))
-        .where(
-            Assessment.instrument_id == assessment.instrument_id,
-            Assessment.status == AssessmentStatus.SUBMITTED,
-            Assessment.company_id != assessment.company_id,
-        )
-        .group_by(Assessment.company_id)
-        .subquery()
-    )
-    latest_result = (
-        sa.select(sa.func.max(AssessmentResult.id).label("id"))
-        .where(AssessmentResult.assessment_id.in_(sa.select(latest_assessment.c.id)))
-        .group_by(AssessmentResult.assessment_id)
-        .subquery()
-    )
+    latest_result = results.latest_peer_results(assessment)
     rows = db.session.execute(
         sa.select(AssessmentResult.result, Company.cluster, Company.size_class, Company.city)
         .join(Assessment, Assessment.id == AssessmentResult.assessment_id)

@@ -121,8 +121,9 @@ def latest_row(assessment: Assessment) -> AssessmentResult | None:
     )
 
 
-def peers_for(assessment: Assessment) -> list[maturity.PeerRecord]:
-    """Latest stored result of every other company's latest submitted assessment of this instrument."""
+def latest_peer_results(assessment: Assessment) -> Any:
+    """Ids of the latest stored result of every OTHER company's latest submitted assessment of this
+    instrument: the peer population of benchmarks (web page and PDF report alike)."""
     latest_assessment = (
         sa.select(sa.func.max(Assessment.id).label("id"))
         .where(
@@ -133,12 +134,17 @@ def peers_for(assessment: Assessment) -> list[maturity.PeerRecord]:
         .group_by(Assessment.company_id)
         .subquery()
     )
-    latest_result = (
+    return (
         sa.select(sa.func.max(AssessmentResult.id).label("id"))
         .where(AssessmentResult.assessment_id.in_(sa.select(latest_assessment.c.id)))
         .group_by(AssessmentResult.assessment_id)
         .subquery()
     )
+
+
+def peers_for(assessment: Assessment) -> list[maturity.PeerRecord]:
+    """Overall score (or MIIT points) of every peer, for the benchmark."""
+    latest_result = latest_peer_results(assessment)
     score_column = AssessmentResult.miit_points if _is_miit(assessment) else AssessmentResult.overall_score
     rows = db.session.execute(
         sa.select(score_column, Company.cluster, Company.size_class, Company.city)

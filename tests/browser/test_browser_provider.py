@@ -9,44 +9,15 @@ from typing import Any
 
 from browser_support import screenshot
 from tests_support import PASSWORD
+from tests_support import submitted as submitted_assessment
 
-import questionnaires
-from portal.assessments import services as assessments
 from portal.models import Role
 from portal.providers import consent
 
 
 def submitted(make: Any, **company: Any) -> tuple[Any, Any]:
     """A submitted gd-mfg-dt assessment answered at a low level (so the roadmap has cloud actions)."""
-    user = make.user(Role.ENTERPRISE, company=make.company(**company))
-    assessment = assessments.start(user.company, "gd-mfg-dt", user)
-    instrument = assessments.instrument_of(assessment)
-    answers: dict[str, Any] = {}
-    for item in instrument.items:
-        if item.type == "single":
-            value: Any = item.options[min(1, len(item.options) - 1)].id
-        elif item.type == "multi":
-            value = [o.id for o in item.options if not o.exclusive][:1]
-        elif item.type == "scenario_level":
-            value = 1
-        elif item.type == "boolean":
-            value = False
-        elif item.type in ("number", "integer"):
-            value = int(item.min or 0) + 1
-        else:
-            value = "说明"
-        if item.evidence:
-            value = {
-                "value": value,
-                "evidence": {f.id: 10 for f in item.evidence if f.type in ("number", "integer")},
-            }
-        answers[item.id] = value
-    visible = questionnaires.visible_items(instrument, answers, assessment.company.cluster)
-    assessments.save_answers(
-        assessment, [assessments.Change(i.id, answers[i.id], None) for i in visible], user
-    )
-    assessments.submit(assessment, user, attested=True)
-    return assessment, user
+    return submitted_assessment(make, choice=1, **company)
 
 
 def _sign_in(page: Any, base: str, email: str, home: str) -> None:

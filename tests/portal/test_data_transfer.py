@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_results import submitted
-from tests_support import empty_all_tables
+from tests_support import empty_all_tables, submitted
 
 from portal.data.transfer import ImportRefusedError, export_all, import_all, snapshot
 from portal.evidence import services as evidence

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from test_results import submitted
+from tests_support import submitted
 
 from portal import audit
 from portal.bureau import aggregates

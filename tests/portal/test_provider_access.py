@@ -8,13 +8,15 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from test_results import GD, answer_everything, submitted
+from tests_support import answer_everything, submitted
 
 from portal.assessments import services as assessments
 from portal.extensions import db
 from portal.models import AnswerChange, AuditEvent, Consent, ConsentMode, Role
 from portal.models._common import utcnow
 from portal.providers import consent
+
+GD = "gd-mfg-dt"
 
 READ_PATHS = (
     "/company/assessments/{id}",

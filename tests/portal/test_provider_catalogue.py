@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from test_results import submitted
+from tests_support import submitted
 
 from portal.extensions import db
 from portal.models import ConsentMode, Recognition, Recommendation, Role, Solution

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from test_results import submitted
+from tests_support import submitted
 
 from portal.models import Role
 from portal.providers import matching, services

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from test_results import submitted
+from tests_support import submitted
 
 from portal.extensions import db
 from portal.models import AuditEvent, ConsentMode, Role

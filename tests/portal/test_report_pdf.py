@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from test_results import answer_everything
-from tests_support import Factory
+from tests_support import Factory, answer_everything
 
 from portal.reports.context import LABELS, build_report_context
 from portal.reports.pdf import ForbiddenFetchError, render_report_pdf, static_only_fetcher, stop_chart_server

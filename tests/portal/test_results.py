@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from tests_support import answer_everything, submitted
 
-import questionnaires
 from portal.assessments import services as assessments
 from portal.extensions import db
 from portal.models import AssessmentResult, Role
@@ -15,42 +15,6 @@ from portal.results import services as results
 from scoring.maturity import ENGINE_VERSION
 
 GD = "gd-mfg-dt"
-
-
-def answer_everything(assessment: Any, user: Any, choice: int = 2) -> None:
-    """Answer every visible item; `choice` picks the option index (higher = more mature)."""
-    instrument = assessments.instrument_of(assessment)
-    answers: dict[str, Any] = {}
-    for item in instrument.items:
-        if item.type == "single":
-            value: Any = item.options[min(choice, len(item.options) - 1)].id
-        elif item.type == "multi":
-            value = [o.id for o in item.options if not o.exclusive][: max(choice, 1)]
-        elif item.type == "scenario_level":
-            value = min(choice, 4)
-        elif item.type == "boolean":
-            value = choice >= 2
-        elif item.type in ("number", "integer"):
-            value = int(item.min or 0) + 1
-        else:
-            value = "说明"
-        if item.evidence:
-            value = {
-                "value": value,
-                "evidence": {f.id: 10 for f in item.evidence if f.type in ("number", "integer")},
-            }
-        answers[item.id] = value
-    visible = questionnaires.visible_items(instrument, answers, assessment.company.cluster)
-    changes = [assessments.Change(i.id, answers[i.id], None) for i in visible]
-    assessments.save_answers(assessment, changes, user)
-
-
-def submitted(make: Any, choice: int = 2, **company: Any) -> Any:
-    user = make.user(Role.ENTERPRISE, company=make.company(**company))
-    assessment = assessments.start(user.company, GD, user)
-    answer_everything(assessment, user, choice)
-    assessments.submit(assessment, user, attested=True)
-    return assessment, user
 
 
 def test_submission_stores_result_with_engine_version(make: Any) -> None:

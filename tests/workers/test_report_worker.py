@@ -20,7 +20,7 @@ from portal.reports.models import Report, ReportStatus
 from portal.reports.pdf import stop_chart_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "portal"))  # the result-test helpers
-from test_results import submitted
+from tests_support import submitted
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
 
