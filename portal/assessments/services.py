@@ -310,6 +310,8 @@ def answer_state(assessment: Assessment) -> dict[str, dict[str, Any]]:
 
 def remember_position(assessment: Assessment, user: User, module_id: str, item_id: str | None = None) -> None:
     point = db.session.get(ResumePoint, (assessment.id, user.id))
+    if point is not None and (point.module_id, point.item_id or None) == (module_id, item_id or point.item_id):
+        return  # unchanged: no write on every page view
     if point is None:
         point = ResumePoint(assessment_id=assessment.id, user_id=user.id, module_id=module_id)
         db.session.add(point)
