@@ -12,12 +12,15 @@ Saving rules (what "nothing typed is ever lost" means here):
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 
 import questionnaires
 from portal import audit as platform_audit
@@ -39,6 +42,9 @@ from questionnaires import Instrument
 ATTESTATION_ZH = (
     "本企业承诺：所填报的信息真实、准确、完整，佐证数据可追溯、可核查；如有不实，愿承担相应责任。"
 )
+
+
+RACE_RETRIES = 6
 
 
 class AssessmentError(Exception):
@@ -187,6 +193,24 @@ def parse_changes(payload: Any) -> list[Change]:
 def save_answers(assessment: Assessment, changes: Sequence[Change], user: User) -> SaveResult:
     """Validate all changes, then apply those that do not conflict. See the module docstring.
 
+    Two requests racing on the same item (two colleagues, or a retried request) are resolved by the
+    database: the loser's INSERT hits the unique constraint or its UPDATE finds the version changed; it
+    is then run again on fresh data, where the version check reports a conflict or the value is equal.
+    """
+    for attempt in range(RACE_RETRIES):
+        try:
+            return _save_answers(assessment, changes, user)
+        except (sa.exc.IntegrityError, StaleDataError):
+            db.session.rollback()
+            if attempt == RACE_RETRIES - 1:
+                raise
+            time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))  # noqa: S311 — jitter, not security
+    raise AssertionError("unreachable")
+
+
+def _save_answers(assessment: Assessment, changes: Sequence[Change], user: User) -> SaveResult:
+    """Validate all changes, then apply those that do not conflict. See the module docstring.
+
     A provider user may write only under an active assist-mode consent; each change then records the
     provider organisation (AnswerChange.acting_provider_org_id) and the batch is written to the
     company's audit trail, so the company sees "服务商 X 的 Y 代为修改".
@@ -199,6 +223,17 @@ def save_answers(assessment: Assessment, changes: Sequence[Change], user: User) 
     instrument = instrument_of(assessment)
     cluster = assessment.company.cluster
     rows = {a.item_id: a for a in assessment.answers}
+    # Lock the rows this batch changes (PostgreSQL; a no-op on SQLite, which serialises writers anyway),
+    # in a fixed order so two batches cannot deadlock; populate_existing re-reads their current values.
+    changed_ids = sorted({c.item_id for c in changes})
+    locked = db.session.scalars(
+        sa.select(Answer)
+        .where(Answer.assessment_id == assessment.id, Answer.item_id.in_(changed_ids))
+        .order_by(Answer.item_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    rows.update({row.item_id: row for row in locked})
     current = {item_id: row.value for item_id, row in rows.items() if row.value is not None}
     proposed = dict(current)
     for change in changes:
@@ -310,13 +345,19 @@ def answer_state(assessment: Assessment) -> dict[str, dict[str, Any]]:
 
 def remember_position(assessment: Assessment, user: User, module_id: str, item_id: str | None = None) -> None:
     point = db.session.get(ResumePoint, (assessment.id, user.id))
-    if point is not None and (point.module_id, point.item_id or None) == (module_id, item_id or point.item_id):
+    if point is not None and (point.module_id, point.item_id or None) == (
+        module_id,
+        item_id or point.item_id,
+    ):
         return  # unchanged: no write on every page view
     if point is None:
         point = ResumePoint(assessment_id=assessment.id, user_id=user.id, module_id=module_id)
         db.session.add(point)
     point.module_id, point.item_id, point.updated_at = module_id, item_id, utcnow()
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()  # the same user's other tab created it a moment ago: nothing to add
 
 
 def resume_point(assessment: Assessment, user: User) -> ResumePoint | None:

@@ -75,6 +75,9 @@ class Answer(db.Model):  # type: ignore[name-defined]
     updated_by: Mapped[User | None] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("assessment_id", "item_id", name="uq_answers_assessment_item"),)
+    # Optimistic locking in the database too: every UPDATE says `WHERE version = <the version read>`, so
+    # two writers racing on one item cannot both win (the loser retries and sees a conflict).
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}  # noqa: RUF012
 
 
 class AnswerChange(db.Model):  # type: ignore[name-defined]
