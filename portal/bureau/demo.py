@@ -16,9 +16,13 @@ from portal.bureau.models import BureauIndicator, BureauIndicatorActual, BureauP
 from portal.extensions import db
 from portal.models import Assessment, AssessmentResult, AssessmentStatus, Company
 
+DEMO_MARK = "synthetic (bureau demo)"
+
 
 def seed() -> str:
     targets.ensure_catalogue()
+    if db.session.scalar(sa.select(Assessment.id).where(Assessment.attestation == DEMO_MARK).limit(1)):
+        return "Bureau demo data already present; nothing to do."  # `make run` may run this every time
     assessed = sa.select(Assessment.company_id).where(Assessment.status == AssessmentStatus.SUBMITTED)
     companies = list(
         db.session.scalars(sa.select(Company).where(Company.id.not_in(assessed)).order_by(Company.id))
@@ -41,7 +45,7 @@ def seed() -> str:
                 created_at=moment,
                 updated_at=moment,
                 submitted_at=moment,
-                attestation="synthetic (bureau demo)",
+                attestation=DEMO_MARK,
             )
             db.session.add(assessment)
             db.session.flush()
