@@ -109,12 +109,33 @@ def login_as(app: Flask) -> Any:
     return _login
 
 
+def _buffered(app: Flask) -> Any:
+    """Read each response body whole and close it before werkzeug touches the socket.
+
+    When the browser drops a connection (it navigates on before forms.js has arrived),
+    werkzeug's dev server raises while draining the socket and skips closing the body,
+    so send_file's open file is left to the garbage collector: a ResourceWarning that
+    our warnings-as-errors setting turns into a failure of whichever test is running.
+    Production serves through gunicorn, which closes the body in a `finally`.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(_app: Flask) -> Iterator[str]:
     """The app served on a free loopback port in a thread, for browser tests."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, _app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
