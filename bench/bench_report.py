@@ -107,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
             chart_times.append(time.perf_counter() - t)
         stop_chart_server()
 
+    # how much text each side has (the bare document is scaled to the report's page count, not its text)
+    chars = len("".join(text.split()))
+    bare_chars = len("".join(source.split()))
     full_median = statistics.median(full)
     bare_median = statistics.median(bare)
     result = {
@@ -116,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
         "lang": args.lang,
         "pages": pages,
         "bare_pages": bare_pages,
+        "text_chars": chars,
+        "bare_text_chars": bare_chars,
         "pdf_kb": len(pdf) // 1024,
         "cold_s": round(cold, 3),
         "full_median_s": round(full_median, 3),
@@ -128,6 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'measure':<34}{'value':>12}", file=sys.stderr)
     for label, value in (
         ("pages (report / bare)", f"{pages} / {bare_pages}"),
+        ("text chars (report / bare)", f"{chars} / {bare_chars}"),
         ("cold render incl. browser start s", f"{cold:.2f}"),
         ("full report median s", f"{full_median:.2f}"),
         ("bare WeasyPrint median s", f"{bare_median:.2f}"),

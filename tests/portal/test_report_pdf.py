@@ -143,3 +143,29 @@ def test_demo_assessment_for_cli(app: Flask, make: Factory) -> None:
     first = demo_submitted_assessment()
     assert first.locked and first.company.name == "揭阳市宏达五金制品有限公司"
     assert demo_submitted_assessment().id == first.id
+
+
+def test_fetcher_serves_this_renders_charts_only() -> None:
+    fetcher = static_only_fetcher(lambda: {"radar": b"<svg/>"})
+    response = fetcher.fetch("chart:radar")
+    assert response.read() == b"<svg/>" and response.content_type == "image/svg+xml"
+    with pytest.raises((ForbiddenFetchError, ValueError)):
+        fetcher.fetch("chart:other")
+    with pytest.raises((ForbiddenFetchError, ValueError)):
+        static_only_fetcher().fetch("chart:radar")  # no chart export given: refused like any other URL
+
+
+def test_charts_are_exported_during_the_render_and_a_failure_fails_it(
+    rendered: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portal.reports import pdf
+
+    context = rendered["zh"]["context"]
+    assert pdf.chart_jobs(context["charts"])  # this report has charts
+
+    def broken(fig: Any, width: int, height: int) -> bytes:
+        raise pdf.ReportRenderError("chart export failed — test")
+
+    monkeypatch.setattr(pdf, "figure_svg", broken)
+    with pytest.raises(pdf.ReportRenderError, match="chart export failed"):
+        render_report_pdf(context)
