@@ -110,9 +110,6 @@ def register_template_helpers(app: Flask) -> None:
     from portal import i18n, templating
 
     templating.register(app)
-    from portal.evidence.services import files_by_item
-
-    app.jinja_env.globals["evidence_files"] = files_by_item
     i18n.register(app)
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from flask import jsonify, request
 from flask_login import current_user
 
-import questionnaires
 from portal.access import roles
 from portal.api import bp
 from portal.api.errors import error_response
@@ -16,26 +15,9 @@ from portal.assessments.access import assessment_for
 from portal.models import Role
 
 
-def _own(assessment_id: int, write: bool = False) -> Any:
+def _own(assessment_id: int, write: bool = False, lock: bool = False) -> Any:
     """The assessment for a member of its company, or a provider under an active consent (None → 404)."""
-    return assessment_for(current_user, assessment_id, write=write)
-
-
-def _status_body(assessment: Any) -> dict[str, Any]:
-    instrument = services.instrument_of(assessment)
-    answers = assessment.answer_map()
-    cluster = assessment.company.cluster
-    progress = questionnaires.progress(instrument, answers, cluster)
-    return {
-        "assessment_id": assessment.id,
-        "status": assessment.status.value,
-        "visible_items": sorted(i.id for i in questionnaires.visible_items(instrument, answers, cluster)),
-        "progress": {
-            "answered": progress.answered,
-            "total": progress.total,
-            "modules": {m.module_id: {"answered": m.answered, "total": m.total} for m in progress.modules},
-        },
-    }
+    return assessment_for(current_user, assessment_id, write=write, lock=lock, answers=True)
 
 
 @bp.get("/assessments/<int:assessment_id>/answers")
@@ -44,26 +26,26 @@ def get_answers(assessment_id: int) -> Any:
     assessment = _own(assessment_id)
     if assessment is None:
         return error_response(404, "评估不存在", "assessment not found")
-    return jsonify(answers=services.answer_state(assessment), **_status_body(assessment))
+    return jsonify(answers=services.answer_state(assessment), **services.status_body(assessment))
 
 
 @bp.post("/assessments/<int:assessment_id>/answers")
 @roles(Role.ENTERPRISE, Role.PROVIDER)
 def save_answers(assessment_id: int) -> Any:
-    assessment = _own(assessment_id, write=True)  # providers: assist-mode consent only
-    if assessment is None:
-        return error_response(404, "评估不存在", "assessment not found")
     payload = request.get_json(silent=True)
     if payload is None:
         return error_response(400, "请求内容不是有效的 JSON", "the body is not valid JSON")
+    # providers: assist-mode consent only; the row lock queues concurrent saves of this assessment
+    assessment = _own(assessment_id, write=True, lock=True)
+    if assessment is None:
+        return error_response(404, "评估不存在", "assessment not found")
     try:
         changes = services.parse_changes(payload)
-        result = services.save_answers(assessment, changes, current_user)
+        module_id = request.args.get("module")
+        position = (module_id, changes[-1].item_id) if module_id else None
+        result = services.save_answers(assessment, changes, current_user, position)
     except services.AssessmentError as error:
         return jsonify(errors=[error.as_dict()]), error.status
-    module_id = request.args.get("module")
-    if module_id:
-        services.remember_position(assessment, current_user, module_id, changes[-1].item_id)
     body = {
         "saved": [{"item_id": i, "version": v, "saved_at": at.isoformat()} for i, v, at in result.saved],
         "conflicts": [
@@ -77,7 +59,7 @@ def save_answers(assessment_id: int) -> Any:
             }
             for c in result.conflicts
         ],
-        **_status_body(assessment),
+        **result.status,
     }
     return jsonify(body), (409 if result.conflicts else 200)
 

@@ -1,13 +1,14 @@
 """WTForms built at run time from an instrument module (one field per item, plus evidence sub-fields).
 
-WTForms renders the controls and carries what the user typed back into the page after a failed save;
+WTForms reads what a no-JavaScript save posts (the page itself is rendered by page.py from the same
+choices and stored values);
 the questionnaires library is the single authority on what a valid answer is, so its zh/en messages are
 attached to the fields.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,37 +54,56 @@ def _number_attrs(item_min: Any, item_max: Any, integer: bool) -> dict[str, Any]
     return attrs
 
 
+def choices_of(item: Item) -> list[tuple[str, str, bool]]:
+    """(value, label, exclusive) of a choice item, as the form posts them; [] for typed items."""
+    if item.type in ("single", "multi"):
+        return [(o.id, text(o.text_zh, o.text_en), bool(o.exclusive)) for o in item.options]
+    if item.type == "boolean":
+        return [("true", "Yes" if english() else "是", False), ("false", "No" if english() else "否", False)]
+    if item.type == "scenario_level":
+        below = "Below L1" if english() else "未达到 L1"
+        steps = [(str(s.level), f"L{s.level}：{text(s.text_zh, s.text_en)}", False) for s in item.ladder]
+        return [("0", below, False), *steps]
+    return []
+
+
 def field_for(item: Item) -> Field:
     label = text(item.text_zh, item.text_en)
-    if item.type == "single":
-        return LooseRadioField(label, choices=[(o.id, text(o.text_zh, o.text_en)) for o in item.options])
+    choices = [(value, option_label) for value, option_label, _exclusive in choices_of(item)]
     if item.type == "multi":
-        return CheckboxListField(label, choices=[(o.id, text(o.text_zh, o.text_en)) for o in item.options])
-    if item.type == "boolean":
-        return LooseRadioField(
-            label,
-            choices=[("true", "是" if not english() else "Yes"), ("false", "否" if not english() else "No")],
-        )
-    if item.type == "scenario_level":
-        below = "未达到 L1" if not english() else "Below L1"
-        choices = [("0", below)] + [
-            (str(step.level), f"L{step.level}：{text(step.text_zh, step.text_en)}") for step in item.ladder
-        ]
+        return CheckboxListField(label, choices=choices)
+    if choices:
         return LooseRadioField(label, choices=choices)
     if item.type in ("number", "integer"):
         return StringField(label, render_kw=_number_attrs(item.min, item.max, item.type == "integer"))
     return TextAreaField(label, render_kw={"rows": 3, "maxlength": str(item.max_length or 2000)})
 
 
-def _stored_to_form(item: Item, stored: Any) -> Any:
-    value = questionnaires.answer_value(stored)
-    if value is None:
-        return None
-    if item.type == "boolean":
-        return "true" if value else "false"
-    if item.type in ("scenario_level", "number", "integer"):
-        return str(value)
-    return value
+def module_items(module: Module, cluster: str | None) -> list[Item]:
+    """The module's items that apply to the company's cluster (skip rules are applied in the page, so items
+    appear as soon as an earlier answer makes them relevant)."""
+    return [i for i in module.items if not i.clusters or (cluster is not None and cluster in i.clusters)]
+
+
+def stored_form_values(items: Iterable[Item], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored answers as the form shows them: {field name: str | list[str] | None}."""
+    values: dict[str, Any] = {}
+    for item in items:
+        stored = answers.get(item.id)
+        value = questionnaires.answer_value(stored)
+        if value is None:
+            values[item.id] = None
+        elif item.type == "boolean":
+            values[item.id] = "true" if value else "false"
+        elif item.type in ("scenario_level", "number", "integer"):
+            values[item.id] = str(value)
+        else:
+            values[item.id] = value
+        evidence = questionnaires.answer_evidence(stored)
+        for ev in item.evidence:
+            ev_value = evidence.get(ev.id)
+            values[f"{item.id}{EVIDENCE_SEP}{ev.id}"] = None if ev_value is None else str(ev_value)
+    return values
 
 
 @dataclass
@@ -102,9 +122,8 @@ def build_module_form(
     cluster: str | None,
     formdata: Any = None,
 ) -> ModuleForm:
-    """One field per item of the module that applies to the company's cluster (skip rules are applied
-    in the page so that items can appear as soon as an earlier answer makes them relevant)."""
-    items = [i for i in module.items if not i.clusters or (cluster is not None and cluster in i.clusters)]
+    """One field per item of the module that applies to the company's cluster."""
+    items = module_items(module, cluster)
     fields: dict[str, Field] = {}
     evidence: dict[str, list[str]] = {}
     for item in items:
@@ -120,14 +139,7 @@ def build_module_form(
             names.append(name)
         evidence[item.id] = names
     form = BaseForm(fields)
-    data: dict[str, Any] = {}
-    for item in items:
-        stored = answers.get(item.id)
-        data[item.id] = _stored_to_form(item, stored)
-        for ev in item.evidence:
-            ev_value = questionnaires.answer_evidence(stored).get(ev.id)
-            data[f"{item.id}{EVIDENCE_SEP}{ev.id}"] = None if ev_value is None else str(ev_value)
-    form.process(formdata, data=data)
+    form.process(formdata, data=stored_form_values(items, answers))
     return ModuleForm(form, items, evidence)
 
 

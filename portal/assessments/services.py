@@ -20,6 +20,8 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.dialects.postgresql
+import sqlalchemy.dialects.sqlite
 from sqlalchemy.orm.exc import StaleDataError
 
 import questionnaires
@@ -157,6 +159,7 @@ class Conflict:
 class SaveResult:
     saved: list[tuple[str, int, datetime]] = field(default_factory=list)  # item, new version, when
     conflicts: list[Conflict] = field(default_factory=list)
+    status: dict[str, Any] = field(default_factory=dict)  # status_body() after the batch
 
 
 def parse_changes(payload: Any) -> list[Change]:
@@ -190,25 +193,36 @@ def parse_changes(payload: Any) -> list[Change]:
     return changes
 
 
-def save_answers(assessment: Assessment, changes: Sequence[Change], user: User) -> SaveResult:
+def save_answers(
+    assessment: Assessment,
+    changes: Sequence[Change],
+    user: User,
+    position: tuple[str, str | None] | None = None,
+) -> SaveResult:
     """Validate all changes, then apply those that do not conflict. See the module docstring.
+    `position` (module, item) is remembered as the user's resume point in the same transaction.
 
-    Two requests racing on the same item (two colleagues, or a retried request) are resolved by the
-    database: the loser's INSERT hits the unique constraint or its UPDATE finds the version changed; it
-    is then run again on fresh data, where the version check reports a conflict or the value is equal.
+    Callers on the request path load the assessment with `assessment_for(..., lock=True)`, so concurrent
+    saves of one assessment queue on its row lock (PostgreSQL). Without that lock, or on SQLite, two
+    requests racing on the same item are still resolved by the database: the loser's INSERT hits the
+    unique constraint or its UPDATE finds the version changed; it is then run again on fresh data (now
+    holding the lock), where the version check reports a conflict or the value is equal.
     """
     for attempt in range(RACE_RETRIES):
         try:
-            return _save_answers(assessment, changes, user)
+            return _save_answers(assessment, changes, user, position)
         except (sa.exc.IntegrityError, StaleDataError):
             db.session.rollback()
             if attempt == RACE_RETRIES - 1:
                 raise
             time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))  # noqa: S311 — jitter, not security
+            db.session.refresh(assessment, ["status"], with_for_update={"of": Assessment})
     raise AssertionError("unreachable")
 
 
-def _save_answers(assessment: Assessment, changes: Sequence[Change], user: User) -> SaveResult:
+def _save_answers(
+    assessment: Assessment, changes: Sequence[Change], user: User, position: tuple[str, str | None] | None
+) -> SaveResult:
     """Validate all changes, then apply those that do not conflict. See the module docstring.
 
     A provider user may write only under an active assist-mode consent; each change then records the
@@ -223,17 +237,6 @@ def _save_answers(assessment: Assessment, changes: Sequence[Change], user: User)
     instrument = instrument_of(assessment)
     cluster = assessment.company.cluster
     rows = {a.item_id: a for a in assessment.answers}
-    # Lock the rows this batch changes (PostgreSQL; a no-op on SQLite, which serialises writers anyway),
-    # in a fixed order so two batches cannot deadlock; populate_existing re-reads their current values.
-    changed_ids = sorted({c.item_id for c in changes})
-    locked = db.session.scalars(
-        sa.select(Answer)
-        .where(Answer.assessment_id == assessment.id, Answer.item_id.in_(changed_ids))
-        .order_by(Answer.item_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    rows.update({row.item_id: row for row in locked})
     current = {item_id: row.value for item_id, row in rows.items() if row.value is not None}
     proposed = dict(current)
     for change in changes:
@@ -296,6 +299,12 @@ def _save_answers(assessment: Assessment, changes: Sequence[Change], user: User)
         result.saved.append((change.item_id, row.version, now))
     if result.saved:
         assessment.updated_at = now
+    if position is not None:
+        _upsert_position(assessment.id, user.id, *position)
+    # built before the commit, which expires every loaded object: nothing is read again afterwards
+    result.status = status_body(
+        assessment, {item_id: row.value for item_id, row in rows.items() if row.value is not None}
+    )
     db.session.commit()
     changed = [item_id for item_id, _version, at in result.saved if at == now]
     if acting_org_id is not None and changed:
@@ -338,26 +347,52 @@ def answer_state(assessment: Assessment) -> dict[str, dict[str, Any]]:
     }
 
 
+def status_body(assessment: Assessment, answers: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Progress and the items visible under `answers` (default: the stored ones), as the autosave API
+    returns them so the page can update its counters and skip logic."""
+    instrument = instrument_of(assessment)
+    cluster = assessment.company.cluster
+    answers = assessment.answer_map() if answers is None else answers
+    progress = questionnaires.progress(instrument, answers, cluster)
+    return {
+        "assessment_id": assessment.id,
+        "status": assessment.status.value,
+        "visible_items": sorted(i.id for i in questionnaires.visible_items(instrument, answers, cluster)),
+        "progress": {
+            "answered": progress.answered,
+            "total": progress.total,
+            "modules": {m.module_id: {"answered": m.answered, "total": m.total} for m in progress.modules},
+        },
+    }
+
+
 # ---------------------------------------------------------------------------------------------------
 # Resume points, assignments, submission
 # ---------------------------------------------------------------------------------------------------
 
 
-def remember_position(assessment: Assessment, user: User, module_id: str, item_id: str | None = None) -> None:
+def remember_position(assessment: Assessment, user: User, module_id: str) -> None:
+    """The user opened a module page: remember it (a write only when the module changes; reopening the
+    module keeps the item last saved there)."""
     point = db.session.get(ResumePoint, (assessment.id, user.id))
-    if point is not None and (point.module_id, point.item_id or None) == (
-        module_id,
-        item_id or point.item_id,
-    ):
-        return  # unchanged: no write on every page view
-    if point is None:
-        point = ResumePoint(assessment_id=assessment.id, user_id=user.id, module_id=module_id)
-        db.session.add(point)
-    point.module_id, point.item_id, point.updated_at = module_id, item_id, utcnow()
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:
-        db.session.rollback()  # the same user's other tab created it a moment ago: nothing to add
+    if point is not None and point.module_id == module_id:
+        return
+    _upsert_position(assessment.id, user.id, module_id, None)
+    db.session.commit()
+
+
+def _upsert_position(assessment_id: int, user_id: int, module_id: str, item_id: str | None) -> None:
+    """Write the resume point in one statement (no read first): a save writes anyway, and autosave
+    moves the point with every answered item."""
+    insert = (
+        sa.dialects.postgresql.insert
+        if db.session.get_bind().dialect.name == "postgresql"
+        else sa.dialects.sqlite.insert
+    )
+    values = {"module_id": module_id, "item_id": item_id, "updated_at": utcnow()}
+    statement = insert(ResumePoint).values(assessment_id=assessment_id, user_id=user_id, **values)
+    keys = ["assessment_id", "user_id"]
+    db.session.execute(statement.on_conflict_do_update(index_elements=keys, set_=values))
 
 
 def resume_point(assessment: Assessment, user: User) -> ResumePoint | None:

@@ -11,18 +11,27 @@ from flask_wtf import FlaskForm
 
 import questionnaires
 from portal.access import roles
-from portal.assessments import services
+from portal.assessments import page, services
 from portal.assessments.access import assessment_for
-from portal.assessments.forms import VERSION_PREFIX, build_module_form, english, submitted_value, text
+from portal.assessments.forms import (
+    VERSION_PREFIX,
+    build_module_form,
+    english,
+    module_items,
+    stored_form_values,
+    submitted_value,
+    text,
+)
 from portal.companies.services import members
+from portal.evidence.services import files_by_item
 from portal.models import Assessment, Role
 
 bp = Blueprint("assessments", __name__)
 
 
-def _own(assessment_id: int, write: bool = False) -> Assessment:
+def _own(assessment_id: int, write: bool = False, answers: bool = False) -> Assessment:
     """Members of the company; provider users under an active consent (assist for `write`); else 404."""
-    assessment = assessment_for(current_user, assessment_id, write=write)
+    assessment = assessment_for(current_user, assessment_id, write=write, answers=answers)
     if assessment is None:
         abort(404)
     return assessment
@@ -88,82 +97,98 @@ def overview(assessment_id: int) -> Any:
 @bp.route("/<int:assessment_id>/modules/<module_id>", methods=["GET", "POST"])
 @roles(Role.ENTERPRISE, Role.PROVIDER)
 def module(assessment_id: int, module_id: str) -> Any:
-    assessment = _own(assessment_id, write=True)  # providers: assist-mode consent only
+    assessment = _own(assessment_id, write=True, answers=True)  # providers: assist-mode consent only
     instrument = services.instrument_of(assessment)
     module_def = next((m for m in instrument.modules if m.id == module_id), None)
     cluster = assessment.company.cluster
     if module_def is None or not questionnaires.module_visible(module_def, cluster):
         abort(404)
-    answers = assessment.answer_map()
-    built = build_module_form(
-        instrument, module_def, answers, cluster, formdata=request.form if request.method == "POST" else None
-    )
+    if request.method == "GET":
+        if assessment.viewer_module != module_id:
+            services.remember_position(assessment, current_user, module_id)
+        return _module_page(assessment, instrument, module_def, None, [])
+    # Saving without JavaScript: the whole module at once. Values are read with WTForms; on failure the
+    # page shows what was typed, with the messages next to the items.
+    if not FlaskForm().validate_on_submit():  # CSRF
+        abort(400)
+    built = build_module_form(instrument, module_def, assessment.answer_map(), cluster, formdata=request.form)
     state = services.answer_state(assessment)
+    changes = []
+    for item in built.items:
+        value = submitted_value(item, built.form)
+        version = request.form.get(VERSION_PREFIX + item.id, type=int)
+        if value is None and item.id not in state:
+            continue  # nothing typed, nothing stored: no change
+        changes.append(services.Change(item.id, value, version))
     errors: list[str] = []
-    if request.method == "POST":
-        if not FlaskForm().validate_on_submit():  # CSRF
-            abort(400)
-        changes = []
-        for item in built.items:
-            value = submitted_value(item, built.form)
-            version = request.form.get(VERSION_PREFIX + item.id, type=int)
-            if value is None and item.id not in state:
-                continue  # nothing typed, nothing stored: no change
-            changes.append(services.Change(item.id, value, version))
-        try:
-            result = services.save_answers(assessment, changes, current_user) if changes else None
-        except services.AssessmentError as error:
-            errors.append(_message(error))
-            if error.field and error.field in built.form:
-                built.form[error.field].errors = [_message(error)]
-        else:
-            if result and result.conflicts:
-                for conflict in result.conflicts:
-                    built.form[conflict.item_id].errors = [
-                        _(
-                            "%(who)s 已将此题改为：%(value)s。您的答案未保存，请确认后重新填写。",
-                            who=conflict.updated_by or _("同事"),
-                            value=conflict.current_value,
-                        )
-                    ]
-                errors.append(
-                    _(
-                        "有 %(n)s 道题被同事同时修改，您的答案未覆盖对方的答案，请核对。",
-                        n=len(result.conflicts),
-                    )
-                )
-            else:
-                flash(_("已保存。"), "success")
-                services.remember_position(assessment, current_user, module_id)
-                target = request.form.get("next_module")
-                if target:
-                    return redirect(
-                        url_for("assessments.module", assessment_id=assessment.id, module_id=target)
-                    )
-                return redirect(
-                    url_for("assessments.module", assessment_id=assessment.id, module_id=module_id)
-                )
-        state = services.answer_state(assessment)
+    field_errors: dict[str, list[str]] = {}
+    try:
+        result = services.save_answers(assessment, changes, current_user) if changes else None
+    except services.AssessmentError as error:
+        errors.append(_message(error))
+        if error.field:
+            field_errors[error.field] = [_message(error)]
     else:
-        services.remember_position(assessment, current_user, module_id)
-    visible = {i.id for i in questionnaires.visible_items(instrument, assessment.answer_map(), cluster)}
+        if not (result and result.conflicts):
+            flash(_("已保存。"), "success")
+            services.remember_position(assessment, current_user, module_id)
+            target = request.form.get("next_module") or module_id
+            return redirect(url_for("assessments.module", assessment_id=assessment.id, module_id=target))
+        for conflict in result.conflicts:
+            field_errors[conflict.item_id] = [
+                _(
+                    "%(who)s 已将此题改为：%(value)s。您的答案未保存，请确认后重新填写。",
+                    who=conflict.updated_by or _("同事"),
+                    value=conflict.current_value,
+                )
+            ]
+        errors.append(
+            _("有 %(n)s 道题被同事同时修改，您的答案未覆盖对方的答案，请核对。", n=len(result.conflicts))
+        )
+    typed = {name: f.data for name, f in built.form._fields.items()}
+    return _module_page(assessment, instrument, module_def, (typed, field_errors), errors), 422
+
+
+def _module_page(
+    assessment: Assessment,
+    instrument: questionnaires.Instrument,
+    module_def: questionnaires.Module,
+    typed: tuple[dict[str, Any], dict[str, list[str]]] | None,
+    errors: list[str],
+) -> str:
+    """The module page; `typed` = (values, messages per field) after a failed save, else stored answers."""
+    cluster = assessment.company.cluster
+    answers = assessment.answer_map()
+    items = module_items(module_def, cluster)
+    files = files_by_item(assessment) if assessment.evidence_count != 0 else {}  # None: not counted
+    view = page.ItemsView(
+        items=items,
+        values=typed[0] if typed else stored_form_values(items, answers),
+        errors=typed[1] if typed else {},
+        state=services.answer_state(assessment),
+        visible={i.id for i in questionnaires.visible_items(instrument, answers, cluster)},
+        files=files,
+        assessment_id=assessment.id,
+        locked=assessment.locked,
+    )
     modules = [m for m in instrument.modules if questionnaires.module_visible(m, cluster)]
-    index = [m.id for m in modules].index(module_id)
+    index = [m.id for m in modules].index(module_def.id)
+    pattern = url_for("assessments.module", assessment_id=assessment.id, module_id="__module__")
     return render_template(
         "assessments/module.html",
         assessment=assessment,
         instrument=instrument,
         module=module_def,
-        built=built,
-        state=state,
-        visible=visible,
+        items=items,
+        items_html=page.render_items(instrument, module_def, cluster, view),
+        files=files,
         errors=errors,
-        progress=_progress(assessment),
+        progress=questionnaires.progress(instrument, answers, cluster),
         previous=modules[index - 1] if index > 0 else None,
         following=modules[index + 1] if index + 1 < len(modules) else None,
+        module_url=lambda module_id: pattern.replace("__module__", module_id),  # one url_for for all
         text=text,
-        version_prefix=VERSION_PREFIX,
-    ), (422 if errors else 200)
+    )
 
 
 @bp.post("/<int:assessment_id>/assignments")

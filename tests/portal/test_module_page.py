@@ -1,0 +1,112 @@
+"""The module page rendered in two stages (markup compiled per instrument version, language and lock; the
+answers filled per view) shows each viewer their own state, and saves keep the resume point."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from portal.assessments import services
+from portal.extensions import db
+from portal.models import ResumePoint, Role
+
+MIIT = "miit-sme-digital"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def admin(make: Any) -> Any:
+    return make.user(Role.ENTERPRISE)
+
+
+def _page(client: Any, assessment_id: int, module: str = "base", **query: str) -> str:
+    response = client.get(f"/company/assessments/{assessment_id}/modules/{module}", query_string=query)
+    assert response.status_code == 200
+    return str(response.get_data(as_text=True))
+
+
+def test_each_view_shows_its_own_answers_versions_and_visibility(
+    login_as: Any, admin: Any, make: Any
+) -> None:
+    first = services.start(admin.company, MIIT, admin)
+    other_admin = make.user(Role.ENTERPRISE)
+    second = services.start(other_admin.company, MIIT, other_admin)
+    client = login_as(admin)
+    client.post(
+        f"/api/v1/assessments/{first.id}/answers",
+        json={"answers": [{"item_id": "base.info_systems.coverage", "value": "C"}]},
+    )
+    html = _page(client, first.id)
+    assert 'checked data-exclusive="false" id="base.info_systems.coverage-2"' in html
+    assert 'name="__v__base.info_systems.coverage" value="1"' in html
+    assert admin.name in html  # "最近由 … 修改于 …"
+    other = _page(login_as(other_admin), second.id)  # same compiled markup, nothing of the first company
+    assert "checked" not in other and 'name="__v__base.info_systems.coverage" value="0"' in other
+    assert admin.name not in other
+
+
+def test_language_and_lock_get_their_own_markup(login_as: Any, admin: Any) -> None:
+    assessment = services.start(admin.company, MIIT, admin)
+    client = login_as(admin)
+    zh, en = _page(client, assessment.id), _page(client, assessment.id, lang="en")
+    assert "必答" in zh and "上传佐证材料" in zh
+    assert "Required" in en and "必答" not in en
+    assessment.status = services.AssessmentStatus.SUBMITTED
+    db.session.commit()
+    locked = _page(client, assessment.id)
+    assert "disabled" in locked and "上传佐证材料" not in locked
+
+
+def test_typed_text_is_escaped_when_filled_in(login_as: Any, admin: Any) -> None:
+    assessment = services.start(admin.company, MIIT, admin)
+    client = login_as(admin)
+    url = f"/company/assessments/{assessment.id}/modules/base"
+    bad = client.post(url, data={"base.equipment.digitization::production_devices_total": '"><script>x'})
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert 'value="&#34;&gt;&lt;script&gt;x"' in html and '"><script>x' not in html
+
+
+def test_attachments_are_listed_only_where_uploaded(login_as: Any, admin: Any) -> None:
+    assessment = services.start(admin.company, MIIT, admin)
+    client = login_as(admin)
+    assert "📎" not in _page(client, assessment.id)
+    client.post(
+        f"/company/assessments/{assessment.id}/evidence",
+        data={"item_id": "base.equipment.digitization", "module_id": "base", "file": (_pdf(), "台账.pdf")},
+        content_type="multipart/form-data",
+    )
+    html = _page(client, assessment.id)
+    assert html.count("📎") == 1 and "台账.pdf" in html
+
+
+def _pdf() -> Any:
+    import io
+
+    return io.BytesIO(PDF)
+
+
+def test_autosave_moves_the_resume_point_and_page_views_keep_it(login_as: Any, admin: Any) -> None:
+    assessment = services.start(admin.company, MIIT, admin)
+    client = login_as(admin)
+
+    def point() -> tuple[str, str | None]:
+        db.session.expire_all()
+        row = db.session.get(ResumePoint, (assessment.id, admin.id))
+        assert row is not None
+        return row.module_id, row.item_id
+
+    _page(client, assessment.id, "mgmt")
+    assert point() == ("mgmt", None)
+    for item in ("mgmt.planning.implementation", "mgmt.planning.mechanism"):
+        response = client.post(
+            f"/api/v1/assessments/{assessment.id}/answers?module=mgmt",
+            json={"answers": [{"item_id": item, "value": "A"}]},
+        )
+        assert response.status_code == 200, response.get_json()
+        assert point() == ("mgmt", item)
+    _page(client, assessment.id, "mgmt")
+    assert point() == ("mgmt", "mgmt.planning.mechanism")  # reopening the module keeps the item
+    _page(client, assessment.id, "base")
+    assert point() == ("base", None)
