@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from babel import Locale
 from flask import Blueprint, Flask, current_app, redirect, request, session
 from flask_login import current_user
 
@@ -12,7 +14,17 @@ from portal.access import public
 SUPPORTED = ("zh_CN", "en")
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
+    return _locale(_selected_code())
+
+
+@cache
+def _locale(code: str) -> Locale:
+    """Parsed once per process: Babel re-reads its locale index on every parse (~0.3 ms per request)."""
+    return Locale.parse(code)
+
+
+def _selected_code() -> str:
     lang = request.args.get("lang") if request else None
     if lang in SUPPORTED:
         return lang

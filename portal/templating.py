@@ -55,8 +55,15 @@ def nav_items() -> list[dict[str, Any]]:
         return []
     items = []
     for endpoint, label in NAVIGATION.get(current_user.role, ()):
-        items.append({"url": url_for(endpoint), "label": label, "active": request.endpoint == endpoint})
+        items.append({"url": fixed_url(endpoint), "label": label, "active": request.endpoint == endpoint})
     return items
+
+
+# URLs that never change while the app runs are built once: url_for costs ~25 µs, and every page has a
+# dozen such links (navigation, assets); keyed by the script root the app is mounted under.
+@cache
+def _fixed_url(script_root: str, endpoint: str, **values: Any) -> str:
+    return url_for(endpoint, **values)
 
 
 @cache
@@ -64,11 +71,16 @@ def _file_digest(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
 
 
+def fixed_url(endpoint: str, **values: str) -> str:
+    """url_for for links without per-request parts (no ids), built once per process."""
+    return _fixed_url(request.script_root, endpoint, **values)
+
+
 def asset(filename: str) -> str:
     """Static URL with a content hash, so browsers cache assets forever but never serve stale ones."""
     static_folder = current_app.static_folder or ""
     version = _file_digest(str(Path(static_folder) / filename))
-    return url_for("static", filename=filename, v=version)
+    return fixed_url("static", filename=filename, v=version)
 
 
 def local_dt(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -108,7 +120,12 @@ def cluster_name(cluster_id: str) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
-        nav_items=nav_items, asset=asset, Role=Role, role_label=role_label, cluster_name=cluster_name
+        nav_items=nav_items,
+        asset=asset,
+        fixed_url=fixed_url,
+        Role=Role,
+        role_label=role_label,
+        cluster_name=cluster_name,
     )
     app.jinja_env.filters.update(local_dt=local_dt, wan=wan)
 
