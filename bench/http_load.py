@@ -1,9 +1,10 @@
 """HTTP throughput of the questionnaire page and the autosave endpoint under bounded load, as ratios
 against a trivial route of the same app in the same run; page weights.
 
-Runs gunicorn (2 sync workers, as in stack_notes.md) on a free loopback port against a fresh PostgreSQL
-database, and `wrk` (Debian package) with 2 threads for a fixed duration per route. Traffic goes only to
-127.0.0.1. Usage: python -m bench.http_load [--seconds 10] [--connections 4] [--database-url URL]
+Runs gunicorn (gunicorn.conf.py, 2 sync workers as in stack_notes.md) on a free loopback port against a
+fresh PostgreSQL database, and `wrk` (Debian package) with 2 threads for a fixed duration per route.
+Traffic goes only to 127.0.0.1.
+Usage: python -m bench.http_load [--seconds 10] [--connections 4] [--database-url URL]
 
 - Bounded load: by default 4 connections, two per worker, so a request waits for at most one other.
   With many more connections than workers, latency only measures the queue (16 connections on 2 workers:
@@ -11,6 +12,7 @@ database, and `wrk` (Debian package) with 2 threads for a fixed duration per rou
 - The baseline is the trivial route of the same app, /healthz, requested with the same signed-in session
   as the pages: every signed-in request pays for the session and loading its user, so this isolates the
   cost of the questionnaire page itself. /healthz without a session is reported too.
+- Each route is warmed up for a few seconds first (not measured), as a long-running worker would be.
 - Autosave posts to the same URL as the page's script (`…/answers?module=base`), one answer per request.
 """
 
@@ -36,6 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+WARM_UP_SECONDS = 2
 
 
 def free_port() -> int:
@@ -166,6 +169,8 @@ def main() -> int:
     server = subprocess.Popen(
         [
             str(VENV_BIN / "gunicorn"),
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
             "-w",
             "2",
             "-b",
@@ -188,11 +193,21 @@ def main() -> int:
         module = f"/company/assessments/{assessment_id}/modules/base"
         autosave = f"/api/v1/assessments/{assessment_id}/answers?module=base"
         auth = {"Cookie": cookie}
-        c = args.connections
-        anonymous = run_wrk(base + "/healthz", args.seconds, {}, connections=c)
-        trivial = run_wrk(base + "/healthz", args.seconds, auth, connections=c)
-        page = run_wrk(base + module, args.seconds, auth, connections=c)
-        save = run_wrk(base + autosave, args.seconds, {**auth, "X-CSRFToken": csrf}, WRK_POST, connections=c)
+        save_headers = {**auth, "X-CSRFToken": csrf}
+        routes = {
+            "anonymous": (base + "/healthz", {}, None),
+            "trivial": (base + "/healthz", auth, None),
+            "page": (base + module, auth, None),
+            "save": (base + autosave, save_headers, WRK_POST),
+        }
+        # Warm-up, not measured: each worker's first requests import lazily loaded modules and compile
+        # templates and statements, once per worker lifetime (thousands of requests in production).
+        for route_url, headers, script in routes.values():
+            run_wrk(route_url, WARM_UP_SECONDS, headers, script, connections=args.connections)
+        anonymous, trivial, page, save = (
+            run_wrk(route_url, args.seconds, headers, script, connections=args.connections)
+            for route_url, headers, script in routes.values()
+        )
         weights = {
             "questionnaire_page": page_weight(base, module, cookie),
             "dashboard_page": page_weight(

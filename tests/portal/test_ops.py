@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+import runpy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,3 +61,15 @@ def test_database_outage_answers_503_with_retry_after(app: Any, client: Any, mon
         app.config.pop("HANDLE_ERRORS_IN_TESTS")
     assert response.status_code == 503 and response.headers["Retry-After"] == "2"
     assert "数据库暂时不可用" in response.get_data(as_text=True)
+
+
+def test_gunicorn_workers_freeze_what_the_app_loaded() -> None:
+    """The worker hook hides the loaded app from the cyclic collector (see gunicorn.conf.py)."""
+    settings = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    assert settings["workers"] >= 2 and settings["timeout"] == 30
+    gc.unfreeze()
+    try:
+        settings["post_worker_init"](None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
