@@ -132,4 +132,8 @@ def register(app: Flask) -> None:
     @app.context_processor
     def inject_locale() -> dict[str, Any]:
         locale = str(get_locale() or "zh_CN")
-        return {"current_locale": locale, "html_lang": "zh-CN" if locale.startswith("zh") else "en"}
+        return {
+            "current_locale": locale,
+            "html_lang": "zh-CN" if locale.startswith("zh") else "en",
+            "here": request.full_path.rstrip("?"),  # where the language switch returns to
+        }

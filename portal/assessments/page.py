@@ -1,11 +1,13 @@
-"""The questionnaire items of a module page, rendered in two stages.
+"""The module page, rendered in two stages.
 
-The markup of the items depends only on the instrument version, the module, the company's cluster, the
-language and whether the assessment is locked, so `templates/assessments/_items.html` is rendered once
-per such key and kept (a published version never changes). What changes per page view (checked options,
-typed values, versions, visibility, attachments, errors, "last changed by") goes into named slots that
-are filled by plain string joins. Rendering the items through WTForms and Jinja on every view was most of
-the page's cost (bench/http_load.py has the figures).
+The markup of a module page depends only on the instrument version, the module, the company's cluster, the
+language, whether the assessment is locked and the viewer's role (the navigation), so the page
+(`templates/assessments/module.html`) and its items (`_items.html`) are rendered by Jinja once per such key
+and kept: a published version never changes. What belongs to one page view (checked options, typed values,
+versions, visibility, attachments, errors, "last changed by", progress, links with the assessment's id, the
+viewer's name, the CSRF token, flashed messages) goes into named slots filled by plain string joins.
+Rendering all of it through WTForms and Jinja on every view was most of the page's cost (bench/http_load.py
+has the figures).
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, get_flashed_messages, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+import questionnaires
 from portal.assessments.forms import EVIDENCE_SEP, VERSION_PREFIX, choices_of, module_items, text
 from questionnaires import Instrument, Item, Module
 
@@ -45,8 +51,15 @@ class CompiledItems:
         return Markup("".join(out))  # noqa: S704 — static parts are autoescaped Jinja output, values escaped
 
 
-_compiled: dict[tuple[str, str, str | None, str, bool], CompiledItems] = {}
+_compiled: dict[tuple[Any, ...], CompiledItems] = {}
 _lock = threading.Lock()
+
+
+def _remember(key: tuple[Any, ...], html: str) -> CompiledItems:
+    found = CompiledItems(tuple(html.split(_MARK)))
+    with _lock:
+        _compiled[key] = found
+    return found
 
 
 def compiled_items(
@@ -68,9 +81,7 @@ def compiled_items(
             )
             .strip()
         )
-        found = CompiledItems(tuple(html.split(_MARK)))
-        with _lock:
-            _compiled[key] = found
+        found = _remember(key, html)
     return found
 
 
@@ -149,3 +160,105 @@ def _attachments(view: ItemsView, files: list[Any]) -> str:
 
 def render_items(instrument: Instrument, module: Module, cluster: str | None, view: ItemsView) -> Markup:
     return compiled_items(instrument, module, cluster, view.locked).fill(slot_values(view))
+
+
+# ------------------------------------------------------------------------------------------- whole page
+
+
+@dataclass
+class PageView:
+    """What one view of a module page shows besides the items."""
+
+    module: Module
+    role: Any
+    progress: questionnaires.Progress
+    errors: list[str]
+    items: ItemsView
+
+
+def compiled_page(
+    instrument: Instrument, module: Module, cluster: str | None, view: PageView
+) -> CompiledItems:
+    locked = view.items.locked
+    key = (
+        "page",
+        instrument.content_hash,
+        module.id,
+        cluster,
+        str(get_locale()),
+        locked,
+        view.role,
+        request.script_root,
+    )
+    found = _compiled.get(key)
+    if found is None:
+        modules = [m for m in instrument.modules if questionnaires.module_visible(m, cluster)]
+        index = [m.id for m in modules].index(module.id)
+        # stand-ins whose every per-view value is a slot; the navigation comes from the real user's role
+        viewer = SimpleNamespace(is_authenticated=True, name=_slot("user_name"), role=view.role)
+        html = render_template(
+            "assessments/module.html",
+            instrument=instrument,
+            module=module,
+            items=module_items(module, cluster),
+            modules=modules,
+            previous=modules[index - 1] if index > 0 else None,
+            following=modules[index + 1] if index + 1 < len(modules) else None,
+            locked=locked,
+            slot=_slot,
+            text=text,
+            current_user=viewer,
+            csrf_token=lambda: _slot("csrf"),
+            here=_slot("here"),
+        )
+        found = _remember(key, html)
+    return found
+
+
+def page_slot_values(view: PageView, items_html: str) -> dict[str, str]:
+    assessment_id = view.items.assessment_id
+    csrf = generate_csrf()
+    macros = current_app.jinja_env.get_template
+    flashes = macros("_flashes.html").module.flash_list  # type: ignore[attr-defined]
+    bar = macros("assessments/_progress.html").module.bar  # type: ignore[attr-defined]
+    modules_url = url_for("assessments.module", assessment_id=assessment_id, module_id="_")[:-1]
+    out = {
+        "csrf": csrf,
+        "here": str(escape(request.full_path.rstrip("?"))),
+        "user_name": str(escape(current_user.name)),
+        "flashes": str(flashes(get_flashed_messages(with_categories=True))),
+        "errors": str(flashes([("error", e) for e in view.errors], role="alert")),
+        "assessment_id": str(assessment_id),
+        "overview_url": url_for("assessments.overview", assessment_id=assessment_id),
+        "review_url": url_for("assessments.review", assessment_id=assessment_id),
+        "modules_url": modules_url,
+        "api_url": str(
+            escape(url_for("api.save_answers", assessment_id=assessment_id, module=view.module.id))
+        ),
+        "upload_url": url_for("evidence.upload", assessment_id=assessment_id),
+        "progress_bar": str(bar(view.progress.answered, view.progress.total)),
+        "items": items_html,
+        "delete_forms": "" if view.items.locked else _delete_forms(view, csrf),
+    }
+    for row in view.progress.modules:
+        out[_key("module_progress", row.module_id)] = f"{row.answered}/{row.total}"
+    return out
+
+
+def _delete_forms(view: PageView, csrf: str) -> str:
+    """The hidden forms the attachments' delete buttons submit (form="ev-del-ID")."""
+    out = []
+    for item in view.items.items:
+        for f in view.items.files.get(item.id, ()):
+            action = url_for("evidence.delete", assessment_id=view.items.assessment_id, file_id=f.id)
+            out.append(
+                f'<form id="ev-del-{f.id}" method="post" action="{escape(action)}" hidden>'
+                f'<input type="hidden" name="csrf_token" value="{csrf}">'
+                f'<input type="hidden" name="module_id" value="{escape(view.module.id)}"></form>'
+            )
+    return "".join(out)
+
+
+def render_page(instrument: Instrument, module: Module, cluster: str | None, view: PageView) -> str:
+    items_html = render_items(instrument, module, cluster, view.items)
+    return str(compiled_page(instrument, module, cluster, view).fill(page_slot_values(view, items_html)))

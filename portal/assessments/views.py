@@ -161,7 +161,7 @@ def _module_page(
     answers = assessment.answer_map()
     items = module_items(module_def, cluster)
     files = files_by_item(assessment) if assessment.evidence_count != 0 else {}  # None: not counted
-    view = page.ItemsView(
+    items_view = page.ItemsView(
         items=items,
         values=typed[0] if typed else stored_form_values(items, answers),
         errors=typed[1] if typed else {},
@@ -171,24 +171,14 @@ def _module_page(
         assessment_id=assessment.id,
         locked=assessment.locked,
     )
-    modules = [m for m in instrument.modules if questionnaires.module_visible(m, cluster)]
-    index = [m.id for m in modules].index(module_def.id)
-    pattern = url_for("assessments.module", assessment_id=assessment.id, module_id="__module__")
-    return render_template(
-        "assessments/module.html",
-        assessment=assessment,
-        instrument=instrument,
+    view = page.PageView(
         module=module_def,
-        items=items,
-        items_html=page.render_items(instrument, module_def, cluster, view),
-        files=files,
-        errors=errors,
+        role=current_user.role,
         progress=questionnaires.progress(instrument, answers, cluster),
-        previous=modules[index - 1] if index > 0 else None,
-        following=modules[index + 1] if index + 1 < len(modules) else None,
-        module_url=lambda module_id: pattern.replace("__module__", module_id),  # one url_for for all
-        text=text,
+        errors=errors,
+        items=items_view,
     )
+    return page.render_page(instrument, module_def, cluster, view)
 
 
 @bp.post("/<int:assessment_id>/assignments")

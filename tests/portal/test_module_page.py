@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from portal.assessments import services
 from portal.extensions import db
@@ -110,3 +111,61 @@ def test_autosave_moves_the_resume_point_and_page_views_keep_it(login_as: Any, a
     assert point() == ("mgmt", "mgmt.planning.mechanism")  # reopening the module keeps the item
     _page(client, assessment.id, "base")
     assert point() == ("base", None)
+
+
+def test_page_reads_in_a_fixed_number_of_statements(login_as: Any, admin: Any, make: Any) -> None:
+    """One statement reads the assessment, answers, resume module and evidence count; colleagues' names
+    come in one more, however many answers they changed (no query per answer)."""
+    assessment = services.start(admin.company, MIIT, admin)
+    colleague = make.user(Role.ENTERPRISE, company=admin.company, is_company_admin=False)
+    url = f"/api/v1/assessments/{assessment.id}/answers"
+    mine = login_as(admin)
+    mine.post(url, json={"answers": [{"item_id": "base.info_systems.coverage", "value": "C"}]})
+    _page(mine, assessment.id)  # first view writes the resume point; later views only read
+
+    def statements_of_page_view() -> list[str]:
+        seen: list[str] = []
+
+        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            seen.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            html = _page(mine, assessment.id)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+        assert admin.name in html
+        return seen
+
+    alone = statements_of_page_view()
+    theirs = login_as(colleague)
+    items = ["base.info_systems.coverage", "base.info_systems.integration", "base.network.coverage"]
+    for item in items:
+        theirs.post(url, json={"answers": [{"item_id": item, "value": "B"}]})
+    with_colleague = statements_of_page_view()
+    assert len(with_colleague) == len(alone) + 1, "\n\n".join(with_colleague)
+
+
+def test_page_slots_carry_this_view(login_as: Any, admin: Any, make: Any) -> None:
+    """The compiled page is shared; the viewer's name, links, language switch target, flashed message and
+    a failed save's messages belong to each view."""
+    assessment = services.start(admin.company, MIIT, admin)
+    colleague = make.user(Role.ENTERPRISE, company=admin.company, is_company_admin=False)
+    url = f"/company/assessments/{assessment.id}/modules/base"
+    mine, theirs = login_as(admin), login_as(colleague)
+    html = _page(mine, assessment.id, lang="en")
+    assert f'<span class="who">{admin.name}</span>' in html
+    assert f'name="next" value="{url}?lang=en"' in html  # the language switch comes back here
+    assert f'data-api="/api/v1/assessments/{assessment.id}/answers?module=base"' in html
+    assert f'href="/company/assessments/{assessment.id}/modules/mgmt"' in html
+    assert 'role="status"' not in html and 'role="alert"' not in html
+
+    saved = mine.post(url, data={"base.info_systems.coverage": "B"}, follow_redirects=True)
+    assert saved.status_code == 200
+    assert 'class="flash flash-success">已保存。</li>' in saved.get_data(as_text=True)
+    # the colleague saves over it with the version they loaded before: both messages of a conflict show
+    stale = theirs.post(url, data={"base.info_systems.coverage": "D", "__v__base.info_systems.coverage": "0"})
+    body = stale.get_data(as_text=True)
+    assert stale.status_code == 422
+    assert f'<span class="who">{colleague.name}</span>' in body and admin.name in body
+    assert '<ul class="flashes" role="alert"><li class="flash flash-error">有 1 道题被同事同时修改' in body
