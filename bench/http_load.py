@@ -197,6 +197,8 @@ def main() -> int:
             str(args.workers),
             "-b",
             f"127.0.0.1:{port}",
+            "--max-requests",  # no worker recycling in the middle of a measurement
+            "0",
             "--log-level",
             "warning",
             "portal:create_app()",

@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 
 import questionnaires
 from portal.assessments.forms import EVIDENCE_SEP, VERSION_PREFIX, choices_of, module_items, text
+from portal.models import Role
 from questionnaires import Instrument, Item, Module
 
 _MARK = "\x00"  # slot delimiter; instrument texts never contain NUL (and user values are never compiled)
@@ -42,7 +43,7 @@ def _slot(kind: str, *parts: str) -> Markup:
 
 
 @dataclass(frozen=True)
-class CompiledItems:
+class CompiledMarkup:
     parts: tuple[str, ...]  # static markup at even positions, slot keys at odd positions
 
     def fill(self, values: Mapping[str, str]) -> Markup:
@@ -51,12 +52,12 @@ class CompiledItems:
         return Markup("".join(out))  # noqa: S704 — static parts are autoescaped Jinja output, values escaped
 
 
-_compiled: dict[tuple[Any, ...], CompiledItems] = {}
+_compiled: dict[tuple[Any, ...], CompiledMarkup] = {}
 _lock = threading.Lock()
 
 
-def _remember(key: tuple[Any, ...], html: str) -> CompiledItems:
-    found = CompiledItems(tuple(html.split(_MARK)))
+def _remember(key: tuple[Any, ...], html: str) -> CompiledMarkup:
+    found = CompiledMarkup(tuple(html.split(_MARK)))
     with _lock:
         _compiled[key] = found
     return found
@@ -64,7 +65,7 @@ def _remember(key: tuple[Any, ...], html: str) -> CompiledItems:
 
 def compiled_items(
     instrument: Instrument, module: Module, cluster: str | None, locked: bool
-) -> CompiledItems:
+) -> CompiledMarkup:
     key = (instrument.content_hash, module.id, cluster, str(get_locale()), locked)
     found = _compiled.get(key)
     if found is None:
@@ -170,16 +171,14 @@ class PageView:
     """What one view of a module page shows besides the items."""
 
     module: Module
-    role: Any
+    role: Role  # the navigation differs per role
     progress: questionnaires.Progress
     errors: list[str]
     items: ItemsView
 
 
-def compiled_page(
-    instrument: Instrument, module: Module, cluster: str | None, view: PageView
-) -> CompiledItems:
-    locked = view.items.locked
+def compiled_page(instrument: Instrument, cluster: str | None, view: PageView) -> CompiledMarkup:
+    module, locked = view.module, view.items.locked
     key = (
         "page",
         instrument.content_hash,
@@ -259,6 +258,6 @@ def _delete_forms(view: PageView, csrf: str) -> str:
     return "".join(out)
 
 
-def render_page(instrument: Instrument, module: Module, cluster: str | None, view: PageView) -> str:
-    items_html = render_items(instrument, module, cluster, view.items)
-    return str(compiled_page(instrument, module, cluster, view).fill(page_slot_values(view, items_html)))
+def render_page(instrument: Instrument, cluster: str | None, view: PageView) -> str:
+    items_html = render_items(instrument, view.module, cluster, view.items)
+    return str(compiled_page(instrument, cluster, view).fill(page_slot_values(view, items_html)))

@@ -178,7 +178,7 @@ def _module_page(
         errors=errors,
         items=items_view,
     )
-    return page.render_page(instrument, module_def, cluster, view)
+    return page.render_page(instrument, cluster, view)
 
 
 @bp.post("/<int:assessment_id>/assignments")
