@@ -207,9 +207,7 @@ def build_report_context(
     company = assessment.company
     is_miit = bool(result.get("miit"))
     text = labels(lang)
-    option_text = {
-        (i.id, o.id): _pick(lang, o.text_zh, o.text_en) for i in instrument.items for o in i.options
-    }
+    option_text = results.option_texts(instrument, lambda zh, en: _pick(lang, zh, en))
 
     dimensions = _dimensions(assessment, result, lang, option_text)
     roadmap = _roadmap(result, lang)

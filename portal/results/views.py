@@ -57,7 +57,7 @@ def view(assessment_id: int) -> Any:
         chart=chart,
         miit_chart=miit_chart,
         item_text={i.id: text(i.text_zh, i.text_en) for i in instrument.items},
-        option_text={(i.id, o.id): text(o.text_zh, o.text_en) for i in instrument.items for o in i.options},
+        option_text=services.option_texts(instrument, text),
         target_form=FlaskForm(),
         text=text,
     )

@@ -11,6 +11,7 @@ from tests_support import answer_everything, submitted
 from portal.assessments import services as assessments
 from portal.extensions import db
 from portal.models import AssessmentResult, Role
+from portal.reports.context import build_report_context
 from portal.results import services as results
 from scoring.maturity import ENGINE_VERSION
 
@@ -95,3 +96,22 @@ def test_recompute_adds_rows_and_keeps_old_ones(app: Any, make: Any) -> None:
     output = app.test_cli_runner().invoke(args=["scores", "recompute", "--batch-size", "1"])
     assert output.exit_code == 0 and "Done: 2 new result rows" in output.output
     assert db.session.scalar(sa.select(sa.func.count(AssessmentResult.id))) == before + 2
+
+
+def test_yes_no_items_read_as_yes_and_no(login_as: Any, make: Any) -> None:
+    """Where the result page and the report list an answer and the answer needed for the next level,
+    a yes/no item reads 否 / 是, not Python's False or the engine's option id "true"."""
+    user = make.user(Role.ENTERPRISE)
+    assessment = assessments.start(user.company, GD, user)
+    answer_everything(assessment, user, choice=1)  # every yes/no item answered "no"
+    assessments.submit(assessment, user, attested=True)
+    html = login_as(user).get(f"/company/assessments/{assessment.id}/result").get_data(as_text=True)
+    assert "<td>否</td><td>是 <span" in html
+    assert "<td>False</td>" not in html and ">true <span" not in html
+    rows = [
+        row
+        for dimension in build_report_context(assessment, "zh")["dimensions"]
+        for row in (dimension["next_level"] or {}).get("rows", [])
+    ]
+    assert any(row["current"] == "否" and row["needed"] == "是" for row in rows)
+    assert not any(row["needed"] in ("true", "false") for row in rows)
