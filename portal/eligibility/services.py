@@ -411,3 +411,25 @@ def get_rule_file(rule_file_id: int) -> RuleFile | None:
 
 def rule_files() -> list[RuleFile]:
     return list(db.session.scalars(sa.select(RuleFile).order_by(RuleFile.id.desc())))
+
+
+def program_labels(lang: str) -> dict[str, str]:
+    """Names of the programs and of their directions ("program/direction" keys), in the language, for
+    pages that mention programs by id, such as the roadmap's "helps to apply for"."""
+
+    def pick(zh: str, en: str) -> str:
+        return en if lang == "en" and en else zh
+
+    from scoring.maturity import direction_labels  # directions only the roadmap catalogue names
+
+    programs = {p.id: p for p in effective_rules().programs}
+    directions = {
+        f"{p.id}/{d.id}": pick(d.name_zh, d.name_en) for p in programs.values() for d in p.directions
+    }
+    directions.update({key: pick(zh, en) for key, (zh, en) in direction_labels().items()})
+    labels = {pid: pick(p.name_zh, p.name_en) for pid, p in programs.items()}
+    for key, direction in directions.items():
+        program_id = key.split("/", 1)[0]
+        if program_id in labels:
+            labels[key] = f"{labels[program_id]}（{direction}）"
+    return labels

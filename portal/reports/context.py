@@ -581,6 +581,9 @@ def _roadmap(result: Mapping[str, Any], lang: str) -> Plain | None:
     if not roadmap:
         return None
     text = labels(lang)
+    from portal.eligibility.services import program_labels as names_of_programs
+
+    program_labels = names_of_programs(lang)
     horizons = []
     for key, label in HORIZONS:
         actions = [
@@ -595,8 +598,9 @@ def _roadmap(result: Mapping[str, Any], lang: str) -> Plain | None:
                 "score_gain": _num(a.get("score_gain")),
                 "for_target": bool(a.get("needed_for_target")),
                 "programs": [
-                    p["program_id"] + (f"/{p['direction']}" if p.get("direction") else "")
+                    program_labels.get(key, key)
                     for p in a.get("programs", [])
+                    for key in [p["program_id"] + (f"/{p['direction']}" if p.get("direction") else "")]
                 ],
             }
             for a in roadmap["horizons"].get(key, [])

@@ -15,6 +15,7 @@ from portal.access import roles
 from portal.assessments.access import assessment_for
 from portal.assessments.forms import english, text
 from portal.assessments.services import instrument_of
+from portal.eligibility.services import program_labels
 from portal.models import Assessment, Role
 from portal.results import services
 
@@ -58,6 +59,7 @@ def view(assessment_id: int) -> Any:
         miit_chart=miit_chart,
         item_text={i.id: text(i.text_zh, i.text_en) for i in instrument.items},
         option_text=services.option_texts(instrument, text),
+        program_labels=program_labels(lang),
         target_form=FlaskForm(),
         text=text,
     )

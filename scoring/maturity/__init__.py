@@ -28,7 +28,7 @@ from .result import (
     result_to_json,
     to_plain,
 )
-from .roadmap import build_roadmap
+from .roadmap import build_roadmap, direction_labels
 
 __all__ = [
     "ENGINE_VERSION",
@@ -49,6 +49,7 @@ __all__ = [
     "benchmark",
     "build_roadmap",
     "cloud_status",
+    "direction_labels",
     "exchange_to_answers",
     "fiveg_tier",
     "is_exchange_form",

@@ -103,6 +103,14 @@ def catalogue() -> tuple[CatalogueAction, ...]:
     return parse_catalogue(yaml.safe_load(text))
 
 
+@cache
+def direction_labels() -> dict[str, tuple[str, str]]:
+    """ "program/direction" -> (zh, en) for directions the eligibility rules do not name (see the YAML)."""
+    text = resources.files("scoring.maturity").joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
+    raw = yaml.safe_load(text).get("direction_labels") or {}
+    return {str(key): (str(v["zh"]), str(v["en"])) for key, v in raw.items()}
+
+
 def _raise_answer(item: Item, current: Any, target: Any) -> Any:
     """The answer after the action: never lower than the current one."""
     if item.type == "multi":

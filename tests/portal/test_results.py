@@ -9,11 +9,13 @@ import sqlalchemy as sa
 from tests_support import answer_everything, submitted
 
 from portal.assessments import services as assessments
+from portal.eligibility.services import program_labels
 from portal.extensions import db
 from portal.models import AssessmentResult, Role
 from portal.reports.context import build_report_context
 from portal.results import services as results
 from scoring.maturity import ENGINE_VERSION
+from scoring.maturity.roadmap import catalogue
 
 GD = "gd-mfg-dt"
 
@@ -115,3 +117,30 @@ def test_yes_no_items_read_as_yes_and_no(login_as: Any, make: Any) -> None:
     ]
     assert any(row["current"] == "否" and row["needed"] == "是" for row in rows)
     assert not any(row["needed"] in ("true", "false") for row in rows)
+
+
+def test_roadmap_names_the_programs_an_action_helps_with(login_as: Any, make: Any) -> None:
+    user = make.user(Role.ENTERPRISE)
+    assessment = assessments.start(user.company, GD, user)
+    answer_everything(assessment, user, choice=1)
+    assessments.submit(assessment, user, attested=True)
+    raw = results.view_result(assessment)["roadmap"]["horizons"]
+    ids = {p["program_id"] for actions in raw.values() for a in actions for p in a.get("programs", [])}
+    assert ids, "the demo answers should leave actions that help with a program"
+    html = login_as(user).get(f"/company/assessments/{assessment.id}/result").get_data(as_text=True)
+    report = build_report_context(assessment, "zh")["roadmap"]
+    shown = {name for h in report["horizons"] for a in h["actions"] for name in a["programs"]}
+    for program_id in ids:
+        assert f">{program_id}" not in html and not any(name.startswith(program_id) for name in shown)
+    assert any("专精特新" in name for name in shown) and "专精特新" in html
+
+
+def test_every_programme_the_roadmap_catalogue_names_has_a_label(app: Any) -> None:
+    """The catalogue refers to eligibility programmes by id; an id the rules do not know would reach users
+    as a bare id."""
+    for lang in ("zh", "en"):
+        labels = program_labels(lang)
+        for action in catalogue():
+            for ref in action.programs:
+                key = ref.program_id + (f"/{ref.direction}" if ref.direction else "")
+                assert key in labels, key

@@ -125,4 +125,8 @@ def test_catalogue_refers_to_existing_items_of_gd_instrument() -> None:
     first = min((a for h in r.roadmap.horizons.values() for a in h), key=lambda a: a.rank)
     assert first.rank == 1
     programs = {p.program_id for h in r.roadmap.horizons.values() for a in h for p in a.programs}
-    assert {"gd_dt_benchmark_2022", "gd_techreform_equipment_post_award", "gd_sme_dt_city_pilot"} <= programs
+    assert {
+        "gd_dt_benchmark_2022",
+        "gd_techreform_equipment_post_award",
+        "gd_sme_dt_pilot_digital_level",
+    } <= programs
