@@ -14,10 +14,10 @@ Usage: python -m bench.http_load [--seconds 4] [--rounds 3] [--connections 4] [-
   cost of the questionnaire page itself. /healthz without a session is reported too.
 - Each route is warmed up for a few seconds first (not measured), as a long-running worker would be.
 - The routes are measured in turn, in rounds; a ratio is the median of the rounds' ratios, a p99 the
-  worst round's. wrk's percentiles for the trivial route are not reliable on this machine: p99 of
-  hundreds of ms at ~3,000 new connections a second (sync workers close every connection), while a
-  plain Python client at the same concurrency measured p99 2.9 ms. The page and autosave routes run at
-  a fraction of that connection rate and show no such tail.
+  worst round's.
+- Workers are not recycled during the run (`--max-requests 0`): with gunicorn.conf.py's 5,000 the
+  trivial route restarted each worker every few seconds, which cut its rate and put 0.6-0.9 s cold
+  starts into its p99 (and so flattered the ratios).
 - Autosave posts to the same URL as the page's script (`…/answers?module=base`), one answer per request.
 """
 
