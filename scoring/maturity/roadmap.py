@@ -98,16 +98,21 @@ def parse_catalogue(raw: Mapping[str, Any]) -> tuple[CatalogueAction, ...]:
 
 
 @cache
-def catalogue() -> tuple[CatalogueAction, ...]:
+def _catalogue_data() -> Mapping[str, Any]:
     text = resources.files("scoring.maturity").joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
-    return parse_catalogue(yaml.safe_load(text))
+    data: Mapping[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@cache
+def catalogue() -> tuple[CatalogueAction, ...]:
+    return parse_catalogue(_catalogue_data())
 
 
 @cache
 def direction_labels() -> dict[str, tuple[str, str]]:
-    """ "program/direction" -> (zh, en) for directions the eligibility rules do not name (see the YAML)."""
-    text = resources.files("scoring.maturity").joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
-    raw = yaml.safe_load(text).get("direction_labels") or {}
+    """Names of directions the eligibility rules do not list, by "program/direction": (zh, en)."""
+    raw = _catalogue_data().get("direction_labels") or {}
     return {str(key): (str(v["zh"]), str(v["en"])) for key, v in raw.items()}
 
 
