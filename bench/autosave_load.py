@@ -33,7 +33,7 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
 
-from bench.http_load import free_port
+from bench.http_load import free_port, start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -218,26 +218,7 @@ def run(
         accounts = _prepare(env, respondents)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "-w",
-                str(workers),
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "error",
-                "portal:create_app()",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        server = start_gunicorn(env, port, workers, log_level="error")
         until = time.monotonic() + seconds
         crowd = [Respondent(base, account, until, seed) for seed, account in enumerate(accounts)]
         for respondent in crowd:

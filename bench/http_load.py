@@ -53,6 +53,43 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def start_gunicorn(
+    env: dict[str, str], port: int, workers: int, log_level: str = "warning"
+) -> subprocess.Popen[bytes]:
+    """gunicorn with gunicorn.conf.py on a loopback port, without worker recycling (a restart in the middle
+    of a measurement would show up as slow requests); returns once /readyz answers 200."""
+    server = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            *("-c", str(ROOT / "gunicorn.conf.py"), "-w", str(workers), "-b", f"127.0.0.1:{port}"),
+            *("--max-requests", "0", "--log-level", log_level, "portal:create_app()"),
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        wait_ready(f"http://127.0.0.1:{port}", server)
+    except BaseException:
+        server.kill()
+        server.wait()
+        raise
+    return server
+
+
+def wait_ready(base: str, process: subprocess.Popen[bytes] | None = None, seconds: float = 30) -> None:
+    """Poll /readyz until it answers 200: the server is up, migrated and reaches its database."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the server for {base} exited with {process.returncode}")
+        try:
+            if urllib.request.urlopen(base + "/readyz", timeout=2).status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{base} did not become ready within {seconds:.0f} s")
+
+
 def fresh_database() -> str:
     import psycopg
 
@@ -188,31 +225,8 @@ def main() -> int:
     assessment_id = prepare(env)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [
-            str(VENV_BIN / "gunicorn"),
-            "-c",
-            str(ROOT / "gunicorn.conf.py"),
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--max-requests",  # no worker recycling in the middle of a measurement
-            "0",
-            "--log-level",
-            "warning",
-            "portal:create_app()",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    server = start_gunicorn(env, port, args.workers)
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
         cookie, csrf = sign_in(base)
         module = f"/company/assessments/{assessment_id}/modules/base"
         autosave = f"/api/v1/assessments/{assessment_id}/answers?module=base"

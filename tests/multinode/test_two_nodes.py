@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from bench.http_load import free_port
+from bench.http_load import free_port, start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -53,29 +53,12 @@ def cluster() -> Iterator[dict[str, Any]]:
     subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run([*flask, "seed-demo"], env=env, cwd=ROOT, check=True, capture_output=True)
     ports = [free_port(), free_port()]
-    procs = [
-        subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "-w",
-                "1",
-                "-b",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-                "portal:create_app()",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        for port in ports
-    ]
-    procs.append(subprocess.Popen([*flask, "report", "worker"], env=env, cwd=ROOT))
-    nodes = [f"http://127.0.0.1:{port}" for port in ports]
+    procs: list[subprocess.Popen[bytes]] = []
     try:
-        for node in nodes:
-            _wait_ready(node)
-        yield {"nodes": nodes, "env": env}
+        for port in ports:  # gunicorn.conf.py, one worker each; returns once the node is ready
+            procs.append(start_gunicorn(env, port, workers=1))
+        procs.append(subprocess.Popen([*flask, "report", "worker"], env=env, cwd=ROOT))
+        yield {"nodes": [f"http://127.0.0.1:{port}" for port in ports], "env": env}
     finally:
         for proc in procs:
             proc.send_signal(signal.SIGTERM)
@@ -86,17 +69,6 @@ def cluster() -> Iterator[dict[str, Any]]:
                 proc.kill()
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def _wait_ready(base: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(base + "/readyz", timeout=2).status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{base} did not become ready")
 
 
 class Browser:
