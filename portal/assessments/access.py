@@ -34,10 +34,9 @@ def assessment_for(
     """`write`: a provider needs assist-mode consent. `lock`: also lock the assessment row (PostgreSQL) for
     the rest of the transaction; savers of answers take this lock first, so concurrent saves of one
     assessment queue here instead of racing (the version checks in save_answers stay as the safety net).
-    `answers`: load the answers (and who last changed them), the viewer's resume module and the number of
-    evidence files too, for the module page (one database round trip). Not with `lock`: rows joined to a
-    row that had to wait for its lock come from the snapshot taken before the wait, so a saver reads the
-    answers after it holds the lock, in a statement of its own."""
+    `answers`: for the module page, also load the viewer's resume module and the number of evidence files
+    with the assessment, then (once access is granted) the answers and who last changed them. Not with
+    `lock`: a saver reads the answers itself, after it holds the lock."""
     if answers and not lock:
         assessment = _read_for_page(user, assessment_id)
     else:
@@ -47,26 +46,37 @@ def assessment_for(
             options=[joinedload(Assessment.company, innerjoin=True)],  # every caller needs the company
             with_for_update={"of": Assessment} if lock else None,
         )
-    if assessment is None or not getattr(user, "is_authenticated", False):
+    if assessment is None or not _may_open(user, assessment, write, audit_as):
         return None
+    if answers and not lock:
+        _load_answers(assessment)
+    return assessment
+
+
+def _may_open(user: User, assessment: Assessment, write: bool, audit_as: str | None) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
     if consent.is_member(user, assessment):
-        return assessment
+        return True
     if user.role is not Role.PROVIDER:
-        return None
+        return False
     if consent.active_consent(user.provider_org_id, assessment.id, write=write) is None:
-        return None
+        return False
     action = audit_as
     if action is None and has_request_context() and request.method == "GET":
         action = audit.ENDPOINT_ACTIONS.get(request.endpoint or "")
     if action is not None:
         audit.record(user, assessment, action)
-    return assessment
+    return True
 
 
-# The module page's read, built once with bound parameters so SQLAlchemy's compiled cache serves every
-# call: the assessment, its company and answers, the module the viewer last opened and the number of
-# evidence files (whether the page must write a resume point or list attachments). In-process on
-# PostgreSQL: 0.6 ms, against 1.0 ms for the same data through with_expression options.
+# The module page's reads, built once with bound parameters so SQLAlchemy's compiled cache serves every
+# call. First the assessment and its company with the module the viewer last opened and the number of
+# evidence files (whether the page must write a resume point or list attachments), then the answers.
+# Measured in process on PostgreSQL (2,000 reads, 1 answer): 0.53 ms of Python and 0.16 ms in the
+# database, against 1.00 and 0.24 ms for one statement that also joined the answers: eager-loading a
+# collection through a join costs more than the second round trip, and the subqueries ran once per
+# joined row.
 _RESUME_MODULE = (
     sa.select(ResumePoint.module_id)
     .where(ResumePoint.assessment_id == Assessment.id, ResumePoint.user_id == sa.bindparam("viewer_id"))
@@ -79,21 +89,29 @@ _EVIDENCE_COUNT = (
 )
 _PAGE_READ = (
     sa.select(Assessment, _RESUME_MODULE, _EVIDENCE_COUNT)
-    .options(joinedload(Assessment.company, innerjoin=True), joinedload(Assessment.answers))
+    .options(joinedload(Assessment.company, innerjoin=True))
     .where(Assessment.id == sa.bindparam("assessment_id"))
+)
+_ANSWERS_READ = (
+    sa.select(Answer).where(Answer.assessment_id == sa.bindparam("assessment_id")).order_by(Answer.id)
 )
 
 
 def _read_for_page(user: User, assessment_id: int) -> Assessment | None:
     params = {"assessment_id": assessment_id, "viewer_id": getattr(user, "id", None)}
-    row = db.session.execute(_PAGE_READ, params).unique().one_or_none()
+    row = db.session.execute(_PAGE_READ, params).one_or_none()
     if row is None:
         return None
     assessment, viewer_module, evidence_count = row
     set_committed_value(assessment, "viewer_module", viewer_module)
     set_committed_value(assessment, "evidence_count", evidence_count)
-    _load_editors(assessment.answers)
     return assessment
+
+
+def _load_answers(assessment: Assessment) -> None:
+    answers = list(db.session.scalars(_ANSWERS_READ, {"assessment_id": assessment.id}))
+    set_committed_value(assessment, "answers", answers)
+    _load_editors(answers)
 
 
 def _load_editors(answers: list[Answer]) -> None:
