@@ -223,7 +223,7 @@ def save_answers(
 def _save_answers(
     assessment: Assessment, changes: Sequence[Change], user: User, position: tuple[str, str | None] | None
 ) -> SaveResult:
-    """Validate all changes, then apply those that do not conflict. See the module docstring.
+    """One attempt of save_answers.
 
     A provider user may write only under an active assist-mode consent; each change then records the
     provider organisation (AnswerChange.acting_provider_org_id) and the batch is written to the
@@ -374,7 +374,7 @@ def status_body(assessment: Assessment, answers: Mapping[str, Any] | None = None
 def remember_position(assessment: Assessment, user: User, module_id: str) -> None:
     """The user opened a module page: remember it (a write only when the module changes; reopening the
     module keeps the item last saved there)."""
-    point = db.session.get(ResumePoint, (assessment.id, user.id))
+    point = resume_point(assessment, user)
     if point is not None and point.module_id == module_id:
         return
     _upsert_position(assessment.id, user.id, module_id, None)

@@ -28,6 +28,7 @@ from portal.models import Company, CompanyEligibilityProfile, EligibilityProject
 from scoring.eligibility import RuleSet, default_rules, evaluate_json, load_rules, parse_input
 from scoring.eligibility.fields import COMPANY, PROJECT
 from scoring.eligibility.rules import RULES_DIR, Program, RuleError, RuleFileError, load_rule_file
+from scoring.maturity import direction_labels  # directions only the roadmap catalogue names
 
 JSONDict = dict[str, Any]
 LOCAL_TZ: Final = ZoneInfo("Asia/Shanghai")
@@ -419,8 +420,6 @@ def program_labels(lang: str) -> dict[str, str]:
 
     def pick(zh: str, en: str) -> str:
         return en if lang == "en" and en else zh
-
-    from scoring.maturity import direction_labels  # directions only the roadmap catalogue names
 
     programs = {p.id: p for p in effective_rules().programs}
     directions = {

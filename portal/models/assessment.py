@@ -48,9 +48,9 @@ class Assessment(db.Model):  # type: ignore[name-defined]
     assignments: Mapped[list[ModuleAssignment]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
     )
-    # Loaded only by queries that ask for them (the module page, portal/assessments/access.py): the
-    # module the viewing user last opened and the number of evidence files, so the page knows without
-    # further queries whether to write a resume point and to list attachments.
+    # Set only by the module page's read (portal/assessments/access.py), None elsewhere: the module the
+    # viewing user last opened and the number of evidence files, so the page knows without further
+    # queries whether to write a resume point and to list attachments.
     viewer_module: Mapped[str | None] = query_expression()
     evidence_count: Mapped[int | None] = query_expression()
 
