@@ -290,15 +290,15 @@ def _demo_answer(item: Any, rng: random.Random, maturity: float) -> Any:
 
 def _submit_demo(company: Company, user: User, rng: random.Random, maturity: float) -> Any:
     import questionnaires
+    from portal.assessments import saving
     from portal.assessments import services as assessments
 
     assessment = assessments.start(company, DEMO_INSTRUMENT, user)
     instrument = assessments.instrument_of(assessment)
     answers = {item.id: _demo_answer(item, rng, maturity) for item in instrument.items}
     visible = questionnaires.visible_items(instrument, answers, company.cluster)
-    assessments.save_answers(
-        assessment, [assessments.Change(i.id, answers[i.id], None) for i in visible], user
-    )
+    changes = [saving.Change(i.id, answers[i.id], None) for i in visible]
+    saving.save_answers(saving.require_draft(assessment.id), changes, user)
     assessments.submit(assessment, user, attested=True)
     return assessment
 

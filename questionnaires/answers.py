@@ -80,6 +80,7 @@ class Progress:
     modules: tuple[ModuleProgress, ...]
     answered: int
     total: int
+    visible_ids: frozenset[str] = frozenset()  # the visible items counted (so callers need not recompute)
 
     @property
     def percent(self) -> float:
@@ -497,7 +498,8 @@ def progress(instrument: Instrument, answers: Mapping[str, Any], cluster: str | 
             continue
         done = sum(1 for i in items if is_answered(answers.get(i.id)))
         rows.append(ModuleProgress(module.id, module.title_zh, module.title_en, done, len(items)))
-    return Progress(tuple(rows), sum(r.answered for r in rows), sum(r.total for r in rows))
+    visible = frozenset(item_id for item_id, on in shown.items() if on)
+    return Progress(tuple(rows), sum(r.answered for r in rows), sum(r.total for r in rows), visible)
 
 
 def missing_required(

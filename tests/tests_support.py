@@ -14,6 +14,7 @@ import yaml
 from flask.testing import FlaskClient
 
 import questionnaires
+from portal.assessments import saving
 from portal.assessments import services as assessments
 from portal.extensions import db as _db
 from portal.models import Company, JurisdictionLevel, ProviderOrg, Role, User
@@ -157,8 +158,8 @@ def answer_everything(assessment: Any, user: Any, choice: int = 2) -> None:
             }
         answers[item.id] = value
     visible = questionnaires.visible_items(instrument, answers, assessment.company.cluster)
-    changes = [assessments.Change(i.id, answers[i.id], None) for i in visible]
-    assessments.save_answers(assessment, changes, user)
+    changes = [saving.Change(i.id, answers[i.id], None) for i in visible]
+    saving.save_answers(saving.require_draft(assessment.id), changes, user)
 
 
 def submitted(make: Any, choice: int = 2, **company: Any) -> Any:

@@ -10,14 +10,14 @@ from flask_login import current_user
 from portal.access import roles
 from portal.api import bp
 from portal.api.errors import error_response
-from portal.assessments import services
-from portal.assessments.access import assessment_for
+from portal.assessments import saving, services
+from portal.assessments.access import assessment_for, draft_for_save
 from portal.models import Role
 
 
-def _own(assessment_id: int, write: bool = False, lock: bool = False) -> Any:
+def _own(assessment_id: int) -> Any:
     """The assessment for a member of its company, or a provider under an active consent (None → 404)."""
-    return assessment_for(current_user, assessment_id, write=write, lock=lock, answers=True)
+    return assessment_for(current_user, assessment_id, answers=True)
 
 
 @bp.get("/assessments/<int:assessment_id>/answers")
@@ -36,14 +36,14 @@ def save_answers(assessment_id: int) -> Any:
     if payload is None:
         return error_response(400, "请求内容不是有效的 JSON", "the body is not valid JSON")
     # providers: assist-mode consent only; the row lock queues concurrent saves of this assessment
-    assessment = _own(assessment_id, write=True, lock=True)
-    if assessment is None:
+    draft = draft_for_save(current_user, assessment_id)
+    if draft is None:
         return error_response(404, "评估不存在", "assessment not found")
     try:
-        changes = services.parse_changes(payload)
+        changes = saving.parse_changes(payload)
         module_id = request.args.get("module")
         position = (module_id, changes[-1].item_id) if module_id else None
-        result = services.save_answers(assessment, changes, current_user, position)
+        result = saving.save_answers(draft, changes, current_user, position)
     except services.AssessmentError as error:
         return jsonify(errors=[error.as_dict()]), error.status
     body = {

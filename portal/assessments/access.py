@@ -16,9 +16,10 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from portal.assessments.saving import Draft, lock_draft
 from portal.evidence.models import EvidenceFile
 from portal.extensions import db
-from portal.models import Answer, Assessment, ResumePoint, Role, User
+from portal.models import Answer, Assessment, AssessmentKey, ResumePoint, Role, User
 from portal.providers import audit, consent
 
 
@@ -27,33 +28,37 @@ def assessment_for(
     assessment_id: int,
     *,
     write: bool = False,
-    lock: bool = False,
     answers: bool = False,
     audit_as: str | None = None,
 ) -> Assessment | None:
-    """`write`: a provider needs assist-mode consent. `lock`: also lock the assessment row (PostgreSQL) for
-    the rest of the transaction; savers of answers take this lock first, so concurrent saves of one
-    assessment queue here instead of racing (the version checks in save_answers stay as the safety net).
-    `answers`: for the module page, also load the viewer's resume module and the number of evidence files
-    with the assessment, then (once access is granted) the answers and who last changed them. Not with
-    `lock`: a saver reads the answers itself, after it holds the lock."""
-    if answers and not lock:
+    """`write`: a provider needs assist-mode consent. `answers`: for the module page, also load the
+    viewer's resume module and the number of evidence files with the assessment, then (once access is
+    granted) the answers and who last changed them."""
+    if answers:
         assessment = _read_for_page(user, assessment_id)
     else:
         assessment = db.session.get(
             Assessment,
             assessment_id,
             options=[joinedload(Assessment.company, innerjoin=True)],  # every caller needs the company
-            with_for_update={"of": Assessment} if lock else None,
         )
     if assessment is None or not _may_open(user, assessment, write, audit_as):
         return None
-    if answers and not lock:
+    if answers:
         _load_answers(assessment)
     return assessment
 
 
-def _may_open(user: User, assessment: Assessment, write: bool, audit_as: str | None) -> bool:
+def draft_for_save(user: User, assessment_id: int) -> Draft | None:
+    """The assessment with its answers for a save, locked for the rest of the transaction
+    (saving.lock_draft), if this user may write it; None otherwise (callers answer 404)."""
+    draft = lock_draft(assessment_id)
+    if draft is None or not _may_open(user, draft, write=True, audit_as=None):
+        return None
+    return draft
+
+
+def _may_open(user: User, assessment: AssessmentKey, write: bool, audit_as: str | None) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if consent.is_member(user, assessment):

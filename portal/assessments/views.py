@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 
 import questionnaires
 from portal.access import roles
-from portal.assessments import page, services
+from portal.assessments import page, saving, services
 from portal.assessments.access import assessment_for
 from portal.assessments.forms import (
     VERSION_PREFIX,
@@ -119,11 +119,15 @@ def module(assessment_id: int, module_id: str) -> Any:
         version = request.form.get(VERSION_PREFIX + item.id, type=int)
         if value is None and item.id not in state:
             continue  # nothing typed, nothing stored: no change
-        changes.append(services.Change(item.id, value, version))
+        changes.append(saving.Change(item.id, value, version))
     errors: list[str] = []
     field_errors: dict[str, list[str]] = {}
     try:
-        result = services.save_answers(assessment, changes, current_user) if changes else None
+        result = (
+            saving.save_answers(saving.require_draft(assessment.id), changes, current_user)
+            if changes
+            else None
+        )
     except services.AssessmentError as error:
         errors.append(_message(error))
         if error.field:

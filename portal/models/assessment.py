@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
@@ -20,6 +20,17 @@ if TYPE_CHECKING:
 class AssessmentStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"  # locked: answers can no longer change
+
+
+class AssessmentKey(Protocol):
+    """What access checks and audit entries need of an assessment: an Assessment, or the plain Draft a save
+    reads (portal/assessments/saving.py)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def company_id(self) -> int: ...
 
 
 class Assessment(db.Model):  # type: ignore[name-defined]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import Assessment, AuditEvent, Company, User
+from portal.models import AssessmentKey, AuditEvent, Company, User
 from portal.models._common import utcnow
 
 # action -> (zh, en)
@@ -43,7 +43,9 @@ def is_outsider(user: User, company_id: int) -> bool:
     return user.company_id != company_id
 
 
-def record(user: User, assessment: Assessment, action: str, detail: str | None = None) -> AuditEvent | None:
+def record(
+    user: User, assessment: AssessmentKey, action: str, detail: str | None = None
+) -> AuditEvent | None:
     """Record an access by someone outside the assessment's company (no-op for the company's members)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")

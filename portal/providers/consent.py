@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 from portal import audit as platform_audit
 from portal.extensions import db
-from portal.models import Assessment, Company, Consent, ConsentMode, ProviderOrg, Role, User
+from portal.models import Assessment, AssessmentKey, Company, Consent, ConsentMode, ProviderOrg, Role, User
 from portal.models._common import utcnow
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -62,7 +62,7 @@ def active_consent(org_id: int | None, assessment_id: int, *, write: bool = Fals
     return consents[0] if consents else None
 
 
-def is_member(user: User, assessment: Assessment) -> bool:
+def is_member(user: User, assessment: AssessmentKey) -> bool:
     return user.role is Role.ENTERPRISE and user.company_id == assessment.company_id
 
 
@@ -77,7 +77,7 @@ def can_view(user: User, assessment: Assessment) -> bool:
     return False
 
 
-def can_edit(user: User, assessment: Assessment) -> bool:
+def can_edit(user: User, assessment: AssessmentKey) -> bool:
     """May this user change answers? Members always; provider users only under an active assist consent."""
     if not getattr(user, "is_authenticated", False):
         return False

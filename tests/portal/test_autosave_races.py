@@ -4,11 +4,14 @@ silent lost update — every accepted write bumps the version exactly once."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from tests_support import sign_in_session
 
+from portal.assessments import saving
 from portal.assessments.services import start
 from portal.extensions import db
 from portal.models import Answer, AnswerChange, Role
@@ -45,3 +48,47 @@ def test_racing_first_writes_of_one_item(app: Any, make: Any) -> None:
     # every recorded change is one version step: no two writers produced the same version
     assert [c.version for c in changes] == list(range(1, row.version + 1))
     assert row.value == changes[-1].new_value
+
+
+def test_a_save_that_waited_for_the_lock_reads_what_the_other_save_wrote(app: Any, make: Any) -> None:
+    """PostgreSQL: a save reads the assessment and its answers in one statement that takes the row lock.
+    If it waited for another save, the answers it joined predate that save; it must read them again
+    (saving.lock_draft) rather than validate and count progress on the old answers."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks are a PostgreSQL feature (SQLite serialises writers itself)")
+    user = make.user(Role.ENTERPRISE)
+    assessment = start(user.company, "miit-sme-digital", user)
+    saving.save_answers(saving.require_draft(assessment.id), [saving.Change(FIRST, "B", None)], user)
+    holder = saving.require_draft(assessment.id)  # this test's transaction now holds the lock
+    seen: dict[str, Any] = {}
+
+    def second_save() -> None:
+        with app.app_context():
+            draft = saving.require_draft(assessment.id)  # waits for the lock
+            seen.update({item: (a.value, a.version) for item, a in draft.answers.items()})
+            db.session.rollback()
+
+    waiter = threading.Thread(target=second_save)
+    waiter.start()
+    _wait_until_a_backend_waits_for_a_lock()
+    saving.save_answers(holder, [saving.Change(SECOND, "C", None)], user)  # commits, releasing the lock
+    waiter.join(timeout=30)
+    assert seen == {FIRST: ("B", 1), SECOND: ("C", 1)}
+
+
+FIRST, SECOND = "base.info_systems.coverage", "mgmt.resources.funding"
+
+
+def _wait_until_a_backend_waits_for_a_lock(seconds: float = 10) -> None:
+    """Poll pg_stat_activity (on a connection of its own) until another backend is blocked on a lock."""
+    deadline = time.monotonic() + seconds
+    with db.engine.connect() as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.execute(
+                sa.text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            ).scalar_one()
+            conn.rollback()  # a fresh snapshot of pg_stat_activity on the next poll
+            if waiting:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the second save never waited for the lock")
