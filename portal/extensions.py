@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app, request
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -26,6 +27,20 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-csrf = CSRFProtect()
+
+
+class _CSRFProtect(CSRFProtect):
+    """Flask-WTF's CSRFProtect, which looks for the token in the form before the headers. A JSON body has
+    no form, so for JSON requests (autosave) the token can only be in a header: read the
+    headers directly instead of parsing an empty form first (~3% of an autosave request's CPU)."""
+
+    def _get_csrf_token(self) -> str | None:
+        if not request.is_json:
+            return super()._get_csrf_token()
+        headers = (request.headers.get(name) for name in current_app.config["WTF_CSRF_HEADERS"])
+        return next((token for token in headers if token), None)
+
+
+csrf = _CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()

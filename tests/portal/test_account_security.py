@@ -4,6 +4,7 @@ security headers and CSRF."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -152,6 +153,24 @@ def test_session_requests_need_csrf_even_for_json(app: Any, csrf_on: None, make:
         json={"answers": [{"item_id": "base.info_systems.coverage", "value": "C"}]},
     )
     assert response.status_code == 400 and "CSRF" in response.get_json()["errors"][0]["message_zh"]
+
+
+def test_json_autosave_takes_the_csrf_token_from_its_header(app: Any, csrf_on: None, make: Any) -> None:
+    """The page's script sends the token in X-CSRFToken (a JSON body has no form fields)."""
+    from portal.assessments.services import start
+
+    user = make.user(Role.ENTERPRISE)
+    assessment = start(user.company, "miit-sme-digital", user)
+    client = app.test_client()
+    sign_in_session(client, user)
+    page = client.get(f"/company/assessments/{assessment.id}/modules/base").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    url = f"/api/v1/assessments/{assessment.id}/answers"
+    body = {"answers": [{"item_id": "base.info_systems.coverage", "value": "C"}]}
+    assert client.post(url, json=body, headers={"X-CSRFToken": token.group(1)}).status_code == 200
+    forged = client.post(url, json=body, headers={"X-CSRFToken": token.group(1)[:-2] + "xx"})
+    assert forged.status_code == 400
 
 
 def test_session_cookie_flags(app: Any, make: Any) -> None:
