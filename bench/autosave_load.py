@@ -33,10 +33,9 @@ from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
 
-from bench.http_load import free_port, start_gunicorn
+from bench.http_load import RESPONDENT_PASSWORD, add_respondents, free_port, migrate, start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 PG_BIN = (
     Path("/usr/lib/postgresql")
     / (sorted(os.listdir("/usr/lib/postgresql"))[-1] if Path("/usr/lib/postgresql").exists() else "15")
@@ -87,36 +86,6 @@ class PrivatePostgres:
         return f"postgresql+psycopg://app@127.0.0.1:{self.port}/postgres"
 
 
-def _prepare(env: dict[str, str], respondents: int) -> list[dict[str, Any]]:
-    flask = [str(BIN / "flask"), "--app", "portal"]
-    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
-    code = f"""
-import json
-from portal import create_app
-from portal.extensions import db
-from portal.models import Company, Role, User
-from portal.assessments.services import start
-from scoring.reference import credit_code
-app = create_app()
-out = []
-with app.app_context():
-    for n in range({respondents}):
-        code = credit_code.with_check_char(f"9144520000{{n:07d}}")
-        company = Company(name=f"压测企业{{n}}", credit_code=code, city="揭阳市")
-        user = User(name=f"填报人{{n}}", email=f"load{{n}}@bench.dx", role=Role.ENTERPRISE,
-                    company=company, is_company_admin=True)
-        user.set_password("Load-bench-1")
-        db.session.add_all([company, user])
-        db.session.commit()
-        out.append({{"email": user.email, "assessment": start(company, "miit-sme-digital", user).id}})
-print(json.dumps(out))
-"""
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True
-    )
-    return list(json.loads(result.stdout.strip().splitlines()[-1]))
-
-
 class Respondent(threading.Thread):
     def __init__(self, base: str, account: dict[str, Any], until: float, seed: int) -> None:
         super().__init__(daemon=True)
@@ -146,7 +115,7 @@ class Respondent(threading.Thread):
                 form = {
                     "csrf_token": token.group(1).decode(),
                     "email": self.account["email"],
-                    "password": "Load-bench-1",
+                    "password": RESPONDENT_PASSWORD,
                 }
                 self._open(
                     urllib.request.Request(self.base + "/login", data=urllib.parse.urlencode(form).encode())
@@ -215,7 +184,8 @@ def run(
             "SECRET_KEY": "load-" + "s" * 40,
         }
         env.pop("REDIS_URL", None)
-        accounts = _prepare(env, respondents)
+        migrate(env)
+        accounts = add_respondents(env, respondents)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = start_gunicorn(env, port, workers, log_level="error")

@@ -108,10 +108,23 @@ def drop_database(url: str) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+RESPONDENT_PASSWORD = "Load-bench-1"
+
+
+def migrate(env: dict[str, str]) -> None:
+    subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "portal", "db", "upgrade"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+
+
 def prepare(env: dict[str, str]) -> int:
     """Migrate, seed the demo, start an assessment for the demo company; return its id."""
+    migrate(env)
     flask = str(VENV_BIN / "flask")
-    subprocess.run([flask, "--app", "portal", "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([flask, "--app", "portal", "seed-demo"], env=env, check=True, capture_output=True)
     code = (
         "from portal import create_app\n"
@@ -127,15 +140,50 @@ def prepare(env: dict[str, str]) -> int:
     return int(out.stdout.strip().splitlines()[-1])
 
 
-def sign_in(base: str) -> tuple[str, str]:
-    """Session cookie and CSRF token of the demo enterprise user, via the real login form."""
+def add_respondents(env: dict[str, str], count: int, answered: float = 0.0) -> list[dict[str, Any]]:
+    """`count` companies, each with one user (password RESPONDENT_PASSWORD) and one open assessment with
+    about `answered` of its items answered: [{"email", "assessment"}]. The database must be migrated."""
+    code = f"""
+import json
+import random
+from portal import create_app
+from portal.demo import fill_in
+from portal.extensions import db
+from portal.models import Company, Role, User
+from portal.assessments.services import start
+from scoring.reference import credit_code
+app = create_app()
+out = []
+with app.app_context():
+    for n in range({count}):
+        code = credit_code.with_check_char(f"9144520000{{n:07d}}")
+        company = Company(name=f"压测企业{{n}}", credit_code=code, city="揭阳市")
+        user = User(name=f"填报人{{n}}", email=f"load{{n}}@bench.dx", role=Role.ENTERPRISE,
+                    company=company, is_company_admin=True)
+        user.set_password({RESPONDENT_PASSWORD!r})
+        db.session.add_all([company, user])
+        db.session.commit()
+        assessment = start(company, "miit-sme-digital", user)
+        if {answered}:
+            fill_in(assessment, user, random.Random(n), maturity=0.5, share={answered})
+        out.append({{"email": user.email, "assessment": assessment.id}})
+print(json.dumps(out))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    return list(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def sign_in(base: str, email: str = "qiye@demo.dx", password: str = "Demo-2026") -> tuple[str, str]:
+    """Session cookie and CSRF token of a company user, via the real login form."""
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + "/login").read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     assert token, "no CSRF token on the login page"
     data = urllib.parse.urlencode(
-        {"csrf_token": token.group(1), "email": "qiye@demo.dx", "password": "Demo-2026"}
+        {"csrf_token": token.group(1), "email": email, "password": password}
     ).encode()
     opener.open(base + "/login", data=data).read()
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
@@ -145,18 +193,39 @@ def sign_in(base: str) -> tuple[str, str]:
     return cookie, csrf.group(1)
 
 
-WRK_POST = """
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
+# Each request goes to the next respondent in turn (its session cookie, CSRF token and assessment). The
+# autosave body changes one answer, cycling through four values so that every request writes.
+WRK_ROTATE = """
+local respondents = %s
+local method = "%s"
 local n = 0
 request = function()
   n = n + 1
-  local letters = {"B", "C", "D", "E"}
-  local value = letters[(n % 4) + 1]
-  local body = '{"answers":[{"item_id":"base.info_systems.coverage","value":"' .. value .. '"}]}'
-  return wrk.format(nil, nil, nil, body)
+  local r = respondents[(n %% #respondents) + 1]
+  local headers = {Cookie = r.cookie}
+  local body = nil
+  if method == "POST" then
+    local letters = {"B", "C", "D", "E"}
+    headers["Content-Type"] = "application/json"
+    headers["X-CSRFToken"] = r.csrf
+    body = '{"answers":[{"item_id":"base.info_systems.coverage","value":"' .. letters[(n %% 4) + 1] .. '"}]}'
+  end
+  return wrk.format(method, r.path, headers, body)
 end
 """
+
+
+def rotating_script(respondents: list[dict[str, str]], method: str = "GET") -> str:
+    """A wrk script sending each request as the next respondent (dicts with path, cookie, csrf)."""
+    table = (
+        "{"
+        + ", ".join(
+            "{" + ", ".join(f"{key} = {json.dumps(r[key])}" for key in ("path", "cookie", "csrf")) + "}"
+            for r in respondents
+        )
+        + "}"
+    )
+    return WRK_ROTATE % (table, method)
 
 
 def run_wrk(
@@ -214,6 +283,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--respondents", type=int, default=8, help="companies the requests rotate over")
     parser.add_argument("--database-url")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -222,21 +292,33 @@ def main() -> int:
     url = args.database_url or fresh_database()
     env = {**os.environ, "DATABASE_URL": url, "PORTAL_ENV": "development", "SECRET_KEY": "bench-" + "x" * 40}
     env.pop("REDIS_URL", None)
-    assessment_id = prepare(env)
+    demo_assessment = prepare(env)
+    accounts = add_respondents(env, args.respondents, answered=0.5)  # drafts half filled in
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_gunicorn(env, port, args.workers)
     try:
-        cookie, csrf = sign_in(base)
-        module = f"/company/assessments/{assessment_id}/modules/base"
-        autosave = f"/api/v1/assessments/{assessment_id}/answers?module=base"
-        auth = {"Cookie": cookie}
-        save_headers = {**auth, "X-CSRFToken": csrf}
-        routes = {
+        signed_in = [(a["assessment"], *sign_in(base, a["email"], RESPONDENT_PASSWORD)) for a in accounts]
+
+        def rotating(path: str, method: str = "GET") -> tuple[str, dict[str, str], str]:
+            respondents = [
+                {"path": path.format(id=assessment), "cookie": cookie, "csrf": csrf}
+                for assessment, cookie, csrf in signed_in
+            ]
+            return base + "/", {}, rotating_script(respondents, method)
+
+        module = "/company/assessments/{id}/modules/base"
+        autosave = "/api/v1/assessments/{id}/answers?module=base"
+        demo_cookie, demo_csrf = sign_in(base)
+        one_assessment = rotating_script(
+            [{"path": autosave.format(id=demo_assessment), "cookie": demo_cookie, "csrf": demo_csrf}], "POST"
+        )
+        routes: dict[str, tuple[str, dict[str, str], str | None]] = {
             "anonymous": (base + "/healthz", {}, None),
-            "trivial": (base + "/healthz", auth, None),
-            "page": (base + module, auth, None),
-            "save": (base + autosave, save_headers, WRK_POST),
+            "trivial": rotating("/healthz"),
+            "page": rotating(module),
+            "save": rotating(autosave, "POST"),
+            "save_one_assessment": (base + "/", {}, one_assessment),
         }
         # Warm-up, not measured: each worker's first requests import lazily loaded modules and compile
         # templates and statements, once per worker lifetime (thousands of requests in production).
@@ -248,14 +330,14 @@ def main() -> int:
         for _ in range(args.rounds):
             for name, (route_url, headers, script) in routes.items():
                 rounds[name].append(run_wrk(route_url, args.seconds, headers, script, args.connections))
-        anonymous, trivial = combine(rounds["anonymous"]), combine(rounds["trivial"])
-        page, save = combine(rounds["page"]), combine(rounds["save"])
-        page["ratio_to_trivial"] = paired_ratio(rounds["page"], rounds["trivial"])
-        save["ratio_to_trivial"] = paired_ratio(rounds["save"], rounds["trivial"])
+        figures = {name: combine(runs) for name, runs in rounds.items()}
+        for name in ("page", "save", "save_one_assessment"):
+            figures[name]["ratio_to_trivial"] = paired_ratio(rounds[name], rounds["trivial"])
+        demo_page = f"/company/assessments/{demo_assessment}/modules/base"
         weights = {
-            "questionnaire_page": page_weight(base, module, cookie),
+            "questionnaire_page": page_weight(base, demo_page, demo_cookie),
             "dashboard_page": page_weight(
-                base, "/company/assessments/" + str(assessment_id) + "/result", cookie
+                base, f"/company/assessments/{demo_assessment}/result", demo_cookie
             ),
         }
     finally:
@@ -263,17 +345,20 @@ def main() -> int:
         server.wait(timeout=20)
         if not args.database_url:
             drop_database(url)
+    page, save = figures["page"], figures["save"]
     result = {
         "bench": "http_load",
         "workers": args.workers,
         "connections": args.connections,
+        "respondents": args.respondents,
         "cores": os.cpu_count(),
-        "trivial_anonymous": anonymous,
-        "trivial": trivial,
+        "trivial_anonymous": figures["anonymous"],
+        "trivial": figures["trivial"],
         "rounds": args.rounds,
         "seconds_per_route_and_round": args.seconds,
         "questionnaire_page": page,
         "autosave": save,
+        "autosave_one_assessment": figures["save_one_assessment"],
         "page_weight": weights,
         "targets": {
             "questionnaire_ratio_ge_0.5": page["ratio_to_trivial"] >= 0.5,

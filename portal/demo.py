@@ -288,17 +288,27 @@ def _demo_answer(item: Any, rng: random.Random, maturity: float) -> Any:
     return value
 
 
-def _submit_demo(company: Company, user: User, rng: random.Random, maturity: float) -> Any:
+def fill_in(assessment: Any, user: User, rng: random.Random, maturity: float, share: float = 1.0) -> int:
+    """Answer `share` of the visible items of a draft plausibly (the demo seed, the benchmarks); returns
+    how many were answered. Which items are left open is chosen at random."""
     import questionnaires
     from portal.assessments import saving
     from portal.assessments import services as assessments
 
-    assessment = assessments.start(company, DEMO_INSTRUMENT, user)
     instrument = assessments.instrument_of(assessment)
     answers = {item.id: _demo_answer(item, rng, maturity) for item in instrument.items}
-    visible = questionnaires.visible_items(instrument, answers, company.cluster)
-    changes = [saving.Change(i.id, answers[i.id], None) for i in visible]
+    visible = questionnaires.visible_items(instrument, answers, assessment.company.cluster)
+    chosen = visible if share >= 1 else [item for item in visible if rng.random() < share]
+    changes = [saving.Change(item.id, answers[item.id], None) for item in chosen]
     saving.save_answers(saving.require_draft(assessment.id), changes, user)
+    return len(changes)
+
+
+def _submit_demo(company: Company, user: User, rng: random.Random, maturity: float) -> Any:
+    from portal.assessments import services as assessments
+
+    assessment = assessments.start(company, DEMO_INSTRUMENT, user)
+    fill_in(assessment, user, rng, maturity)
     assessments.submit(assessment, user, attested=True)
     return assessment
 

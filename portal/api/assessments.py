@@ -10,14 +10,14 @@ from flask_login import current_user
 from portal.access import roles
 from portal.api import bp
 from portal.api.errors import error_response
-from portal.assessments import saving, services
+from portal.assessments import saving, services, stored
 from portal.assessments.access import assessment_for, draft_for_save
 from portal.models import Role
 
 
 def _own(assessment_id: int) -> Any:
     """The assessment for a member of its company, or a provider under an active consent (None → 404)."""
-    return assessment_for(current_user, assessment_id, answers=True)
+    return assessment_for(current_user, assessment_id)
 
 
 @bp.get("/assessments/<int:assessment_id>/answers")
@@ -26,7 +26,8 @@ def get_answers(assessment_id: int) -> Any:
     assessment = _own(assessment_id)
     if assessment is None:
         return error_response(404, "评估不存在", "assessment not found")
-    return jsonify(answers=services.answer_state(assessment), **services.status_body(assessment))
+    answers = stored.read(assessment.id)
+    return jsonify(answers=stored.state(answers), **services.status_body(assessment, stored.values(answers)))
 
 
 @bp.post("/assessments/<int:assessment_id>/answers")

@@ -14,12 +14,11 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 
 from portal.assessments.saving import Draft, lock_draft
 from portal.evidence.models import EvidenceFile
 from portal.extensions import db
-from portal.models import Answer, Assessment, AssessmentKey, ResumePoint, Role, User
+from portal.models import Assessment, AssessmentKey, ResumePoint, Role, User
 from portal.providers import audit, consent
 
 
@@ -28,13 +27,13 @@ def assessment_for(
     assessment_id: int,
     *,
     write: bool = False,
-    answers: bool = False,
+    page: bool = False,
     audit_as: str | None = None,
 ) -> Assessment | None:
-    """`write`: a provider needs assist-mode consent. `answers`: for the module page, also load the
-    viewer's resume module and the number of evidence files with the assessment, then (once access is
-    granted) the answers and who last changed them."""
-    if answers:
+    """`write`: a provider needs assist-mode consent. `page`: for the module page, also load the viewer's
+    resume module and the number of evidence files with the assessment (the page reads the answers
+    itself, once access is granted: portal/assessments/stored.py)."""
+    if page:
         assessment = _read_for_page(user, assessment_id)
     else:
         assessment = db.session.get(
@@ -44,8 +43,6 @@ def assessment_for(
         )
     if assessment is None or not _may_open(user, assessment, write, audit_as):
         return None
-    if answers:
-        _load_answers(assessment)
     return assessment
 
 
@@ -75,13 +72,10 @@ def _may_open(user: User, assessment: AssessmentKey, write: bool, audit_as: str 
     return True
 
 
-# The module page's reads, built once with bound parameters so SQLAlchemy's compiled cache serves every
-# call. First the assessment and its company with the module the viewer last opened and the number of
-# evidence files (whether the page must write a resume point or list attachments), then the answers.
-# Measured in process on PostgreSQL (2,000 reads, 1 answer): 0.53 ms of Python and 0.16 ms in the
-# database, against 1.00 and 0.24 ms for one statement that also joined the answers: eager-loading a
-# collection through a join costs more than the second round trip, and the subqueries ran once per
-# joined row.
+# The module page's read, built once with bound parameters so SQLAlchemy's compiled cache serves every
+# call: the assessment and its company with the module the viewer last opened and the number of evidence
+# files (whether the page must write a resume point or list attachments). The answers follow in a
+# statement of their own (stored.read), after the access check.
 _RESUME_MODULE = (
     sa.select(ResumePoint.module_id)
     .where(ResumePoint.assessment_id == Assessment.id, ResumePoint.user_id == sa.bindparam("viewer_id"))
@@ -97,9 +91,6 @@ _PAGE_READ = (
     .options(joinedload(Assessment.company, innerjoin=True))
     .where(Assessment.id == sa.bindparam("assessment_id"))
 )
-_ANSWERS_READ = (
-    sa.select(Answer).where(Answer.assessment_id == sa.bindparam("assessment_id")).order_by(Answer.id)
-)
 
 
 def _read_for_page(user: User, assessment_id: int) -> Assessment | None:
@@ -111,27 +102,3 @@ def _read_for_page(user: User, assessment_id: int) -> Assessment | None:
     set_committed_value(assessment, "viewer_module", viewer_module)
     set_committed_value(assessment, "evidence_count", evidence_count)
     return assessment
-
-
-def _load_answers(assessment: Assessment) -> None:
-    answers = list(db.session.scalars(_ANSWERS_READ, {"assessment_id": assessment.id}))
-    set_committed_value(assessment, "answers", answers)
-    _load_editors(answers)
-
-
-def _load_editors(answers: list[Answer]) -> None:
-    """Attach the users who last changed these answers, loaded in one query, so that `answer.updated_by`
-    needs no SQL. Usually nothing is loaded: the editor is the viewer, whom the session already holds."""
-    held = db.session.identity_map
-    missing = {
-        a.updated_by_id
-        for a in answers
-        if a.updated_by_id is not None and identity_key(User, a.updated_by_id) not in held
-    }
-    if not missing:
-        return
-    # attached to the answers, not just loaded: the session holds objects by weak reference only
-    editors = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(missing)))}
-    for answer in answers:
-        if answer.updated_by_id in editors:
-            set_committed_value(answer, "updated_by", editors[answer.updated_by_id])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -96,7 +97,7 @@ class ItemsView:
     items: list[Item]
     values: Mapping[str, Any]  # field name -> shown value (stored answers, or what was just typed)
     state: Mapping[str, Mapping[str, Any]]  # item id -> {version, updated_by, updated_at}
-    visible: set[str]
+    visible: AbstractSet[str]
     files: Mapping[str, list[Any]]  # item id -> evidence files
     assessment_id: int
     locked: bool

@@ -29,7 +29,9 @@ from typing import Any
 import sqlalchemy as sa
 
 import questionnaires
+from portal.assessments import stored
 from portal.assessments.services import AssessmentError, editor_label, status_payload, upsert_position
+from portal.assessments.stored import StoredAnswer, StoredAnswers
 from portal.extensions import db
 from portal.models import Answer, AnswerChange, Assessment, AssessmentStatus, Company, Role, User
 from portal.models._common import UTCDateTime, utcnow
@@ -63,15 +65,6 @@ class SaveResult:
 
 
 @dataclass(frozen=True)
-class StoredAnswer:
-    id: int
-    value: Any
-    version: int
-    updated_by_id: int | None
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
 class Draft:
     """An assessment as a save sees it: read in one statement that also takes its row lock (PostgreSQL)
     for the rest of the transaction, so concurrent saves of one assessment queue instead of racing."""
@@ -83,7 +76,7 @@ class Draft:
     instrument_version: str
     instrument_hash: str
     cluster: str | None
-    answers: dict[str, StoredAnswer]
+    answers: StoredAnswers
 
     @property
     def locked(self) -> bool:
@@ -131,14 +124,6 @@ def parse_changes(payload: Any) -> list[Change]:
 # ---------------------------------------------------------------------------------------------------
 
 _assessments, _answers, _companies = Assessment.__table__, Answer.__table__, Company.__table__
-_STORED_ANSWER_COLUMNS = (
-    _answers.c.id.label("answer_id"),
-    _answers.c.item_id,
-    _answers.c.value,
-    _answers.c.version,
-    _answers.c.updated_by_id,
-    _answers.c.updated_at,
-)
 # One row per answer (or one row with NULL answer columns).
 _LOCK_AND_READ = (
     sa.select(
@@ -151,7 +136,7 @@ _LOCK_AND_READ = (
         _assessments.c.created_at,
         _assessments.c.updated_at.label("touched_at"),
         _companies.c.cluster,
-        *_STORED_ANSWER_COLUMNS,
+        *stored.COLUMNS,
     )
     .select_from(
         _assessments.join(_companies, _companies.c.id == _assessments.c.company_id).outerjoin(
@@ -160,9 +145,6 @@ _LOCK_AND_READ = (
     )
     .where(_assessments.c.id == sa.bindparam("assessment_id"))
     .with_for_update(of=_assessments)
-)
-_READ_ANSWERS = sa.select(*_STORED_ANSWER_COLUMNS).where(
-    _answers.c.assessment_id == sa.bindparam("assessment_id")
 )
 
 
@@ -179,10 +161,10 @@ def lock_draft(assessment_id: int) -> Draft | None:
     if not rows:
         return None
     first = rows[0]
-    answers = [row for row in rows if row.answer_id is not None]
-    latest = max((row.updated_at for row in answers), default=first.created_at)
+    answers = stored.from_rows(rows)
+    latest = max((a.updated_at for a in answers.values()), default=first.created_at)
     if latest != first.touched_at:
-        answers = list(db.session.execute(_READ_ANSWERS, {"assessment_id": assessment_id}))
+        answers = stored.read(assessment_id)
     return Draft(
         id=first.id,
         company_id=first.company_id,
@@ -191,12 +173,7 @@ def lock_draft(assessment_id: int) -> Draft | None:
         instrument_version=first.instrument_version,
         instrument_hash=first.instrument_hash,
         cluster=first.cluster,
-        answers={
-            row.item_id: StoredAnswer(
-                row.answer_id, row.value, row.version, row.updated_by_id, row.updated_at
-            )
-            for row in answers
-        },
+        answers=answers,
     )
 
 
@@ -222,12 +199,12 @@ class _Write:
     """One accepted change: the row it replaces (None: a first answer) and the values written."""
 
     item_id: str
-    stored: StoredAnswer | None
+    current: StoredAnswer | None
     value: Any
 
     @property
     def version(self) -> int:
-        return (self.stored.version if self.stored else 0) + 1
+        return (self.current.version if self.current else 0) + 1
 
 
 def save_answers(
@@ -269,7 +246,7 @@ def _save_answers(
             409, "评估已提交并锁定，不能再修改答案", "the assessment is submitted and locked"
         )
     instrument = draft.instrument()
-    answers = {item_id: row.value for item_id, row in draft.answers.items() if row.value is not None}
+    answers = stored.values(draft.answers)
     proposed = dict(answers)
     for change in changes:
         proposed[change.item_id] = change.value
@@ -282,26 +259,28 @@ def _save_answers(
     writes: list[_Write] = []
     for change in changes:
         value = normalized[change.item_id]
-        stored = draft.answers.get(change.item_id)
-        if (stored.value if stored else None) == value:
+        current = draft.answers.get(change.item_id)
+        if (current.value if current else None) == value:
             result.saved.append(
-                (change.item_id, stored.version if stored else 0, stored.updated_at if stored else now)
+                (change.item_id, current.version if current else 0, current.updated_at if current else now)
             )
             continue
-        if stored is not None and change.base_version not in (None, stored.version):
-            editor = db.session.get(User, stored.updated_by_id) if stored.updated_by_id is not None else None
+        if current is not None and change.base_version not in (None, current.version):
+            editor = (
+                db.session.get(User, current.updated_by_id) if current.updated_by_id is not None else None
+            )
             result.conflicts.append(
                 Conflict(
                     change.item_id,
                     value,
-                    stored.value,
-                    stored.version,
+                    current.value,
+                    current.version,
                     editor_label(editor),
-                    stored.updated_at,
+                    current.updated_at,
                 )
             )
             continue
-        write = _Write(change.item_id, stored, value)
+        write = _Write(change.item_id, current, value)
         writes.append(write)
         answers[change.item_id] = value
         result.saved.append((change.item_id, write.version, now))
@@ -412,10 +391,10 @@ def _write_in_one_statement(
         return
     changes = [
         {
-            "answer_id": w.stored.id if w.stored else None,
+            "answer_id": w.current.id if w.current else None,
             "item_id": w.item_id,
             "read_version": w.version - 1,
-            "old_value": w.stored.value if w.stored else None,
+            "old_value": w.current.value if w.current else None,
             "value": w.value,
         }
         for w in writes
@@ -462,16 +441,16 @@ def _write_statements(
     first = [
         {"assessment_id": assessment_id, "item_id": w.item_id, "value": w.value, "version": 1, **edited}
         for w in writes
-        if w.stored is None
+        if w.current is None
     ]
     if first:
         db.session.execute(_answers.insert(), first)
     for w in writes:
-        if w.stored is None:
+        if w.current is None:
             continue
         params = {
-            "answer_id": w.stored.id,
-            "read_version": w.stored.version,
+            "answer_id": w.current.id,
+            "read_version": w.current.version,
             "new_value": w.value,
             "new_version": w.version,
             "editor_id": user_id,
@@ -484,7 +463,7 @@ def _write_statements(
             {
                 "assessment_id": assessment_id,
                 "item_id": w.item_id,
-                "old_value": w.stored.value if w.stored else None,
+                "old_value": w.current.value if w.current else None,
                 "new_value": w.value,
                 "version": w.version,
                 "user_id": user_id,

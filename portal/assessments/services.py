@@ -126,19 +126,6 @@ def editor_label(user: User | None) -> str | None:
     return user.name
 
 
-def answer_state(assessment: Assessment) -> dict[str, dict[str, Any]]:
-    """{item_id: {value, version, updated_by, updated_at}} for the page and the JSON API."""
-    return {
-        a.item_id: {
-            "value": a.value,
-            "version": a.version,
-            "updated_by": editor_label(a.updated_by),
-            "updated_at": a.updated_at.isoformat(),
-        }
-        for a in assessment.answers
-    }
-
-
 def status_body(assessment: Assessment, answers: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Progress and the items visible under `answers` (default: the stored ones), as the autosave API
     returns them so the page can update its counters and skip logic."""

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 
 import questionnaires
 from portal.access import roles
-from portal.assessments import page, saving, services
+from portal.assessments import page, saving, services, stored
 from portal.assessments.access import assessment_for
 from portal.assessments.forms import (
     VERSION_PREFIX,
@@ -29,9 +29,9 @@ from portal.models import Assessment, Role
 bp = Blueprint("assessments", __name__)
 
 
-def _own(assessment_id: int, write: bool = False, answers: bool = False) -> Assessment:
+def _own(assessment_id: int, write: bool = False, page: bool = False) -> Assessment:
     """Members of the company; provider users under an active consent (assist for `write`); else 404."""
-    assessment = assessment_for(current_user, assessment_id, write=write, answers=answers)
+    assessment = assessment_for(current_user, assessment_id, write=write, page=page)
     if assessment is None:
         abort(404)
     return assessment
@@ -97,7 +97,8 @@ def overview(assessment_id: int) -> Any:
 @bp.route("/<int:assessment_id>/modules/<module_id>", methods=["GET", "POST"])
 @roles(Role.ENTERPRISE, Role.PROVIDER)
 def module(assessment_id: int, module_id: str) -> Any:
-    assessment = _own(assessment_id, write=True, answers=True)  # providers: assist-mode consent only
+    assessment = _own(assessment_id, write=True, page=True)  # providers: assist-mode consent only
+    answers = stored.read(assessment.id)
     instrument = services.instrument_of(assessment)
     module_def = next((m for m in instrument.modules if m.id == module_id), None)
     cluster = assessment.company.cluster
@@ -106,22 +107,22 @@ def module(assessment_id: int, module_id: str) -> Any:
     if request.method == "GET":
         if assessment.viewer_module != module_id:
             services.remember_position(assessment, current_user, module_id)
-        return _module_page(assessment, instrument, module_def, None, [])
+        return _module_page(assessment, answers, instrument, module_def, None, [])
     # Saving without JavaScript: the whole module at once. Values are read with WTForms; on failure the
     # page shows what was typed, with the messages next to the items.
     if not FlaskForm().validate_on_submit():  # CSRF
         abort(400)
-    built = build_module_form(instrument, module_def, assessment.answer_map(), cluster, formdata=request.form)
-    state = services.answer_state(assessment)
+    built = build_module_form(instrument, module_def, stored.values(answers), cluster, formdata=request.form)
     changes = []
     for item in built.items:
         value = submitted_value(item, built.form)
         version = request.form.get(VERSION_PREFIX + item.id, type=int)
-        if value is None and item.id not in state:
+        if value is None and item.id not in answers:
             continue  # nothing typed, nothing stored: no change
         changes.append(saving.Change(item.id, value, version))
     errors: list[str] = []
     field_errors: dict[str, list[str]] = {}
+    result = None
     try:
         result = (
             saving.save_answers(saving.require_draft(assessment.id), changes, current_user)
@@ -150,11 +151,14 @@ def module(assessment_id: int, module_id: str) -> Any:
             _("有 %(n)s 道题被同事同时修改，您的答案未覆盖对方的答案，请核对。", n=len(result.conflicts))
         )
     typed = {name: f.data for name, f in built.form._fields.items()}
-    return _module_page(assessment, instrument, module_def, (typed, field_errors), errors), 422
+    if result is not None:  # some answers were saved: show the versions as they are now
+        answers = stored.read(assessment.id)
+    return _module_page(assessment, answers, instrument, module_def, (typed, field_errors), errors), 422
 
 
 def _module_page(
     assessment: Assessment,
+    answers: stored.StoredAnswers,
     instrument: questionnaires.Instrument,
     module_def: questionnaires.Module,
     typed: tuple[dict[str, Any], dict[str, list[str]]] | None,
@@ -162,15 +166,16 @@ def _module_page(
 ) -> str:
     """The module page; `typed` = (values, messages per field) after a failed save, else stored answers."""
     cluster = assessment.company.cluster
-    answers = assessment.answer_map()
+    values = stored.values(answers)
     items = module_items(module_def, cluster)
     files = files_by_item(assessment) if assessment.evidence_count != 0 else {}  # None: not counted
+    progress = questionnaires.progress(instrument, values, cluster)
     items_view = page.ItemsView(
         items=items,
-        values=typed[0] if typed else stored_form_values(items, answers),
+        values=typed[0] if typed else stored_form_values(items, values),
         errors=typed[1] if typed else {},
-        state=services.answer_state(assessment),
-        visible={i.id for i in questionnaires.visible_items(instrument, answers, cluster)},
+        state=stored.state(answers, [i.id for i in items]),
+        visible=progress.visible_ids,
         files=files,
         assessment_id=assessment.id,
         locked=assessment.locked,
@@ -178,7 +183,7 @@ def _module_page(
     view = page.PageView(
         module=module_def,
         role=current_user.role,
-        progress=questionnaires.progress(instrument, answers, cluster),
+        progress=progress,
         errors=errors,
         items=items_view,
     )

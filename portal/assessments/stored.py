@@ -1,0 +1,95 @@
+"""An assessment's stored answers as plain rows, for the busiest paths: the module page, the answers API
+and saves (portal/assessments/saving.py).
+
+These paths read every answer of the assessment (skip logic and progress depend on all of them) but show
+or change only a few. Reading them with SQLAlchemy Core instead of as ORM objects halves the cost of the
+read (measured in process on PostgreSQL, 31 answers: 0.36 ms of CPU against 0.62 ms, more in a fresh
+session), and the page and the autosave are measured against a trivial route (bench/http_load.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm.util import identity_key
+
+from portal.assessments.services import editor_label
+from portal.extensions import db
+from portal.models import Answer, User
+
+_answers = Answer.__table__
+COLUMNS = (
+    _answers.c.id.label("answer_id"),
+    _answers.c.item_id,
+    _answers.c.value,
+    _answers.c.version,
+    _answers.c.updated_by_id,
+    _answers.c.updated_at,
+)
+_READ = sa.select(*COLUMNS).where(_answers.c.assessment_id == sa.bindparam("assessment_id"))
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    id: int
+    value: Any
+    version: int
+    updated_by_id: int | None
+    updated_at: datetime
+
+
+StoredAnswers = dict[str, StoredAnswer]  # by item id
+
+
+def from_rows(rows: Iterable[Any]) -> StoredAnswers:
+    """Rows with the COLUMNS above (NULL answer ids, as from an outer join, are skipped)."""
+    return {
+        row.item_id: StoredAnswer(row.answer_id, row.value, row.version, row.updated_by_id, row.updated_at)
+        for row in rows
+        if row.answer_id is not None
+    }
+
+
+def read(assessment_id: int) -> StoredAnswers:
+    return from_rows(db.session.execute(_READ, {"assessment_id": assessment_id}))
+
+
+def values(answers: Mapping[str, StoredAnswer]) -> dict[str, Any]:
+    """{item_id: value} of the answered items, for the questionnaires helpers and the scoring engine."""
+    return {item_id: a.value for item_id, a in answers.items() if a.value is not None}
+
+
+def state(
+    stored: Mapping[str, StoredAnswer], item_ids: Iterable[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """{item_id: {value, version, updated_by, updated_at}} of the given items (default: all stored), for
+    the page and the JSON API."""
+    chosen = {i: stored[i] for i in (stored if item_ids is None else item_ids) if i in stored}
+    editors = _editors({a.updated_by_id for a in chosen.values() if a.updated_by_id is not None})
+    return {
+        item_id: {
+            "value": a.value,
+            "version": a.version,
+            "updated_by": editor_label(editors.get(a.updated_by_id) if a.updated_by_id else None),
+            "updated_at": a.updated_at.isoformat(),
+        }
+        for item_id, a in chosen.items()
+    }
+
+
+def _editors(ids: set[int]) -> dict[int, User]:
+    """The users who last changed the answers; one query for those the session does not hold already
+    (usually none: the last editor is the viewer)."""
+    found: dict[int, User] = {}
+    for user_id in ids:
+        held = db.session.identity_map.get(identity_key(User, user_id))
+        if held is not None:
+            found[user_id] = held
+    missing = ids - found.keys()
+    if missing:
+        found.update({u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(missing)))})
+    return found
