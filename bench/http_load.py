@@ -4,21 +4,28 @@ against a trivial route of the same app in the same run; page weights.
 Runs gunicorn (gunicorn.conf.py, 2 sync workers as in stack_notes.md) on a free loopback port against a
 fresh PostgreSQL database, and `wrk` (Debian package) with 2 threads for a fixed duration per route.
 Traffic goes only to 127.0.0.1.
-Usage: python -m bench.http_load [--seconds 4] [--rounds 3] [--connections 4] [--database-url URL]
+Usage: python -m bench.http_load [--seconds 4] [--rounds 3] [--connections 4] [--respondents 8]
+       [--database-url URL]
 
+- The load is what a province of respondents sends: the requests rotate over `--respondents` companies
+  (8), each signed in with its own session and with its own draft, about half filled in (answers are
+  read on every page view and save, so an empty draft would flatter both).
 - Bounded load: by default 4 connections, two per worker, so a request waits for at most one other.
   With many more connections than workers, latency only measures the queue (16 connections on 2 workers:
   each request waits for ~8 others), which is overload, not the bounded load the targets are about.
-- The baseline is the trivial route of the same app, /healthz, requested with the same signed-in session
-  as the pages: every signed-in request pays for the session and loading its user, so this isolates the
-  cost of the questionnaire page itself. /healthz without a session is reported too.
+- The baseline is the trivial route of the same app, /healthz, requested with the same signed-in
+  sessions as the pages: every signed-in request pays for the session and loading its user, so this
+  isolates the cost of the questionnaire page itself. /healthz without a session is reported too.
+- Autosave posts to the same URL as the page's script (`…/answers?module=base`), one answer per request.
+  `autosave_one_assessment` sends all of that load to a single assessment, as colleagues saving at the
+  same moment would: saves of one assessment queue on its row lock, so this figure is lower; it has no
+  target of its own.
 - Each route is warmed up for a few seconds first (not measured), as a long-running worker would be.
 - The routes are measured in turn, in rounds; a ratio is the median of the rounds' ratios, a p99 the
   worst round's.
 - Workers are not recycled during the run (`--max-requests 0`): with gunicorn.conf.py's 5,000 the
   trivial route restarted each worker every few seconds, which cut its rate and put 0.6-0.9 s cold
   starts into its p99 (and so flattered the ratios).
-- Autosave posts to the same URL as the page's script (`…/answers?module=base`), one answer per request.
 """
 
 from __future__ import annotations
