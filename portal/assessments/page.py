@@ -16,6 +16,7 @@ import threading
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -29,10 +30,17 @@ from markupsafe import Markup, escape
 import questionnaires
 from portal.assessments.forms import EVIDENCE_SEP, VERSION_PREFIX, choices_of, module_items, text
 from portal.models import Role
+from portal.templating import LOCAL_TZ
 from questionnaires import Instrument, Item, Module
 
 _MARK = "\x00"  # slot delimiter; instrument texts never contain NUL (and user values are never compiled)
 _SEP = "\x01"
+
+
+def _local_time(iso: str) -> str:
+    """When an answer was last changed, in China time (stored in UTC): "14:05" today, else "11-20 14:05"."""
+    when = datetime.fromisoformat(iso).astimezone(LOCAL_TZ)
+    return when.strftime("%H:%M" if when.date() == datetime.now(LOCAL_TZ).date() else "%m-%d %H:%M")
 
 
 def _key(kind: str, *parts: str) -> str:
@@ -135,7 +143,11 @@ def slot_values(view: ItemsView) -> dict[str, str]:
         if st.get("updated_by"):
             out[_key("status", item_id)] = str(
                 escape(
-                    _("最近由 %(who)s 修改于 %(when)s", who=st["updated_by"], when=st["updated_at"][11:16])
+                    _(
+                        "最近由 %(who)s 修改于 %(when)s",
+                        who=st["updated_by"],
+                        when=_local_time(st["updated_at"]),
+                    )
                 )
             )
         if view.files.get(item_id):

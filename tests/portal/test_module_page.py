@@ -169,3 +169,22 @@ def test_page_slots_carry_this_view(login_as: Any, admin: Any, make: Any) -> Non
     assert stale.status_code == 422
     assert f'<span class="who">{colleague.name}</span>' in body and admin.name in body
     assert '<ul class="flashes" role="alert"><li class="flash flash-error">有 1 道题被同事同时修改' in body
+
+
+def test_last_change_is_shown_in_china_time(login_as: Any, admin: Any) -> None:
+    """Answers are stored in UTC; the page says when they changed in the respondents' time (UTC+8)."""
+    from datetime import UTC, datetime
+
+    from portal.models import Answer
+
+    assessment = services.start(admin.company, MIIT, admin)
+    client = login_as(admin)
+    body = {"answers": [{"item_id": "base.info_systems.coverage", "value": "C"}]}
+    assert client.post(f"/api/v1/assessments/{assessment.id}/answers", json=body).status_code == 200
+    db.session.execute(
+        sa.update(Answer)
+        .where(Answer.assessment_id == assessment.id)
+        .values(updated_at=datetime(2026, 11, 20, 2, 30, tzinfo=UTC))
+    )
+    db.session.commit()
+    assert f"最近由 {admin.name} 修改于 11-20 10:30" in _page(client, assessment.id)
