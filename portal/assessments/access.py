@@ -27,13 +27,13 @@ def assessment_for(
     assessment_id: int,
     *,
     write: bool = False,
-    page: bool = False,
+    for_page: bool = False,
     audit_as: str | None = None,
 ) -> Assessment | None:
-    """`write`: a provider needs assist-mode consent. `page`: for the module page, also load the viewer's
+    """`write`: a provider needs assist-mode consent. `for_page`: for the module page, also load the viewer's
     resume module and the number of evidence files with the assessment (the page reads the answers
     itself, once access is granted: portal/assessments/stored.py)."""
-    if page:
+    if for_page:
         assessment = _read_for_page(user, assessment_id)
     else:
         assessment = db.session.get(

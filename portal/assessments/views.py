@@ -29,9 +29,9 @@ from portal.models import Assessment, Role
 bp = Blueprint("assessments", __name__)
 
 
-def _own(assessment_id: int, write: bool = False, page: bool = False) -> Assessment:
+def _own(assessment_id: int, write: bool = False, for_page: bool = False) -> Assessment:
     """Members of the company; provider users under an active consent (assist for `write`); else 404."""
-    assessment = assessment_for(current_user, assessment_id, write=write, page=page)
+    assessment = assessment_for(current_user, assessment_id, write=write, for_page=for_page)
     if assessment is None:
         abort(404)
     return assessment
@@ -97,13 +97,13 @@ def overview(assessment_id: int) -> Any:
 @bp.route("/<int:assessment_id>/modules/<module_id>", methods=["GET", "POST"])
 @roles(Role.ENTERPRISE, Role.PROVIDER)
 def module(assessment_id: int, module_id: str) -> Any:
-    assessment = _own(assessment_id, write=True, page=True)  # providers: assist-mode consent only
-    answers = stored.read(assessment.id)
+    assessment = _own(assessment_id, write=True, for_page=True)  # providers: assist-mode consent only
     instrument = services.instrument_of(assessment)
     module_def = next((m for m in instrument.modules if m.id == module_id), None)
     cluster = assessment.company.cluster
     if module_def is None or not questionnaires.module_visible(module_def, cluster):
         abort(404)
+    answers = stored.read(assessment.id)
     if request.method == "GET":
         if assessment.viewer_module != module_id:
             services.remember_position(assessment, current_user, module_id)
