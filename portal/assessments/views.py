@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 import questionnaires
 from portal.access import roles
 from portal.assessments import page, saving, services, stored
-from portal.assessments.access import assessment_for
+from portal.assessments.access import PageAssessment, assessment_for, page_assessment_for
 from portal.assessments.forms import (
     VERSION_PREFIX,
     build_module_form,
@@ -29,9 +29,9 @@ from portal.models import Assessment, Role
 bp = Blueprint("assessments", __name__)
 
 
-def _own(assessment_id: int, write: bool = False, for_page: bool = False) -> Assessment:
+def _own(assessment_id: int, write: bool = False) -> Assessment:
     """Members of the company; provider users under an active consent (assist for `write`); else 404."""
-    assessment = assessment_for(current_user, assessment_id, write=write, for_page=for_page)
+    assessment = assessment_for(current_user, assessment_id, write=write)
     if assessment is None:
         abort(404)
     return assessment
@@ -97,10 +97,12 @@ def overview(assessment_id: int) -> Any:
 @bp.route("/<int:assessment_id>/modules/<module_id>", methods=["GET", "POST"])
 @roles(Role.ENTERPRISE, Role.PROVIDER)
 def module(assessment_id: int, module_id: str) -> Any:
-    assessment = _own(assessment_id, write=True, for_page=True)  # providers: assist-mode consent only
-    instrument = services.instrument_of(assessment)
+    assessment = page_assessment_for(current_user, assessment_id)  # providers: assist-mode consent only
+    if assessment is None:
+        abort(404)
+    instrument = assessment.instrument()
     module_def = next((m for m in instrument.modules if m.id == module_id), None)
-    cluster = assessment.company.cluster
+    cluster = assessment.cluster
     if module_def is None or not questionnaires.module_visible(module_def, cluster):
         abort(404)
     answers = stored.read(assessment.id)
@@ -157,7 +159,7 @@ def module(assessment_id: int, module_id: str) -> Any:
 
 
 def _module_page(
-    assessment: Assessment,
+    assessment: PageAssessment,
     answers: stored.StoredAnswers,
     instrument: questionnaires.Instrument,
     module_def: questionnaires.Module,
@@ -165,10 +167,10 @@ def _module_page(
     errors: list[str],
 ) -> str:
     """The module page; `typed` = (values, messages per field) after a failed save, else stored answers."""
-    cluster = assessment.company.cluster
+    cluster = assessment.cluster
     values = stored.values(answers)
     items = module_items(module_def, cluster)
-    files = files_by_item(assessment) if assessment.evidence_count != 0 else {}  # None: not counted
+    files = files_by_item(assessment) if assessment.evidence_count else {}
     progress = questionnaires.progress(instrument, values, cluster)
     items_view = page.ItemsView(
         items=items,

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from portal.evidence.models import EvidenceFile
 from portal.extensions import db
-from portal.models import Assessment, User
+from portal.models import Assessment, AssessmentKey, User
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_ITEM = 10
@@ -104,7 +104,7 @@ def add(assessment: Assessment, item_id: str, upload: Upload, user: User) -> Evi
     return row
 
 
-def files_by_item(assessment: Assessment) -> dict[str, list[EvidenceFile]]:
+def files_by_item(assessment: AssessmentKey) -> dict[str, list[EvidenceFile]]:
     rows = db.session.scalars(
         sa.select(EvidenceFile).where(EvidenceFile.assessment_id == assessment.id).order_by(EvidenceFile.id)
     )

@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models._common import UTCDateTime, utcnow
@@ -59,11 +59,6 @@ class Assessment(db.Model):  # type: ignore[name-defined]
     assignments: Mapped[list[ModuleAssignment]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan"
     )
-    # Set only by the module page's read (portal/assessments/access.py), None elsewhere: the module the
-    # viewing user last opened and the number of evidence files, so the page knows without further
-    # queries whether to write a resume point and to list attachments.
-    viewer_module: Mapped[str | None] = query_expression()
-    evidence_count: Mapped[int | None] = query_expression()
 
     @property
     def locked(self) -> bool:
