@@ -24,7 +24,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -169,6 +169,18 @@ class _Write:
         return (self.current.version if self.current else 0) + 1
 
 
+class _Batch(NamedTuple):
+    """Everything a save writes: the accepted changes, who made them (and for which provider), when, and
+    where the user is in the questionnaire."""
+
+    assessment_id: int
+    writes: list[_Write]
+    user_id: int
+    acting_org_id: int | None
+    now: datetime
+    position: tuple[str, str | None] | None
+
+
 def save_answers(
     draft: Draft, changes: Sequence[Change], user: User, position: tuple[str, str | None] | None = None
 ) -> SaveResult:
@@ -246,10 +258,11 @@ def _save_answers(
         writes.append(write)
         answers[change.item_id] = value
         result.saved.append((change.item_id, write.version, now))
+    batch = _Batch(draft.id, writes, user.id, acting_org_id, now, position)
     if db.session.get_bind().dialect.name == "postgresql":
-        _write_in_one_statement(draft.id, writes, user.id, acting_org_id, now, position)
+        _write_in_one_statement(batch)
     else:
-        _write_statements(draft.id, writes, user.id, acting_org_id, now, position)
+        _write_statements(batch)
     result.status = status_payload(
         instrument, draft.cluster, draft.id, draft.status, {k: v for k, v in answers.items() if v is not None}
     )
@@ -341,14 +354,8 @@ SELECT (SELECT count(*) FROM updated) + (SELECT count(*) FROM inserted)
 ).bindparams(sa.bindparam("now", type_=UTCDateTime()))
 
 
-def _write_in_one_statement(
-    assessment_id: int,
-    writes: list[_Write],
-    user_id: int,
-    acting_org_id: int | None,
-    now: datetime,
-    position: tuple[str, str | None] | None,
-) -> None:
+def _write_in_one_statement(batch: _Batch) -> None:
+    assessment_id, writes, user_id, acting_org_id, now, position = batch
     if not writes and position is None:
         return
     changes = [
@@ -391,14 +398,8 @@ _UPDATE_ANSWER = (
 )
 
 
-def _write_statements(
-    assessment_id: int,
-    writes: list[_Write],
-    user_id: int,
-    acting_org_id: int | None,
-    now: datetime,
-    position: tuple[str, str | None] | None,
-) -> None:
+def _write_statements(batch: _Batch) -> None:
+    assessment_id, writes, user_id, acting_org_id, now, position = batch
     edited = {"updated_by_id": user_id, "updated_at": now}
     first = [
         {"assessment_id": assessment_id, "item_id": w.item_id, "value": w.value, "version": 1, **edited}
