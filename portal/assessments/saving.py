@@ -61,7 +61,7 @@ class Conflict:
 class SaveResult:
     saved: list[tuple[str, int, datetime]] = field(default_factory=list)  # item, new version, when
     conflicts: list[Conflict] = field(default_factory=list)
-    status: dict[str, Any] = field(default_factory=dict)  # status_body() after the batch
+    status: dict[str, Any] = field(default_factory=dict)  # status_payload() after the batch
 
 
 @dataclass(frozen=True)

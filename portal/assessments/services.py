@@ -4,7 +4,7 @@ its rules, is in portal/assessments/saving.py."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 import sqlalchemy.dialects.postgresql
@@ -59,7 +59,20 @@ def available_instruments() -> list[Instrument]:
     return [questionnaires.latest_published(instrument_id) for instrument_id in ids]
 
 
-def instrument_of(assessment: Assessment) -> Instrument:
+class Pinned(Protocol):
+    """The instrument pin of an Assessment or of a plain AssessmentRow (portal/assessments/stored.py)."""
+
+    @property
+    def instrument_id(self) -> str: ...
+
+    @property
+    def instrument_version(self) -> str: ...
+
+    @property
+    def instrument_hash(self) -> str: ...
+
+
+def instrument_of(assessment: Pinned) -> Instrument:
     """The exact version (and content hash) the assessment is pinned to."""
     return questionnaires.load(
         assessment.instrument_id, assessment.instrument_version, expected_hash=assessment.instrument_hash
@@ -127,10 +140,9 @@ def editor_label(user: User | None) -> str | None:
     return user.name
 
 
-def status_body(assessment: Assessment, answers: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Progress and the items visible under `answers` (default: the stored ones), as the autosave API
-    returns them so the page can update its counters and skip logic."""
-    answers = assessment.answer_map() if answers is None else answers
+def status_body(assessment: Assessment, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Progress and the items visible under `answers`, as the answers API returns them so the page can
+    update its counters and skip logic."""
     return status_payload(
         instrument_of(assessment), assessment.company.cluster, assessment.id, assessment.status, answers
     )
@@ -161,11 +173,11 @@ def status_payload(
 # ---------------------------------------------------------------------------------------------------
 
 
-def remember_position(assessment: AssessmentKey, user: User, module_id: str) -> None:
-    """The user opened a module page: remember it (a write only when the module changes; reopening the
-    module keeps the item last saved there)."""
-    point = resume_point(assessment, user)
-    if point is not None and point.module_id == module_id:
+def remember_position(assessment: AssessmentKey, user: User, module_id: str, last_module: str | None) -> None:
+    """The user opened a module page: remember it. `last_module` is the module of the user's resume point,
+    which the page has already read: a write only when the module changes (reopening the module keeps the
+    item last saved there)."""
+    if last_module == module_id:
         return
     upsert_position(assessment.id, user.id, module_id, None)
     db.session.commit()

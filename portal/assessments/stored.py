@@ -17,8 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm.util import identity_key
 
-import questionnaires
-from portal.assessments.services import editor_label
+from portal.assessments.services import editor_label, instrument_of
 from portal.extensions import db
 from portal.models import Answer, Assessment, AssessmentStatus, Company, User
 from questionnaires import Instrument
@@ -54,10 +53,7 @@ class AssessmentRow:
         return self.status is AssessmentStatus.SUBMITTED
 
     def instrument(self) -> Instrument:
-        """The exact version (and content hash) the assessment is pinned to."""
-        return questionnaires.load(
-            self.instrument_id, self.instrument_version, expected_hash=self.instrument_hash
-        )
+        return instrument_of(self)
 
 
 _answers = Answer.__table__

@@ -107,8 +107,7 @@ def module(assessment_id: int, module_id: str) -> Any:
         abort(404)
     answers = stored.read(assessment.id)
     if request.method == "GET":
-        if assessment.viewer_module != module_id:
-            services.remember_position(assessment, current_user, module_id)
+        services.remember_position(assessment, current_user, module_id, assessment.viewer_module)
         return _module_page(assessment, answers, instrument, module_def, None, [])
     # Saving without JavaScript: the whole module at once. Values are read with WTForms; on failure the
     # page shows what was typed, with the messages next to the items.
@@ -138,7 +137,7 @@ def module(assessment_id: int, module_id: str) -> Any:
     else:
         if not (result and result.conflicts):
             flash(_("已保存。"), "success")
-            services.remember_position(assessment, current_user, module_id)
+            services.remember_position(assessment, current_user, module_id, assessment.viewer_module)
             target = request.form.get("next_module") or module_id
             return redirect(url_for("assessments.module", assessment_id=assessment.id, module_id=target))
         for conflict in result.conflicts:
