@@ -5,7 +5,8 @@ The rules (what "nothing typed is ever lost" means here):
 - A write names the version it was based on. If someone else changed that item since, and to a different
   value, the write is refused as a conflict and the caller is shown the other value (nothing overwritten
   silently). Writing the same value as the current one is not a conflict.
-- A batch is validated as a whole first; one invalid answer rejects the batch and changes nothing.
+- A batch is validated as a whole first; one invalid answer rejects the batch and changes nothing. It
+  names each item at most once.
 - Every accepted write is kept in AnswerChange, so any earlier value can be recovered.
 - A submitted assessment is locked.
 
@@ -73,7 +74,8 @@ class Draft(AssessmentRow):
 
 
 def parse_changes(payload: Any) -> list[Change]:
-    """Read `{"answers": [{"item_id", "value", "base_version"}, …]}` (or one such object)."""
+    """Read `{"answers": [{"item_id", "value", "base_version"}, …]}` (or one such object); each item at most
+    once."""
     if not isinstance(payload, Mapping):
         raise AssessmentError(400, "请求内容应为 JSON 对象", "the body must be a JSON object")
     entries = payload.get("answers", [payload] if "item_id" in payload else None)
@@ -82,6 +84,7 @@ def parse_changes(payload: Any) -> list[Change]:
     if len(entries) > 500:
         raise AssessmentError(413, "一次最多保存 500 个答案", "at most 500 answers per request")
     changes = []
+    seen: set[str] = set()
     for index, entry in enumerate(entries):
         if not isinstance(entry, Mapping) or not isinstance(entry.get("item_id"), str):
             raise AssessmentError(
@@ -99,6 +102,14 @@ def parse_changes(payload: Any) -> list[Change]:
             raise AssessmentError(
                 400, "base_version 应为非负整数", "base_version must be a non-negative integer"
             )
+        if entry["item_id"] in seen:
+            raise AssessmentError(
+                400,
+                f"第 {index + 1} 个答案与前面的答案是同一题（{entry['item_id']}）",
+                f"answer {index + 1} repeats item {entry['item_id']}",
+                "item_id",
+            )
+        seen.add(entry["item_id"])
         changes.append(Change(entry["item_id"], entry.get("value"), base))
     return changes
 

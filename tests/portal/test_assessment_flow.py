@@ -94,6 +94,12 @@ def test_autosave_saves_and_reports_versions(
         ),
         ({"answers": [{"item_id": "x", "value": 1, "extra": 2}]}, False, 400, "不认识的字段"),
         (
+            {"answers": [{"item_id": "base.info_systems.coverage", "value": v} for v in ("B", "C")]},
+            False,
+            400,
+            "是同一题",
+        ),
+        (
             {"answers": [{"item_id": "base.info_systems.coverage", "value": "C", "base_version": -1}]},
             False,
             400,
