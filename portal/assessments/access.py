@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.assessments import stored
 from portal.assessments.saving import Draft, lock_draft
-from portal.assessments.stored import AssessmentRow
+from portal.assessments.stored import AssessmentRow, StoredAnswers
 from portal.evidence.models import EvidenceFile
 from portal.extensions import db
 from portal.models import Assessment, AssessmentKey, ResumePoint, Role, User
@@ -45,21 +45,27 @@ def assessment_for(
 
 @dataclass(frozen=True)
 class PageAssessment(AssessmentRow):
-    """The assessment as the module page needs it (plain values, read in one statement)."""
+    """The assessment as the module page needs it, with its answers (plain values, read in one statement)."""
 
     viewer_module: str | None  # the module this viewer last opened (None: never)
     evidence_count: int  # evidence files attached to the assessment
+    answers: StoredAnswers
 
 
 def page_assessment_for(user: User, assessment_id: int) -> PageAssessment | None:
-    """The module page's assessment if this user may write it (providers: assist consent), else None.
-    The page reads the answers itself, once access is granted (portal/assessments/stored.py)."""
+    """The module page's assessment and its answers if this user may write it (providers: assist consent),
+    else None. One statement reads both: the answers of an assessment the user may not open are read
+    and dropped, which costs less than a second round trip for every page view."""
     params = {"assessment_id": assessment_id, "viewer_id": getattr(user, "id", None)}
-    row = db.session.execute(_PAGE_READ, params).one_or_none()
-    if row is None:
+    rows = db.session.execute(_PAGE_READ, params).all()
+    if not rows:
         return None
+    first = rows[0]
     assessment = PageAssessment(
-        **stored.assessment_fields(row), viewer_module=row.viewer_module, evidence_count=row.evidence_count
+        **stored.assessment_fields(first),
+        viewer_module=first.viewer_module,
+        evidence_count=first.evidence_count,
+        answers=stored.from_rows(rows),
     )
     return assessment if _may_open(user, assessment, write=True, audit_as=None) else None
 
@@ -92,9 +98,10 @@ def _may_open(user: User, assessment: AssessmentKey, write: bool, audit_as: str 
 
 # The module page's read, built once with bound parameters so SQLAlchemy's compiled cache serves every
 # call: the assessment, its company's cluster, the module the viewer last opened and the number of
-# evidence files (whether the page must write a resume point or list attachments). Plain columns, not an
-# ORM object: measured in process on PostgreSQL, 0.19 ms of CPU against 0.43 ms for the same read as an
-# Assessment with its Company.
+# evidence files (whether the page must write a resume point or list attachments), joined with its
+# answers, one row per answer. Plain columns, not ORM objects: measured in process on PostgreSQL, 0.19 ms
+# of CPU against 0.43 ms for the assessment read as an Assessment with its Company. The assessment part
+# is a materialised CTE so that its two scalar subqueries run once, not once per answer row.
 _assessments = Assessment.__table__
 _RESUME_MODULE = (
     sa.select(ResumePoint.__table__.c.module_id)
@@ -109,7 +116,7 @@ _EVIDENCE_COUNT = (
     .where(EvidenceFile.__table__.c.assessment_id == _assessments.c.id)
     .scalar_subquery()
 )
-_PAGE_READ = (
+_VIEWED = (
     sa.select(
         *stored.ASSESSMENT_COLUMNS,
         _RESUME_MODULE.label("viewer_module"),
@@ -117,4 +124,9 @@ _PAGE_READ = (
     )
     .select_from(stored.ASSESSMENT_WITH_COMPANY)
     .where(_assessments.c.id == sa.bindparam("assessment_id"))
+    .cte("viewed")
+    .prefix_with("MATERIALIZED", dialect="postgresql")
+)
+_PAGE_READ = sa.select(_VIEWED, *stored.COLUMNS).select_from(
+    _VIEWED.outerjoin(stored.ANSWERS, stored.ANSWERS.c.assessment_id == _VIEWED.c.id)
 )

@@ -56,16 +56,17 @@ class AssessmentRow:
         return instrument_of(self)
 
 
-_answers = Answer.__table__
+ANSWERS = Answer.__table__
+# An answer's columns as from_rows() reads them.
 COLUMNS = (
-    _answers.c.id.label("answer_id"),
-    _answers.c.item_id,
-    _answers.c.value,
-    _answers.c.version,
-    _answers.c.updated_by_id,
-    _answers.c.updated_at,
+    ANSWERS.c.id.label("answer_id"),
+    ANSWERS.c.item_id,
+    ANSWERS.c.value,
+    ANSWERS.c.version,
+    ANSWERS.c.updated_by_id,
+    ANSWERS.c.updated_at,
 )
-_READ = sa.select(*COLUMNS).where(_answers.c.assessment_id == sa.bindparam("assessment_id"))
+_READ = sa.select(*COLUMNS).where(ANSWERS.c.assessment_id == sa.bindparam("assessment_id"))
 
 
 def assessment_fields(row: Any) -> dict[str, Any]:

@@ -105,7 +105,7 @@ def module(assessment_id: int, module_id: str) -> Any:
     cluster = assessment.cluster
     if module_def is None or not questionnaires.module_visible(module_def, cluster):
         abort(404)
-    answers = stored.read(assessment.id)
+    answers = assessment.answers
     if request.method == "GET":
         services.remember_position(assessment, current_user, module_id, assessment.viewer_module)
         return _module_page(assessment, answers, instrument, module_def, None, [])

@@ -114,8 +114,8 @@ def test_autosave_moves_the_resume_point_and_page_views_keep_it(login_as: Any, a
 
 
 def test_page_reads_in_a_fixed_number_of_statements(login_as: Any, admin: Any, make: Any) -> None:
-    """The page reads in a fixed number of statements (the assessment with the resume module and evidence
-    count, then the answers); colleagues' names come in one more, however many answers they changed."""
+    """The page reads in a fixed number of statements (the assessment with the resume module, the evidence
+    count and its answers in one); colleagues' names come in one more, however many answers they changed."""
     assessment = services.start(admin.company, MIIT, admin)
     colleague = make.user(Role.ENTERPRISE, company=admin.company, is_company_admin=False)
     url = f"/api/v1/assessments/{assessment.id}/answers"
