@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from tests_support import Factory, empty_all_tables, login
 
 from portal import create_app
+from portal.assessments import one_statement
 from portal.extensions import db as _db
 from portal.models import User
 
@@ -76,6 +77,7 @@ def app(_app: Flask) -> Iterator[Flask]:
             yield _app
         finally:
             empty_all_tables()
+            one_statement.forget_pins()  # ids come back once tables are emptied (SQLite)
 
 
 @pytest.fixture

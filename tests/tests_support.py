@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import yaml
 from flask.testing import FlaskClient
 
@@ -168,3 +170,18 @@ def submitted(make: Any, choice: int = 2, **company: Any) -> Any:
     answer_everything(assessment, user, choice)
     assessments.submit(assessment, user, attested=True)
     return assessment, user
+
+
+def wait_until_a_backend_waits_for_a_lock(seconds: float = 10) -> None:
+    """Poll pg_stat_activity (on a connection of its own) until another backend is blocked on a lock."""
+    deadline = time.monotonic() + seconds
+    with _db.engine.connect() as conn:
+        while time.monotonic() < deadline:
+            waiting = conn.execute(
+                sa.text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            ).scalar_one()
+            conn.rollback()  # a fresh snapshot of pg_stat_activity on the next poll
+            if waiting:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the second save never waited for the lock")

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from sqlalchemy.orm import joinedload
 
-from portal.assessments import stored
+from portal.assessments import one_statement, stored
 from portal.assessments.saving import Draft, lock_draft
 from portal.assessments.stored import AssessmentRow, StoredAnswers
 from portal.evidence.models import EvidenceFile
@@ -67,7 +67,10 @@ def page_assessment_for(user: User, assessment_id: int) -> PageAssessment | None
         evidence_count=first.evidence_count,
         answers=stored.from_rows(rows),
     )
-    return assessment if _may_open(user, assessment, write=True, audit_as=None) else None
+    if not _may_open(user, assessment, write=True, audit_as=None):
+        return None
+    one_statement.remember(assessment)  # its autosaves can take the one-statement path
+    return assessment
 
 
 def draft_for_save(user: User, assessment_id: int) -> Draft | None:
@@ -76,6 +79,7 @@ def draft_for_save(user: User, assessment_id: int) -> Draft | None:
     draft = lock_draft(assessment_id)
     if draft is None or not _may_open(user, draft, write=True, audit_as=None):
         return None
+    one_statement.remember(draft)
     return draft
 
 

@@ -4,12 +4,11 @@ silent lost update — every accepted write bumps the version exactly once."""
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from tests_support import sign_in_session
+from tests_support import sign_in_session, wait_until_a_backend_waits_for_a_lock
 
 from portal.assessments import saving
 from portal.assessments.services import start
@@ -70,25 +69,10 @@ def test_a_save_that_waited_for_the_lock_reads_what_the_other_save_wrote(app: An
 
     waiter = threading.Thread(target=second_save)
     waiter.start()
-    _wait_until_a_backend_waits_for_a_lock()
+    wait_until_a_backend_waits_for_a_lock()
     saving.save_answers(holder, [saving.Change(SECOND, "C", None)], user)  # commits, releasing the lock
     waiter.join(timeout=30)
     assert seen == {FIRST: ("B", 1), SECOND: ("C", 1)}
 
 
 FIRST, SECOND = "base.info_systems.coverage", "mgmt.resources.funding"
-
-
-def _wait_until_a_backend_waits_for_a_lock(seconds: float = 10) -> None:
-    """Poll pg_stat_activity (on a connection of its own) until another backend is blocked on a lock."""
-    deadline = time.monotonic() + seconds
-    with db.engine.connect() as conn:
-        while time.monotonic() < deadline:
-            waiting = conn.execute(
-                sa.text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
-            ).scalar_one()
-            conn.rollback()  # a fresh snapshot of pg_stat_activity on the next poll
-            if waiting:
-                return
-            time.sleep(0.01)
-    raise AssertionError("the second save never waited for the lock")
