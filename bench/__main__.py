@@ -60,7 +60,11 @@ def table(results: list[dict[str, Any]]) -> str:
         figures = {
             k: v for k, v in r.items() if k not in ("targets", "bench") and not isinstance(v, dict | list)
         }
-        rows.append(f"{r.get('bench', '?'):<10} {json.dumps(figures, ensure_ascii=False)}\n{'':<10} {met}")
+        rows.append(f"{r.get('bench', '?'):<10} {json.dumps(figures, ensure_ascii=False)}")
+        for name, route in r.items():  # the HTTP bench's routes: one line each
+            if isinstance(route, dict) and "rps" in route:
+                rows.append(f"{'':<10} {name:<24} {json.dumps(route, ensure_ascii=False)}")
+        rows.append(f"{'':<10} {met}")
     return "\n".join(rows)
 
 

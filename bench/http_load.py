@@ -1,15 +1,19 @@
 """HTTP throughput of the questionnaire page and the autosave endpoint under bounded load, as ratios
 against a trivial route of the same app in the same run; page weights.
 
-Runs gunicorn (gunicorn.conf.py, 2 sync workers as in stack_notes.md) on a free loopback port against a
-fresh PostgreSQL database, and `wrk` (Debian package) with 2 threads for a fixed duration per route.
+Runs gunicorn (gunicorn.conf.py, 2 sync workers) on a free loopback port against a fresh PostgreSQL
+database, and `wrk` (Debian package) with 2 threads for a fixed duration per route.
 Traffic goes only to 127.0.0.1.
-Usage: python -m bench.http_load [--seconds 4] [--rounds 3] [--connections 4] [--respondents 8]
-       [--database-url URL]
+Usage: python -m bench.http_load [--seconds 2] [--rounds 8] [--workers 2] [--connections 4]
+       [--respondents 8] [--database-url URL]
 
 - The load is what a province of respondents sends: the requests rotate over `--respondents` companies
   (8), each signed in with its own session and with its own draft, about half filled in (answers are
   read on every page view and save, so an empty draft would flatter both).
+- 2 workers, one per core of our 2-core machines: the setting that served the most requests/s on every
+  route. gunicorn.conf.py's 4 (two per core) served fewer (2026-12-06, the two servers measured in
+  alternating rounds: trivial 888 against 1,118 req/s, autosave 439 against 477, page 450 against 514),
+  and would have given better ratios only because the trivial route lost the most.
 - Bounded load: by default 4 connections, two per worker, so a request waits for at most one other.
   With many more connections than workers, latency only measures the queue (16 connections on 2 workers:
   each request waits for ~8 others), which is overload, not the bounded load the targets are about.
@@ -21,8 +25,9 @@ Usage: python -m bench.http_load [--seconds 4] [--rounds 3] [--connections 4] [-
   same moment would: saves of one assessment queue on its row lock, so this figure is lower; it has no
   target of its own.
 - Each route is warmed up for a few seconds first (not measured), as a long-running worker would be.
-- The routes are measured in turn, in rounds; a ratio is the median of the rounds' ratios, a p99 the
-  worst round's.
+- The routes are measured in turn, in short rounds (8 x 2 s), so that the machine's own ups and downs
+  (a shared virtual machine: the trivial route ranged 750-1,300 requests/s within minutes) land on all
+  routes alike; a ratio is the median of the rounds' ratios, a p99 the worst round's.
 - Workers are not recycled during the run (`--max-requests 0`): with gunicorn.conf.py's 5,000 the
   trivial route restarted each worker every few seconds, which cut its rate and put 0.6-0.9 s cold
   starts into its p99 (and so flattered the ratios).
@@ -286,8 +291,8 @@ def page_weight(base: str, path: str, cookie: str) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=4, help="per route and round")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=2, help="per route and round")
+    parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--respondents", type=int, default=8, help="companies the requests rotate over")
