@@ -11,8 +11,8 @@ Usage: python -m bench.http_load [--seconds 2] [--rounds 8] [--workers 2] [--con
   (8), each signed in with its own session and with its own draft, about half filled in (answers are
   read on every page view and save, so an empty draft would flatter both).
 - 2 workers, one per core of our 2-core machines: the setting that served the most requests/s on every
-  route. gunicorn.conf.py's 4 (two per core) served fewer (2026-12-06, the two servers measured in
-  alternating rounds: trivial 888 against 1,118 req/s, autosave 439 against 477, page 450 against 514),
+  route. gunicorn.conf.py's 4 (two per core) served fewer (2026-12-06, the two servers measured side by
+  side in the same rounds: trivial 888 against 1,118 req/s, autosave 439 against 477, page 450 against 514),
   and would have given better ratios only because the trivial route lost the most.
 - Bounded load: by default 4 connections, two per worker, so a request waits for at most one other.
   With many more connections than workers, latency only measures the queue (16 connections on 2 workers:
