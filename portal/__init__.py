@@ -53,6 +53,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = None  # the login page itself says why
     babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
 
+    from portal import transactions
+
+    transactions.register(app)  # after db.init_app: read-only requests end with COMMIT (see the module)
+
     from portal.models import User
 
     @login_manager.user_loader

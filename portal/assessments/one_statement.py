@@ -39,6 +39,7 @@ import sqlalchemy as sa
 from psycopg.rows import namedtuple_row
 
 import questionnaires
+from portal import transactions
 from portal.assessments import stored
 from portal.assessments.saving import Change, SaveResult, validated
 from portal.assessments.services import AssessmentError, instrument_of, status_payload
@@ -56,8 +57,9 @@ class Pin(NamedTuple):
     instrument_hash: str
 
 
-_PINS: dict[int, Pin] = {}
-_PINS_KEPT = 100_000  # ~20 MB at most; forgetting only costs one save through the other path
+_PINS: dict[int, Pin] = {}  # by assessment id; one Pin object per instrument version (_VERSIONS)
+_VERSIONS: dict[Pin, Pin] = {}
+_PINS_KEPT = 100_000  # ~10 MB at most; forgetting only costs one save through the other path
 # Assessments that someone else was saving when this worker tried (NOWAIT found the row locked): their
 # saves go straight to the locked path, which queues on the lock, for a while (monotonic time until which).
 # Colleagues saving one assessment at the same moment tend to go on doing so, and every save through this
@@ -70,9 +72,8 @@ def remember(assessment: AssessmentRow) -> None:
     """Keep the assessment's pin so that its next saves by this worker can take this path."""
     if len(_PINS) >= _PINS_KEPT:
         _PINS.clear()
-    _PINS[assessment.id] = Pin(
-        assessment.instrument_id, assessment.instrument_version, assessment.instrument_hash
-    )
+    pin = Pin(assessment.instrument_id, assessment.instrument_version, assessment.instrument_hash)
+    _PINS[assessment.id] = _VERSIONS.setdefault(pin, pin)
 
 
 def forget_pins() -> None:
@@ -154,6 +155,7 @@ def _rows(sql: str, params: dict[str, Any]) -> list[Any]:
     other statement (a database outage is answered 503 by portal/errors.py)."""
     driver = db.session.connection().connection.driver_connection
     assert driver is not None  # a live connection: the session has just read the user on it
+    transactions.note_write()  # the request must not end with COMMIT unless we commit (transactions.py)
     try:
         with driver.cursor(row_factory=namedtuple_row) as cursor:
             return cursor.execute(sql, params).fetchall()

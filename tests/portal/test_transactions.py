@@ -1,0 +1,67 @@
+"""Requests that only read end their transaction with COMMIT, which keeps psycopg's prepared statements;
+anything that may have written keeps the ROLLBACK (portal/transactions.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from portal import transactions
+from portal.extensions import db
+from portal.models import Company, User
+
+
+def _read(user_id: int) -> None:
+    db.session.execute(sa.select(User.name).where(User.id == user_id)).all()
+
+
+def _prepared_on_this_connection() -> int:
+    return int(db.session.execute(sa.text("SELECT count(*) FROM pg_prepared_statements")).scalar_one())
+
+
+def test_a_request_that_only_read_is_committed(app: Any, make: Any) -> None:
+    user = make.user()
+    _read(user.id)
+    transactions.end_read_only_transaction(None)
+    assert not db.session().in_transaction()
+
+
+@pytest.mark.parametrize("how", ["core", "orm_pending", "orm_flushed", "driver", "exception"])
+def test_a_request_that_may_have_written_is_not_committed(app: Any, make: Any, how: str) -> None:
+    user = make.user(name="原名")
+    company_name = user.company.name
+    _read(user.id)
+    if how == "core":
+        db.session.execute(sa.update(Company).where(Company.id == user.company_id).values(name="改名"))
+    elif how == "orm_pending":
+        user.name = "改名"
+    elif how == "orm_flushed":
+        user.name = "改名"
+        db.session.flush()
+    elif how == "driver":
+        transactions.note_write()
+    transactions.end_read_only_transaction(RuntimeError("the view failed") if how == "exception" else None)
+    assert db.session().in_transaction()  # left to the session's removal, which rolls back
+    db.session.rollback()
+    assert db.session.get(User, user.id).name == "原名"
+    assert db.session.get(Company, user.company_id).name == company_name
+
+
+def test_read_only_requests_keep_prepared_statements(app: Any, make: Any) -> None:
+    """psycopg prepares a statement after five runs on a connection and forgets them all at a ROLLBACK:
+    ending read-only requests with COMMIT is what lets a statement ever be prepared."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements are psycopg's (PostgreSQL)")
+    user_id = make.user().id
+    db.session.close()
+    db.engine.dispose()  # one connection from here on, so that every statement below runs on it
+    for _ in range(6):
+        _read(user_id)
+        db.session.rollback()
+    assert _prepared_on_this_connection() == 0
+    for _ in range(6):
+        _read(user_id)
+        transactions.end_read_only_transaction(None)
+    assert _prepared_on_this_connection() >= 1
