@@ -77,7 +77,7 @@ def app(_app: Flask) -> Iterator[Flask]:
             yield _app
         finally:
             empty_all_tables()
-            one_statement.forget_pins()  # ids come back once tables are emptied (SQLite)
+            one_statement.forget_this_worker()  # ids come back once tables are emptied (SQLite)
 
 
 @pytest.fixture

@@ -76,7 +76,7 @@ def remember(assessment: AssessmentRow) -> None:
     _PINS[assessment.id] = _VERSIONS.setdefault(pin, pin)
 
 
-def forget_pins() -> None:
+def forget_this_worker() -> None:
     """For tests: start as a fresh worker does."""
     _PINS.clear()
     _BUSY.clear()
