@@ -36,7 +36,7 @@ from portal.assessments import stored
 from portal.assessments.services import AssessmentError, editor_label, status_payload, upsert_position
 from portal.assessments.stored import AssessmentRow, StoredAnswer, StoredAnswers
 from portal.extensions import db
-from portal.models import Answer, AnswerChange, Assessment, Role, User
+from portal.models import AnswerChange, Assessment, Role, User
 from portal.models._common import UTCDateTime, utcnow
 from questionnaires import Instrument
 
@@ -120,7 +120,7 @@ def parse_changes(payload: Any) -> list[Change]:
 # Reading under the lock
 # ---------------------------------------------------------------------------------------------------
 
-_assessments, _answers = Assessment.__table__, Answer.__table__
+_assessments, _answers = Assessment.__table__, stored.ANSWERS
 # One row per answer (or one row with NULL answer columns).
 _LOCK_AND_READ = (
     sa.select(*stored.ASSESSMENT_COLUMNS, _assessments.c.updated_at.label("touched_at"), *stored.COLUMNS)
