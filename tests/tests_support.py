@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import signal
+import subprocess
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -185,3 +187,18 @@ def wait_until_a_backend_waits_for_a_lock(seconds: float = 10) -> None:
                 return
             time.sleep(0.01)
     raise AssertionError("the second save never waited for the lock")
+
+
+def stop_processes(*processes: subprocess.Popen[bytes], seconds: float = 20) -> None:
+    """SIGTERM each process and wait for it; one still running after `seconds` (a worker busy shutting its
+    chart browser down on a loaded machine) is killed, and reaped like the others (an unreaped Popen
+    warns when collected, which fails the test)."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from test_two_nodes import BIN, ROOT, Browser, cluster  # noqa: F401 — the shared two-node fixture
+from tests_support import stop_processes
 
 pytestmark = pytest.mark.multinode
 
@@ -49,6 +50,7 @@ def test_killed_worker_report_is_retried_and_completes(cluster: dict[str, Any]) 
     finally:
         if slow.poll() is None:
             slow.kill()
+            slow.wait()
     time.sleep(1.5)
     # the next worker finds the report still `running` past the staleness limit and queues it again
     fresh = _worker({**env, "REPORTS_TEST_DELAY_S": "0", "REPORTS_STALE_AFTER_S": "1"})
@@ -63,5 +65,4 @@ def test_killed_worker_report_is_retried_and_completes(cluster: dict[str, Any]) 
         assert state["status"] == "done" and state["attempts"] >= 2, state
         assert browser.get(b + f"/reports/{report_id}/download")[1].startswith(b"%PDF")
     finally:
-        fresh.send_signal(signal.SIGTERM)
-        fresh.wait(timeout=20)
+        stop_processes(fresh)

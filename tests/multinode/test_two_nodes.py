@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests_support import stop_processes
 
 from bench.http_load import free_port, start_gunicorn
 
@@ -60,13 +60,7 @@ def cluster() -> Iterator[dict[str, Any]]:
         procs.append(subprocess.Popen([*flask, "report", "worker"], env=env, cwd=ROOT))
         yield {"nodes": [f"http://127.0.0.1:{port}" for port in ports], "env": env}
     finally:
-        for proc in procs:
-            proc.send_signal(signal.SIGTERM)
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop_processes(*procs)
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
