@@ -30,6 +30,7 @@ def create_app(overrides: dict[str, Any] | None = None, env: dict[str, str] | No
         raise SystemExit(f"Configuration error — {exc}") from exc
     if overrides:
         app.config.update(overrides)
+    trust_proxies(app)
 
     register_extensions(app)
     register_blueprints(app)
@@ -39,6 +40,17 @@ def create_app(overrides: dict[str, Any] | None = None, env: dict[str, str] | No
     register_commands(app)
     configure_logging(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, the client address and scheme come from X-Forwarded-For
+    and X-Forwarded-Proto (rate limits and the audit log key on the real client). X-Forwarded-Host is
+    never believed: links are built from PUBLIC_URL and requests must name a trusted host."""
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:
@@ -100,6 +112,7 @@ def register_access_control(app: Flask) -> None:
     from portal import security
     from portal.access import enforce_access
 
+    app.before_request(security.authenticate_bearer)  # first: access rules judge the token's owner
     app.before_request(enforce_access)
     security.register(app)
 

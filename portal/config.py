@@ -6,6 +6,7 @@ No environment variable is read at import time: `load_config()` is called by the
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,30 @@ def _check_database_url(url: str) -> str:
     return url
 
 
+def _check_public_url(url: str) -> str:
+    """The portal's address as people reach it: scheme and host (and port), no path, query or fragment."""
+    parsed = urlparse(url)
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+        raise ConfigError(f"PUBLIC_URL: expected https://host[:port], got {url!r}")
+    if parsed.path not in {"", "/"} or parsed.query or parsed.fragment or parsed.username:
+        raise ConfigError(f"PUBLIC_URL: give the site address only (https://host[:port]), got {url!r}")
+    return f"{parsed.scheme}://{parsed.netloc}"
+
+
+def _check_hosts(value: str) -> list[str]:
+    hosts = [host.strip().lower() for host in value.split(",") if host.strip()]
+    for host in hosts:
+        if not re.fullmatch(r"\.?[a-z0-9.-]+|\[[0-9a-f:]+\]", host):
+            raise ConfigError(f"TRUSTED_HOSTS: {host!r} is not a host name (no scheme or port)")
+    return hosts
+
+
+def _check_proxy_count(value: str) -> int:
+    if not value.isascii() or not value.isdigit() or not 0 <= int(value) <= 5:
+        raise ConfigError(f"TRUSTED_PROXIES: expected the number of proxies in front (0-5), got {value!r}")
+    return int(value)
+
+
 def _check_redis_url(url: str) -> str:
     if urlparse(url).scheme not in {"redis", "rediss", "unix"}:
         raise ConfigError(f"REDIS_URL: expected redis://host:port/db, got {url!r}")
@@ -58,6 +83,9 @@ class BaseConfig:
     )
     INVITATION_TTL_HOURS = 72
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    PUBLIC_URL = "http://127.0.0.1:5000"
+    TRUSTED_HOSTS: list[str] | None = None  # None: any Host (development); production sets the list
+    TRUSTED_PROXIES = 0
     TESTING = False
     DEBUG = False
 
@@ -89,6 +117,9 @@ SETTINGS = (
     _Setting("REDIS_URL", "Redis for the job queue; unset: jobs run inline"),
     _Setting("SECRET_KEY", "session signing key; required in production"),
     _Setting("LOG_FORMAT", "text (default) or json: one JSON object per log line, with access lines"),
+    _Setting("PUBLIC_URL", "the address people use (https://host); links in mail; required in production"),
+    _Setting("TRUSTED_HOSTS", "extra host names accepted besides PUBLIC_URL's (comma-separated; production)"),
+    _Setting("TRUSTED_PROXIES", "number of reverse proxies in front (0 default; 1 behind one nginx)"),
     _Setting("MAIL_SERVER", "SMTP host for password-reset mail; unset: mail is written to the log"),
 )
 
@@ -136,7 +167,32 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
     elif name == "production" and len(secret) < 32:
         raise ConfigError("SECRET_KEY: must be at least 32 characters in production")
     config["SECRET_KEY"] = secret
+    _public_address(config, env, production=name == "production")
     return config
+
+
+# Loopback names stay accepted so health checks and the machine's own tools can reach a node directly;
+# they cannot poison anything, since links are built from PUBLIC_URL.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def _public_address(config: dict[str, Any], env: dict[str, str], *, production: bool) -> None:
+    """PUBLIC_URL, the hosts a request may name, and how many proxies' X-Forwarded-For to believe."""
+    public_url = env.get("PUBLIC_URL")
+    if production and not public_url:
+        raise ConfigError("PUBLIC_URL: required in production, e.g. https://dx.gdii.gov.cn")
+    if public_url:
+        config["PUBLIC_URL"] = _check_public_url(public_url)
+    if production and not config["PUBLIC_URL"].startswith("https://"):
+        raise ConfigError("PUBLIC_URL: must be https:// in production (cookies are sent over HTTPS only)")
+    extra = _check_hosts(env.get("TRUSTED_HOSTS", ""))
+    if production:
+        public_host = urlparse(config["PUBLIC_URL"]).hostname or ""
+        config["TRUSTED_HOSTS"] = [public_host, *extra, *LOOPBACK_HOSTS]
+    elif extra:
+        config["TRUSTED_HOSTS"] = [*extra, *LOOPBACK_HOSTS]
+    if env.get("TRUSTED_PROXIES"):
+        config["TRUSTED_PROXIES"] = _check_proxy_count(env["TRUSTED_PROXIES"])
 
 
 def _instance_secret(instance: Path) -> str:

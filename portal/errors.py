@@ -8,7 +8,7 @@ import sqlalchemy.exc
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 MESSAGES = {
     400: ("请求无效。", "Bad request."),
@@ -49,6 +49,13 @@ def register(app: Flask) -> None:
                 ]
             ), 400
         return render_template("errors/error.html", status=400, message=message), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError) -> Any:
+        """The request named a host this site does not serve: no page of ours (and no link built from
+        that host) answers it, only a plain refusal."""
+        body = "400 请求的主机名不属于本站。 / This host name is not served here.\n"
+        return app.response_class(body, status=400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:

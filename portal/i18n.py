@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, current_app, redirect, request, session
 from flask_login import current_user
 
 from portal.access import public
+from portal.links import safe_target
 
 SUPPORTED = ("zh_CN", "en")
 
@@ -49,10 +50,7 @@ def set_language(code: str) -> Any:
 
             current_user.locale = code
             db.session.commit()
-    target = request.form.get("next") or "/"
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    return redirect(target)
+    return redirect(safe_target(request.form.get("next"), "/"))
 
 
 def register(app: Flask) -> None:

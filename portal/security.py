@@ -48,16 +48,30 @@ def bearer_header() -> str | None:
     return header if header.startswith("Bearer ") else None
 
 
-def csrf_check() -> Any:
-    """Flask-WTF's check for every state-changing request that relies on the session cookie.
+def authenticate_bearer() -> None:
+    """`Authorization: Bearer dxa_…` on /api/ routes signs in the token's owner for this request only.
 
-    Requests that carry an API bearer token do not use the cookie, so a forged cross-site request
-    cannot ride on them; they skip the check (the token is the credential)."""
+    A valid token replaces the session: the request acts as the token's owner whatever cookie came
+    with it, and skips the CSRF check (a cross-site page cannot set this header). An invalid token
+    authenticates nothing, so the request is judged on its cookie alone, CSRF check included."""
+    if not request.path.startswith("/api/") or not request.headers.get("Authorization"):
+        return
+    from portal.auth.security import token_from_header
+
+    token = token_from_header(request.headers.get("Authorization"))
+    if token is None:
+        return
+    g.api_token = token
+    g._login_user = token.user  # Flask-Login's per-request user: the session cookie is not consulted
+
+
+def csrf_check() -> Any:
+    """Flask-WTF's check for every state-changing request that relies on the session cookie."""
     from portal.extensions import csrf
 
     if not current_app.config.get("WTF_CSRF_ENABLED", True) or request.method in ("GET", "HEAD", "OPTIONS"):
         return None
-    if request.endpoint is None or (bearer_header() and request.path.startswith("/api/")):
+    if request.endpoint is None or g.get("api_token") is not None:
         return None
     view = current_app.view_functions.get(request.endpoint)
     if view is not None and f"{view.__module__}.{view.__name__}" in csrf._exempt_views:
@@ -66,26 +80,8 @@ def csrf_check() -> Any:
     return None
 
 
-def load_user_from_token(req: Any) -> Any:
-    """Flask-Login request loader: `Authorization: Bearer dxa_…` on /api/ routes signs in its owner."""
-    if not req.path.startswith("/api/"):
-        return None
-    from portal.auth.security import token_from_header
-
-    token = token_from_header(req.headers.get("Authorization"))
-    if token is None:
-        if req.headers.get("Authorization"):
-            g.bad_api_token = True
-        return None
-    g.api_token = token
-    return token.user
-
-
 def token_scope_check() -> Any:
     """A token may call only the endpoints its scopes cover (portal/api/scopes.py)."""
-    from flask_login import current_user
-
-    _ = current_user.is_authenticated  # runs the request loader, which sets g.api_token
     token = g.get("api_token")
     if token is None:
         return None
@@ -109,10 +105,7 @@ def token_scope_check() -> Any:
 
 
 def register(app: Flask) -> None:
-    from portal.extensions import login_manager
-
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # csrf_check above decides, per request
-    login_manager.request_loader(load_user_from_token)
     app.before_request(csrf_check)
     app.before_request(token_scope_check)
     app.after_request(security_headers)

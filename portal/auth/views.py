@@ -25,13 +25,13 @@ from portal.auth.forms import (
 )
 from portal.choices import districts_by_city
 from portal.home import home_url
+from portal.links import external_url, safe_target
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(default: str) -> str:
-    target = request.args.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return safe_target(request.args.get("next"), default)
 
 
 def _attach(form: Any, error: services.AccountError) -> None:
@@ -73,7 +73,7 @@ def forgot_password() -> Any:
     if form.validate_on_submit():
         token = security.request_reset(services.find_user(form.email.data or ""))
         if token is not None:
-            link = url_for("auth.reset_password", token=token, _external=True)
+            link = external_url("auth.reset_password", token=token)
             mail.send(
                 services.normalize_email(form.email.data or ""),
                 "数转评估：重置密码",

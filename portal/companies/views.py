@@ -14,6 +14,7 @@ from portal.auth import services as accounts
 from portal.choices import districts_by_city, divisions_by_section
 from portal.companies import services
 from portal.companies.forms import InviteForm, ProfileForm
+from portal.links import external_url
 from portal.models import Company, Role
 
 bp = Blueprint("companies", __name__)
@@ -94,7 +95,7 @@ def invite() -> Any:
         except accounts.AccountError as error:
             form.email.errors.append(_(str(error)))
         else:
-            new_link = url_for("auth.accept_invitation", token=token, _external=True)
+            new_link = external_url("auth.accept_invitation", token=token)
             flash(
                 _(
                     "邀请链接已生成，%(hours)s 小时内有效，只能使用一次。",
