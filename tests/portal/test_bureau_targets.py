@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from tests_support import SHARED_DIR
+from tests_support import SHARED_DIR, require_shared
 
 from portal.bureau import targets
 from portal.bureau.models import BureauIndicator, BureauIndicatorActual
@@ -51,7 +51,7 @@ def test_catalogue_rows_carry_sources_found_in_the_digests(app: Any) -> None:
     for row in rows:
         assert row.source_document and re.search(r"L\d+", row.source_lines), row.code
         name, line_no = re.fullmatch(r"(\S+) §[\d.]+ L(\d+)", row.digest_ref).groups()  # type: ignore[union-attr]
-        line = DIGESTS[name].read_text(encoding="utf-8").splitlines()[int(line_no) - 1]
+        line = require_shared(DIGESTS[name]).read_text(encoding="utf-8").splitlines()[int(line_no) - 1]
         assert row.source_lines in line, (row.code, line)
         if name == "local_plans_digest.md":
             assert f"`{row.code}`" in line
