@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, Final
 
 import sqlalchemy as sa
 
-from portal.bureau import aggregates
+from portal.bureau import aggregates, scope
 from portal.bureau.models import DIMENSIONS, METRICS, NONE_MONTH, BureauProgramStatus
 from portal.extensions import db
 from portal.models import Company, JurisdictionLevel, User
@@ -135,14 +135,8 @@ def parse_filters(args: Mapping[str, str], user: User) -> Filters:
 
 
 def _dim_conditions(cols: Any, user: User, filters: Filters) -> list[Any]:
-    conds: list[Any] = []
-    level = user.jurisdiction_level
-    if level is JurisdictionLevel.CITY:
-        conds.append(cols["city"] == user.jurisdiction_city)
-    elif level is JurisdictionLevel.DISTRICT:
-        conds += [cols["city"] == user.jurisdiction_city, cols["district"] == user.jurisdiction_district]
-    elif level is not JurisdictionLevel.PROVINCE:
-        conds.append(sa.false())
+    """The officer's jurisdiction, then the filters chosen on the page."""
+    conds: list[Any] = [scope.within_jurisdiction(user, cols["city"], cols["district"])]
     for name in DIMENSIONS:
         value = getattr(filters, name)
         if value:
@@ -534,10 +528,6 @@ def summary(user: User, filters: Filters) -> dict[str, Table]:
         programs_table(user, filters),
     ]
     return {t.key: t for t in tables}
-
-
-def without_dates(filters: Filters) -> Filters:
-    return replace(filters, month_from=None, month_to=None)
 
 
 # -------------------------------------------------------------------- drill-down (consenting only)

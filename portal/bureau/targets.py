@@ -23,7 +23,7 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 
-from portal.bureau import queries
+from portal.bureau import queries, scope
 from portal.bureau.models import BureauIndicator, BureauIndicatorActual
 from portal.extensions import db
 from portal.models import JurisdictionLevel, User
@@ -140,15 +140,7 @@ def ensure_catalogue() -> int:
 
 
 def _visible(user: User) -> Any:
-    level = user.jurisdiction_level
-    i = BureauIndicator
-    if level is JurisdictionLevel.PROVINCE:
-        return sa.true()
-    if level is JurisdictionLevel.CITY:
-        return i.city == user.jurisdiction_city
-    if level is JurisdictionLevel.DISTRICT:
-        return sa.and_(i.city == user.jurisdiction_city, i.district == user.jurisdiction_district)
-    return sa.false()
+    return scope.within_jurisdiction(user, BureauIndicator.city, BureauIndicator.district)
 
 
 def can_report(user: User, indicator: BureauIndicator) -> bool:
