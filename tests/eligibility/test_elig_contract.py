@@ -12,6 +12,7 @@ import pytest
 import yaml
 from elig_support import payload
 
+from questionnaires.strict_yaml import load_file
 from scoring.eligibility import (
     INPUT_SCHEMA,
     OUTPUT_SCHEMA,
@@ -278,7 +279,7 @@ def test_cli_rules_validate_broken(tmp_path: Path) -> None:
 
 
 def _doc(name: str = "gd_techreform_equipment_post_award.yaml") -> dict[str, Any]:
-    doc = yaml.safe_load((RULES_DIR / name).read_text(encoding="utf-8"))
+    doc = load_file(RULES_DIR / name)
     assert isinstance(doc, dict)
     return doc
 
