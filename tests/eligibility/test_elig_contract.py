@@ -244,7 +244,9 @@ def test_cli_eligibility_file_and_stdin(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ['{"as_of": "2021-06-01"}', "not json", '{"as_of": "x", "company": {"city": "x"}}']
+    "text",
+    ['{"as_of": "2021-06-01"}', "not json", '{"as_of": "x", "company": {"city": "x"}}', "[" * 50000],
+    ids=["no-company", "not-json", "bad-values", "deep"],
 )
 def test_cli_bad_input_exit_2_only_errors(text: str) -> None:
     p = run_cli("eligibility", "-", stdin=text)
