@@ -81,6 +81,9 @@ class YamlError(ValueError):
         self.message = where + detail  # without the source, for reports that name the file already
         super().__init__(f"{source}: {self.message}")
 
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable with all its fields (args holds the text only)
+        return type(self), (self.code, self.detail, self.source, self.line, self.column, self.params)
+
 
 def loads(
     data: str | bytes,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import pickle
 import time
 from pathlib import Path
 from typing import Any
@@ -186,6 +187,12 @@ def test_syntax_errors_carry_line_and_column() -> None:
     exc = _refusal("program:\n  id: x\n  name: [unclosed\n")
     assert exc.code == "syntax" and exc.line is not None and exc.line >= 3 and exc.column is not None
     assert str(exc) == f"t.yaml: {exc.message}"
+
+
+def test_error_survives_pickling() -> None:
+    exc = YamlError("duplicate_key", "duplicate key 'a'", "f.yaml", 3, 1, {"key": "a", "first_line": 1})
+    again = pickle.loads(pickle.dumps(exc))
+    assert (str(again), again.code, again.params) == (str(exc), exc.code, exc.params)
 
 
 @both_loaders
