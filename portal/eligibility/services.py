@@ -326,12 +326,34 @@ def _compose(uploads: list[tuple[str, str, bytes]]) -> RuleSet:
     return rules
 
 
+# sha256 of active uploads that no longer load on their own (see effective_rules); per process, tiny.
+_UNLOADABLE: set[str] = set()
+
+
 def effective_rules() -> RuleSet:
-    """The shipped rules with active uploaded files applied (cached by content hash)."""
+    """The shipped rules with active uploaded files applied (cached by content hash).
+
+    An active upload that no longer loads (stored before a check got stricter, e.g. a key written twice
+    before the strict YAML loader) is left out with a warning in the log: its program keeps the shipped rule
+    instead of every eligibility page failing, the admin page included, where the upload can be deactivated.
+    """
     uploads = [(f.program_id, f.filename, f.content.encode()) for f in active_rule_files()]
-    if not uploads:
-        return default_rules()
-    return _compose(uploads)
+    uploads = [upload for upload in uploads if hashlib.sha256(upload[2]).hexdigest() not in _UNLOADABLE]
+    try:
+        return _compose(uploads) if uploads else default_rules()
+    except RuleFileError:
+        usable = [upload for upload in uploads if _loads_alone(upload)]
+        return _compose(usable) if usable else default_rules()
+
+
+def _loads_alone(upload: tuple[str, str, bytes]) -> bool:
+    try:
+        _compose([upload])
+    except RuleFileError as exc:
+        current_app.logger.warning("active rule upload %s left out, it no longer loads: %s", upload[1], exc)
+        _UNLOADABLE.add(hashlib.sha256(upload[2]).hexdigest())
+        return False
+    return True
 
 
 def _safe_name(filename: str) -> str:

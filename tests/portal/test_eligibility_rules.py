@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from portal.eligibility import services
+from portal.extensions import db
 from portal.models import Role, RuleFile
 from scoring.eligibility.rules import RULES_DIR
 
@@ -149,3 +150,26 @@ def test_yaml_refusals_in_english(make: Any, login_as: Any) -> None:
     page = _refused(client, TWO_KINDS)
     assert f"Line {KIND_LINE}, column 3: Duplicate key “kind” (already on line {KIND_LINE - 1})" in page
     assert "Nested too deeply (at most 32 levels)." in _refused(client, "[" * 50000)
+
+
+def test_an_active_upload_that_no_longer_loads_is_left_out(make: Any, login_as: Any, app: Any) -> None:
+    """A file stored before the strict loader (here `kind:` twice) must not break every eligibility page."""
+    company = _company_with_project(make, 450)
+    admin = make.user(Role.ADMIN)
+    stored = TWO_KINDS.replace("value: {prd_8: 700, ewn_12: 400}", "value: {prd_8: 700, ewn_12: 500}")
+    row = RuleFile(
+        filename="old.yaml",
+        program_id="gd_techreform_equipment_post_award",
+        name_zh="旧上传",
+        content=stored,
+        content_hash="0" * 64,
+        uploaded_by_id=admin.id,
+        active=True,
+    )
+    db.session.add(row)
+    db.session.commit()
+    assert _status(company) == ("eligible", [])  # the shipped program applies
+    client = login_as(admin)
+    page = client.get("/admin/rules")
+    assert page.status_code == 200
+    assert client.post(f"/admin/rules/{row.id}/deactivate").status_code == 302
