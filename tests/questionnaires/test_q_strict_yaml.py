@@ -219,19 +219,24 @@ def test_every_shipped_yaml_loads_unchanged() -> None:
         assert load_file(path, allow_aliases=trusted) == expected, path
 
 
+LOADING = {"load", "safe_load", "full_load", "unsafe_load", "load_all", "safe_load_all", "compose", "parse"}
+
+
 def _yaml_load_calls(path: Path) -> list[int]:
-    """Lines where *path* calls PyYAML's loading functions (yaml.load, yaml.safe_load, ...)."""
-    names = {"load", "safe_load", "full_load", "unsafe_load", "load_all", "safe_load_all", "compose"}
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [
-        node.lineno
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr in names
-        and isinstance(node.func.value, ast.Name)
-        and node.func.value.id == "yaml"
-    ]
+    """Lines where *path* calls PyYAML's loading functions (yaml.safe_load(...), from yaml import load)."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "yaml":
+            lines += [node.lineno for alias in node.names if alias.name in LOADING]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in LOADING
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "yaml"
+        ):
+            lines.append(node.lineno)
+    return lines
 
 
 def test_no_yaml_read_bypasses_the_strict_loader() -> None:
