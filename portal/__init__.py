@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from portal.config import ConfigError, load_config
+from portal.json_provider import JSONProvider
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +25,7 @@ def create_app(overrides: dict[str, Any] | None = None, env: dict[str, str] | No
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.json = JSONProvider(app)  # deep nesting in a request body is a 400, not a 500
     try:
         app.config.from_mapping(load_config(app.instance_path, env))
     except ConfigError as exc:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
+from . import strict_yaml
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 LOCK_FILENAME = "published.lock.json"
@@ -16,38 +16,9 @@ VERSION_RE = re.compile(r"^\d{4}(\.\d{1,4}){0,2}$")
 INSTRUMENT_ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
-class DuplicateKeyError(yaml.YAMLError):
-    pass
-
-
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
-
-
-class _StrictLoader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """SafeLoader that refuses duplicate mapping keys (PyYAML silently keeps the last one)."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            mark = key_node.start_mark
-            raise DuplicateKeyError(
-                f"duplicate key {key!r} at line {mark.line + 1}, column {mark.column + 1}"
-            )
-        seen.add(key)
-    return loader.construct_mapping(node, deep=deep)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def read_yaml(path: Path) -> Any:
-    """Parse a definition file (UTF-8, duplicate keys rejected)."""
-    with path.open(encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_StrictLoader)  # noqa: S506 - _StrictLoader derives from SafeLoader
+    """Parse a definition file (the strict loader; our definitions share conditions through anchors)."""
+    return strict_yaml.load_file(path, allow_aliases=True)
 
 
 def canonical_json(data: Any) -> str:

@@ -16,8 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-import yaml
-
 from .model import (
     CHOICE_TYPES,
     COMPARISON_OPS,
@@ -58,6 +56,7 @@ from .storage import (
     read_lock,
     read_yaml,
 )
+from .strict_yaml import YamlError
 
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
 OPTION_ID_RE = re.compile(r"^[A-Za-z0-9_]{1,16}$")
@@ -1189,9 +1188,11 @@ def parse_file(
         return None, [ValidationError(file, "", "not_found", "文件不存在", "file not found")]
     try:
         raw = read_yaml(path)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except YamlError as exc:
         return None, [
-            ValidationError(file, "", "yaml_error", f"YAML 解析失败：{exc}", f"YAML parse error: {exc}")
+            ValidationError(
+                file, "", "yaml_error", f"YAML 解析失败：{exc.message}", f"YAML parse error: {exc.message}"
+            )
         ]
     if lock is None:
         try:

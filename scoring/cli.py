@@ -98,6 +98,8 @@ def _read_payload(path: str, stdin: TextIO) -> tuple[object, str | None]:
         return json.loads(text), None
     except json.JSONDecodeError as exc:
         return None, f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+    except RecursionError:  # json's answer to deep nesting such as '[' * 50000 (not a JSONDecodeError)
+        return None, "invalid JSON: nested too deeply"
 
 
 @command(

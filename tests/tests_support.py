@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-import yaml
 from flask.testing import FlaskClient
 
 import questionnaires
@@ -22,6 +21,7 @@ from portal.assessments import saving
 from portal.assessments import services as assessments
 from portal.extensions import db as _db
 from portal.models import Company, JurisdictionLevel, ProviderOrg, Role, User
+from questionnaires.strict_yaml import load_file
 from scoring.reference import credit_code
 
 # The policy material beside the checkout (CI clones the repo with shared/ next to it).
@@ -44,8 +44,7 @@ def require_shared(path: Path) -> Path:
 
 def shared_miit_reference() -> dict[str, Any]:
     """The MIIT 2024 instrument as digested in shared/policy — the independent reference for tests."""
-    text = require_shared(MIIT_REFERENCE_YAML).read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_file(require_shared(MIIT_REFERENCE_YAML))
     return data
 
 

@@ -20,11 +20,14 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from portal import audit
 from portal.extensions import db
 from portal.models import Company, CompanyEligibilityProfile, EligibilityProject, RuleFile, User
+from questionnaires import strict_yaml
+from questionnaires.strict_yaml import YamlError
 from scoring.eligibility import RuleSet, default_rules, evaluate_json, load_rules, parse_input
 from scoring.eligibility.fields import COMPANY, PROJECT
 from scoring.eligibility.rules import RULES_DIR, Program, RuleError, RuleFileError, load_rule_file
@@ -33,6 +36,7 @@ from scoring.maturity import direction_labels  # directions only the roadmap cat
 JSONDict = dict[str, Any]
 LOCAL_TZ: Final = ZoneInfo("Asia/Shanghai")
 MAX_RULE_FILE_BYTES: Final = 256 * 1024
+UPLOAD_LIMITS: Final = strict_yaml.Limits(max_bytes=MAX_RULE_FILE_BYTES)
 
 # GB/T 4754-2017 门类 → the contract's sector. B/C/D together are 工业 (industry) in the rules.
 SECTOR_BY_SECTION: Final = {"B": "mining", "C": "manufacturing", "D": "utilities", "E": "construction"}
@@ -322,12 +326,34 @@ def _compose(uploads: list[tuple[str, str, bytes]]) -> RuleSet:
     return rules
 
 
+# sha256 of active uploads that no longer load on their own (see effective_rules); per process, tiny.
+_UNLOADABLE: set[str] = set()
+
+
 def effective_rules() -> RuleSet:
-    """The shipped rules with active uploaded files applied (cached by content hash)."""
+    """The shipped rules with active uploaded files applied (cached by content hash).
+
+    An active upload that no longer loads (stored before a check got stricter, e.g. a key written twice
+    before the strict YAML loader) is left out with a warning in the log: its program keeps the shipped rule
+    instead of every eligibility page failing, the admin page included, where the upload can be deactivated.
+    """
     uploads = [(f.program_id, f.filename, f.content.encode()) for f in active_rule_files()]
-    if not uploads:
-        return default_rules()
-    return _compose(uploads)
+    uploads = [upload for upload in uploads if hashlib.sha256(upload[2]).hexdigest() not in _UNLOADABLE]
+    try:
+        return _compose(uploads) if uploads else default_rules()
+    except RuleFileError:
+        usable = [upload for upload in uploads if _loads_alone(upload)]
+        return _compose(usable) if usable else default_rules()
+
+
+def _loads_alone(upload: tuple[str, str, bytes]) -> bool:
+    try:
+        _compose([upload])
+    except RuleFileError as exc:
+        current_app.logger.warning("active rule upload %s left out, it no longer loads: %s", upload[1], exc)
+        _UNLOADABLE.add(hashlib.sha256(upload[2]).hexdigest())
+        return False
+    return True
 
 
 def _safe_name(filename: str) -> str:
@@ -335,15 +361,46 @@ def _safe_name(filename: str) -> str:
     return name if name.endswith((".yaml", ".yml")) else f"{name}.yaml"
 
 
+def yaml_problem(exc: YamlError) -> str:
+    """The strict loader's refusal in the user's language, position first."""
+    if exc.line is not None and exc.column is not None:
+        where = _("第 %(line)s 行第 %(column)s 列：", line=exc.line, column=exc.column)
+    else:
+        where = _("第 %(line)s 行：", line=exc.line) if exc.line is not None else ""
+    return where + _yaml_reason(exc)
+
+
+def _yaml_reason(exc: YamlError) -> str:
+    params = exc.params
+    match exc.code:
+        case strict_yaml.TOO_LARGE:
+            return _("文件超过 %(kb)s KB，请精简后再上传。", kb=params["limit_kb"])
+        case strict_yaml.ENCODING:
+            return _("文件不是 UTF-8 编码的文本，请另存为 UTF-8 后再上传。")
+        case strict_yaml.TOO_DEEP:
+            return _("嵌套层级过深（最多 %(limit)s 层）。", limit=params["limit"])
+        case strict_yaml.TOO_MANY_NODES:
+            return _("内容条目过多（最多 %(limit)s 个，别名展开后计算）。", limit=params["limit"])
+        case strict_yaml.DUPLICATE_KEY:
+            return _(
+                "键“%(key)s”重复（第 %(first)s 行已有），同一层级的键只能出现一次。",
+                key=params["key"],
+                first=params["first_line"],
+            )
+        case strict_yaml.ALIAS:
+            return _("不允许使用 YAML 锚点和别名（&名称、*名称），请直接写出内容。")
+        case strict_yaml.MERGE_KEY:
+            return _("不允许使用 YAML 合并键（<<），请直接写出内容。")
+    return _("YAML 语法错误：%(problem)s", problem=exc.detail)  # PyYAML's own (English) description
+
+
 def check_rule_file(filename: str, content: bytes) -> tuple[Program | None, list[RuleError]]:
     """Validate an upload with the engine's validator; errors name the uploaded file, not a temp path."""
     shown = filename or "rules.yaml"
-    if len(content) > MAX_RULE_FILE_BYTES:
-        return None, [RuleError(shown, "", f"file is larger than {MAX_RULE_FILE_BYTES // 1024} KB")]
-    try:
-        content.decode("utf-8")
-    except UnicodeDecodeError:
-        return None, [RuleError(shown, "", "the file is not UTF-8 text")]
+    try:  # the strict loader first, for a refusal the uploader can read (size, encoding, YAML itself)
+        strict_yaml.loads(content, source=shown, limits=UPLOAD_LIMITS)
+    except YamlError as exc:
+        return None, [RuleError(shown, "", yaml_problem(exc))]
     with tempfile.TemporaryDirectory(prefix="dx-rule-upload-") as tmp:
         path = Path(tmp) / _safe_name(filename)
         path.write_bytes(content)

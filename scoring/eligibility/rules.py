@@ -16,8 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
-import yaml
-
+from questionnaires.strict_yaml import YamlError, load_file
 from scoring.eligibility.fields import FIELDS, FieldSpec, FieldType, Scope
 from scoring.eligibility.model import Source
 from scoring.eligibility.special import SPECIAL_EVALUATORS
@@ -523,14 +522,13 @@ class _Checker:
 
 
 def _read(path: Path) -> tuple[object, list[RuleError]]:
+    """The document of a rule file (strict loader, no anchors/aliases: rule files may come from uploads)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return load_file(path), []
     except OSError as exc:
         return None, [RuleError(str(path), "", f"cannot read file: {exc.strerror or exc}")]
-    try:
-        return yaml.safe_load(text), []
-    except yaml.YAMLError as exc:
-        return None, [RuleError(str(path), "", f"invalid YAML: {exc}")]
+    except YamlError as exc:
+        return None, [RuleError(str(path), "", f"invalid YAML: {exc.message}")]
 
 
 def validate_document(doc: object, file: str = "<memory>") -> list[RuleError]:

@@ -60,6 +60,12 @@ def _read(path: str, field: str) -> tuple[Any, dict[str, str] | None]:
             "message_zh": f"JSON 格式错误（第 {exc.lineno} 行）",
             "message_en": f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
         }
+    except RecursionError:  # json's answer to deep nesting such as '[' * 50000 (not a JSONDecodeError)
+        return None, {
+            "field": field,
+            "message_zh": "JSON 嵌套层级过深",
+            "message_en": "invalid JSON: nested too deeply",
+        }
 
 
 def score_command(args: argparse.Namespace) -> int:

@@ -13,10 +13,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from questionnaires import Condition, Instrument, evaluate
 from questionnaires.model import Flag
+from questionnaires.strict_yaml import load_file
 
 from .conditions import parse_condition, referenced_items
 from .engine import unmet_requirements
@@ -86,8 +85,7 @@ def parse_definition(raw: Mapping[str, Any]) -> CloudDefinition:
 
 @cache
 def cloud_definition() -> CloudDefinition:
-    text = resources.files("scoring.maturity").joinpath(DEFINITION_FILE).read_text(encoding="utf-8")
-    return parse_definition(yaml.safe_load(text))
+    return parse_definition(load_file(resources.files("scoring.maturity").joinpath(DEFINITION_FILE)))
 
 
 def _gaps(instrument: Instrument, conds: list[Condition]) -> tuple[str, ...]:

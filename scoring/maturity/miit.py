@@ -19,10 +19,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from questionnaires import Instrument, Item, is_answered
 from questionnaires.answers import answer_value
+from questionnaires.strict_yaml import load_file
 
 from .engine import item_points
 from .result import (
@@ -88,8 +87,7 @@ def parse_level_rule(raw: Mapping[str, Any]) -> MiitLevelRule:
 @cache
 def level_rule() -> MiitLevelRule:
     """The level rule in force (from :file:`miit_level_rule.yaml`)."""
-    text = resources.files("scoring.maturity").joinpath(RULE_FILE).read_text(encoding="utf-8")
-    return parse_level_rule(yaml.safe_load(text))
+    return parse_level_rule(load_file(resources.files("scoring.maturity").joinpath(RULE_FILE)))
 
 
 def is_miit(instrument: Instrument) -> bool:

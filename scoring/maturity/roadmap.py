@@ -23,10 +23,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from questionnaires import Instrument, Item, visible_items
 from questionnaires.answers import answer_value
+from questionnaires.strict_yaml import load_file
 
 from .conditions import referenced_items
 from .engine import hidden_ids, item_points, module_score_and_level
@@ -99,8 +98,7 @@ def parse_catalogue(raw: Mapping[str, Any]) -> tuple[CatalogueAction, ...]:
 
 @cache
 def _catalogue_data() -> Mapping[str, Any]:
-    text = resources.files("scoring.maturity").joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
-    data: Mapping[str, Any] = yaml.safe_load(text)
+    data: Mapping[str, Any] = load_file(resources.files("scoring.maturity").joinpath(CATALOGUE_FILE))
     return data
 
 

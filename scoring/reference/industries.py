@@ -15,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Final
 
-import yaml
+from questionnaires.strict_yaml import load_file
 
 STANDARD: Final = "GB/T 4754-2017"
 
@@ -90,8 +90,7 @@ class _Tables:
 
 
 def _load_yaml() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("data/industries.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = load_file(resources.files(__package__).joinpath("data/industries.yaml"))
     return data
 
 

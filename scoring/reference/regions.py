@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import Final
 
-import yaml
+from questionnaires.strict_yaml import load_file
 
 
 class RegionGroup(StrEnum):
@@ -192,8 +192,7 @@ class District:
 
 @cache
 def _district_table() -> dict[str, tuple[District, ...]]:
-    text = resources.files(__package__).joinpath("data/districts.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    raw = load_file(resources.files(__package__).joinpath("data/districts.yaml"))
     table: dict[str, tuple[District, ...]] = {}
     for city, rows in raw["cities"].items():
         if city not in _GROUP:

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from elig_support import payload
 
+from questionnaires.strict_yaml import load_file
 from scoring.eligibility import (
     INPUT_SCHEMA,
     OUTPUT_SCHEMA,
@@ -243,7 +244,9 @@ def test_cli_eligibility_file_and_stdin(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ['{"as_of": "2021-06-01"}', "not json", '{"as_of": "x", "company": {"city": "x"}}']
+    "text",
+    ['{"as_of": "2021-06-01"}', "not json", '{"as_of": "x", "company": {"city": "x"}}', "[" * 50000],
+    ids=["no-company", "not-json", "bad-values", "deep"],
 )
 def test_cli_bad_input_exit_2_only_errors(text: str) -> None:
     p = run_cli("eligibility", "-", stdin=text)
@@ -278,7 +281,7 @@ def test_cli_rules_validate_broken(tmp_path: Path) -> None:
 
 
 def _doc(name: str = "gd_techreform_equipment_post_award.yaml") -> dict[str, Any]:
-    doc = yaml.safe_load((RULES_DIR / name).read_text(encoding="utf-8"))
+    doc = load_file(RULES_DIR / name)
     assert isinstance(doc, dict)
     return doc
 
@@ -367,6 +370,49 @@ def test_validator_invalid_yaml_and_missing_file(tmp_path: Path) -> None:
     f.write_text("program: [unclosed", encoding="utf-8")
     assert "invalid YAML" in validate_rule_file(f)[0].reason
     assert "cannot read" in validate_rule_file(tmp_path / "missing.yaml")[0].reason
+
+
+SHIPPED_TEXT = (RULES_DIR / "gd_techreform_equipment_post_award.yaml").read_text(encoding="utf-8")
+# The shipped file with `kind:` twice in `program:` (PyYAML's safe_load keeps the last one silently).
+TWO_KINDS = SHIPPED_TEXT.replace("  kind: subsidy\n", "  kind: subsidy\n  kind: recognition\n", 1)
+# Nine aliases to the level below on each of nine levels: 9**9 strings once expanded, from 600 bytes.
+BILLION_LAUGHS = "l0: &l0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 9)
+)
+
+
+def test_validator_refuses_a_duplicate_key_naming_it(tmp_path: Path) -> None:
+    f = tmp_path / "two_kinds.yaml"
+    f.write_text(TWO_KINDS, encoding="utf-8")
+    line = TWO_KINDS.splitlines().index("  kind: recognition") + 1
+    [err] = validate_rule_file(f)
+    assert err.reason.startswith(f"invalid YAML: line {line}, column 3: duplicate key 'kind'"), err.reason
+    with pytest.raises(RuleFileError):
+        load_rules(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[" * 50000, "nested deeper than"),
+        ("a: &a [x, x]\nb: *a\n", "anchors and aliases"),
+        (BILLION_LAUGHS + SHIPPED_TEXT, "anchors and aliases"),
+    ],
+    ids=["deep", "alias", "billion-laughs"],
+)
+def test_validator_refuses_hostile_yaml_cleanly(tmp_path: Path, text: str, reason: str) -> None:
+    f = tmp_path / "hostile.yaml"
+    f.write_text(text, encoding="utf-8")
+    [err] = validate_rule_file(f)
+    assert err.reason.startswith("invalid YAML: line ") and reason in err.reason
+
+
+def test_cli_rules_validate_reports_yaml_problems(tmp_path: Path) -> None:
+    (tmp_path / "two_kinds.yaml").write_text(TWO_KINDS, encoding="utf-8")
+    (tmp_path / "deep.yaml").write_text("[" * 50000, encoding="utf-8")
+    p = run_cli("rules", "validate", str(tmp_path / "two_kinds.yaml"), str(tmp_path / "deep.yaml"))
+    assert (p.returncode, p.stderr) == (1, "")
+    assert "duplicate key 'kind'" in p.stdout and "nested deeper than 32 levels" in p.stdout
 
 
 def test_new_rule_file_without_code_changes(tmp_path: Path) -> None:

@@ -130,3 +130,21 @@ def _answers(assessment_id: int) -> dict[str, Any]:
     db.session.expire_all()
     rows = db.session.scalars(sa.select(Answer).where(Answer.assessment_id == assessment_id))
     return {row.item_id: (row.value, row.version) for row in rows}
+
+
+@pytest.mark.parametrize(
+    "text", ["[" * 50000, '{"a":' * 50000, "[" * 50000 + "]" * 50000], ids=["open", "object", "closed"]
+)
+def test_deeply_nested_json_is_a_400_that_changes_nothing(
+    app: Any, api_world: dict[str, Any], text: str
+) -> None:
+    """Python's json module raises RecursionError (not a ValueError) on deep nesting: it must not be a 500."""
+    client = app.test_client()
+    sign_in_session(client, api_world["user"])
+    assessment = api_world["assessment"]
+    before = _answers(assessment.id)
+    for path in (f"/api/v1/assessments/{assessment.id}/answers", "/api/v1/eligibility"):
+        response = client.post(path, data=text, content_type="application/json")
+        assert response.status_code == 400, (path, response.get_data(as_text=True)[:300])
+        assert response.get_json()["errors"][0]["message_en"]
+    assert _answers(assessment.id) == before

@@ -15,6 +15,7 @@ from portal.assessments import services
 from portal.extensions import db
 from portal.models import Answer, AnswerChange, Assessment, AssessmentStatus, Role
 from questionnaires import loader
+from questionnaires.storage import read_yaml
 
 MIIT = "miit-sme-digital"
 
@@ -349,7 +350,7 @@ def test_old_assessment_still_renders_after_new_version(
     services.submit(old, company_admin, attested=True)
 
     # publish version 2025 that reuses the item ids but words a question differently
-    data = yaml.safe_load((root / MIIT / "2024.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(root / MIIT / "2024.yaml")
     data["version"] = "2025"
     data["status"] = "draft"
     data["modules"][0]["items"][0]["text_zh"] = "新版措辞：企业网络建设情况"

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from portal.eligibility import services
+from portal.extensions import db
 from portal.models import Role, RuleFile
 from scoring.eligibility.rules import RULES_DIR
 
@@ -107,3 +108,68 @@ def test_upload_without_file(make: Any, login_as: Any) -> None:
     response = client.post("/admin/rules", data={}, content_type="multipart/form-data")
     assert response.status_code == 400
     assert "请选择要上传的规则文件" in response.get_data(as_text=True)
+
+
+# The shipped file with `kind:` twice in `program:` (a plain YAML load keeps the last one silently).
+TWO_KINDS = SHIPPED.replace("  kind: subsidy\n", "  kind: subsidy\n  kind: recognition\n", 1)
+KIND_LINE = TWO_KINDS.splitlines().index("  kind: recognition") + 1
+# Nine aliases to the level below on each of nine levels: 9**9 strings once expanded, from 600 bytes.
+BILLION_LAUGHS = "l0: &l0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 9)
+)
+
+
+def _refused(client: Any, text: str | bytes, name: str = "hostile.yaml") -> str:
+    data: dict[str, Any] = {"file": (io.BytesIO(text if isinstance(text, bytes) else text.encode()), name)}
+    response = client.post("/admin/rules", data=data, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400, page
+    assert RuleFile.query.count() == 0
+    return page
+
+
+def test_hostile_yaml_uploads_are_refused_with_a_reason(make: Any, login_as: Any) -> None:
+    company = _company_with_project(make, 450)
+    client = login_as(make.user(Role.ADMIN))
+    assert "嵌套层级过深（最多 32 层）" in _refused(client, "[" * 50000)
+    assert "嵌套层级过深（最多 32 层）" in _refused(client, "{" * 50000)
+    page = _refused(client, BILLION_LAUGHS + SHIPPED)
+    assert "不允许使用 YAML 锚点和别名" in page and "第 1 行第 5 列" in page
+    page = _refused(client, TWO_KINDS, "two_kinds.yaml")
+    assert f"第 {KIND_LINE} 行第 3 列：键“kind”重复（第 {KIND_LINE - 1} 行已有）" in page
+    assert "two_kinds.yaml" in page
+    assert "文件超过 256 KB" in _refused(client, SHIPPED + "#" * (256 * 1024))
+    assert "不是 UTF-8 编码的文本" in _refused(client, SHIPPED.encode("gb18030"))
+    assert "YAML 语法错误" in _refused(client, "program: [unclosed")
+    assert _status(company) == ("eligible", [])  # the rules did not change
+
+
+def test_yaml_refusals_in_english(make: Any, login_as: Any) -> None:
+    client = login_as(make.user(Role.ADMIN))
+    client.post("/lang/en", data={"next": "/"})
+    page = _refused(client, TWO_KINDS)
+    assert f"Line {KIND_LINE}, column 3: Duplicate key “kind” (already on line {KIND_LINE - 1})" in page
+    assert "Nested too deeply (at most 32 levels)." in _refused(client, "[" * 50000)
+
+
+def test_an_active_upload_that_no_longer_loads_is_left_out(make: Any, login_as: Any, app: Any) -> None:
+    """A file stored before the strict loader (here `kind:` twice) must not break every eligibility page."""
+    company = _company_with_project(make, 450)
+    admin = make.user(Role.ADMIN)
+    stored = TWO_KINDS.replace("value: {prd_8: 700, ewn_12: 400}", "value: {prd_8: 700, ewn_12: 500}")
+    row = RuleFile(
+        filename="old.yaml",
+        program_id="gd_techreform_equipment_post_award",
+        name_zh="旧上传",
+        content=stored,
+        content_hash="0" * 64,
+        uploaded_by_id=admin.id,
+        active=True,
+    )
+    db.session.add(row)
+    db.session.commit()
+    assert _status(company) == ("eligible", [])  # the shipped program applies
+    client = login_as(admin)
+    page = client.get("/admin/rules")
+    assert page.status_code == 200
+    assert client.post(f"/admin/rules/{row.id}/deactivate").status_code == 302

@@ -12,7 +12,7 @@ import yaml
 
 import questionnaires as q
 from questionnaires.__main__ import main
-from questionnaires.storage import DEFINITIONS_DIR, read_lock
+from questionnaires.storage import DEFINITIONS_DIR, read_lock, read_yaml
 
 PACKAGE_DIR = Path(q.__file__).parent
 
@@ -84,7 +84,7 @@ def test_deleting_published_version_is_reported(defs: Path) -> None:
 
 def _new_version(defs: Path, version: str) -> Path:
     src = defs / "gd-mfg-dt" / "2025.1.yaml"
-    data = yaml.safe_load(src.read_text("utf-8"))
+    data = read_yaml(src)
     data["version"] = version
     data["status"] = "draft"
     data["modules"][0]["items"][0]["text_zh"] = "生产设备联网比例大约是多少？"

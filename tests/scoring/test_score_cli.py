@@ -41,7 +41,9 @@ def files(tmp_path: Path) -> dict[str, Path]:
     bad.write_text(json.dumps({"answers": {"base.info_systems.coverage": "Q"}}), encoding="utf-8")
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
-    return {"answers": answers, "profile": profile, "bad": bad, "broken": broken}
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 50000, encoding="utf-8")
+    return {"answers": answers, "profile": profile, "bad": bad, "broken": broken, "deep": deep}
 
 
 def test_score_ok(files: dict[str, Path]) -> None:
@@ -75,12 +77,12 @@ def test_score_ok(files: dict[str, Path]) -> None:
     assert again.stdout == out.stdout
 
 
-@pytest.mark.parametrize("case", ["bad", "broken", "instrument"])
+@pytest.mark.parametrize("case", ["bad", "broken", "deep", "instrument"])
 def test_score_invalid_input_exit_2(files: dict[str, Path], case: str) -> None:
     inst = "nope" if case == "instrument" else "miit-sme-digital"
     answers = files["answers"] if case == "instrument" else files[case]
     out = _run(_module(), "--instrument", inst, "--version", "2024", "--answers", str(answers))
-    assert out.returncode == 2
+    assert (out.returncode, out.stderr) == (2, "")
     body = json.loads(out.stdout)
     assert body["errors"] and {"field", "message_zh", "message_en"} <= set(body["errors"][0])
 
