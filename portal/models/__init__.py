@@ -16,7 +16,7 @@ from portal.models.company import Company, Invitation
 from portal.models.platform_audit import PlatformEvent
 from portal.models.provider import ProviderOrg
 from portal.models.result import AssessmentResult, DimensionTarget
-from portal.models.security import ApiToken, LoginAttempt, PasswordResetToken
+from portal.models.security import ApiToken, EmailVerificationToken, PasswordResetToken, SignInSession
 from portal.models.user import JurisdictionLevel, Role, User
 
 # Provider feature models (portal/providers/models.py); imported here for Alembic.
@@ -40,10 +40,10 @@ __all__ = [
     "ConsentMode",
     "DimensionTarget",
     "EligibilityProject",
+    "EmailVerificationToken",
     "EvidenceFile",
     "Invitation",
     "JurisdictionLevel",
-    "LoginAttempt",
     "ModuleAssignment",
     "PasswordResetToken",
     "PlatformEvent",
@@ -55,6 +55,7 @@ __all__ = [
     "ResumePoint",
     "Role",
     "RuleFile",
+    "SignInSession",
     "Solution",
     "User",
 ]
