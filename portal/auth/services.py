@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
 
+from portal.auth import sessions
 from portal.companies.services import apply_size_classification
 from portal.extensions import db
 from portal.models import Company, Invitation, ProviderOrg, Role, User
@@ -30,13 +32,6 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
-def authenticate(email: str, password: str, address: str = "unknown") -> User | None:
-    """The user for a right email and password, else None; raises SignInRefused when locked/throttled."""
-    from portal.auth.security import check_password
-
-    return check_password(find_user(email), password, address)
-
-
 def _ensure_new_email(email: str) -> None:
     if find_user(email) is not None:
         raise AccountError("该邮箱已注册，请直接登录或使用其他邮箱。", "email")
@@ -50,6 +45,38 @@ class NewAccount:
     phone: str | None = None
 
 
+@dataclass(frozen=True)
+class Registration:
+    """What a registration did. The page answers the same either way ("we sent you a mail"), so it does not
+    tell who has an account: `created` gets a verification mail, `existing` a note that someone tried."""
+
+    created: User | None = None
+    existing: User | None = None
+
+
+def _already_registered(account: NewAccount) -> Registration | None:
+    existing = find_user(account.email)
+    if existing is None:
+        return None
+    generate_password_hash(account.password)  # the work a new account costs, so timing tells nothing
+    return Registration(existing=existing)
+
+
+def _commit_registration(account: NewAccount, duplicate: AccountError) -> None:
+    """Commit a new account; a concurrent registration of the same address or code loses cleanly."""
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        if find_user(account.email) is None:
+            raise duplicate from None
+        raise _SameEmailError from None
+
+
+class _SameEmailError(Exception):
+    """Another request registered this address a moment ago."""
+
+
 def register_company(
     account: NewAccount,
     company_name: str,
@@ -57,13 +84,18 @@ def register_company(
     city: str,
     district: str | None,
     bureau_sharing: bool,
-) -> User:
-    """Create a company and its first member, who becomes the company's administrator."""
-    _ensure_new_email(account.email)
+) -> Registration:
+    """Create a company and its first member (its administrator), unverified until the mailed link is
+    opened; an address that already has an account creates nothing."""
+    duplicate = AccountError(
+        "该统一社会信用代码已有企业注册。请联系贵司管理员发送邀请链接加入。", "credit_code"
+    )
+    # the code first: its answer must not depend on whether the address has an account
     if db.session.scalar(sa.select(Company.id).where(Company.credit_code == credit_code)):
-        raise AccountError(
-            "该统一社会信用代码已有企业注册。请联系贵司管理员发送邀请链接加入。", "credit_code"
-        )
+        raise duplicate
+    existing = _already_registered(account)
+    if existing is not None:
+        return existing
     company = Company(
         name=company_name.strip(),
         credit_code=credit_code,
@@ -73,34 +105,46 @@ def register_company(
         bureau_sharing_changed_at=utcnow(),
     )
     apply_size_classification(company)
-    user = new_user(account, Role.ENTERPRISE)
+    user = new_user(account, Role.ENTERPRISE, verified=False)
     user.company = company
     user.is_company_admin = True
     db.session.add_all([company, user])
-    db.session.commit()
-    return user
+    try:
+        _commit_registration(account, duplicate)
+    except _SameEmailError:
+        return Registration(existing=find_user(account.email))
+    return Registration(created=user)
 
 
-def register_provider(account: NewAccount, org_name: str, credit_code: str, city: str) -> User:
-    _ensure_new_email(account.email)
-    org = db.session.scalar(sa.select(ProviderOrg).where(ProviderOrg.credit_code == credit_code))
-    if org is not None:
-        raise AccountError("该服务商已注册，请联系贵机构已有账号的同事。", "credit_code")
+def register_provider(account: NewAccount, org_name: str, credit_code: str, city: str) -> Registration:
+    duplicate = AccountError("该服务商已注册，请联系贵机构已有账号的同事。", "credit_code")
+    if db.session.scalar(sa.select(ProviderOrg.id).where(ProviderOrg.credit_code == credit_code)):
+        raise duplicate
+    existing = _already_registered(account)
+    if existing is not None:
+        return existing
     org = ProviderOrg(name=org_name.strip(), credit_code=credit_code, city=city)
-    user = new_user(account, Role.PROVIDER)
+    user = new_user(account, Role.PROVIDER, verified=False)
     user.provider_org = org
     db.session.add_all([org, user])
-    db.session.commit()
-    return user
+    try:
+        _commit_registration(account, duplicate)
+    except _SameEmailError:
+        return Registration(existing=find_user(account.email))
+    return Registration(created=user)
 
 
-def new_user(account: NewAccount, role: Role) -> User:
+def new_user(account: NewAccount, role: Role, verified: bool = True) -> User:
+    """`verified=False` for self-registration; an invitation link was mailed to the address, so it is."""
     user = User(
         name=account.name.strip(),
         email=normalize_email(account.email),
         phone=(account.phone or "").strip() or None,
         role=role,
     )
+    if not verified:
+        # NULL itself: a plain None would let the column's default (verified now) apply
+        user.email_verified_at = sa.null()
     user.set_password(account.password)
     return user
 
@@ -109,6 +153,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
         raise AccountError("当前密码不正确。", "current")
     user.set_password(new)
+    sessions.end_other_sessions(user)  # whoever knew the old password is signed out everywhere else
     db.session.commit()
 
 
