@@ -1,5 +1,7 @@
-"""sign-in sessions, email verification; the lockout columns and login attempts go (throttling moved to
-the rate limiter)
+"""sign-in sessions, email verification
+
+users.failed_logins, users.locked_until and login_attempts are no longer used (throttling moved to the
+rate limiter) but stay for one release: nodes of the previous release read them during a rolling deploy.
 
 Revision ID: 8c41f0d2a7e3
 Revises: d275632f1a44
@@ -50,28 +52,12 @@ def upgrade():
 
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('email_verified_at', portal.models._common.UTCDateTime(timezone=True), nullable=True))
-        batch_op.drop_column('locked_until')
-        batch_op.drop_column('failed_logins')
     # accounts that exist today signed in without verification: they keep doing so
     op.execute("UPDATE users SET email_verified_at = created_at")
 
-    op.drop_table('login_attempts')
-
 
 def downgrade():
-    op.create_table('login_attempts',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('address', sa.String(length=64), nullable=False),
-    sa.Column('at', portal.models._common.UTCDateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_attempts'))
-    )
-    with op.batch_alter_table('login_attempts', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_login_attempts_address'), ['address'], unique=False)
-        batch_op.create_index(batch_op.f('ix_login_attempts_at'), ['at'], unique=False)
-
     with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('failed_logins', sa.Integer(), server_default='0', nullable=False))
-        batch_op.add_column(sa.Column('locked_until', portal.models._common.UTCDateTime(timezone=True), nullable=True))
         batch_op.drop_column('email_verified_at')
 
     op.drop_table('email_verification_tokens')

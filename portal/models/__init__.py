@@ -16,7 +16,13 @@ from portal.models.company import Company, Invitation
 from portal.models.platform_audit import PlatformEvent
 from portal.models.provider import ProviderOrg
 from portal.models.result import AssessmentResult, DimensionTarget
-from portal.models.security import ApiToken, EmailVerificationToken, PasswordResetToken, SignInSession
+from portal.models.security import (
+    ApiToken,
+    EmailVerificationToken,
+    LoginAttempt,
+    PasswordResetToken,
+    SignInSession,
+)
 from portal.models.user import JurisdictionLevel, Role, User
 
 # Provider feature models (portal/providers/models.py); imported here for Alembic.
@@ -44,6 +50,7 @@ __all__ = [
     "EvidenceFile",
     "Invitation",
     "JurisdictionLevel",
+    "LoginAttempt",
     "ModuleAssignment",
     "PasswordResetToken",
     "PlatformEvent",

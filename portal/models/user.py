@@ -45,6 +45,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Unused since sign-in throttling moved to the rate limiter (portal/auth/throttle.py). Kept one release
+    # so nodes of the previous release, which still read them, keep working during a rolling deploy
+    # (docs/deploy.md: drops are released in two steps); drop them in the next migration.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When the owner proved they read this mailbox. Self-registered accounts start unverified (None) and
     # cannot sign in until the mailed link is opened; accounts made any other way (invitation links sent
     # to the address, administrators, demo data) are verified when created, hence the default.
