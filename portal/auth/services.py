@@ -12,7 +12,7 @@ from werkzeug.security import generate_password_hash
 from portal.auth import sessions
 from portal.companies.services import apply_size_classification
 from portal.extensions import db
-from portal.models import Company, Invitation, ProviderOrg, Role, User
+from portal.models import Company, EmailVerificationToken, Invitation, ProviderOrg, Role, User
 from portal.models._common import utcnow
 
 
@@ -54,8 +54,48 @@ class Registration:
     existing: User | None = None
 
 
+def _abandoned(user: User) -> bool:
+    """A self-registration whose address was not verified while any of its links was valid: it never
+    signed in, and it must not hold its e-mail address or credit code for ever (a mistyped address)."""
+    from portal.auth.security import VERIFY_TTL
+
+    now = utcnow()
+    if user.email_verified_at is not None or user.created_at > now - VERIFY_TTL:
+        return False
+    live_link = sa.select(EmailVerificationToken.id).where(
+        EmailVerificationToken.user_id == user.id,
+        EmailVerificationToken.used_at.is_(None),
+        EmailVerificationToken.expires_at > now,
+    )
+    return db.session.scalar(live_link) is None
+
+
+def _drop_abandoned(users: list[User]) -> bool:
+    """Delete these users and the company / provider they registered, if every one was abandoned."""
+    if not users or not all(_abandoned(user) for user in users):
+        return False
+    companies = {u.company_id for u in users if u.company_id is not None}
+    orgs = {u.provider_org_id for u in users if u.provider_org_id is not None}
+    db.session.execute(sa.delete(User).where(User.id.in_([u.id for u in users])))
+    for company_id in companies:
+        if not db.session.scalar(sa.select(User.id).where(User.company_id == company_id).limit(1)):
+            db.session.execute(sa.delete(Company).where(Company.id == company_id))
+    for org_id in orgs:
+        if not db.session.scalar(sa.select(User.id).where(User.provider_org_id == org_id).limit(1)):
+            db.session.execute(sa.delete(ProviderOrg).where(ProviderOrg.id == org_id))
+    db.session.expire_all()
+    return True
+
+
+def _code_taken(holder: Company | ProviderOrg | None) -> bool:
+    """Whether the credit code's holder keeps it (an abandoned registration gives it up)."""
+    return holder is not None and not _drop_abandoned(list(holder.members))
+
+
 def _already_registered(account: NewAccount) -> Registration | None:
     existing = find_user(account.email)
+    if existing is not None and _drop_abandoned([existing]):
+        existing = None
     if existing is None:
         return None
     generate_password_hash(account.password)  # the work a new account costs, so timing tells nothing
@@ -91,7 +131,7 @@ def register_company(
         "该统一社会信用代码已有企业注册。请联系贵司管理员发送邀请链接加入。", "credit_code"
     )
     # the code first: its answer must not depend on whether the address has an account
-    if db.session.scalar(sa.select(Company.id).where(Company.credit_code == credit_code)):
+    if _code_taken(db.session.scalar(sa.select(Company).where(Company.credit_code == credit_code))):
         raise duplicate
     existing = _already_registered(account)
     if existing is not None:
@@ -118,7 +158,7 @@ def register_company(
 
 def register_provider(account: NewAccount, org_name: str, credit_code: str, city: str) -> Registration:
     duplicate = AccountError("该服务商已注册，请联系贵机构已有账号的同事。", "credit_code")
-    if db.session.scalar(sa.select(ProviderOrg.id).where(ProviderOrg.credit_code == credit_code)):
+    if _code_taken(db.session.scalar(sa.select(ProviderOrg).where(ProviderOrg.credit_code == credit_code))):
         raise duplicate
     existing = _already_registered(account)
     if existing is not None:

@@ -21,7 +21,7 @@ from tests_support import PASSWORD, login, signed_in_user_id
 
 from portal.auth import security
 from portal.extensions import db, limiter
-from portal.models import EmailVerificationToken, Role, SignInSession, User
+from portal.models import Company, EmailVerificationToken, Role, SignInSession, User
 from portal.models._common import utcnow
 from scoring.reference import credit_code
 
@@ -418,3 +418,35 @@ def test_mail_sending_forms_are_throttled_per_address_and_per_email(app: Flask) 
     # other clients are counted apart
     other = app.test_client()
     assert other.post("/register", data={"email": "last@test.dx"}, environ_base=OWNER).status_code == 200
+
+
+def _abandon(email: str) -> None:
+    """Age a registration past its verification links."""
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    assert user is not None
+    user.created_at = utcnow() - timedelta(days=2)
+    for token in db.session.scalars(sa.select(EmailVerificationToken)):
+        token.expires_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+
+
+def test_an_unverified_registration_does_not_hold_its_code_or_address_for_ever(app: Flask) -> None:
+    _register(app.test_client(), email="typo@test.dx")
+    # while its link is valid, the code stays taken
+    assert "已有企业注册" in _register(app.test_client(), email="right@test.dx").get_data(as_text=True)
+    _abandon("typo@test.dx")
+    app.extensions["outbox"] = []
+    _register(app.test_client(), email="right@test.dx")
+    assert db.session.scalar(sa.select(User).where(User.email == "typo@test.dx")) is None
+    assert app.test_client().get(_link(app.extensions["outbox"][-1], "/register/verify/")).status_code == 302
+    assert _login(app.test_client(), "right@test.dx", "Abcdef-123").status_code == 302
+
+    # the address of an abandoned registration can be registered again (with a new company)
+    _register(app.test_client(), email="later@test.dx", credit_code=OTHER_CODE)
+    _abandon("later@test.dx")
+    third = credit_code.with_check_char("91445200MA4X7Y2B5")
+    _register(app.test_client(), email="later@test.dx", credit_code=third, company_name="新公司")
+    again = db.session.scalar(sa.select(User).where(User.email == "later@test.dx"))
+    assert again is not None and again.company.credit_code == third
+    # the abandoned company went with its only member
+    assert db.session.scalar(sa.select(Company.id).where(Company.credit_code == OTHER_CODE)) is None
