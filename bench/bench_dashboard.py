@@ -164,11 +164,16 @@ def main(argv: list[str] | None = None) -> int:
             officers[key] = user.id
         db.session.remove()
 
+    from portal.auth.sessions import open_session
+
     clients = {}
     for key, user_id in officers.items():
         client = app.test_client()
+        with app.app_context():  # the session cookie names a sign-in session, not the user
+            token = open_session(db.session.get(User, user_id))
+            db.session.remove()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user_id)
+            session["_user_id"] = token
             session["_fresh"] = True
         clients[key] = client
 

@@ -57,12 +57,15 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from portal import i18n
-    from portal.extensions import babel, csrf, db, login_manager, migrate
+    from portal.extensions import babel, csrf, db, limiter, limits_storage_uri, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    if app.config.get("RATELIMIT_STORAGE_URI", "memory://") == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = limits_storage_uri(app.config.get("REDIS_URL"))
+    limiter.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page itself says why
     babel.init_app(app, locale_selector=i18n.select_locale, default_translation_directories="translations")
@@ -71,11 +74,10 @@ def register_extensions(app: Flask) -> None:
 
     transactions.register(app)  # after db.init_app: read-only requests end with COMMIT (see the module)
 
-    from portal.models import User
+    from portal.auth import sessions
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    # The id in the cookies is a sign-in session's token, not the user id (portal/auth/sessions.py).
+    login_manager.user_loader(sessions.load)
 
 
 def register_blueprints(app: Flask) -> None:

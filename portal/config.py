@@ -9,6 +9,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -78,6 +79,23 @@ class BaseConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # as long as an idle sign-in session lives (portal/auth/sessions.py IDLE_LIMIT)
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # Throttling (Flask-Limiter, portal/auth/throttle.py): Redis when REDIS_URL is set, so every app node
+    # counts together; process memory otherwise (one node, development, tests).
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = "dx-throttle"
+    # Sign-in attempts, counted before the password is checked:
+    LOGIN_LIMIT_ACCOUNT_ADDRESS = "5 per minute"  # one account from one client address
+    LOGIN_LIMIT_ACCOUNT = "30 per hour"  # one account from all browsers it has never signed in on
+    LOGIN_LIMIT_DEVICE = "10 per minute"  # one account from a browser it signed in on before
+    # Failed sign-ins from one client address, any accounts (password spraying):
+    LOGIN_LIMIT_ADDRESS_FAILURES = "30 per 10 minutes"
+    # Registration, password-reset and verification mails:
+    MAIL_LIMIT_ADDRESS = "10 per hour"
+    MAIL_LIMIT_EMAIL = "3 per hour"
     WTF_CSRF_TIME_LIMIT = (
         None  # tokens live as long as the session: long questionnaire sessions must not fail
     )
@@ -114,7 +132,7 @@ CONFIGS: dict[str, type[BaseConfig]] = {
 SETTINGS = (
     _Setting("PORTAL_ENV", "development | production | testing (default development)"),
     _Setting("DATABASE_URL", "SQLAlchemy URL; default: SQLite in the instance folder"),
-    _Setting("REDIS_URL", "Redis for the job queue; unset: jobs run inline"),
+    _Setting("REDIS_URL", "Redis: job queue, sign-in throttling; unset: jobs inline, throttle in memory"),
     _Setting("SECRET_KEY", "session signing key; required in production"),
     _Setting("LOG_FORMAT", "text (default) or json: one JSON object per log line, with access lines"),
     _Setting("PUBLIC_URL", "the address people use (https://host); links in mail; required in production"),

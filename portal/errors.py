@@ -16,6 +16,7 @@ MESSAGES = {
     404: ("页面不存在，或您无权查看。", "This page does not exist or is not visible to you."),
     405: ("不支持此操作。", "This method is not allowed."),
     413: ("上传的文件过大。", "The upload is too large."),
+    429: ("操作过于频繁，请稍后再试。", "Too many requests; please wait a little and try again."),
     500: (
         "服务器出错了，请稍后重试。我们已记录此问题。",
         "Something went wrong on our side; please retry later.",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -44,3 +46,13 @@ class _CSRFProtect(CSRFProtect):
 csrf = _CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+# Throttling of sign-in, registration and mail-sending forms (portal/auth/throttle.py). No default limits:
+# only the routes that name a limit are counted. Storage and limits come from the config.
+limiter = Limiter(key_func=get_remote_address, headers_enabled=True)
+
+
+def limits_storage_uri(redis_url: str | None) -> str:
+    """The `limits` storage for a REDIS_URL (unix sockets are spelled redis+unix:// there)."""
+    if not redis_url:
+        return "memory://"
+    return "redis+" + redis_url if redis_url.startswith("unix://") else redis_url

@@ -22,6 +22,7 @@ from tests_support import Factory, empty_all_tables, login
 from portal import create_app
 from portal.assessments import one_statement
 from portal.extensions import db as _db
+from portal.extensions import limiter
 from portal.models import User
 
 
@@ -78,6 +79,7 @@ def app(_app: Flask) -> Iterator[Flask]:
         finally:
             empty_all_tables()
             one_statement.forget_this_worker()  # ids come back once tables are emptied (SQLite)
+            limiter.reset()  # throttle counts belong to one test
 
 
 @pytest.fixture

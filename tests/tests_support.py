@@ -127,18 +127,31 @@ class Factory:
 
 
 def sign_in_session(client: FlaskClient, user: User) -> None:
-    """Put a signed-in session in the client's cookie jar directly (no password hashing, for big matrices)."""
+    """Put a signed-in session in the client's cookie jar directly (no password hashing, for big matrices).
+    The cookie carries a sign-in session's token, as after a real sign-in."""
+    from portal.auth.sessions import open_session
+
+    token = open_session(user)
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = token
         session["_fresh"] = True
+
+
+def signed_in_user_id(client: FlaskClient) -> int | None:
+    """The id of the user the client's session cookie signs in, if any."""
+    from portal.auth.sessions import load
+
+    with client.session_transaction() as session:
+        token = session.get("_user_id")
+    user = load(token) if token else None
+    return user.id if user is not None else None
 
 
 def login(client: FlaskClient, user: User) -> None:
     """Sign a test client in through the real login form."""
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    with client.session_transaction() as session:
-        assert session.get("_user_id") == str(user.id), "the client was already signed in as someone else"
+    assert signed_in_user_id(client) == user.id, "the client was already signed in as someone else"
 
 
 def empty_all_tables() -> None:

@@ -95,6 +95,13 @@ class ForgotPasswordForm(FlaskForm):
     submit = SubmitField(_l("发送重置链接"))
 
 
+class ResendVerificationForm(FlaskForm):
+    email = EmailField(
+        _l("注册邮箱"), validators=[DataRequired(REQUIRED), Email(_l("请输入有效的邮箱地址。"))]
+    )
+    submit = SubmitField(_l("重新发送验证邮件"))
+
+
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("新密码"), validators=[DataRequired(REQUIRED), password_strength])
     password2 = PasswordField(

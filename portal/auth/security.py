@@ -1,30 +1,31 @@
-"""Sign-in throttling, temporary lockout, password reset tokens and integrators' API tokens.
+"""Password checks, password reset tokens, e-mail verification tokens and integrators' API tokens.
 
-All state lives in the database, so the rules hold across several app nodes.
-- An account is locked for LOCK_MINUTES after LOCK_THRESHOLD wrong passwords in a row.
-- A client address is refused (HTTP 429) after ADDRESS_LIMIT failed sign-ins within ADDRESS_WINDOW,
-  which stops password spraying across many accounts.
-- Reset tokens expire after RESET_TTL and work once; API tokens are scoped, can expire, and are revocable.
+- A password check costs one hash computation whether or not the account exists (or is active): an
+  unknown address is checked against a dummy hash made with the same method and cost, so timing does not
+  tell which addresses have accounts. Throttling is in portal/auth/throttle.py.
+- Reset and verification tokens expire, work once, and are stored as digests; a reset ends every
+  sign-in session of the account (portal/auth/sessions.py).
+- API tokens are scoped, can expire, and are revocable.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal.auth import sessions
 from portal.extensions import db
-from portal.models import ApiToken, LoginAttempt, PasswordResetToken, User
+from portal.models import ApiToken, EmailVerificationToken, PasswordResetToken, User
 from portal.models._common import utcnow
 from portal.models.security import token_digest
 
-LOCK_THRESHOLD = 5
-LOCK_MINUTES = 15
-ADDRESS_LIMIT = 30
-ADDRESS_WINDOW = timedelta(minutes=10)
 RESET_TTL = timedelta(hours=1)
+VERIFY_TTL = timedelta(hours=24)
 
 # Scopes an integrator can grant a token; each API endpoint names the scope it needs (portal/api/tokens.py).
 SCOPES = {
@@ -40,51 +41,26 @@ class SignInError(Exception):
         self.message_zh, self.message_en, self.status = message_zh, message_en, status
 
 
-def address_blocked(address: str) -> bool:
-    since = utcnow() - ADDRESS_WINDOW
-    count = db.session.scalar(
-        sa.select(sa.func.count(LoginAttempt.id)).where(
-            LoginAttempt.address == address, LoginAttempt.at >= since
-        )
-    )
-    return (count or 0) >= ADDRESS_LIMIT
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password, made like every user's (User.set_password): same method, same cost."""
+    return generate_password_hash(secrets.token_urlsafe(16))
 
 
-def _locked_message(until: datetime) -> SignInError:
-    minutes = max(1, int((until - utcnow()).total_seconds() // 60) + 1)
-    return SignInError(
-        f"密码错误次数过多，账号已临时锁定，请 {minutes} 分钟后再试，或通过“忘记密码”重置。",
-        f"Too many wrong passwords: the account is locked for {minutes} more minutes, or reset the password.",
-    )
+def password_matches(user: User | None, password: str) -> bool:
+    """Exactly one hash computation for a real, a deactivated or an unknown account."""
+    matches = check_password_hash(user.password_hash if user is not None else _dummy_hash(), password)
+    return matches and user is not None and user.active
 
 
-def check_password(user: User | None, password: str, address: str) -> User | None:
-    """The user when the password is right; records failures, locks accounts, throttles addresses."""
-    if address_blocked(address):
-        raise SignInError(
-            "该网络地址登录失败次数过多，请稍后再试。",
-            "Too many failed sign-ins from this address; retry later.",
-            429,
-        )
-    now = utcnow()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        raise _locked_message(user.locked_until)
-    if user is not None and user.active and user.check_password(password):
-        user.failed_logins = 0
-        user.locked_until = None
-        user.last_login_at = now
-        db.session.commit()
-        return user
-    db.session.add(LoginAttempt(address=address[:64], at=now))
-    if user is not None:
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= LOCK_THRESHOLD:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_logins = 0
-            db.session.commit()
-            raise _locked_message(user.locked_until)
+def check_password(user: User | None, password: str) -> User | None:
+    """The user when the password is right and the account active, else None."""
+    if not password_matches(user, password):
+        return None
+    assert user is not None
+    user.last_login_at = utcnow()
     db.session.commit()
-    return None
+    return user
 
 
 # --- password reset -------------------------------------------------------------------------------
@@ -120,8 +96,10 @@ def reset_password(token: str, new_password: str) -> User:
     row = open_reset(token)
     user = row.user
     user.set_password(new_password)
-    user.failed_logins, user.locked_until = 0, None
     row.used_at = utcnow()
+    # the link reached the mailbox: the address is proven, and whoever knew the old password is signed out
+    user.email_verified_at = user.email_verified_at or row.used_at
+    sessions.end_all_sessions(user)
     # any other outstanding reset links of this user stop working too
     db.session.execute(
         sa.update(PasswordResetToken)
@@ -130,6 +108,51 @@ def reset_password(token: str, new_password: str) -> User:
     )
     db.session.commit()
     return user
+
+
+# --- e-mail verification -------------------------------------------------------------------------
+
+
+def request_verification(user: User) -> str:
+    """A one-time verification token for a self-registered account (the digest is stored)."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        EmailVerificationToken(
+            user_id=user.id, token_hash=token_digest(token), expires_at=utcnow() + VERIFY_TTL
+        )
+    )
+    db.session.commit()
+    return token
+
+
+def verify_email(token: str) -> User:
+    """Mark the token's account verified; the token (and any other of the account) stops working."""
+    row = db.session.scalar(
+        sa.select(EmailVerificationToken).where(EmailVerificationToken.token_hash == token_digest(token))
+    )
+    if row is None:
+        raise SignInError("验证链接无效。", "This verification link is not valid.", 410)
+    if row.used_at is not None:
+        raise SignInError(
+            "验证链接已使用过。邮箱已验证，请直接登录。",
+            "This verification link was already used: the address is verified, please sign in.",
+            410,
+        )
+    if row.expires_at < utcnow():
+        raise SignInError(
+            "验证链接已过期，请在登录页重新发送验证邮件。",
+            "This verification link has expired; send a new one from the sign-in page.",
+            410,
+        )
+    now = utcnow()
+    row.user.email_verified_at = row.user.email_verified_at or now
+    db.session.execute(
+        sa.update(EmailVerificationToken)
+        .where(EmailVerificationToken.user_id == row.user_id, EmailVerificationToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    db.session.commit()
+    return row.user
 
 
 # --- API tokens -----------------------------------------------------------------------------------

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
 
+from portal.auth import sessions
 from portal.companies.services import apply_size_classification
 from portal.extensions import db
-from portal.models import Company, Invitation, ProviderOrg, Role, User
+from portal.models import Company, EmailVerificationToken, Invitation, ProviderOrg, Role, User
 from portal.models._common import utcnow
 
 
@@ -30,13 +32,6 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
-def authenticate(email: str, password: str, address: str = "unknown") -> User | None:
-    """The user for a right email and password, else None; raises SignInRefused when locked/throttled."""
-    from portal.auth.security import check_password
-
-    return check_password(find_user(email), password, address)
-
-
 def _ensure_new_email(email: str) -> None:
     if find_user(email) is not None:
         raise AccountError("该邮箱已注册，请直接登录或使用其他邮箱。", "email")
@@ -50,6 +45,78 @@ class NewAccount:
     phone: str | None = None
 
 
+@dataclass(frozen=True)
+class Registration:
+    """What a registration did. The page answers the same either way ("we sent you a mail"), so it does not
+    tell who has an account: `created` gets a verification mail, `existing` a note that someone tried."""
+
+    created: User | None = None
+    existing: User | None = None
+
+
+def _abandoned(user: User) -> bool:
+    """A self-registration whose address was not verified while any of its links was valid: it never
+    signed in, and it must not hold its e-mail address or credit code for ever (a mistyped address)."""
+    from portal.auth.security import VERIFY_TTL
+
+    now = utcnow()
+    if user.email_verified_at is not None or user.created_at > now - VERIFY_TTL:
+        return False
+    live_link = sa.select(EmailVerificationToken.id).where(
+        EmailVerificationToken.user_id == user.id,
+        EmailVerificationToken.used_at.is_(None),
+        EmailVerificationToken.expires_at > now,
+    )
+    return db.session.scalar(live_link) is None
+
+
+def _drop_abandoned(users: list[User]) -> bool:
+    """Delete these users and the company / provider they registered, if every one was abandoned."""
+    if not users or not all(_abandoned(user) for user in users):
+        return False
+    companies = {u.company_id for u in users if u.company_id is not None}
+    orgs = {u.provider_org_id for u in users if u.provider_org_id is not None}
+    db.session.execute(sa.delete(User).where(User.id.in_([u.id for u in users])))
+    for company_id in companies:
+        if not db.session.scalar(sa.select(User.id).where(User.company_id == company_id).limit(1)):
+            db.session.execute(sa.delete(Company).where(Company.id == company_id))
+    for org_id in orgs:
+        if not db.session.scalar(sa.select(User.id).where(User.provider_org_id == org_id).limit(1)):
+            db.session.execute(sa.delete(ProviderOrg).where(ProviderOrg.id == org_id))
+    db.session.expire_all()
+    return True
+
+
+def _code_taken(holder: Company | ProviderOrg | None) -> bool:
+    """Whether the credit code's holder keeps it (an abandoned registration gives it up)."""
+    return holder is not None and not _drop_abandoned(list(holder.members))
+
+
+def _already_registered(account: NewAccount) -> Registration | None:
+    existing = find_user(account.email)
+    if existing is not None and _drop_abandoned([existing]):
+        existing = None
+    if existing is None:
+        return None
+    generate_password_hash(account.password)  # the work a new account costs, so timing tells nothing
+    return Registration(existing=existing)
+
+
+def _commit_registration(account: NewAccount, duplicate: AccountError) -> None:
+    """Commit a new account; a concurrent registration of the same address or code loses cleanly."""
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        if find_user(account.email) is None:
+            raise duplicate from None
+        raise _SameEmailError from None
+
+
+class _SameEmailError(Exception):
+    """Another request registered this address a moment ago."""
+
+
 def register_company(
     account: NewAccount,
     company_name: str,
@@ -57,13 +124,18 @@ def register_company(
     city: str,
     district: str | None,
     bureau_sharing: bool,
-) -> User:
-    """Create a company and its first member, who becomes the company's administrator."""
-    _ensure_new_email(account.email)
-    if db.session.scalar(sa.select(Company.id).where(Company.credit_code == credit_code)):
-        raise AccountError(
-            "该统一社会信用代码已有企业注册。请联系贵司管理员发送邀请链接加入。", "credit_code"
-        )
+) -> Registration:
+    """Create a company and its first member (its administrator), unverified until the mailed link is
+    opened; an address that already has an account creates nothing."""
+    duplicate = AccountError(
+        "该统一社会信用代码已有企业注册。请联系贵司管理员发送邀请链接加入。", "credit_code"
+    )
+    # the code first: its answer must not depend on whether the address has an account
+    if _code_taken(db.session.scalar(sa.select(Company).where(Company.credit_code == credit_code))):
+        raise duplicate
+    existing = _already_registered(account)
+    if existing is not None:
+        return existing
     company = Company(
         name=company_name.strip(),
         credit_code=credit_code,
@@ -73,34 +145,46 @@ def register_company(
         bureau_sharing_changed_at=utcnow(),
     )
     apply_size_classification(company)
-    user = new_user(account, Role.ENTERPRISE)
+    user = new_user(account, Role.ENTERPRISE, verified=False)
     user.company = company
     user.is_company_admin = True
     db.session.add_all([company, user])
-    db.session.commit()
-    return user
+    try:
+        _commit_registration(account, duplicate)
+    except _SameEmailError:
+        return Registration(existing=find_user(account.email))
+    return Registration(created=user)
 
 
-def register_provider(account: NewAccount, org_name: str, credit_code: str, city: str) -> User:
-    _ensure_new_email(account.email)
-    org = db.session.scalar(sa.select(ProviderOrg).where(ProviderOrg.credit_code == credit_code))
-    if org is not None:
-        raise AccountError("该服务商已注册，请联系贵机构已有账号的同事。", "credit_code")
+def register_provider(account: NewAccount, org_name: str, credit_code: str, city: str) -> Registration:
+    duplicate = AccountError("该服务商已注册，请联系贵机构已有账号的同事。", "credit_code")
+    if _code_taken(db.session.scalar(sa.select(ProviderOrg).where(ProviderOrg.credit_code == credit_code))):
+        raise duplicate
+    existing = _already_registered(account)
+    if existing is not None:
+        return existing
     org = ProviderOrg(name=org_name.strip(), credit_code=credit_code, city=city)
-    user = new_user(account, Role.PROVIDER)
+    user = new_user(account, Role.PROVIDER, verified=False)
     user.provider_org = org
     db.session.add_all([org, user])
-    db.session.commit()
-    return user
+    try:
+        _commit_registration(account, duplicate)
+    except _SameEmailError:
+        return Registration(existing=find_user(account.email))
+    return Registration(created=user)
 
 
-def new_user(account: NewAccount, role: Role) -> User:
+def new_user(account: NewAccount, role: Role, verified: bool = True) -> User:
+    """`verified=False` for self-registration; an invitation link was mailed to the address, so it is."""
     user = User(
         name=account.name.strip(),
         email=normalize_email(account.email),
         phone=(account.phone or "").strip() or None,
         role=role,
     )
+    if not verified:
+        # NULL itself: a plain None would let the column's default (verified now) apply
+        user.email_verified_at = sa.null()
     user.set_password(account.password)
     return user
 
@@ -109,6 +193,7 @@ def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
         raise AccountError("当前密码不正确。", "current")
     user.set_password(new)
+    sessions.end_other_sessions(user)  # whoever knew the old password is signed out everywhere else
     db.session.commit()
 
 

@@ -7,12 +7,12 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from portal import mail
 from portal.access import anonymous_only, public, signed_in
-from portal.auth import security, services
+from portal.auth import security, services, sessions, throttle
 from portal.auth.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
@@ -21,9 +21,11 @@ from portal.auth.forms import (
     PasswordChangeForm,
     RegisterCompanyForm,
     RegisterProviderForm,
+    ResendVerificationForm,
     ResetPasswordForm,
 )
 from portal.choices import districts_by_city
+from portal.extensions import db
 from portal.home import home_url
 from portal.links import external_url, safe_target
 
@@ -45,21 +47,31 @@ def _attach(form: Any, error: services.AccountError) -> None:
 @anonymous_only
 def login() -> Any:
     form = LoginForm()
-    status = 200
     if form.validate_on_submit():
+        email = services.normalize_email(form.email.data or "")
+        address = request.remote_addr or "unknown"
+        user = services.find_user(email)
         try:
-            user = services.authenticate(
-                form.email.data or "", form.password.data or "", request.remote_addr or "unknown"
-            )
-        except security.SignInError as refused:
+            throttle.before_password_check(email, address, throttle.device_of(user.id) if user else None)
+        except throttle.ThrottledError as refused:
             form.password.errors.append(refused.message_en if _english() else refused.message_zh)
-            status = refused.status
-        else:
-            if user is not None:
-                login_user(user, remember=bool(form.remember.data))
-                return redirect(_safe_next(home_url(user)))
+            response = current_app.make_response((render_template("auth/login.html", form=form), 429))
+            response.headers["Retry-After"] = str(refused.retry_after)
+            return response
+        user = security.check_password(user, form.password.data or "")
+        if user is None:
+            throttle.note_failure(address)
             form.password.errors.append(_("邮箱或密码不正确。"))
-    return render_template("auth/login.html", form=form), status
+        elif not user.email_verified:
+            # only someone who knows the password learns that the account waits for verification
+            form.email.errors.append(_("该邮箱尚未验证：请打开注册后收到的验证邮件中的链接。"))
+            return render_template("auth/login.html", form=form, unverified=True)
+        else:
+            sessions.sign_in(user, remember=bool(form.remember.data))
+            signed_in = redirect(_safe_next(home_url(user)))
+            throttle.remember_device(signed_in, user.id)
+            return signed_in
+    return render_template("auth/login.html", form=form)
 
 
 def _english() -> bool:
@@ -68,6 +80,7 @@ def _english() -> bool:
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @anonymous_only
+@throttle.mail_limits
 def forgot_password() -> Any:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -138,18 +151,75 @@ def revoke_api_token(token_id: int) -> Any:
 @bp.post("/logout")
 @signed_in
 def logout() -> Any:
-    logout_user()
+    sessions.sign_out()  # this browser's session row goes: its cookies open nothing any more
     flash(_("您已安全退出。"), "info")
     return redirect(url_for("home.index"))
 
 
+@bp.route("/account/sessions")
+@signed_in
+def sign_in_sessions() -> Any:
+    return render_template(
+        "auth/sessions.html",
+        sessions=sessions.active_sessions(current_user),
+        current=sessions.current_session_hash(),
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/account/sessions/end-others")
+@signed_in
+def sign_out_other_devices() -> Any:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    ended = sessions.end_other_sessions(current_user)
+    db.session.commit()
+    flash(_("已退出其他 %(count)s 个设备上的登录。", count=ended), "success")
+    return redirect(url_for("auth.sign_in_sessions"))
+
+
+def _registered(registration: services.Registration, email: str) -> Any:
+    """The one answer to a registration, whether the address was new or already had an account."""
+    if registration.created is not None:
+        _send_verification(registration.created)
+    elif registration.existing is not None:
+        mail.send(
+            registration.existing.email,
+            "数转评估：有人尝试用您的邮箱注册",
+            "有人尝试用本邮箱注册数转评估（DX Assess）账号，但该邮箱已有账号，因此未创建新账号。\n"
+            "如果是您本人：请直接登录；忘记密码可在这里重置：\n"
+            f"{external_url('auth.forgot_password')}\n"
+            "如非本人操作，请忽略本邮件，您的账号不受影响。",
+        )
+    flash(
+        _(
+            "我们已向 %(email)s 发送了一封邮件，请在 24 小时内打开其中的链接完成验证，然后登录。",
+            email=services.normalize_email(email),
+        ),
+        "info",
+    )
+    return redirect(url_for("auth.login"))
+
+
+def _send_verification(user: Any) -> None:
+    token = security.request_verification(user)
+    link = external_url("auth.verify_email", token=token)
+    mail.send(
+        user.email,
+        "数转评估：请验证您的邮箱",
+        f"欢迎注册数转评估（DX Assess）。请在 24 小时内打开以下链接验证邮箱（只能使用一次）：\n{link}\n"
+        "验证后即可登录。如非本人操作，请忽略本邮件。",
+    )
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @anonymous_only
+@throttle.mail_limits
 def register() -> Any:
     form = RegisterCompanyForm()
     if form.validate_on_submit():
         try:
-            user = services.register_company(
+            registration = services.register_company(
                 _account(form),
                 company_name=form.company_name.data or "",
                 credit_code=form.credit_code.data or "",
@@ -160,19 +230,18 @@ def register() -> Any:
         except services.AccountError as error:
             _attach(form, error)
         else:
-            login_user(user)
-            flash(_("注册成功。请完善企业信息，以便计算企业规模并匹配适用政策。"), "success")
-            return redirect(url_for("companies.edit_profile"))
+            return _registered(registration, form.email.data or "")
     return render_template("auth/register.html", form=form, districts_by_city=districts_by_city())
 
 
 @bp.route("/register/provider", methods=["GET", "POST"])
 @anonymous_only
+@throttle.mail_limits
 def register_provider() -> Any:
     form = RegisterProviderForm()
     if form.validate_on_submit():
         try:
-            user = services.register_provider(
+            registration = services.register_provider(
                 _account(form),
                 org_name=form.org_name.data or "",
                 credit_code=form.credit_code.data or "",
@@ -181,10 +250,38 @@ def register_provider() -> Any:
         except services.AccountError as error:
             _attach(form, error)
         else:
-            login_user(user)
-            flash(_("注册成功。"), "success")
-            return redirect(home_url(user))
+            return _registered(registration, form.email.data or "")
     return render_template("auth/register_provider.html", form=form)
+
+
+@bp.get("/register/verify/<token>")
+@public
+def verify_email(token: str) -> Any:
+    """The link of the verification mail (the token is the credential: it works once, for 24 hours)."""
+    try:
+        security.verify_email(token)
+    except security.SignInError as refused:
+        message = refused.message_en if _english() else refused.message_zh
+        page = render_template("auth/invitation_invalid.html", message=message, title=_("验证链接不可用"))
+        return page, refused.status
+    # not signed in here: mail scanners open links too, and must not get a session
+    flash(_("邮箱已验证，请登录。"), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/register/resend", methods=["GET", "POST"])
+@anonymous_only
+@throttle.mail_limits
+def resend_verification() -> Any:
+    form = ResendVerificationForm()
+    if form.validate_on_submit():
+        user = services.find_user(form.email.data or "")
+        if user is not None and user.active and not user.email_verified:
+            _send_verification(user)
+        # the same answer for any address
+        flash(_("如果该邮箱的账号尚未验证，我们已重新发送验证邮件，24 小时内有效。"), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/resend.html", form=form)
 
 
 def _account(form: Any) -> services.NewAccount:
@@ -206,7 +303,7 @@ def change_password() -> Any:
         except services.AccountError as error:
             _attach(form, error)
         else:
-            flash(_("密码已修改。"), "success")
+            flash(_("密码已修改，其他设备上的登录已全部退出。"), "success")
             return redirect(home_url(current_user))
     return render_template("auth/password.html", form=form)
 
@@ -230,7 +327,7 @@ def accept_invitation(token: str) -> Any:
         except services.AccountError as error:
             _attach(form, error)
         else:
-            login_user(user)
+            sessions.sign_in(user)
             flash(_("欢迎加入 %(company)s。", company=invitation.company.name), "success")
             return redirect(home_url(user))
     current_app.logger.info("invitation %s opened", invitation.id)

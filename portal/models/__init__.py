@@ -16,7 +16,13 @@ from portal.models.company import Company, Invitation
 from portal.models.platform_audit import PlatformEvent
 from portal.models.provider import ProviderOrg
 from portal.models.result import AssessmentResult, DimensionTarget
-from portal.models.security import ApiToken, LoginAttempt, PasswordResetToken
+from portal.models.security import (
+    ApiToken,
+    EmailVerificationToken,
+    LoginAttempt,
+    PasswordResetToken,
+    SignInSession,
+)
 from portal.models.user import JurisdictionLevel, Role, User
 
 # Provider feature models (portal/providers/models.py); imported here for Alembic.
@@ -40,6 +46,7 @@ __all__ = [
     "ConsentMode",
     "DimensionTarget",
     "EligibilityProject",
+    "EmailVerificationToken",
     "EvidenceFile",
     "Invitation",
     "JurisdictionLevel",
@@ -55,6 +62,7 @@ __all__ = [
     "ResumePoint",
     "Role",
     "RuleFile",
+    "SignInSession",
     "Solution",
     "User",
 ]

@@ -1,4 +1,5 @@
-"""Account-security records: password-reset tokens, API tokens for integrators, sign-in attempts."""
+"""Account-security records: sign-in sessions, password-reset and email-verification tokens, API tokens
+for integrators."""
 
 from __future__ import annotations
 
@@ -54,8 +55,42 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
         return frozenset(self.scopes.split())
 
 
+class SignInSession(db.Model):  # type: ignore[name-defined]
+    """One signed-in browser. Its cookie (session and remember-me) carries a random token; only the digest
+    is stored. Deleting the row ends that browser's sign-in, whatever cookies it still holds."""
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # refreshed at most every few minutes (no write on every request); idle sessions expire
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    user_agent: Mapped[str | None] = mapped_column(sa.String(200))
+    address: Mapped[str | None] = mapped_column(sa.String(64))
+
+    user: Mapped[User] = relationship()
+
+
+class EmailVerificationToken(db.Model):  # type: ignore[name-defined]
+    """A one-time, expiring link that proves the owner of a self-registered account reads its mailbox."""
+
+    __tablename__ = "email_verification_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
 class LoginAttempt(db.Model):  # type: ignore[name-defined]
-    """Failed sign-ins per client address, for rate limiting across app nodes (kept in the database)."""
+    """Unused (the previous release's failed sign-ins per address); the table goes in the next migration,
+    once no node of that release is left (docs/deploy.md: drops are released in two steps)."""
 
     __tablename__ = "login_attempts"
 

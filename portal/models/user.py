@@ -45,9 +45,15 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # Temporary lockout after repeated wrong passwords (portal/auth/security.py).
+    # Unused since sign-in throttling moved to the rate limiter (portal/auth/throttle.py). Kept one release
+    # so nodes of the previous release, which still read them, keep working during a rolling deploy
+    # (docs/deploy.md: drops are released in two steps); drop them in the next migration.
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the owner proved they read this mailbox. Self-registered accounts start unverified (None) and
+    # cannot sign in until the mailed link is opened; accounts made any other way (invitation links sent
+    # to the address, administrators, demo data) are verified when created, hence the default.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
 
     company_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("companies.id", ondelete="CASCADE"), index=True
@@ -77,8 +83,40 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     )
 
     @property
+    def session_token(self) -> str | None:
+        """The sign-in session this object was loaded for (portal/auth/sessions.py); not a column."""
+        return self.__dict__.get("_session_token")
+
+    @session_token.setter
+    def session_token(self, token: str | None) -> None:
+        self.__dict__["_session_token"] = token
+
+    @property
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's "alternative id": the random token of this sign-in session, never the user id, so
+        a session or remember-me cookie dies when its session row is deleted (sign-out, password change)."""
+        if not self.session_token:
+            raise RuntimeError("no sign-in session: use portal.auth.sessions.sign_in()")
+        return self.session_token
+
+    # Flask-Login's UserMixin compares users by get_id(); keep comparing accounts by id, as before.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, User):
+            return NotImplemented
+        return self is other or (self.id is not None and self.id == other.id)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = UserMixin.__hash__  # identity, as UserMixin has it (the identity map makes one object per row)
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

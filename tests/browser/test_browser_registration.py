@@ -1,10 +1,12 @@
-"""A company registers, signs in again and edits its profile — in a real browser (Debian chromium)."""
+"""A company registers, verifies its e-mail, signs in (twice) and edits its profile — in a real browser
+(Debian chromium)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from browser_support import screenshot
+from flask import current_app
 
 from portal.extensions import db
 from portal.models import Company
@@ -43,8 +45,19 @@ def test_register_sign_in_and_edit_profile(new_page: Any, live_server: str) -> N
     page.fill("#credit_code", VALID_CODE)
     page.fill("#password", "Browser-2026")
     page.fill("#password2", "Browser-2026")
+    current_app.extensions["outbox"] = []
     page.click("button:has-text('注册')")
-    page.wait_for_url("**/company/profile/edit")
+    page.wait_for_url("**/login")
+    assert "browser@test.dx" in page.locator(".flash-info").inner_text()
+    # the account signs in once the link mailed to the address has been opened
+    body = current_app.extensions["outbox"][-1]["body"]
+    page.goto(live_server + "/register/verify/" + body.split("/register/verify/")[1].split()[0])
+    page.wait_for_url("**/login")
+    assert "邮箱已验证" in page.locator(".flash-success").inner_text()
+    page.fill("#email", "browser@test.dx")
+    page.fill("#password", "Browser-2026")
+    page.click("button:has-text('登录')")
+    page.wait_for_url("**/company/")
 
     # sign out and in again
     page.click("button:has-text('退出')")

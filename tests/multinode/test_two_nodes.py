@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -154,3 +155,30 @@ def test_bureau_counts_are_the_same_from_both_nodes(cluster: dict[str, Any]) -> 
     from_b = json.loads(browser.get(b + "/api/v1/bureau/summary")[1])
     assert from_a == from_b
     assert json.dumps(from_a).count("registered") >= 1  # the summary carries the registered count
+
+
+def test_sign_out_and_sign_in_throttling_hold_across_nodes(cluster: dict[str, Any]) -> None:
+    a, b = cluster["nodes"]
+    browser = Browser()
+    browser.sign_in(a, "qiye@demo.dx")
+    assert browser.get(b + "/company/")[2].endswith("/company/")  # the session is good on node B
+    copied = list(browser.jar)
+    browser.post(a + "/logout", {"csrf_token": browser.csrf(a + "/company/")}).close()
+    thief = Browser()
+    for cookie in copied:
+        thief.jar.set_cookie(cookie)
+    assert "/login" in thief.get(b + "/company/")[2]  # signed out on A: the cookies open nothing on B
+
+    # the attempts on both nodes count together (Redis): the sixth within the minute is refused
+    guesser = Browser()
+    for node in (a, b, a, b, a):
+        token = guesser.csrf(node + "/login")
+        with guesser.post(
+            node + "/login", {"csrf_token": token, "email": "nobody@demo.dx", "password": "x"}
+        ) as answer:
+            assert answer.status == 200
+    token = guesser.csrf(b + "/login")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        guesser.post(b + "/login", {"csrf_token": token, "email": "nobody@demo.dx", "password": "x"})
+    refused.value.close()
+    assert refused.value.code == 429 and int(refused.value.headers["Retry-After"]) > 0

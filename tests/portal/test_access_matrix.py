@@ -37,6 +37,10 @@ POLICY: dict[str, set[str]] = {
     "auth.register_provider": {ANON},
     "auth.logout": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
+    "auth.sign_in_sessions": SIGNED_IN,
+    "auth.sign_out_other_devices": SIGNED_IN,
+    "auth.verify_email": EVERYONE,  # the token is the credential
+    "auth.resend_verification": {ANON},
     "auth.accept_invitation": EVERYONE,  # the token is the credential
     "auth.forgot_password": {ANON},
     "auth.reset_password": EVERYONE,  # the token is the credential
@@ -123,7 +127,13 @@ POLICY: dict[str, set[str]] = {
 }
 
 # Pages for visitors who are not signed in; signed-in users are sent to their home instead.
-ANONYMOUS_ONLY_PAGES = {"auth.login", "auth.register", "auth.register_provider", "auth.forgot_password"}
+ANONYMOUS_ONLY_PAGES = {
+    "auth.login",
+    "auth.register",
+    "auth.register_provider",
+    "auth.forgot_password",
+    "auth.resend_verification",
+}
 
 # Sample values for URL parameters; a route with an unknown parameter fails the matrix test.
 URL_SAMPLES: dict[str, Any] = {

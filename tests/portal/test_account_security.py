@@ -1,5 +1,5 @@
-"""Account security: lockout, address throttling, password reset tokens, API tokens with scopes,
-security headers and CSRF."""
+"""Account security: password reset tokens, API tokens with scopes, security headers and CSRF.
+Sign-in sessions and throttling: tests/portal/test_sign_in_security.py."""
 
 from __future__ import annotations
 
@@ -19,41 +19,6 @@ from portal.models._common import utcnow
 
 def _login(client: Any, email: str, password: str) -> Any:
     return client.post("/login", data={"email": email, "password": password})
-
-
-def test_account_locks_after_five_wrong_passwords_and_unlocks_later(app: Any, make: Any) -> None:
-    user = make.user(Role.ENTERPRISE)
-    client = app.test_client()
-    for _ in range(security.LOCK_THRESHOLD - 1):
-        assert "邮箱或密码不正确" in _login(client, user.email, "Wrong-pass-1").get_data(as_text=True)
-    assert "账号已临时锁定" in _login(client, user.email, "Wrong-pass-1").get_data(as_text=True)
-    # even the right password is refused while locked
-    response = _login(client, user.email, PASSWORD)
-    assert response.status_code == 200 and "账号已临时锁定" in response.get_data(as_text=True)
-    db.session.refresh(user)
-    user.locked_until = utcnow() - timedelta(seconds=1)
-    db.session.commit()
-    assert _login(client, user.email, PASSWORD).status_code == 302
-
-
-def test_success_resets_the_failure_count(app: Any, make: Any) -> None:
-    user = make.user(Role.ENTERPRISE)
-    client = app.test_client()
-    for _ in range(security.LOCK_THRESHOLD - 1):
-        _login(client, user.email, "Wrong-pass-1")
-    assert _login(client, user.email, PASSWORD).status_code == 302
-    db.session.refresh(user)
-    assert user.failed_logins == 0 and user.locked_until is None
-
-
-def test_address_is_throttled_across_accounts(app: Any, monkeypatch: Any, make: Any) -> None:
-    monkeypatch.setattr(security, "ADDRESS_LIMIT", 3)
-    client = app.test_client()
-    for n in range(3):
-        _login(client, f"nobody{n}@test.dx", "Wrong-pass-1")
-    user = make.user(Role.ENTERPRISE)
-    response = _login(client, user.email, PASSWORD)
-    assert response.status_code == 429 and "登录失败次数过多" in response.get_data(as_text=True)
 
 
 def _reset_link(app: Any, client: Any, email: str) -> str:

@@ -32,14 +32,24 @@ def _register(client: FlaskClient, **overrides: str) -> Any:
     return client.post("/register", data=data)
 
 
-def test_register_creates_company_and_admin(client: FlaskClient) -> None:
+def _verification_link(app: Any) -> str:
+    body = app.extensions["outbox"][-1]["body"]
+    return "/register/verify/" + body.split("/register/verify/")[1].split()[0]
+
+
+def test_register_creates_company_and_admin(app: Any, client: FlaskClient) -> None:
+    app.extensions["outbox"] = []
     response = _register(client)
-    assert response.status_code == 302 and response.headers["Location"] == "/company/profile/edit"
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
     user = db.session.scalar(sa.select(User).where(User.email == "chen@test.dx"))
     assert user is not None and user.role is Role.ENTERPRISE and user.is_company_admin
     assert user.company.credit_code == CODE and user.company.district == "揭东区"
     assert user.company.bureau_sharing is True and user.company.bureau_sharing_changed_at is not None
     assert user.password_hash != "Abcdef-123" and user.check_password("Abcdef-123")
+    assert not user.email_verified
+    assert client.get(_verification_link(app)).status_code == 302
+    signed_in = client.post("/login", data={"email": "chen@test.dx", "password": "Abcdef-123"})
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/company/"
 
 
 def test_wrong_check_character_says_which_and_keeps_input(client: FlaskClient) -> None:
@@ -73,7 +83,10 @@ def test_duplicate_credit_code_and_email(client: FlaskClient, make: Any) -> None
     assert "该统一社会信用代码已有企业注册" in _register(client).get_data(as_text=True)
     make.user(Role.PROVIDER, email="dup@test.dx")
     other = credit_code.with_check_char("91445200MA4X7Y2B4")
-    assert "该邮箱已注册" in _register(client, credit_code=other, email="dup@test.dx").get_data(as_text=True)
+    # a taken address is answered like a new one (its owner gets a mail): nothing tells it is registered
+    response = _register(client, credit_code=other, email="dup@test.dx")
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert db.session.scalar(sa.select(sa.func.count(Company.id)).where(Company.credit_code == other)) == 0
 
 
 def test_terms_must_be_accepted(client: FlaskClient) -> None:
@@ -126,7 +139,7 @@ def test_password_change(login_as: Any, make: Any) -> None:
     assert user.check_password("Newpass-123")
 
 
-def test_provider_registration(client: FlaskClient) -> None:
+def test_provider_registration(app: Any, client: FlaskClient) -> None:
     code = credit_code.with_check_char("91440300MA5F0000X")
     response = client.post(
         "/register/provider",
@@ -141,9 +154,12 @@ def test_provider_registration(client: FlaskClient) -> None:
             "accept_terms": "y",
         },
     )
-    assert response.status_code == 302 and response.headers["Location"] == "/provider/"
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
     user = db.session.scalar(sa.select(User).where(User.email == "p@test.dx"))
     assert user is not None and user.provider_org is not None and user.provider_org.credit_code == code
+    assert client.get(_verification_link(app)).status_code == 302
+    signed_in = client.post("/login", data={"email": "p@test.dx", "password": "Abcdef-123"})
+    assert signed_in.headers["Location"] == "/provider/"
 
 
 def test_forms_require_csrf_token(client: FlaskClient, csrf_on: None) -> None:

@@ -226,3 +226,18 @@ def test_a_valid_token_acts_as_its_owner_and_ignores_the_session_cookie(app: Any
     assert client.get(url).status_code == 404  # the stranger's session cannot read the owner's answers
     response = client.get(url, headers={"Authorization": f"Bearer {token.secret}"})
     assert response.status_code == 200
+
+
+def test_no_absolute_link_is_built_from_the_request() -> None:
+    """Every absolute link goes through links.external_url (PUBLIC_URL): none from url_for(_external)
+    or the request's host."""
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for folder in ("portal", "templates")
+        for path in sorted((root / folder).rglob("*.*"))
+        if path.suffix in (".py", ".html")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if any(s in line for s in ("_external=True", "_external=true", "host_url", "url_root"))
+    ]
+    assert offenders == []
