@@ -115,9 +115,8 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
     for setting in ("MAIL_SERVER", "MAIL_PORT", "MAIL_FROM"):
         if env.get(setting):
             config[setting] = env[setting]
-    for setting in ("REPORTS_STALE_AFTER_S", "REPORTS_TEST_DELAY_S"):  # ops knob; fault-test hook
-        if env.get(setting):
-            config[setting] = float(env[setting])
+    if env.get("REPORTS_TEST_DELAY_S"):  # fault-test hook: a slow first attempt, to kill its worker
+        config["REPORTS_TEST_DELAY_S"] = float(env["REPORTS_TEST_DELAY_S"])
     if env.get("REPORTS_QUEUE"):
         config["REPORTS_QUEUE"] = env["REPORTS_QUEUE"]
     log_format = env.get("LOG_FORMAT", "text")
