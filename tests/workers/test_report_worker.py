@@ -163,3 +163,23 @@ def test_killed_worker_on_the_last_attempt_marks_the_report_failed(
     assert Queue(name, connection=connection).count == 0
     jobs.retry(failed)  # the user's retry button queues it again
     assert failed.status is ReportStatus.QUEUED and Queue(name, connection=connection).count == 1
+
+
+def test_worker_start_requeues_reports_whose_job_was_lost(app: Flask, make: Any, redis_queue: Any) -> None:
+    """Redis lost the job (restart without persistence): the row must not stay `queued` forever."""
+    from datetime import timedelta
+
+    from rq import Queue
+
+    from portal.models._common import utcnow
+
+    connection, name = redis_queue
+    assessment, user = submitted(make)
+    report = jobs.request_report(assessment, "zh", user)
+    Queue(name, connection=connection).empty()
+    connection.delete(f"rq:job:{report.rq_job_id}")
+    report.created_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    assert jobs.requeue_lost() == 1
+    assert report.status is ReportStatus.QUEUED and Queue(name, connection=connection).count == 1
+    assert jobs.requeue_lost() == 0  # its new job exists: RQ's business now
