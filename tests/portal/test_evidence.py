@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -99,7 +100,8 @@ def _upload_at_once(app: Any, user: Any, uploads: list[tuple[int, str]], data: b
     one company, each through its own client and database session. Returns the status codes."""
     from tests_support import sign_in_session
 
-    barrier = threading.Barrier(len(uploads))
+    barrier = threading.Barrier(len(uploads), timeout=60)
+    user = SimpleNamespace(id=user.id)  # the threads must not touch this thread's ORM objects
     statuses: list[int] = []
 
     def send(assessment_id: int, item_id: str, n: int) -> None:
