@@ -128,10 +128,18 @@ def retry(report: Report) -> Report:
     """Queue a failed report again (the same row: same report number and verification code)."""
     if report.status is not ReportStatus.FAILED:
         return report
-    report.status = ReportStatus.QUEUED
-    report.error = None
+    # A conditional UPDATE: of two retries at once (a double click) only one moves the row out of
+    # `failed`, and only that one enqueues a job.
+    claimed = db.session.execute(
+        sa.update(Report)
+        .where(Report.id == report.id, Report.status == ReportStatus.FAILED)
+        .values(status=ReportStatus.QUEUED, error=None)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
-    dispatch(report)
+    db.session.refresh(report)
+    if claimed.rowcount == 1:  # type: ignore[attr-defined]
+        dispatch(report)
     return report
 
 

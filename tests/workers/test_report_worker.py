@@ -183,3 +183,39 @@ def test_worker_start_requeues_reports_whose_job_was_lost(app: Flask, make: Any,
     assert jobs.requeue_lost() == 1
     assert report.status is ReportStatus.QUEUED and Queue(name, connection=connection).count == 1
     assert jobs.requeue_lost() == 0  # its new job exists: RQ's business now
+
+
+def test_concurrent_retries_of_a_failed_report_queue_it_once(app: Flask, make: Any, redis_queue: Any) -> None:
+    """A double-clicked retry button (or two colleagues): one job, not one per click."""
+    import threading
+    from types import SimpleNamespace
+
+    from rq import Queue
+    from tests_support import sign_in_session
+
+    connection, name = redis_queue
+    assessment, user = submitted(make)
+    report = jobs.request_report(assessment, "zh", user)
+    Queue(name, connection=connection).empty()
+    report.status, report.error = ReportStatus.FAILED, "RuntimeError: boom"
+    db.session.commit()
+    clicks = [SimpleNamespace(id=user.id)] * 4  # plain ids: threads keep off this thread's session
+    barrier = threading.Barrier(len(clicks), timeout=60)
+    statuses: list[int] = []
+
+    def click(who: Any) -> None:
+        with app.app_context():
+            client = app.test_client()
+            sign_in_session(client, who)
+            barrier.wait()
+            statuses.append(client.post(f"/reports/{report.id}/retry").status_code)
+
+    threads = [threading.Thread(target=click, args=(who,)) for who in clicks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [302] * len(clicks)
+    assert Queue(name, connection=connection).count == 1
+    db.session.expire_all()
+    assert db.session.get(Report, report.id).status is ReportStatus.QUEUED  # type: ignore[union-attr]
