@@ -182,3 +182,11 @@ def test_evidence_quota_setting_is_validated(tmp_path: Any) -> None:
     for bad in ("0", "-5", "lots", "1.5"):
         with pytest.raises(ConfigError, match="EVIDENCE_QUOTA_MB"):
             load_config(str(tmp_path), {"EVIDENCE_QUOTA_MB": bad})
+
+
+def test_company_dashboard_shows_evidence_storage_used_of_limit(setup: Any) -> None:
+    _user, assessment, client = setup
+    _upload(client, assessment, "a.pdf", PDF + b"0" * (3 * 1024 * 1024))
+    assert "佐证材料存储空间：已用 3.0 MB / 500.0 MB" in client.get("/company/").get_data(as_text=True)
+    client.post("/lang/en")
+    assert "Evidence storage: 3.0 MB of 500.0 MB used" in client.get("/company/").get_data(as_text=True)
