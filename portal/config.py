@@ -139,7 +139,23 @@ SETTINGS = (
     _Setting("TRUSTED_HOSTS", "extra host names accepted besides PUBLIC_URL's (comma-separated; production)"),
     _Setting("TRUSTED_PROXIES", "number of reverse proxies in front (0 default; 1 behind one nginx)"),
     _Setting("MAIL_SERVER", "SMTP host for password-reset mail; unset: mail is written to the log"),
+    _Setting("EVIDENCE_QUOTA_MB", "evidence storage per company, in MB (default 500)"),
 )
+
+DEFAULT_EVIDENCE_QUOTA_MB = 500
+
+
+def _check_evidence_quota(value: str) -> int:
+    """EVIDENCE_QUOTA_MB as bytes: a whole number of megabytes, at least 1."""
+    try:
+        megabytes = int(value.strip())
+    except ValueError:
+        megabytes = 0
+    if megabytes < 1:
+        raise ConfigError(
+            f"EVIDENCE_QUOTA_MB: expected a whole number of megabytes (at least 1), got {value!r}"
+        )
+    return megabytes * 1024 * 1024
 
 
 def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -164,9 +180,11 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
     for setting in ("MAIL_SERVER", "MAIL_PORT", "MAIL_FROM"):
         if env.get(setting):
             config[setting] = env[setting]
-    for setting in ("REPORTS_STALE_AFTER_S", "REPORTS_TEST_DELAY_S"):  # ops knob; fault-test hook
-        if env.get(setting):
-            config[setting] = float(env[setting])
+    if env.get("REPORTS_TEST_DELAY_S"):  # fault-test hook: a slow first attempt, to kill its worker
+        config["REPORTS_TEST_DELAY_S"] = float(env["REPORTS_TEST_DELAY_S"])
+    config["EVIDENCE_QUOTA_BYTES"] = _check_evidence_quota(
+        env.get("EVIDENCE_QUOTA_MB") or str(DEFAULT_EVIDENCE_QUOTA_MB)
+    )
     if env.get("REPORTS_QUEUE"):
         config["REPORTS_QUEUE"] = env["REPORTS_QUEUE"]
     log_format = env.get("LOG_FORMAT", "text")

@@ -314,15 +314,16 @@ def _submit_demo(company: Company, user: User, rng: random.Random, maturity: flo
 
 
 def demo_submitted_assessment() -> Any:
-    """The demo company's latest submitted assessment; created (with an earlier, less mature one for the
-    report's comparison section) when there is none. Seeds the demo data first if needed."""
+    """The demo company's latest submitted assessment. Seeds the demo data first if needed, and gives every
+    demo company someone can sign in as its engine-scored submissions (`submit_for_demo_members`)."""
     from portal.models import Assessment, AssessmentStatus
 
     seed()
+    submit_for_demo_members()
     company = db.session.scalar(sa.select(Company).where(Company.name == DEMO_COMPANY_NAME))
     if company is None:
         raise click.ClickException(f"demo company {DEMO_COMPANY_NAME} not found")
-    existing = db.session.scalar(
+    latest = db.session.scalar(
         sa.select(Assessment)
         .where(
             Assessment.company_id == company.id,
@@ -332,11 +333,46 @@ def demo_submitted_assessment() -> Any:
         .order_by(Assessment.submitted_at.desc())
         .limit(1)
     )
-    if existing is not None:
-        return existing
-    user = db.session.scalar(sa.select(User).where(User.email == "qiye@demo.dx"))
-    if user is None:
-        raise click.ClickException("demo account qiye@demo.dx not found")
-    rng = random.Random(20261)  # noqa: S311 — reproducible demo data, not security
-    _submit_demo(company, user, rng, maturity=0.35)
-    return _submit_demo(company, user, rng, maturity=0.6)
+    if latest is None:
+        raise click.ClickException(f"demo company {DEMO_COMPANY_NAME} has no demo member to submit as")
+    return latest
+
+
+def submit_for_demo_members() -> int:
+    """Give every company a demo account belongs to, and that has no submitted assessment yet, real
+    submissions: answered plausibly, then submitted through the same code path as a user's submission,
+    so the stored result is the scoring engine's (result page, API and PDF all work for them).
+
+    Only companies of the demo accounts: `flask report render --demo` may run on a real database.
+    Returns the number of assessments submitted."""
+    from portal.models import Assessment, AssessmentStatus
+
+    demo_emails = [account.email for account in DEMO_ACCOUNTS]
+    with_demo_member = sa.select(User.company_id).where(User.email.in_(demo_emails))
+    submitted = sa.select(Assessment.company_id).where(Assessment.status == AssessmentStatus.SUBMITTED)
+    companies = db.session.scalars(
+        sa.select(Company)
+        .where(Company.id.in_(with_demo_member), Company.id.not_in(submitted))
+        .order_by(Company.id)
+    ).all()
+    count = 0
+    for company in companies:
+        member = db.session.scalar(
+            sa.select(User)
+            .where(User.company_id == company.id, User.email.in_(demo_emails))
+            .order_by(User.is_company_admin.desc(), User.id)
+            .limit(1)
+        )
+        if member is None:  # pragma: no cover — selected above for having one
+            continue
+        if company.name == DEMO_COMPANY_NAME:
+            # two submissions: the report's comparison section needs an earlier, less mature one
+            rng = random.Random(20261)  # noqa: S311 — reproducible demo data, not security
+            maturities: tuple[float, ...] = (0.35, 0.6)
+        else:
+            rng = random.Random(company.credit_code)  # noqa: S311 — reproducible demo data, not security
+            maturities = (0.5,)
+        for maturity in maturities:
+            _submit_demo(company, member, rng, maturity=maturity)
+            count += 1
+    return count

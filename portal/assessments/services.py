@@ -238,15 +238,30 @@ def submit(assessment: Assessment, user: User, attested: bool) -> None:
         raise AssessmentError(
             400, "请勾选真实性承诺后再提交", "tick the truthfulness pledge to submit", "attest"
         )
+    # One conditional UPDATE claims the draft: of two submits at once (a double click, two colleagues)
+    # only one changes the row, so the assessment is scored, audited and counted once. The row stays
+    # locked until the commit, so no save changes the answers between the check below and the submit.
+    claimed = db.session.execute(
+        sa.update(Assessment)
+        .where(Assessment.id == assessment.id, Assessment.status == AssessmentStatus.DRAFT)
+        .values(
+            status=AssessmentStatus.SUBMITTED,
+            submitted_at=utcnow(),
+            submitted_by_id=user.id,
+            attestation=ATTESTATION_ZH,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise AssessmentError(409, "评估已经提交", "the assessment was already submitted")
+    db.session.expire(assessment)  # its status and answers as of the claim
     missing = missing_required(assessment)
     if missing:
+        db.session.rollback()
         raise AssessmentError(
             400, f"还有 {len(missing)} 个必答题未作答", f"{len(missing)} required items are unanswered"
         )
-    assessment.status = AssessmentStatus.SUBMITTED
-    assessment.submitted_at = utcnow()
-    assessment.submitted_by_id = user.id
-    assessment.attestation = ATTESTATION_ZH
     platform_audit.record(user, "submit_assessment", f"assessment:{assessment.id}", assessment.company_id)
     db.session.commit()
     # Score once at submission and keep the result with the engine version (imported here: results

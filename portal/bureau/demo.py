@@ -2,6 +2,11 @@
 
 Gives the demo companies that have no submitted assessment a synthetic history (same generator as
 seed-scale, results marked synthetic), seeds the indicator catalogue and two example reported actuals.
+
+A synthetic result is a set of bureau figures, not an engine result: its result page, API and PDF could not
+render. So a company anyone can sign in as never gets one: the demo accounts' companies get real,
+engine-scored submissions first (`portal.demo.submit_for_demo_members`), and any company with a member is
+left out of the synthetic history.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import sqlalchemy as sa
 from portal.bureau import aggregates, seed_scale, targets
 from portal.bureau.models import BureauIndicator, BureauIndicatorActual, BureauProgramStatus
 from portal.extensions import db
-from portal.models import Assessment, AssessmentResult, AssessmentStatus, Company
+from portal.models import Assessment, AssessmentResult, AssessmentStatus, Company, User
 
 DEMO_MARK = "synthetic (bureau demo)"
 
@@ -23,9 +28,17 @@ def seed() -> str:
     targets.ensure_catalogue()
     if db.session.scalar(sa.select(Assessment.id).where(Assessment.attestation == DEMO_MARK).limit(1)):
         return "Bureau demo data already present; nothing to do."  # `make run` may run this every time
+    from portal.demo import submit_for_demo_members
+
+    submit_for_demo_members()
     assessed = sa.select(Assessment.company_id).where(Assessment.status == AssessmentStatus.SUBMITTED)
+    with_members = sa.select(User.company_id).where(User.company_id.is_not(None))
     companies = list(
-        db.session.scalars(sa.select(Company).where(Company.id.not_in(assessed)).order_by(Company.id))
+        db.session.scalars(
+            sa.select(Company)
+            .where(Company.id.not_in(assessed), Company.id.not_in(with_members))
+            .order_by(Company.id)
+        )
     )
     gen = seed_scale.Generator(7)
     now = datetime.now(UTC)

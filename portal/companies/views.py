@@ -31,8 +31,14 @@ def own_company() -> Company:
 @roles(Role.ENTERPRISE)
 def dashboard() -> Any:
     company = own_company()
+    from portal.evidence.services import company_usage, human_size, quota_bytes
+
+    evidence = {"used": human_size(company_usage(company.id)), "limit": human_size(quota_bytes())}
     return render_template(
-        "companies/dashboard.html", company=company, size=services.classify_company(company)
+        "companies/dashboard.html",
+        company=company,
+        size=services.classify_company(company),
+        evidence=evidence,
     )
 
 

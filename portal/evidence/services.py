@@ -3,6 +3,11 @@
 Only a few document types are accepted, recognised by their content (magic bytes), not by the name
 the browser sends; files are stored outside the static folder (in the database) and are served only
 through an authorised download route, as attachments with nosniff.
+
+Limits that hold under concurrent uploads: at most MAX_FILES_PER_ITEM files per item and at most the
+company's storage quota (EVIDENCE_QUOTA_MB, default 500) over all its assessments. Both are counted while
+the company's row is locked (`_lock_company`), so two uploads of one company never both pass a check the
+other one's file would have failed.
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ import unicodedata
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 
+from portal.config import DEFAULT_EVIDENCE_QUOTA_MB
 from portal.evidence.models import EvidenceFile
 from portal.extensions import db
-from portal.models import Assessment, AssessmentKey, User
+from portal.models import Assessment, AssessmentKey, AssessmentStatus, Company, User
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_ITEM = 10
@@ -74,6 +81,83 @@ def check(upload: Upload) -> tuple[str, str]:
     return name, content_type
 
 
+def quota_bytes() -> int:
+    """The company storage quota (EVIDENCE_QUOTA_MB, validated at start by portal/config.py)."""
+    return int(current_app.config.get("EVIDENCE_QUOTA_BYTES") or DEFAULT_EVIDENCE_QUOTA_MB * 1024 * 1024)
+
+
+def company_usage(company_id: int) -> int:
+    """Bytes of evidence stored by the company, over all its assessments."""
+    used = db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(EvidenceFile.size), 0))
+        .join(Assessment, Assessment.id == EvidenceFile.assessment_id)
+        .where(Assessment.company_id == company_id)
+    )
+    return int(used or 0)
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def usage_text(company_id: int, english: bool) -> str:
+    """The company's evidence storage, used of limit, for the upload panel's messages."""
+    used, limit = human_size(company_usage(company_id)), human_size(quota_bytes())
+    return (
+        f"company evidence storage: {used} of {limit} used"
+        if english
+        else f"企业佐证材料已用 {used} / {limit}"
+    )
+
+
+def _lock_company(company_id: int) -> None:
+    """Serialise the company's uploads until this transaction ends.
+
+    PostgreSQL: the company row, FOR UPDATE. SQLite ignores FOR UPDATE, but the first write of a
+    transaction takes the database's write lock (other writers wait for it, busy timeout), so there it is
+    an UPDATE that changes nothing. Either way the counts read after this see every upload committed before.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(Company.id).where(Company.id == company_id).with_for_update())
+        return
+    table = Company.__table__
+    db.session.execute(
+        table.update()
+        .where(table.c.id == company_id)
+        .values(id=table.c.id, updated_at=table.c.updated_at)  # no change (and no onupdate timestamp)
+    )
+
+
+def _check_limits(assessment: Assessment, item_id: str, size: int) -> None:
+    """Under the company lock: still a draft, room on the item, room in the company's quota."""
+    status = db.session.scalar(
+        sa.select(Assessment.status).where(Assessment.id == assessment.id).with_for_update()
+    )
+    if status is not AssessmentStatus.DRAFT:  # submitted meanwhile
+        raise EvidenceError("评估已提交并锁定，不能再上传佐证材料。", "The assessment is locked.", 409)
+    count = db.session.scalar(
+        sa.select(sa.func.count(EvidenceFile.id)).where(
+            EvidenceFile.assessment_id == assessment.id, EvidenceFile.item_id == item_id
+        )
+    )
+    if (count or 0) >= MAX_FILES_PER_ITEM:
+        raise EvidenceError(
+            f"每道题最多上传 {MAX_FILES_PER_ITEM} 个文件。",
+            f"At most {MAX_FILES_PER_ITEM} files can be uploaded per item.",
+        )
+    used, limit = company_usage(assessment.company_id), quota_bytes()
+    if used + size > limit:
+        raise EvidenceError(
+            f"企业佐证材料存储空间不足：已用 {human_size(used)}，上限 {human_size(limit)}，"
+            f"本文件 {human_size(size)}。请删除不再需要的文件后再上传。",
+            f"Not enough evidence storage for your company: {human_size(used)} of {human_size(limit)} "
+            f"used, and this file is {human_size(size)}. Delete files you no longer need, then upload again.",
+            413,
+        )
+
+
 def add(assessment: Assessment, item_id: str, upload: Upload, user: User) -> EvidenceFile:
     if assessment.locked:
         raise EvidenceError("评估已提交并锁定，不能再上传佐证材料。", "The assessment is locked.", 409)
@@ -81,26 +165,25 @@ def add(assessment: Assessment, item_id: str, upload: Upload, user: User) -> Evi
 
     if not instrument_of(assessment).has_item(item_id):
         raise EvidenceError("没有这道题。", "Unknown item.", 404)
-    count = db.session.scalar(
-        sa.select(sa.func.count(EvidenceFile.id)).where(
-            EvidenceFile.assessment_id == assessment.id, EvidenceFile.item_id == item_id
+    name, content_type = check(upload)  # before the lock: a bad file neither waits nor blocks others
+    try:
+        _lock_company(assessment.company_id)
+        _check_limits(assessment, item_id, len(upload.data))
+        row = EvidenceFile(
+            assessment_id=assessment.id,
+            item_id=item_id,
+            filename=name,
+            content_type=content_type,
+            size=len(upload.data),
+            sha256=hashlib.sha256(upload.data).hexdigest(),
+            data=upload.data,
+            uploaded_by_id=user.id,
         )
-    )
-    if (count or 0) >= MAX_FILES_PER_ITEM:
-        raise EvidenceError(f"每道题最多上传 {MAX_FILES_PER_ITEM} 个文件。", "Too many files for this item.")
-    name, content_type = check(upload)
-    row = EvidenceFile(
-        assessment_id=assessment.id,
-        item_id=item_id,
-        filename=name,
-        content_type=content_type,
-        size=len(upload.data),
-        sha256=hashlib.sha256(upload.data).hexdigest(),
-        data=upload.data,
-        uploaded_by_id=user.id,
-    )
-    db.session.add(row)
-    db.session.commit()
+        db.session.add(row)
+        db.session.commit()  # releases the lock
+    except Exception:
+        db.session.rollback()  # releases the lock; nothing of the refused file is kept
+        raise
     return row
 
 

@@ -48,7 +48,9 @@ def upload(assessment_id: int) -> Any:
     except services.EvidenceError as error:
         flash(error.message_en if english() else error.message_zh, "error")
     else:
-        flash(("Uploaded: " if english() else "已上传：") + row.filename, "success")
+        usage = services.usage_text(assessment.company_id, english())
+        done = f"Uploaded: {row.filename} ({usage})" if english() else f"已上传：{row.filename}（{usage}）"
+        flash(done, "success")
     return _back(assessment, item_id)
 
 

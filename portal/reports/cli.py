@@ -62,10 +62,11 @@ def worker_command(burst: bool, queue_name: str | None) -> None:
     """Run an RQ worker for report jobs inside the app context.
 
     SimpleWorker (no fork per job): the app, its database pool and ONE persistent chart browser live as
-    long as the worker, so charts cost ~0.2 s each instead of a browser start per chart.
+    long as the worker, so charts cost ~0.2 s each instead of a browser start per chart. It heartbeats
+    while rendering, so a worker killed mid-render has its job retried by the next worker within seconds.
     """
     from redis import Redis
-    from rq import Queue, SimpleWorker
+    from rq import Queue
 
     from portal.reports.jobs import QUEUE_NAME
     from portal.reports.pdf import ensure_chart_server, stop_chart_server
@@ -76,13 +77,14 @@ def worker_command(burst: bool, queue_name: str | None) -> None:
         sys.exit(1)
     connection = Redis.from_url(url)
     name = queue_name or current_app.config.get("REPORTS_QUEUE", QUEUE_NAME)
-    from portal.reports.jobs import recover_abandoned
+    from portal.reports.jobs import requeue_lost
+    from portal.reports.worker import ReportWorker
 
-    recovered = recover_abandoned()  # reports left `running` by a worker that died
-    if recovered:
-        click.echo(f"queued again {recovered} report(s) abandoned by a stopped worker")
+    handled = requeue_lost()  # rows whose RQ job is gone (abandoned jobs are RQ's maintenance)
+    if handled:
+        click.echo(f"{handled} report(s) whose job was lost: queued again or marked failed")
     ensure_chart_server()
     try:
-        SimpleWorker([Queue(name, connection=connection)], connection=connection).work(burst=burst)
+        ReportWorker([Queue(name, connection=connection)], connection=connection).work(burst=burst)
     finally:
         stop_chart_server()

@@ -5,6 +5,10 @@ language) — a done row is reused as is, a queued/running one is returned, a fa
 explicit retry — or creates one and `dispatch`es it. With `REDIS_URL` configured the job goes to the RQ
 queue (`flask report worker` runs it, one persistent chart browser per worker process); without Redis it
 is rendered inline, in-process, through the same row and the same `run_report` function.
+
+A worker killed mid-render: `ReportWorker` (portal/reports/worker.py) heartbeats during the render, so RQ
+finds the job abandoned seconds after the worker died; any worker's registry maintenance then retries it
+(RQ `Retry`) and `on_job_failure` records that on the row — no status poll needed.
 """
 
 from __future__ import annotations
@@ -124,10 +128,18 @@ def retry(report: Report) -> Report:
     """Queue a failed report again (the same row: same report number and verification code)."""
     if report.status is not ReportStatus.FAILED:
         return report
-    report.status = ReportStatus.QUEUED
-    report.error = None
+    # A conditional UPDATE: of two retries at once (a double click) only one moves the row out of
+    # `failed`, and only that one enqueues a job.
+    claimed = db.session.execute(
+        sa.update(Report)
+        .where(Report.id == report.id, Report.status == ReportStatus.FAILED)
+        .values(status=ReportStatus.QUEUED, error=None)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
-    dispatch(report)
+    db.session.refresh(report)
+    if claimed.rowcount == 1:  # type: ignore[attr-defined]
+        dispatch(report)
     return report
 
 
@@ -141,13 +153,15 @@ def dispatch(report: Report) -> None:
             current_app.logger.info("inline report %s failed; see the report row", report.id)
         db.session.refresh(report)
         return
-    from rq import Retry
+    from rq import Callback, Retry
 
     job = queue().enqueue(
         "portal.reports.jobs.run_report",
         report.id,
         job_timeout=JOB_TIMEOUT_S,
         retry=Retry(max=RQ_RETRIES),
+        # also called by RQ when the job is abandoned (its worker died): see on_job_failure
+        on_failure=Callback(on_job_failure),
         description=f"report {report.report_no}",
     )
     report.rq_job_id = job.id
@@ -245,28 +259,83 @@ def _test_failure_hook(report: Report) -> None:
         time.sleep(delay)
 
 
-def stale_after_s() -> float:
-    """A running report whose worker has not finished it within this time is taken as abandoned."""
-    return float(current_app.config.get("REPORTS_STALE_AFTER_S") or JOB_TIMEOUT_S + 60)
+ABANDONED_ERROR = "工作进程中断 / the worker stopped mid-render"
 
 
-def recover_abandoned(report: Report | None = None) -> int:
-    """Queue again the reports whose worker died mid-render (status still `running` long after start).
+def on_job_failure(job: Any, connection: Any, exc_type: type, exc_value: BaseException, tb: Any) -> None:
+    """RQ's failure callback. A failing render records its own outcome in `_run`; what reaches here with
+    the row still `running` is a job RQ found abandoned (`StartedJobRegistry.cleanup`: its worker was
+    killed, so its heartbeat expired). Record that on the row: queued again while RQ has retries left
+    (RQ re-enqueues it right after this callback), else failed (the user can retry).
 
-    Called when a worker starts and whenever a status is polled, so a killed worker never leaves a
-    user waiting forever: another worker picks the report up (the same row, report number and code).
-    """
-    cutoff = utcnow() - timedelta(seconds=stale_after_s())
-    query = sa.select(Report).where(Report.status == ReportStatus.RUNNING, Report.started_at < cutoff)
-    if report is not None:
-        query = query.where(Report.id == report.id)
-    stale = list(db.session.scalars(query))
-    for row in stale:
-        row.status = ReportStatus.QUEUED
-        row.error = "工作进程中断，已自动重新排队 / the worker stopped; queued again"
-        db.session.commit()
-        dispatch(row)
-    return len(stale)
+    Never raises: an exception here would abort RQ's registry cleanup for the other jobs."""
+    from rq.exceptions import AbandonedJobError
+
+    try:
+        report_id = int(job.args[0])
+        will_retry = (job.retries_left or 0) > 0
+        error = ABANDONED_ERROR if exc_type is AbandonedJobError else f"{exc_type.__name__}: {exc_value}"
+        if has_app_context():
+            _record_stopped(report_id, will_retry, error[:2000])
+            return
+        from portal import create_app
+
+        with create_app().app_context():
+            _record_stopped(report_id, will_retry, error[:2000])
+    except Exception:  # never raise: see the docstring
+        import logging
+
+        logging.getLogger(__name__).exception("report job %s: failure callback failed", job.id)
+
+
+def _record_stopped(report_id: int, will_retry: bool, error: str) -> None:
+    report = db.session.get(Report, report_id)
+    if report is None or report.status is not ReportStatus.RUNNING:
+        db.session.rollback()
+        return
+    report.status = ReportStatus.QUEUED if will_retry else ReportStatus.FAILED
+    report.error = error
+    report.finished_at = utcnow()
+    db.session.commit()
+    current_app.logger.warning(
+        "report %s: stopped mid-render (%s); %s", report_id, error, "retrying" if will_retry else "failed"
+    )
+
+
+def requeue_lost() -> int:
+    """Dispatch again the reports whose RQ job no longer exists (e.g. Redis lost its data), and mark
+    failed those whose job RQ has given up on without the row saying so. Run when a worker starts, so no
+    report stays `queued` or `running` with nothing behind it. Jobs still known to RQ are RQ's business
+    (its retries and abandoned-job handling)."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+
+    connection = queue().connection
+    grace = utcnow() - timedelta(minutes=1)  # a row just created is dispatched by its own request
+    rows = list(
+        db.session.scalars(
+            sa.select(Report).where(
+                Report.status.in_([ReportStatus.QUEUED, ReportStatus.RUNNING]), Report.created_at < grace
+            )
+        )
+    )
+    handled = 0
+    for row in rows:
+        try:
+            status = Job.fetch(row.rq_job_id, connection=connection).get_status() if row.rq_job_id else None
+        except NoSuchJobError:
+            status = None
+        if status is None:
+            row.status = ReportStatus.QUEUED
+            db.session.commit()
+            dispatch(row)
+            handled += 1
+        elif status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+            row.status = ReportStatus.FAILED
+            row.error = row.error or ABANDONED_ERROR
+            db.session.commit()
+            handled += 1
+    return handled
 
 
 # ---------------------------------------------------------------------------------------- read access
@@ -277,9 +346,8 @@ def get_report(report_id: int) -> Report | None:
 
 
 def status_of(report: Report) -> dict[str, Any]:
-    """The JSON the status page polls (recovering the report first if its worker died)."""
-    if report.status is ReportStatus.RUNNING and current_app.config.get("REDIS_URL"):
-        recover_abandoned(report)
+    """The JSON the status page polls. Only reads: a killed worker's report is recovered by the workers
+    (RQ's abandoned-job handling), whether anyone polls or not."""
     return {
         "id": report.id,
         "report_no": report.report_no,

@@ -1,4 +1,5 @@
-"""A report worker killed mid-render: the report is queued again and another worker completes it."""
+"""A report worker killed mid-render (SIGKILL): RQ finds its job abandoned once the heartbeat expires, retries
+it, and the next worker completes the report within a minute of starting, with nobody polling its status."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def test_killed_worker_report_is_retried_and_completes(cluster: dict[str, Any]) 
         )
         report_id = int(out.stdout.strip().splitlines()[-1])
         deadline = time.monotonic() + 60
-        while json.loads(browser.get(b + f"/reports/{report_id}/status")[1])["status"] != "running":
+        while _report_row(cluster["env"], report_id)[0] != "running":
             assert time.monotonic() < deadline, "the worker never started the report"
             time.sleep(0.3)
         slow.send_signal(signal.SIGKILL)  # the worker dies mid-render
@@ -51,18 +52,41 @@ def test_killed_worker_report_is_retried_and_completes(cluster: dict[str, Any]) 
         if slow.poll() is None:
             slow.kill()
             slow.wait()
-    time.sleep(1.5)
-    # the next worker finds the report still `running` past the staleness limit and queues it again
-    fresh = _worker({**env, "REPORTS_TEST_DELAY_S": "0", "REPORTS_STALE_AFTER_S": "1"})
+    killed_at = time.monotonic()
+    # the next worker starts at once (the worst case: the dead worker's heartbeat has not expired yet);
+    # nobody polls the status page: RQ's abandoned-job handling must retry the report on its own
+    fresh = _worker({**env, "REPORTS_TEST_DELAY_S": "0"})
+    started_at = time.monotonic()
     try:
-        deadline = time.monotonic() + 120
-        state: dict[str, Any] = {}
+        deadline = started_at + 120
+        row: tuple[str, int, str | None] = ("", 0, None)
         while time.monotonic() < deadline:
-            time.sleep(1)
-            state = json.loads(browser.get(b + f"/reports/{report_id}/status")[1])
-            if state["status"] in ("done", "failed"):
+            row = _report_row(cluster["env"], report_id)
+            if row[0] in ("done", "failed"):
                 break
-        assert state["status"] == "done" and state["attempts"] >= 2, state
+            time.sleep(0.2)
+        recovered_s = time.monotonic() - started_at
+        print(  # the measured figure (pytest -s shows it)
+            f"\nworker-kill recovery: done {recovered_s:.1f} s after the next worker started "
+            f"({time.monotonic() - killed_at:.1f} s after the kill)"
+        )
+        assert row[0] == "done" and row[1] == 2, row
+        assert recovered_s < 60, f"recovered in {recovered_s:.1f} s"
+        state = json.loads(browser.get(b + f"/reports/{report_id}/status")[1])
+        assert state["status"] == "done" and state["attempts"] == 2 and state["error"] is None, state
         assert browser.get(b + f"/reports/{report_id}/download")[1].startswith(b"%PDF")
     finally:
         stop_processes(fresh)
+
+
+def _report_row(env: dict[str, str], report_id: int) -> tuple[str, int, str | None]:
+    """The report row read straight from the database (not through the status page)."""
+    import psycopg
+
+    url = env["DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url) as conn:
+        found = conn.execute(
+            "SELECT status, attempts, error FROM reports WHERE id = %s", (report_id,)
+        ).fetchone()
+    assert found is not None
+    return str(found[0]).lower(), int(found[1]), found[2]  # the enum is stored by name

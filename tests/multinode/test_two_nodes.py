@@ -41,7 +41,7 @@ def cluster() -> Iterator[dict[str, Any]]:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")
-    redis_url = "redis://127.0.0.1:6379/14"
+    redis_url = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/14"  # flushed: use your own
     redis.Redis.from_url(redis_url).flushdb()
     env = {
         **os.environ,

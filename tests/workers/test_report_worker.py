@@ -67,3 +67,155 @@ def test_worker_fails_once_then_retries_and_renders(app: Flask, make: Any, redis
     assert pdf is not None and pdf.startswith(b"%PDF") and (done.page_count or 0) >= 8
     job = queue.fetch_job(done.rq_job_id or "")
     assert job is not None and job.is_finished
+
+
+def _die_mid_render(connection: Any, name: str, report: Report) -> Any:
+    """What a report worker does up to the render, then it is killed (SIGKILL: no cleanup, no more
+    heartbeats): the job left the queue and is in the StartedJobRegistry, the row says `running`."""
+    from rq import Queue
+
+    from portal.reports.worker import ReportWorker
+
+    doomed = ReportWorker([Queue(name, connection=connection)], connection=connection)
+    doomed.register_birth()
+    dequeued = doomed.dequeue_job_and_maintain_ttl(timeout=1)
+    assert dequeued is not None
+    job, _ = dequeued
+    doomed.prepare_execution(job)
+    doomed.prepare_job_execution(job)
+    report.status, report.attempts = ReportStatus.RUNNING, 1
+    db.session.commit()
+    return job
+
+
+def test_a_killed_workers_job_expires_within_the_heartbeat_ttl(
+    app: Flask, make: Any, redis_queue: Any
+) -> None:
+    """A plain SimpleWorker dated its job's registry entry job_timeout + 60 s (360 s) ahead: a killed
+    worker's report waited six minutes. The report worker's entry lives one short heartbeat TTL."""
+    import time
+
+    from rq.registry import StartedJobRegistry
+
+    from portal.reports.worker import HEARTBEAT_TTL_S
+
+    connection, name = redis_queue
+    assessment, user = submitted(make)
+    report = jobs.request_report(assessment, "zh", user)
+    job = _die_mid_render(connection, name, report)
+    registry = StartedJobRegistry(name, connection=connection)
+    expiry = max(score for _, score in connection.zrange(registry.key, 0, -1, withscores=True))
+    assert job.id in registry.get_job_ids()
+    assert expiry <= time.time() + HEARTBEAT_TTL_S + 1
+    assert HEARTBEAT_TTL_S <= 30
+
+
+def _expire(connection: Any, name: str) -> None:
+    """Age the dead worker's registry entry past its heartbeat TTL (what waiting HEARTBEAT_TTL_S does)."""
+    from rq.registry import StartedJobRegistry
+
+    key = StartedJobRegistry(name, connection=connection).key
+    for member, _ in connection.zrange(key, 0, -1, withscores=True):
+        connection.zadd(key, {member: 1})
+
+
+def test_killed_workers_report_is_retried_by_the_next_worker_without_polling(
+    app: Flask, make: Any, redis_queue: Any
+) -> None:
+    from rq import Queue
+
+    from portal.reports.worker import ReportWorker
+
+    connection, name = redis_queue
+    assessment, user = submitted(make)
+    report = jobs.request_report(assessment, "zh", user)
+    _die_mid_render(connection, name, report)
+    _expire(connection, name)
+    # the next worker's start-up maintenance finds the job abandoned, RQ retries it, the worker renders it
+    ReportWorker([Queue(name, connection=connection)], connection=connection).work(burst=True)
+    db.session.expire_all()
+    done = db.session.get(Report, report.id)
+    assert done is not None
+    assert done.status is ReportStatus.DONE, (done.status, done.error)
+    assert done.attempts == 2 and done.error is None
+    assert (jobs.pdf_bytes(done) or b"").startswith(b"%PDF")
+
+
+def test_killed_worker_on_the_last_attempt_marks_the_report_failed(
+    app: Flask, make: Any, redis_queue: Any
+) -> None:
+    from rq import Queue
+
+    from portal.reports.worker import ReportWorker
+
+    connection, name = redis_queue
+    assessment, user = submitted(make)
+    report = jobs.request_report(assessment, "zh", user)
+    job = _die_mid_render(connection, name, report)
+    job.retries_left = 0  # RQ's retries used up by earlier kills
+    job.save()
+    _expire(connection, name)
+    ReportWorker([Queue(name, connection=connection)], connection=connection).work(burst=True)
+    db.session.expire_all()
+    failed = db.session.get(Report, report.id)
+    assert failed is not None and failed.status is ReportStatus.FAILED  # not left `running` forever
+    assert failed.error == jobs.ABANDONED_ERROR
+    assert Queue(name, connection=connection).count == 0
+    jobs.retry(failed)  # the user's retry button queues it again
+    assert failed.status is ReportStatus.QUEUED and Queue(name, connection=connection).count == 1
+
+
+def test_worker_start_requeues_reports_whose_job_was_lost(app: Flask, make: Any, redis_queue: Any) -> None:
+    """Redis lost the job (restart without persistence): the row must not stay `queued` forever."""
+    from datetime import timedelta
+
+    from rq import Queue
+
+    from portal.models._common import utcnow
+
+    connection, name = redis_queue
+    assessment, user = submitted(make)
+    report = jobs.request_report(assessment, "zh", user)
+    Queue(name, connection=connection).empty()
+    connection.delete(f"rq:job:{report.rq_job_id}")
+    report.created_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    assert jobs.requeue_lost() == 1
+    assert report.status is ReportStatus.QUEUED and Queue(name, connection=connection).count == 1
+    assert jobs.requeue_lost() == 0  # its new job exists: RQ's business now
+
+
+def test_concurrent_retries_of_a_failed_report_queue_it_once(app: Flask, make: Any, redis_queue: Any) -> None:
+    """A double-clicked retry button (or two colleagues): one job, not one per click."""
+    import threading
+    from types import SimpleNamespace
+
+    from rq import Queue
+    from tests_support import sign_in_session
+
+    connection, name = redis_queue
+    assessment, user = submitted(make)
+    report = jobs.request_report(assessment, "zh", user)
+    Queue(name, connection=connection).empty()
+    report.status, report.error = ReportStatus.FAILED, "RuntimeError: boom"
+    db.session.commit()
+    clicks = [SimpleNamespace(id=user.id)] * 4  # plain ids: threads keep off this thread's session
+    barrier = threading.Barrier(len(clicks), timeout=60)
+    statuses: list[int] = []
+
+    def click(who: Any) -> None:
+        with app.app_context():
+            client = app.test_client()
+            sign_in_session(client, who)
+            barrier.wait()
+            statuses.append(client.post(f"/reports/{report.id}/retry").status_code)
+
+    threads = [threading.Thread(target=click, args=(who,)) for who in clicks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [302] * len(clicks)
+    assert Queue(name, connection=connection).count == 1
+    db.session.expire_all()
+    assert db.session.get(Report, report.id).status is ReportStatus.QUEUED  # type: ignore[union-attr]
