@@ -32,6 +32,7 @@ def create_app(overrides: dict[str, Any] | None = None, env: dict[str, str] | No
         app.config.update(overrides)
 
     register_extensions(app)
+    register_input_guards(app)  # before the blueprints: their routes use its <int:…> converter
     register_blueprints(app)
     register_access_control(app)
     register_errorhandlers(app)
@@ -62,6 +63,12 @@ def register_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         return db.session.get(User, int(user_id))
+
+
+def register_input_guards(app: Flask) -> None:
+    from portal import inputs
+
+    inputs.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

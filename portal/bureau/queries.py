@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from portal.bureau import aggregates
 from portal.bureau.models import DIMENSIONS, METRICS, NONE_MONTH, BureauProgramStatus
 from portal.extensions import db
+from portal.inputs import MAX_PAGE
 from portal.models import Company, JurisdictionLevel, User
 from scoring.reference import industries, regions
 
@@ -570,7 +571,7 @@ def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
     hidden = db.session.scalar(
         sa.select(sa.func.count()).select_from(join).where(*base, Company.bureau_sharing == sa.false())
     )
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)  # a huge page made an OFFSET the database refuses
     rows = db.session.execute(
         sa.select(
             Company.id,
@@ -645,7 +646,7 @@ def pipeline_list(user: User, filters: Filters, program: str | None = None, page
         .join(Company, Company.id == p.company_id)
         .where(*where, Company.bureau_sharing == sa.true())
     )
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)  # a huge page made an OFFSET the database refuses
     rows = db.session.execute(
         sa.select(Company.name, Company.city, Company.district, level.label("level"), p)
         .join(Company, Company.id == p.company_id)
