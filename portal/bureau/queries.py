@@ -54,7 +54,7 @@ COUNTING_RULE_EN: Final = (
     "company's latest assessment. Cells of fewer than 5 companies show '<5'; shares derived from them '—'."
 )
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")  # fullmatch, ASCII digits (\d also takes full-width ones)
 
 Cell = int | str
 
@@ -94,7 +94,7 @@ class Filters:
 
 
 def _month(text: str | None) -> int | None:
-    m = _MONTH.match((text or "").strip())
+    m = _MONTH.fullmatch((text or "").strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
         return None
     return aggregates.month_of(int(m.group(1)), int(m.group(2)))

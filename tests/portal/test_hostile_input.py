@@ -425,3 +425,17 @@ def test_bureau_actual_periods_take_ascii_digits_only(make: Any, login_as: Any) 
     )
     assert "期间格式" in response.get_data(as_text=True)
     assert _count(BureauIndicatorActual) == 0
+
+
+@pytest.mark.parametrize("args", [["data", "delete-company"], ["report", "render", "-o", "out.pdf"]])
+def test_cli_ids_beyond_the_integer_column_are_a_usage_error(app: Any, args: list[str]) -> None:
+    """On PostgreSQL an id of 2**31 failed inside the database with a traceback."""
+    result = app.test_cli_runner().invoke(args=[*args, str(2**31)])
+    assert result.exit_code == 2
+    assert "2147483647" in result.output
+
+
+def test_bureau_month_filters_take_ascii_digits_only(make: Any, login_as: Any) -> None:
+    client = login_as(make.user(Role.BUREAU))
+    body = client.get("/api/v1/bureau/summary", query_string={"from": "２０２４-01"}).get_json()
+    assert body["warnings"] == ["from: use YYYY-MM"]
