@@ -38,7 +38,7 @@ def _module_param(raw: str | None) -> str | None:
     resume_points.module_id (VARCHAR(60): a longer value failed the insert on PostgreSQL)."""
     if raw is None or raw == "":
         return None
-    if len(raw) > MODULE_ID_MAX or not ID_RE.match(raw):
+    if len(raw) > MODULE_ID_MAX or not ID_RE.fullmatch(raw):
         raise services.AssessmentError(
             400, "module 参数应为模块编号（如 base）", "module must be a module id (such as base)", "module"
         )

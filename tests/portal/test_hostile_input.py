@@ -185,7 +185,7 @@ def test_autosave_evidence_too_large_names_the_maximum(draft: Any) -> None:
     assert _answer_rows() == (0, 0, 0)
 
 
-@pytest.mark.parametrize("module", ["m" * 61, "base; DROP TABLE answers", "模块", "Base"])
+@pytest.mark.parametrize("module", ["m" * 61, "base; DROP TABLE answers", "模块", "Base", "base\n"])
 def test_autosave_module_parameter_is_checked_before_it_is_stored(draft: Any, module: str) -> None:
     """resume_points.module_id is VARCHAR(60): a longer ?module= failed the insert on PostgreSQL (500)."""
     assessment, _user, client = draft
