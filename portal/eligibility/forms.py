@@ -22,6 +22,7 @@ from portal.eligibility import catalog
 from scoring.eligibility.fields import FieldSpec, FieldType
 from scoring.eligibility.rules import Program
 
+NOT_A_CHOICE = "请从列表中选择 / choose a value from the list"
 NONE_OF_THEM = "__none__"  # list fields: "none of the above" (an empty, known list)
 YEARS_SUFFIX = "__years"  # years_since_* fields: the number next to the "never / happened" choice
 
@@ -137,6 +138,13 @@ def read_values(form: FlaskForm, specs: Iterable[FieldSpec]) -> tuple[dict[str, 
     problems: dict[str, str] = {}
     for spec in specs:
         raw = form[spec.name].data
+        if isinstance(raw, str):
+            raw = raw.strip()  # whitespace only = not filled in
+        if spec.null_means_never or spec.type is FieldType.BOOLEAN:
+            allowed = ("never", "years") if spec.null_means_never else ("yes", "no")
+            if raw not in ("", None, *allowed):  # a forged value: refused, not read as "not known"
+                problems[spec.name] = NOT_A_CHOICE
+                continue
         if spec.null_means_never:
             if raw == "never":
                 values[spec.name] = None

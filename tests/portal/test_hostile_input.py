@@ -439,3 +439,27 @@ def test_bureau_month_filters_take_ascii_digits_only(make: Any, login_as: Any) -
     client = login_as(make.user(Role.BUREAU))
     body = client.get("/api/v1/bureau/summary", query_string={"from": "２０２４-01"}).get_json()
     assert body["warnings"] == ["from: use YYYY-MM"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("own_brand", "maybe"), ("years_since_major_accident", "sometimes")]
+)
+def test_eligibility_choices_not_in_the_list_are_refused_not_forgotten(
+    make: Any, login_as: Any, field: str, value: str
+) -> None:
+    """A forged value of a yes/no select was read as "not known" and erased the stored answer."""
+    user = make.user(Role.ENTERPRISE)
+    client = login_as(user)
+    client.post(
+        "/company/eligibility/conditions/edit",
+        data={"own_brand": "yes", "years_since_major_accident": "never"},
+    )
+    stored = eligibility.conditions_of(user.company)
+    assert stored == {"own_brand": True, "years_since_major_accident": None}
+    response = client.post(
+        "/company/eligibility/conditions/edit",
+        data={"own_brand": "yes", "years_since_major_accident": "never", field: value},
+    )
+    assert response.status_code == 200
+    assert "请从列表中选择" in response.get_data(as_text=True)
+    assert eligibility.conditions_of(user.company) == stored
