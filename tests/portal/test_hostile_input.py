@@ -463,3 +463,17 @@ def test_eligibility_choices_not_in_the_list_are_refused_not_forgotten(
     assert response.status_code == 200
     assert "请从列表中选择" in response.get_data(as_text=True)
     assert eligibility.conditions_of(user.company) == stored
+
+
+def test_a_form_over_the_limit_is_refused_in_the_users_language(make: Any, login_as: Any) -> None:
+    user = make.user(Role.ENTERPRISE)
+    client = login_as(user)
+    too_big = {**PROFILE, "contact_name": "x" * (5 * 1024 * 1024)}
+    response = client.post("/company/profile/edit", data=too_big)
+    assert response.status_code == 413
+    assert "提交的内容过大" in response.get_data(as_text=True)
+    client.post("/lang/en", data={"next": "/"})
+    response = client.post("/company/profile/edit", data=too_big)
+    assert response.status_code == 413
+    assert "The request is too large" in response.get_data(as_text=True)
+    assert db.session.get(Company, user.company_id).contact_name is None
