@@ -17,8 +17,8 @@ MESSAGES = {
     404: ("页面不存在，或您无权查看。", "This page does not exist or is not visible to you."),
     405: ("不支持此操作。", "This method is not allowed."),
     413: (
-        "提交的内容过大（文件不超过 10 MB，其他内容不超过 4 MB）。",
-        "The request is too large (files up to 10 MB, anything else up to 4 MB).",
+        "提交的内容过大（上传的文件不超过 10 MB）。",
+        "The request is too large (uploaded files: up to 10 MB).",
     ),
     500: (
         "服务器出错了，请稍后重试。我们已记录此问题。",

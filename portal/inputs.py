@@ -12,7 +12,7 @@ form message in the user's language, never a 500:
 - :class:`SafeJSONProvider` makes ``request.get_json()`` treat a body nested too deep (RecursionError in the
   decoder) and NaN/Infinity (not JSON, but accepted by Python's decoder) as invalid JSON: every JSON
   endpoint answers with its usual 400 body.
-- :func:`limit_body_size` keeps JSON and form bodies small; evidence uploads raise their own limit.
+- :func:`limit_body_size` keeps JSON bodies under 4 MB (forms: Flask's 500 KB; file uploads: 16 MB).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from werkzeug.routing import IntegerConverter, Map
 
 MAX_DB_ID: Final = 2**31 - 1  # PostgreSQL INTEGER; every id column of the schema is one
 MAX_PAGE: Final = 100_000  # far beyond any listing (50 rows a page), far below an overflowing OFFSET
-# JSON and form posts. The largest honest one: an autosave of 500 answers of 2,000 characters (~3 MB).
+# JSON bodies. The largest honest one: an autosave of 500 answers of 2,000 characters (~3 MB).
 MAX_BODY_BYTES: Final = 4 * 1024 * 1024
 _ASCII_INT: Final = re.compile(r"[+-]?[0-9]{1,18}")  # 18 digits fit any int64 and convert in no time
 
@@ -111,8 +111,9 @@ class SafeJSONProvider(DefaultJSONProvider):
 
 
 def limit_body_size() -> None:
-    """Before each request: a JSON or form body larger than MAX_BODY_BYTES is refused (413) when read.
-    File uploads keep MAX_CONTENT_LENGTH (16 MB) and each feature checks its own limit (evidence 10 MB)."""
+    """Before each request: a JSON (or other non-file) body larger than MAX_BODY_BYTES is refused (413) when
+    read. URL-encoded forms are held to Flask's MAX_FORM_MEMORY_SIZE (500 KB) already; file uploads keep
+    MAX_CONTENT_LENGTH (16 MB) and each feature checks its own limit (evidence 10 MB)."""
     ceiling = request.max_content_length
     if (ceiling is None or ceiling > MAX_BODY_BYTES) and not _is_upload():
         request.max_content_length = MAX_BODY_BYTES
@@ -128,4 +129,5 @@ def register(app: Flask) -> None:
     """Install the guards. Must run before the blueprints are registered (their rules use the converter)."""
     app.url_map.converters["int"] = DatabaseIdConverter
     app.json = SafeJSONProvider(app)
-    app.before_request(limit_body_size)
+    # first of all hooks, so that none reads a body before the limit is set
+    app.before_request_funcs.setdefault(None, []).insert(0, limit_body_size)
