@@ -13,6 +13,7 @@ form message in the user's language, never a 500:
   decoder) and NaN/Infinity (not JSON, but accepted by Python's decoder) as invalid JSON: every JSON
   endpoint answers with its usual 400 body.
 - :func:`limit_body_size` keeps JSON bodies under 4 MB (forms: Flask's 500 KB; file uploads: 16 MB).
+- :func:`refuse_nul_characters`: no NUL in query strings and forms (PostgreSQL text cannot hold one).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from flask import Flask, request
+from flask import Flask, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import get_locale
+from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter, Map
 
 MAX_DB_ID: Final = 2**31 - 1  # PostgreSQL INTEGER; every id column of the schema is one
@@ -125,9 +128,35 @@ def _is_upload() -> bool:
     return request.mimetype == "multipart/form-data"
 
 
+NUL_MESSAGE: Final = (
+    "提交的内容含有不允许的空字符（NUL），未保存。",
+    "The request contains a NUL character; nothing was saved.",
+)
+
+
+def refuse_nul_characters() -> Any:
+    """Before each request: a NUL character in the query string or a form is refused with 400. PostgreSQL
+    text cannot hold one: a profile name or project name with NUL, or an audit filter, answered 500 there.
+    (JSON strings are checked where they are stored: see questionnaires.answers.)"""
+    if not (
+        _has_nul(request.args) or (request.method in ("POST", "PUT", "PATCH") and _has_nul(request.form))
+    ):
+        return None
+    zh, en = NUL_MESSAGE
+    if request.path.startswith("/api/") or request.is_json:
+        return jsonify(errors=[{"field": None, "message_zh": zh, "message_en": en}]), 400
+    english = str(get_locale() or "zh_CN").startswith("en")
+    return render_template("errors/error.html", status=400, message=en if english else zh), 400
+
+
+def _has_nul(values: MultiDict[str, str]) -> bool:
+    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
+
+
 def register(app: Flask) -> None:
     """Install the guards. Must run before the blueprints are registered (their rules use the converter)."""
     app.url_map.converters["int"] = DatabaseIdConverter
     app.json = SafeJSONProvider(app)
     # first of all hooks, so that none reads a body before the limit is set
-    app.before_request_funcs.setdefault(None, []).insert(0, limit_body_size)
+    hooks = app.before_request_funcs.setdefault(None, [])
+    hooks[0:0] = [limit_body_size, refuse_nul_characters]

@@ -43,6 +43,7 @@ from .model import (
 )
 
 DEFAULT_MAX_TEXT = 2000
+NUL_ZH, NUL_EN = "文字中含有不允许的空字符（NUL）", "text must not contain a NUL character"
 _TRUE_STRINGS = frozenset({"true", "1", "yes", "y", "是", "on"})
 _FALSE_STRINGS = frozenset({"false", "0", "no", "n", "否", "off"})
 
@@ -382,6 +383,8 @@ def _check_value(item: Item, value: Any) -> AnswerCheck:
     if item.type == "text":
         if not isinstance(value, str):
             return _bad("wrong_type", "请填写文字", "please enter text")
+        if "\x00" in value:  # PostgreSQL's jsonb cannot hold it (the save failed there)
+            return _bad("wrong_type", NUL_ZH, NUL_EN)
         limit = item.max_length or DEFAULT_MAX_TEXT
         if len(value) > limit:
             return _bad(
@@ -426,6 +429,8 @@ def _check_evidence(item: Item, evidence: Any) -> tuple[AnswerCheck | None, dict
                 return _bad(
                     "wrong_type", f"“{spec.label_zh}”应为文字", f"'{spec.label_en}' must be text", key
                 ), {}
+            if "\x00" in val:
+                return _bad("wrong_type", f"{spec.label_zh}：{NUL_ZH}", f"{spec.label_en}: {NUL_EN}", key), {}
             cleaned[key] = val.strip()
             continue
         check = _check_number(val, spec.type == "integer", spec.min, spec.max, spec.unit, key)

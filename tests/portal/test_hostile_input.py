@@ -477,3 +477,27 @@ def test_a_form_over_the_limit_is_refused_in_the_users_language(make: Any, login
     assert response.status_code == 413
     assert "The request is too large" in response.get_data(as_text=True)
     assert db.session.get(Company, user.company_id).contact_name is None
+
+
+def test_nul_characters_in_forms_and_query_strings_are_refused(make: Any, login_as: Any) -> None:
+    """PostgreSQL text cannot hold NUL: a company or project name with one answered 500 there."""
+    user = make.user(Role.ENTERPRISE)
+    client = login_as(user)
+    name = user.company.name
+    response = client.post("/company/profile/edit", data={**PROFILE, "name": "宏达\x00五金"})
+    assert response.status_code == 400
+    assert "空字符（NUL）" in response.get_data(as_text=True)
+    assert db.session.get(Company, user.company_id).name == name
+    response = client.post(
+        "/company/eligibility/projects/new?program=gd_techreform_equipment_post_award", data={"name": "p\x00"}
+    )
+    assert response.status_code == 400
+    assert _count(EligibilityProject) == 0
+    admin = login_as(make.user(Role.ADMIN))
+    assert admin.get("/admin/audit", query_string={"action": "x\x00"}).status_code == 400
+    api = client.get("/api/v1/bureau/summary", query_string={"city": "\x00"})
+    assert api.status_code == 400
+    assert (
+        api.get_json()["errors"][0]["message_en"]
+        == "The request contains a NUL character; nothing was saved."
+    )

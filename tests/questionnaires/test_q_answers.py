@@ -72,6 +72,7 @@ def test_valid_answers_are_normalized(inst: q.Instrument, item_id: str, value: A
         ("net.edge", 1, "wrong_type"),
         ("net.notes", 5, "wrong_type"),
         ("net.notes", "x" * 21, "too_long"),
+        ("net.notes", "a\x00b", "wrong_type"),  # PostgreSQL's jsonb cannot store NUL
         ("net.level", 5, "out_of_range"),
         ("net.level", 1.5, "wrong_type"),
         ("net.level", True, "wrong_type"),
