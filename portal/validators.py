@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, Field, Form, IntegerField, SelectField, ValidationError
 from wtforms.validators import StopValidation
 
+from scoring.eligibility.fields import EARLIEST_DATE, LATEST_DATE  # one range for every date input
 from scoring.reference import credit_code, regions
 
 PASSWORD_MIN_LENGTH = 8
@@ -55,8 +56,6 @@ def district_in_city(city_field: str) -> Any:
 # field, too small or too large, and the limit.
 # ---------------------------------------------------------------------------------------------------
 
-EARLIEST_DATE = date(1949, 1, 1)
-LATEST_DATE = date(2100, 12, 31)
 _INTEGER_TEXT = re.compile(r"[+-]?[0-9]{1,40}")  # ASCII digits only: int() also takes '１２' (full width)
 _DECIMAL_TEXT = re.compile(r"[+-]?([0-9]{1,40}(\.[0-9]{0,20})?|\.[0-9]{1,20})")  # no exponent, no NaN
 Bound = int | float | Decimal | date | Callable[[], Any] | None

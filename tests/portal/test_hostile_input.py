@@ -299,6 +299,8 @@ def test_values_not_in_a_select_are_refused_and_change_nothing(
     ("field", "value", "message"),
     [
         ("revenue_wan", "99999999999", "营业收入（万元）不能大于 1,000,000,000。"),
+        ("revenue_wan", "9" * 40, "营业收入（万元）不能大于 1,000,000,000。"),  # beyond Decimal's precision
+        ("employees", "9" * 40, "从业人员（人）不能大于 10,000,000。"),
         ("total_assets_wan", "-1", "资产总额（万元）不能小于 0。"),
         ("employees", "10000001", "从业人员（人）不能大于 10,000,000。"),
         ("founded_year", "1900", "成立年份不能小于 1949。"),
