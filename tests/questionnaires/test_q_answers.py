@@ -294,13 +294,23 @@ def test_a_huge_exponent_is_refused_at_once(inst: q.Instrument) -> None:
     assert time.process_time() - started < 0.5  # 20 rounds; one round took over a second before
 
 
-def test_evidence_without_a_declared_max_gets_the_default_one(inst: q.Instrument) -> None:
-    """`total` (台, integer) declares min 0 and no max: counts go up to 1e7."""
-    assert _check(inst, "net.devices", {"value": None, "evidence": {"total": 10_000_000}}).ok
-    check = _check(inst, "net.devices", {"value": None, "evidence": {"total": 10_000_001}})
-    assert (check.code, check.field) == ("out_of_range", "total")
-    assert check.message_zh == "设备总数：数值过大，应为 0–10000000 台"
-    assert check.message_en == "Devices: value too large: must be between 0 and 10000000 台"
+def test_evidence_without_a_declared_max_gets_the_default_one() -> None:
+    """MIIT 2024 (published, immutable) declares min 0 and no max for 生产设备总数 (台, integer): counts go
+    up to 1e7."""
+    miit = q.load("miit-sme-digital", "2024")
+    item = "base.equipment.digitization"
+
+    def check(total: int) -> q.AnswerCheck:
+        return q.validate_answer(miit, item, {"value": None, "evidence": {"production_devices_total": total}})
+
+    assert check(10_000_000).ok
+    too_many = check(10_000_001)
+    assert (too_many.code, too_many.field) == ("out_of_range", "production_devices_total")
+    assert too_many.message_zh == "生产设备总数：数值过大，应为 0–10000000 台"
+    assert (
+        too_many.message_en
+        == "Production devices in total: value too large: must be between 0 and 10000000 台"
+    )
 
 
 def test_too_small_and_too_large_say_which(inst: q.Instrument) -> None:
