@@ -31,6 +31,7 @@ from scoring.reference.regions import CITIES, normalize_city
 
 JSONDict = dict[str, Any]
 TOP_LEVEL: Final = ("as_of", "company", "projects")
+MAX_PROJECTS: Final = 200
 
 
 class _Errors:
@@ -247,6 +248,8 @@ def parse_input(
     raw_projects = payload.get("projects", [])
     if not isinstance(raw_projects, list):
         errors.add("projects", "应为数组", "must be an array")
+    elif len(raw_projects) > MAX_PROJECTS:  # each is evaluated against every rule: bound the work
+        errors.add("projects", f"项目最多 {MAX_PROJECTS} 个", f"at most {MAX_PROJECTS} projects per request")
     else:
         seen: set[str] = set()
         for i, raw in enumerate(raw_projects):
@@ -332,6 +335,7 @@ def _input_schema() -> JSONDict:
             },
             "projects": {
                 "type": "array",
+                "maxItems": MAX_PROJECTS,
                 "items": {
                     "type": "object",
                     "additionalProperties": False,

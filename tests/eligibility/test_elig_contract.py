@@ -464,3 +464,11 @@ def test_cli_deeply_nested_json_is_an_input_error() -> None:
     assert p.returncode == 2
     assert p.stderr == ""
     assert "nested too deeply" in json.loads(p.stdout)["errors"][0]["message_en"]
+
+
+def test_at_most_200_projects_per_request() -> None:
+    body = json.loads(json.dumps(BRIEF_EXAMPLE))
+    body["projects"] = [{**body["projects"][1], "id": f"p{i}"} for i in range(201)]
+    assert errors_of(body)["projects"]["message_en"] == "at most 200 projects per request"
+    body["projects"] = body["projects"][:200]
+    assert evaluate_json(body)[0] == 200
