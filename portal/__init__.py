@@ -9,7 +9,6 @@ from typing import Any
 from flask import Flask
 
 from portal.config import ConfigError, load_config
-from portal.json_provider import JSONProvider
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +24,6 @@ def create_app(overrides: dict[str, Any] | None = None, env: dict[str, str] | No
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    app.json = JSONProvider(app)  # deep nesting in a request body is a 400, not a 500
     try:
         app.config.from_mapping(load_config(app.instance_path, env))
     except ConfigError as exc:
@@ -35,6 +33,7 @@ def create_app(overrides: dict[str, Any] | None = None, env: dict[str, str] | No
     trust_proxies(app)
 
     register_extensions(app)
+    register_input_guards(app)  # before the blueprints: their routes use its <int:…> converter
     register_blueprints(app)
     register_access_control(app)
     register_errorhandlers(app)
@@ -78,6 +77,12 @@ def register_extensions(app: Flask) -> None:
 
     # The id in the cookies is a sign-in session's token, not the user id (portal/auth/sessions.py).
     login_manager.user_loader(sessions.load)
+
+
+def register_input_guards(app: Flask) -> None:
+    from portal import inputs
+
+    inputs.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

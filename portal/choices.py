@@ -55,3 +55,8 @@ def cluster_choices() -> list[tuple[str, Any]]:
     return [("", _l("不属于 20 个战略性产业集群"))] + [
         (c.id, c.name_en if _en() else c.name_zh) for c in industries.clusters()
     ]
+
+
+def known_cluster(cluster_id: str | None) -> str | None:
+    """The cluster id if it is one of the 20 strategic clusters, else None (for values read from storage)."""
+    return cluster_id if cluster_id in {c.id for c in industries.clusters()} else None

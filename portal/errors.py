@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy.exc
 from flask import Flask, jsonify, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -15,7 +16,10 @@ MESSAGES = {
     403: ("您的账号无权访问此页面。", "You are not allowed to access this page."),
     404: ("页面不存在，或您无权查看。", "This page does not exist or is not visible to you."),
     405: ("不支持此操作。", "This method is not allowed."),
-    413: ("上传的文件过大。", "The upload is too large."),
+    413: (
+        "提交的内容过大（上传的文件不超过 10 MB）。",
+        "The request is too large (uploaded files: up to 10 MB).",
+    ),
     429: ("操作过于频繁，请稍后再试。", "Too many requests; please wait a little and try again."),
     500: (
         "服务器出错了，请稍后重试。我们已记录此问题。",
@@ -32,7 +36,13 @@ def _render(status: int, detail: str | None = None) -> Any:
     zh, en = MESSAGES.get(status, MESSAGES[500])
     if _json_wanted():
         return jsonify(errors=[{"field": None, "message_zh": detail or zh, "message_en": en}]), status
-    return render_template("errors/error.html", status=status, message=detail or _(zh)), status
+    return render_template(
+        "errors/error.html", status=status, message=detail or (en if _english() else zh)
+    ), status
+
+
+def _english() -> bool:
+    return str(get_locale() or "zh_CN").startswith("en")
 
 
 def register(app: Flask) -> None:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, Form, ValidationError
+from wtforms import DecimalField, Field, Form, IntegerField, SelectField, ValidationError
+from wtforms.validators import StopValidation
 
+from scoring.eligibility.fields import EARLIEST_DATE, LATEST_DATE  # one range for every date input
 from scoring.reference import credit_code, regions
 
 PASSWORD_MIN_LENGTH = 8
@@ -42,3 +48,110 @@ def district_in_city(city_field: str) -> Any:
             raise ValidationError(_l("所选区县不属于所选城市，请重新选择。"))
 
     return check
+
+
+# ---------------------------------------------------------------------------------------------------
+# Fields and ranges for values people type or pick. Each checks the text before converting it (a huge
+# exponent such as 1e200000 costs seconds to turn into an int) and says what is wrong in words: which
+# field, too small or too large, and the limit.
+# ---------------------------------------------------------------------------------------------------
+
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]{1,40}")  # ASCII digits only: int() also takes '１２' (full width)
+_DECIMAL_TEXT = re.compile(r"[+-]?([0-9]{1,40}(\.[0-9]{0,20})?|\.[0-9]{1,20})")  # no exponent, no NaN
+Bound = int | float | Decimal | date | Callable[[], Any] | None
+
+
+class ChoiceField(SelectField):
+    """A select whose value must be one of its choices.
+
+    Whitespace-only counts as empty (it was stored as the value " " before), and an invalid choice stops
+    validation: ``Optional()`` used to erase the "not a valid choice" error of a blank-looking value, and
+    later validators (division in section, district in city) raised on unknown codes.
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata([v.strip() if isinstance(v, str) else v for v in valuelist])
+
+    def pre_validate(self, form: Form) -> None:
+        if self.data in ("", None):
+            return  # emptiness is for DataRequired / Optional to judge
+        try:
+            super().pre_validate(form)
+        except ValidationError as error:
+            raise StopValidation(_("请从列表中选择。")) from error
+
+
+class WholeNumberField(IntegerField):
+    """An integer typed with ASCII digits (optional sign); anything else is a form error, never a 500."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        text = str(valuelist[0]).strip()
+        self.data = None
+        if not text:
+            return
+        if not _INTEGER_TEXT.fullmatch(text):
+            raise ValueError(_("请输入整数（半角数字 0–9）。"))
+        self.data = int(text)
+
+
+class AmountField(DecimalField):
+    """A decimal number in plain notation (1234.5): no exponent, NaN or Infinity, ASCII digits only."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        text = str(valuelist[0]).strip()
+        self.data = None
+        if not text:
+            return
+        if not _DECIMAL_TEXT.fullmatch(text):
+            raise ValueError(_("请输入数字（半角，如 1234.5）。"))
+        self.data = Decimal(text)
+
+
+def _resolve(bound: Bound) -> Any:
+    return bound() if callable(bound) else bound
+
+
+def _show(bound: Any) -> str:
+    """A limit as people write it: 1,000,000,000 for large numbers, 2026 for years, 2100-12-31 for dates."""
+    if isinstance(bound, date):
+        return bound.isoformat()
+    number = Decimal(str(bound)).normalize()
+    return f"{number:,f}" if abs(number) >= 10_000 else f"{number:f}"
+
+
+class Range:
+    """Like WTForms' NumberRange (also for dates), with a message that names the field and says whether
+    the value is too small or too large and what the limit is. Bounds may be callables (this year)."""
+
+    def __init__(self, low: Bound = None, high: Bound = None, unit: Any = "") -> None:
+        self.low, self.high, self.unit = low, high, unit
+        self.field_flags = {}
+        if not callable(low) and isinstance(low, int | float | Decimal):
+            self.field_flags["min"] = low
+        if not callable(high) and isinstance(high, int | float | Decimal):
+            self.field_flags["max"] = high
+
+    def __call__(self, form: Form, field: Field) -> None:
+        value = field.data
+        if value is None:
+            return
+        low, high = _resolve(self.low), _resolve(self.high)
+        name = str(field.label.text).rstrip("：:")
+        unit = str(self.unit)
+        if low is not None and value < low:
+            raise ValidationError(
+                _("%(field)s不能小于 %(limit)s%(unit)s。", field=name, limit=_show(low), unit=unit)
+            )
+        if high is not None and value > high:
+            raise ValidationError(
+                _("%(field)s不能大于 %(limit)s%(unit)s。", field=name, limit=_show(high), unit=unit)
+            )
+
+
+def date_range(low: date = EARLIEST_DATE, high: date = LATEST_DATE) -> Range:
+    """Dates the portal can compute with (a year-9999 date overflowed once a day or a year was added)."""
+    return Range(low, high)

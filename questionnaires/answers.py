@@ -23,9 +23,10 @@ None of these functions raise on bad input: :func:`validate_answer` reports prob
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from .model import (
@@ -42,6 +43,7 @@ from .model import (
 )
 
 DEFAULT_MAX_TEXT = 2000
+NUL_ZH, NUL_EN = "文字中含有不允许的空字符（NUL）", "text must not contain a NUL character"
 _TRUE_STRINGS = frozenset({"true", "1", "yes", "y", "是", "on"})
 _FALSE_STRINGS = frozenset({"false", "0", "no", "n", "否", "off"})
 
@@ -133,6 +135,35 @@ def is_answered(raw: Any) -> bool:
     return True
 
 
+# A number typed as text: ASCII digits in plain notation. Decimal() also takes exponents ("1e200000", which
+# int() then spends seconds expanding), NaN, Infinity and non-ASCII digits ("１２"); none of them is an
+# answer a person means, so they are refused before any conversion.
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]{1,40}(?:\.[0-9]{0,20})?|\.[0-9]{1,20})")
+
+# Bounds for numeric fields whose definition declares none (published instruments cannot change): values
+# beyond any real company. Percentages 0–100, money in 万元 up to 1e9 (10 trillion yuan), counts (integers)
+# up to 1e7, other quantities (吨标准煤 …) up to 1e9.
+DEFAULT_MAX_MONEY_WAN = Decimal(10**9)
+DEFAULT_MAX_COUNT = Decimal(10**7)
+DEFAULT_MAX_QUANTITY = Decimal(10**9)
+
+
+def numeric_bounds(
+    kind: str, low: Decimal | None, high: Decimal | None, unit: str | None
+) -> tuple[Decimal, Decimal]:
+    """The (min, max) an answer of a number/integer item or evidence field is checked against: the declared
+    ones, else the defaults above (a missing min is the negative max, except percentages: 0)."""
+    if unit is not None and unit.strip() == "%":
+        default_high, default_low = Decimal(100), Decimal(0)
+    elif unit is not None and "万元" in unit:
+        default_high, default_low = DEFAULT_MAX_MONEY_WAN, -DEFAULT_MAX_MONEY_WAN
+    elif kind == "integer":
+        default_high, default_low = DEFAULT_MAX_COUNT, -DEFAULT_MAX_COUNT
+    else:
+        default_high, default_low = DEFAULT_MAX_QUANTITY, -DEFAULT_MAX_QUANTITY
+    return (default_low if low is None else low), (default_high if high is None else high)
+
+
 def _to_decimal(value: Any) -> Decimal | None:
     if isinstance(value, bool):
         return None
@@ -144,13 +175,9 @@ def _to_decimal(value: Any) -> Decimal | None:
         return value if value.is_finite() else None
     if isinstance(value, str):
         text = value.strip()
-        if not text:
+        if not _NUMBER_TEXT.fullmatch(text):
             return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return None
-        return number if number.is_finite() else None
+        return Decimal(text)
     return None
 
 
@@ -305,12 +332,21 @@ def _check_number(
 ) -> AnswerCheck:
     number = _to_decimal(value)
     if number is None:
-        return _bad("wrong_type", "请填写数字", "please enter a number", field)
+        return _bad(
+            "wrong_type",
+            "请填写数字（半角数字，如 12 或 3.5）",
+            "please enter a number (digits, such as 12 or 3.5)",
+            field,
+        )
+    low, high = numeric_bounds("integer" if integer else "number", low, high, unit)
+    # the range first: it is cheap on any Decimal, and what passes it converts to int/float quickly
+    if number < low or number > high:
+        zh, en = _range_text(low, high, unit)
+        if number > high:
+            return _bad("out_of_range", f"数值过大，应为 {zh}", f"value too large: must be {en}", field)
+        return _bad("out_of_range", f"数值过小，应为 {zh}", f"value too small: must be {en}", field)
     if integer and number != number.to_integral_value():
         return _bad("wrong_type", "请填写整数", "please enter a whole number", field)
-    if (low is not None and number < low) or (high is not None and number > high):
-        zh, en = _range_text(low, high, unit)
-        return _bad("out_of_range", f"数值超出范围，应为 {zh}", f"value out of range: must be {en}", field)
     return _ok(_plain_number(number, integer))
 
 
@@ -347,6 +383,8 @@ def _check_value(item: Item, value: Any) -> AnswerCheck:
     if item.type == "text":
         if not isinstance(value, str):
             return _bad("wrong_type", "请填写文字", "please enter text")
+        if "\x00" in value:  # PostgreSQL's jsonb cannot hold it (the save failed there)
+            return _bad("wrong_type", NUL_ZH, NUL_EN)
         limit = item.max_length or DEFAULT_MAX_TEXT
         if len(value) > limit:
             return _bad(
@@ -391,6 +429,8 @@ def _check_evidence(item: Item, evidence: Any) -> tuple[AnswerCheck | None, dict
                 return _bad(
                     "wrong_type", f"“{spec.label_zh}”应为文字", f"'{spec.label_en}' must be text", key
                 ), {}
+            if "\x00" in val:
+                return _bad("wrong_type", f"{spec.label_zh}：{NUL_ZH}", f"{spec.label_en}: {NUL_EN}", key), {}
             cleaned[key] = val.strip()
             continue
         check = _check_number(val, spec.type == "integer", spec.min, spec.max, spec.unit, key)

@@ -85,6 +85,9 @@ class _Ctx:
     def __init__(self, file: str) -> None:
         self.file = file
         self.errors: list[ValidationError] = []
+        # Numbers need both bounds in new (draft) definitions. Published ones cannot change; for their
+        # fields without a max, answers.numeric_bounds supplies one.
+        self.require_bounds = False
 
     def err(self, path: str, code: str, zh: str, en: str) -> None:
         self.errors.append(ValidationError(self.file, path, code, zh, en))
@@ -534,7 +537,7 @@ def _evidence(ctx: _Ctx, raw: Mapping[str, Any], path: str) -> EvidenceField | N
         etype = "number"
     evidence_type: EvidenceType = etype
     low, high = _decimal(ctx, raw, "min", path), _decimal(ctx, raw, "max", path)
-    _check_range(ctx, low, high, path)
+    _check_range(ctx, low, high, path, evidence_type != "text")
     return EvidenceField(
         id=_req_str(ctx, raw, "id", path),
         label_zh=_req_str(ctx, raw, "label_zh", path),
@@ -549,7 +552,14 @@ def _evidence(ctx: _Ctx, raw: Mapping[str, Any], path: str) -> EvidenceField | N
     )
 
 
-def _check_range(ctx: _Ctx, low: Decimal | None, high: Decimal | None, path: str) -> None:
+def _check_range(ctx: _Ctx, low: Decimal | None, high: Decimal | None, path: str, numeric: bool) -> None:
+    if numeric and ctx.require_bounds and (low is None or high is None):
+        ctx.err(
+            _join(path, "max" if high is None else "min"),
+            "missing_bound",
+            "数值题和数值佐证字段须声明 min 和 max（超出范围的答案会被拒绝）",
+            "number items and number evidence fields must declare min and max (answers outside are refused)",
+        )
     if low is not None and high is not None and low > high:
         ctx.err(
             _join(path, "min"),
@@ -590,7 +600,7 @@ def _item(ctx: _Ctx, raw: Mapping[str, Any], path: str, module_id: str) -> Item 
         return None
     item_type: ItemType = raw_type
     low, high = _decimal(ctx, raw, "min", path), _decimal(ctx, raw, "max", path)
-    _check_range(ctx, low, high, path)
+    _check_range(ctx, low, high, path, item_type in NUMERIC_TYPES)
     show_if = _condition(ctx, raw["show_if"], _join(path, "show_if")) if "show_if" in raw else None
     max_length = _int(ctx, raw, "max_length", path)
     return Item(
@@ -1114,6 +1124,7 @@ def parse_definition(
         origin = "own"
     st = cast(Status, status)
     org = cast(Origin, origin)
+    ctx.require_bounds = st == "draft"
     if expected_location is not None and inst_id and version:
         want_id, want_version = expected_location
         if (inst_id, version) != (want_id, want_version):

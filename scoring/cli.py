@@ -98,8 +98,10 @@ def _read_payload(path: str, stdin: TextIO) -> tuple[object, str | None]:
         return json.loads(text), None
     except json.JSONDecodeError as exc:
         return None, f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-    except RecursionError:  # json's answer to deep nesting such as '[' * 50000 (not a JSONDecodeError)
+    except RecursionError:  # "[" * 100_000: the decoder recurses once per level
         return None, "invalid JSON: nested too deeply"
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        return None, f"invalid JSON: {exc}"
 
 
 @command(

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from portal.choices import city_choices, district_choices
-from portal.validators import district_in_city, password_strength
+from portal.validators import ChoiceField, district_in_city, password_strength
 
 REQUIRED = _l("此项为必填项。")
 
@@ -27,13 +27,13 @@ class BureauOfficerForm(FlaskForm):
         _l("邮箱（登录账号）"), validators=[DataRequired(REQUIRED), Email(_l("请输入有效的邮箱地址。"))]
     )
     password = PasswordField(_l("初始密码"), validators=[DataRequired(REQUIRED), password_strength])
-    level = SelectField(
+    level = ChoiceField(
         _l("管辖层级"),
         choices=[("province", _l("省级")), ("city", _l("地市级")), ("district", _l("区县级"))],
         validators=[DataRequired(REQUIRED), _level_needs_places],
     )
-    city = SelectField(_l("地市"), choices=city_choices, validators=[Optional()])
-    district = SelectField(
+    city = ChoiceField(_l("地市"), choices=city_choices, validators=[Optional()])
+    district = ChoiceField(
         _l("区县"), choices=district_choices, validators=[Optional(), district_in_city("city")]
     )
     submit = SubmitField(_l("创建主管部门账号"))

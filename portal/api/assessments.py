@@ -13,6 +13,9 @@ from portal.api.errors import error_response
 from portal.assessments import one_statement, saving, services, stored
 from portal.assessments.access import assessment_for, draft_for_save
 from portal.models import Role
+from questionnaires.validator import ID_RE
+
+MODULE_ID_MAX = 60  # ResumePoint.module_id
 
 
 def _own(assessment_id: int) -> Any:
@@ -30,6 +33,18 @@ def get_answers(assessment_id: int) -> Any:
     return jsonify(answers=stored.state(answers), **services.status_body(assessment, stored.values(answers)))
 
 
+def _module_param(raw: str | None) -> str | None:
+    """`?module=`: the module the user is on, remembered as the resume point. Checked before it reaches
+    resume_points.module_id (VARCHAR(60): a longer value failed the insert on PostgreSQL)."""
+    if raw is None or raw == "":
+        return None
+    if len(raw) > MODULE_ID_MAX or not ID_RE.fullmatch(raw):
+        raise services.AssessmentError(
+            400, "module 参数应为模块编号（如 base）", "module must be a module id (such as base)", "module"
+        )
+    return raw
+
+
 @bp.post("/assessments/<int:assessment_id>/answers")
 @roles(Role.ENTERPRISE, Role.PROVIDER)
 def save_answers(assessment_id: int) -> Any:
@@ -38,7 +53,7 @@ def save_answers(assessment_id: int) -> Any:
         return error_response(400, "请求内容不是有效的 JSON", "the body is not valid JSON")
     try:
         changes = saving.parse_changes(payload)
-        module_id = request.args.get("module")
+        module_id = _module_param(request.args.get("module"))
         position = (module_id, changes[-1].item_id) if module_id else None
         result = one_statement.try_save(assessment_id, changes, current_user, position)
         if result is None:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from portal.access import roles
 from portal.api import bp
 from portal.bureau import queries, targets
+from portal.inputs import page_number
 from portal.models import Role
 
 
@@ -45,16 +46,14 @@ def bureau_targets() -> Any:
 @roles(Role.BUREAU)
 def bureau_companies() -> Any:
     filters = _filters()
-    return _envelope(
-        filters, **queries.company_list(current_user, filters, request.args.get("page", 1, type=int))
-    )
+    return _envelope(filters, **queries.company_list(current_user, filters, page_number(request.args)))
 
 
 @bp.get("/bureau/pipeline")
 @roles(Role.BUREAU)
 def bureau_pipeline() -> Any:
     filters = _filters()
-    page = request.args.get("page", 1, type=int)
+    page = page_number(request.args)
     return _envelope(
         filters, **queries.pipeline_list(current_user, filters, request.args.get("program"), page)
     )

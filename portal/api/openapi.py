@@ -17,6 +17,8 @@ from flask import jsonify
 
 from portal.access import public
 from portal.api import bp
+from portal.inputs import MAX_DB_ID, MAX_PAGE
+from questionnaires.validator import ID_RE
 from scoring.eligibility import ERROR_SCHEMA, INPUT_SCHEMA, OUTPUT_SCHEMA
 
 JSONDict = dict[str, Any]
@@ -120,6 +122,7 @@ SCHEMAS: Final[dict[str, JSONDict]] = {
                         "base_version": {
                             "type": ["integer", "null"],
                             "minimum": 0,
+                            "maximum": MAX_DB_ID,
                             "description": "version the client saw; a newer stored version is a conflict",
                         },
                     },
@@ -183,8 +186,8 @@ _ASSESSMENT_ID: Final = {
     "name": "assessment_id",
     "in": "path",
     "required": True,
-    "schema": {"type": "integer"},
-    "description": "an assessment of the signed-in user's company",
+    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_DB_ID},
+    "description": "an assessment of the signed-in user's company (a larger number is not found: 404)",
 }
 
 _BUREAU_FILTERS: Final = [
@@ -198,7 +201,13 @@ _BUREAU_FILTERS: Final = [
         ("to", "last submission month YYYY-MM"),
     )
 ]
-_PAGE: Final = {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}}
+_PAGE: Final = {
+    "name": "page",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "integer", "minimum": 1},
+    "description": f"page number; one above {MAX_PAGE:,} is read as {MAX_PAGE:,}, a malformed one as 1",
+}
 
 SPEC: Final[JSONDict] = {
     "openapi": "3.1.0",
@@ -264,8 +273,9 @@ SPEC: Final[JSONDict] = {
                         "name": "module",
                         "in": "query",
                         "required": False,
-                        "schema": {"type": "string"},
-                        "description": "module being filled (remembered as the resume point)",
+                        "schema": {"type": "string", "maxLength": 60, "pattern": ID_RE.pattern},
+                        "description": "module being filled (remembered as the resume point); "
+                        "anything but a module id is a 400",
                     },
                     {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}},
                 ],
@@ -283,12 +293,13 @@ SPEC: Final[JSONDict] = {
                         },
                     },
                     "400": _error(
-                        "Malformed body, missing item_id, unknown fields, bad base_version, no CSRF"
+                        "Malformed body (invalid JSON, nested too deeply, NaN), missing item_id, unknown "
+                        "fields, bad base_version or module, no CSRF"
                     ),
                     "401": _UNAUTHENTICATED,
                     "403": _FORBIDDEN,
                     "404": _error("No such assessment of your company"),
-                    "413": _error("More than 500 answers in one request"),
+                    "413": _error("More than 500 answers in one request, or a body over 4 MB"),
                     "422": _error("A value is not valid for its item"),
                 },
             },

@@ -36,6 +36,7 @@ from portal.assessments import stored
 from portal.assessments.services import AssessmentError, editor_label, status_payload, upsert_position
 from portal.assessments.stored import AssessmentRow, StoredAnswer, StoredAnswers
 from portal.extensions import db
+from portal.inputs import MAX_DB_ID
 from portal.models import AnswerChange, Assessment, Role, User
 from portal.models._common import UTCDateTime, utcnow
 from questionnaires import Instrument
@@ -100,9 +101,14 @@ def parse_changes(payload: Any) -> list[Change]:
                 f"unknown fields: {', '.join(sorted(unknown))}",
             )
         base = entry.get("base_version")
-        if base is not None and (not isinstance(base, int) or isinstance(base, bool) or base < 0):
+        if base is not None and (
+            not isinstance(base, int) or isinstance(base, bool) or not 0 <= base <= MAX_DB_ID
+        ):  # versions are INTEGER columns: a larger number failed the statement on PostgreSQL
             raise AssessmentError(
-                400, "base_version 应为非负整数", "base_version must be a non-negative integer"
+                400,
+                f"base_version 应为 0 至 {MAX_DB_ID} 的整数",
+                f"base_version must be a whole number from 0 to {MAX_DB_ID}",
+                "base_version",
             )
         if entry["item_id"] in seen:
             raise AssessmentError(

@@ -24,6 +24,7 @@ from portal.assessments.forms import (
 )
 from portal.companies.services import members
 from portal.evidence.services import files_by_item
+from portal.inputs import MAX_DB_ID, ascii_int, database_id
 from portal.models import Assessment, Role
 
 bp = Blueprint("assessments", __name__)
@@ -117,7 +118,7 @@ def module(assessment_id: int, module_id: str) -> Any:
     changes = []
     for item in built.items:
         value = submitted_value(item, built.form)
-        version = request.form.get(VERSION_PREFIX + item.id, type=int)
+        version = ascii_int(request.form.get(VERSION_PREFIX + item.id), 0, MAX_DB_ID)
         if value is None and item.id not in answers:
             continue  # nothing typed, nothing stored: no change
         changes.append(saving.Change(item.id, value, version))
@@ -197,9 +198,13 @@ def assign(assessment_id: int) -> Any:
     assessment = _own(assessment_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    user_ids = [int(v) for v in request.form.getlist("user_id") if v.isdigit()]
+    user_ids = [database_id(v) for v in request.form.getlist("user_id")]
     try:
-        services.set_assignments(assessment, request.form.get("module_id", ""), user_ids)
+        if None in user_ids:  # not an id at all ('²', 2**31, …): no member has it
+            raise services.AssessmentError(
+                400, "只能分配给本企业成员", "only members of the company can be assigned"
+            )
+        services.set_assignments(assessment, request.form.get("module_id", ""), [i for i in user_ids if i])
     except services.AssessmentError as error:
         flash(_message(error), "error")
     else:

@@ -7,18 +7,23 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
-    IntegerField,
     PasswordField,
-    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.choices import city_choices, district_choices
-from portal.validators import credit_code_check, district_in_city, password_strength
+from portal.validators import (
+    ChoiceField,
+    Range,
+    WholeNumberField,
+    credit_code_check,
+    district_in_city,
+    password_strength,
+)
 
 REQUIRED = _l("此项为必填项。")
 
@@ -45,8 +50,8 @@ class _AccountFields(FlaskForm):
 class RegisterCompanyForm(_AccountFields):
     company_name = StringField(_l("企业名称"), validators=[DataRequired(REQUIRED), Length(max=120)])
     credit_code = StringField(_l("统一社会信用代码"), validators=[DataRequired(REQUIRED), credit_code_check])
-    city = SelectField(_l("所在地市"), choices=city_choices, validators=[DataRequired(REQUIRED)])
-    district = SelectField(
+    city = ChoiceField(_l("所在地市"), choices=city_choices, validators=[DataRequired(REQUIRED)])
+    district = ChoiceField(
         _l("所在区县"), choices=district_choices, validators=[Optional(), district_in_city("city")]
     )
     bureau_sharing = BooleanField(_l("同意向所在地工业和信息化主管部门共享本企业名称及评估结果"))
@@ -60,7 +65,7 @@ class RegisterCompanyForm(_AccountFields):
 class RegisterProviderForm(_AccountFields):
     org_name = StringField(_l("服务商名称"), validators=[DataRequired(REQUIRED), Length(max=120)])
     credit_code = StringField(_l("统一社会信用代码"), validators=[DataRequired(REQUIRED), credit_code_check])
-    city = SelectField(_l("所在地市"), choices=city_choices, validators=[DataRequired(REQUIRED)])
+    city = ChoiceField(_l("所在地市"), choices=city_choices, validators=[DataRequired(REQUIRED)])
     accept_terms = BooleanField(
         _l("我已阅读并同意《用户服务协议》和《个人信息保护说明》"),
         validators=[DataRequired(_l("请阅读并同意用户协议和个人信息保护说明。"))],
@@ -124,8 +129,7 @@ class ApiTokenForm(FlaskForm):
         option_widget=CheckboxInput(),
         validators=[DataRequired(_l("请至少选择一个权限范围。"))],
     )
-    days = IntegerField(
-        _l("有效天数（留空为长期有效，可随时撤销）"),
-        validators=[Optional(), NumberRange(1, 3650, _l("请输入 1–3650 之间的天数。"))],
+    days = WholeNumberField(
+        _l("有效天数（留空为长期有效，可随时撤销）"), validators=[Optional(), Range(1, 3650)]
     )
     submit = SubmitField(_l("创建令牌"))

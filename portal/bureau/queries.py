@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from portal.bureau import aggregates, scope
 from portal.bureau.models import DIMENSIONS, METRICS, NONE_MONTH, BureauProgramStatus
 from portal.extensions import db
+from portal.inputs import MAX_PAGE
 from portal.models import Company, JurisdictionLevel, User
 from scoring.reference import industries, regions
 
@@ -53,7 +54,7 @@ COUNTING_RULE_EN: Final = (
     "company's latest assessment. Cells of fewer than 5 companies show '<5'; shares derived from them '—'."
 )
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")  # fullmatch, ASCII digits (\d also takes full-width ones)
 
 Cell = int | str
 
@@ -93,7 +94,7 @@ class Filters:
 
 
 def _month(text: str | None) -> int | None:
-    m = _MONTH.match((text or "").strip())
+    m = _MONTH.fullmatch((text or "").strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
         return None
     return aggregates.month_of(int(m.group(1)), int(m.group(2)))
@@ -560,7 +561,7 @@ def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
     hidden = db.session.scalar(
         sa.select(sa.func.count()).select_from(join).where(*base, Company.bureau_sharing == sa.false())
     )
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)  # a huge page made an OFFSET the database refuses
     rows = db.session.execute(
         sa.select(
             Company.id,
@@ -635,7 +636,7 @@ def pipeline_list(user: User, filters: Filters, program: str | None = None, page
         .join(Company, Company.id == p.company_id)
         .where(*where, Company.bureau_sharing == sa.true())
     )
-    page = max(1, page)
+    page = min(max(1, page), MAX_PAGE)  # a huge page made an OFFSET the database refuses
     rows = db.session.execute(
         sa.select(Company.name, Company.city, Company.district, level.label("level"), p)
         .join(Company, Company.id == p.company_id)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -110,7 +110,9 @@ CATALOGUE: Final[tuple[tuple[Any, ...], ...]] = (
 )  # fmt: skip
 
 PORTAL_METRICS: Final = {"on_cloud": "门户测得上云企业数（各企业最近一次评估）"}
-_PERIOD = re.compile(r"^\d{4}(Q[1-4]|-(0[1-9]|1[0-2]))?$")
+_PERIOD = re.compile(r"[0-9]{4}(Q[1-4]|-(0[1-9]|1[0-2]))?")  # used with fullmatch: ASCII digits only
+_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,40}(?:\.[0-9]{0,20})?|\.[0-9]{1,20})")
+MAX_ACTUAL: Final = 10**12
 
 
 def ensure_catalogue() -> int:
@@ -255,14 +257,14 @@ def report_actual(
     if indicator is None or not can_report(user, indicator):
         raise LookupError(indicator_id)
     period = period.strip()
-    if not _PERIOD.match(period):
+    if not _PERIOD.fullmatch(period):
         raise ReportError("期间格式：2024、2024Q3 或 2024-06")
-    try:
-        number = Decimal(value.strip().replace(",", ""))
-    except InvalidOperation as exc:
-        raise ReportError("实际值须为数字") from exc
-    if not number.is_finite():
-        raise ReportError("实际值须为数字")
+    text = value.strip().replace(",", "")
+    if not _NUMBER.fullmatch(text):  # no exponent, NaN or full-width digits (Decimal() takes them all)
+        raise ReportError("实际值须为数字（半角，如 1234.5）")
+    number = Decimal(text)
+    if abs(number) > MAX_ACTUAL:  # the column is NUMERIC(18, 4): PostgreSQL refused larger values (500)
+        raise ReportError(f"实际值的绝对值不能大于 {MAX_ACTUAL:,}")
     row = db.session.scalar(
         sa.select(BureauIndicatorActual).where(
             BureauIndicatorActual.indicator_id == indicator.id, BureauIndicatorActual.period == period

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from portal.access import roles
 from portal.bureau import charts, exports, queries, targets
+from portal.inputs import page_number
 from portal.models import Role
 from scoring.reference import industries, regions
 
@@ -78,7 +79,7 @@ def export(fmt: str) -> Any:
 @roles(Role.BUREAU)
 def companies() -> Any:
     filters = _filters()
-    listing = queries.company_list(current_user, filters, request.args.get("page", 1, type=int))
+    listing = queries.company_list(current_user, filters, page_number(request.args))
     return render_template(
         "bureau/companies.html",
         filters=filters,
@@ -93,7 +94,7 @@ def companies() -> Any:
 def pipeline() -> Any:
     filters = _filters()
     program = request.args.get("program") or None
-    listing = queries.pipeline_list(current_user, filters, program, request.args.get("page", 1, type=int))
+    listing = queries.pipeline_list(current_user, filters, program, page_number(request.args))
     return render_template(
         "bureau/pipeline.html",
         filters=filters,

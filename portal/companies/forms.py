@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DecimalField,
-    EmailField,
-    IntegerField,
-    SelectField,
-    StringField,
-    SubmitField,
-)
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, EmailField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from portal.choices import city_choices, cluster_choices, district_choices, division_choices, section_choices
-from portal.validators import district_in_city
+from portal.validators import AmountField, ChoiceField, Range, WholeNumberField, district_in_city
 from scoring.reference import industries
 
 REQUIRED = _l("此项为必填项。")
-NON_NEGATIVE = _l("请输入不小于 0 的数值。")
+MAX_WAN = 1_000_000_000  # 万元: 10 trillion yuan, beyond any company (the column holds 1e14)
+MAX_EMPLOYEES = 10_000_000
 
 
 def division_in_section(form: FlaskForm, field: object) -> None:
@@ -32,36 +27,36 @@ def division_in_section(form: FlaskForm, field: object) -> None:
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("企业名称"), validators=[DataRequired(REQUIRED), Length(max=120)])
-    city = SelectField(_l("所在地市"), choices=city_choices, validators=[DataRequired(REQUIRED)])
-    district = SelectField(
+    city = ChoiceField(_l("所在地市"), choices=city_choices, validators=[DataRequired(REQUIRED)])
+    district = ChoiceField(
         _l("所在区县"), choices=district_choices, validators=[Optional(), district_in_city("city")]
     )
-    industry_section = SelectField(
+    industry_section = ChoiceField(
         _l("行业门类（GB/T 4754-2017）"), choices=section_choices, validators=[Optional()]
     )
-    industry_division = SelectField(
+    industry_division = ChoiceField(
         _l("行业大类"), choices=division_choices, validators=[Optional(), division_in_section]
     )
-    cluster = SelectField(_l("所属战略性产业集群"), choices=cluster_choices, validators=[Optional()])
-    founded_year = IntegerField(
+    cluster = ChoiceField(_l("所属战略性产业集群"), choices=cluster_choices, validators=[Optional()])
+    founded_year = WholeNumberField(
         _l("成立年份"),
-        validators=[Optional(), NumberRange(1949, 2100, _l("请输入 1949 至今之间的年份。"))],
+        validators=[Optional(), Range(1949, lambda: date.today().year)],
     )
-    employees = IntegerField(
+    employees = WholeNumberField(
         _l("从业人员（人）"),
-        validators=[Optional(), NumberRange(0, 10_000_000, NON_NEGATIVE)],
+        validators=[Optional(), Range(0, MAX_EMPLOYEES)],
         description=_l("上年末从业人员数"),
     )
-    revenue_wan = DecimalField(
+    revenue_wan = AmountField(
         _l("营业收入（万元）"),
         places=2,
-        validators=[Optional(), NumberRange(0, 1e10, NON_NEGATIVE)],
+        validators=[Optional(), Range(0, MAX_WAN)],
         description=_l("上年度营业收入"),
     )
-    total_assets_wan = DecimalField(
+    total_assets_wan = AmountField(
         _l("资产总额（万元）"),
         places=2,
-        validators=[Optional(), NumberRange(0, 1e10, NON_NEGATIVE)],
+        validators=[Optional(), Range(0, MAX_WAN)],
         description=_l("上年末资产总额"),
     )
     contact_name = StringField(_l("联系人"), validators=[Optional(), Length(max=80)])

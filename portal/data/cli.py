@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from portal.inputs import MAX_DB_ID
+
 
 @click.group("data")
 def data_group() -> None:
@@ -41,7 +43,7 @@ def import_command(source: str) -> None:
 
 
 @data_group.command("delete-company")
-@click.argument("company_id", type=int)
+@click.argument("company_id", type=click.IntRange(1, MAX_DB_ID))
 @click.option("--yes", is_flag=True, help="confirm: this cannot be undone")
 def delete_company_command(company_id: int, yes: bool) -> None:
     """Delete a company's personal data at its request (PIPL); keeps anonymised statistics consistent."""

@@ -7,8 +7,9 @@ next to the fields, so the page and the API refuse the same values with the same
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -21,6 +22,7 @@ from portal.eligibility import catalog
 from scoring.eligibility.fields import FieldSpec, FieldType
 from scoring.eligibility.rules import Program
 
+NOT_A_CHOICE = "请从列表中选择 / choose a value from the list"
 NONE_OF_THEM = "__none__"  # list fields: "none of the above" (an empty, known list)
 YEARS_SUFFIX = "__years"  # years_since_* fields: the number next to the "never / happened" choice
 
@@ -115,14 +117,16 @@ def project_form_class(program: Program, specs: list[FieldSpec], en: bool, hints
 # ------------------------------------------------------------------------- form text ↔ contract values
 
 
+# Plain notation with ASCII digits. Decimal() also takes exponents ("1e200000" then took seconds to become
+# an int), NaN, Infinity and full-width digits; the contract checks the range of what passes.
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]{1,40}(?:\.[0-9]{0,20})?|\.[0-9]{1,20})")
+
+
 def _number(spec: FieldSpec, text: str) -> tuple[int | float | None, str | None]:
     cleaned = text.strip().replace(",", "").replace("，", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None, "应为数字 / must be a number"
-    if not value.is_finite():
-        return None, "应为有限数字 / must be a finite number"
+    if not _NUMBER_TEXT.fullmatch(cleaned):
+        return None, "应为数字（半角，如 1234.5） / must be a number (digits, such as 1234.5)"
+    value = Decimal(cleaned)
     if spec.type is FieldType.INTEGER and value != value.to_integral_value():
         return None, "应为整数 / must be an integer"
     return (int(value) if value == value.to_integral_value() else float(value)), None
@@ -134,6 +138,13 @@ def read_values(form: FlaskForm, specs: Iterable[FieldSpec]) -> tuple[dict[str, 
     problems: dict[str, str] = {}
     for spec in specs:
         raw = form[spec.name].data
+        if isinstance(raw, str):
+            raw = raw.strip()  # whitespace only = not filled in
+        if spec.null_means_never or spec.type is FieldType.BOOLEAN:
+            allowed = ("never", "years") if spec.null_means_never else ("yes", "no")
+            if raw not in ("", None, *allowed):  # a forged value: refused, not read as "not known"
+                problems[spec.name] = NOT_A_CHOICE
+                continue
         if spec.null_means_never:
             if raw == "never":
                 values[spec.name] = None

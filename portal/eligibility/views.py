@@ -18,7 +18,7 @@ from portal.access import roles
 from portal.eligibility import catalog, forms, services
 from portal.models import Company, EligibilityProject, Role
 from scoring.eligibility import RuleFileError
-from scoring.eligibility.fields import FieldSpec
+from scoring.eligibility.fields import EARLIEST_DATE, LATEST_DATE, FieldSpec
 from scoring.eligibility.rules import Program
 
 bp = Blueprint("eligibility", __name__)
@@ -111,9 +111,22 @@ def index() -> Any:
     raw = request.args.get("as_of", "")
     if raw:
         try:
+            if not raw.isascii():  # fromisoformat also reads full-width digits
+                raise ValueError(raw)
             as_of = date.fromisoformat(raw)
         except ValueError:
             flash(_("日期格式应为 YYYY-MM-DD，已按今天计算。"), "warning")
+        else:
+            if not EARLIEST_DATE <= as_of <= LATEST_DATE:  # the rules add years to it: 9999 overflowed
+                flash(
+                    _(
+                        "日期应在 %(low)s 至 %(high)s 之间，已按今天计算。",
+                        low=EARLIEST_DATE.isoformat(),
+                        high=LATEST_DATE.isoformat(),
+                    ),
+                    "warning",
+                )
+                as_of = services.today()
     report = services.evaluate_company(company, as_of)
     return render_template(
         "eligibility/index.html",

@@ -11,14 +11,13 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.providers.models import (
@@ -31,7 +30,7 @@ from portal.providers.models import (
     SERVICE_TYPES,
     SIZES,
 )
-from portal.validators import credit_code_check
+from portal.validators import ChoiceField, Range, WholeNumberField, credit_code_check, date_range
 from scoring.reference import industries, regions
 
 REQUIRED = _l("此项为必填项。")
@@ -64,7 +63,7 @@ def at_least_one(message: Any) -> Any:
 class OrgProfileForm(FlaskForm):
     name = StringField(_l("机构名称"), validators=[DataRequired(REQUIRED), Length(max=120)])
     credit_code = StringField(_l("统一社会信用代码"), validators=[DataRequired(REQUIRED), credit_code_check])
-    city = SelectField(_l("注册地（地市）"), validators=[Optional()])
+    city = ChoiceField(_l("注册地（地市）"), validators=[Optional()])
     cities_served = MultiCheckboxField(
         _l("服务地市"), validators=[at_least_one(_l("请至少选择一个服务地市。"))]
     )
@@ -87,15 +86,13 @@ class OrgProfileForm(FlaskForm):
 
 
 class RecognitionForm(FlaskForm):
-    kind = SelectField(_l("资质 / 认定"), validators=[DataRequired(REQUIRED)])
+    kind = ChoiceField(_l("资质 / 认定"), validators=[DataRequired(REQUIRED)])
     title = StringField(
         _l("名称或批次"),
         validators=[Length(max=200)],  # no Optional(): it would skip validate_title
         description=_l("例如：2022 年第一批；“其他认定”请写明名称"),
     )
-    year = IntegerField(
-        _l("年份"), validators=[Optional(), NumberRange(2000, 2100, _l("请输入 2000–2100 之间的年份。"))]
-    )
+    year = WholeNumberField(_l("年份"), validators=[Optional(), Range(2000, 2100)])
     evidence = StringField(
         _l("文号或公示网址"), validators=[Optional(), Length(max=300)], description=_l("便于平台核实")
     )
@@ -124,8 +121,8 @@ class SolutionForm(FlaskForm):
     deployments = MultiCheckboxField(
         _l("部署方式"), validators=[at_least_one(_l("请至少选择一种部署方式。"))]
     )
-    price_band = SelectField(_l("价格区间"), validators=[DataRequired(_l("请选择价格区间。"))])
-    duration = SelectField(_l("典型实施周期"), validators=[DataRequired(_l("请选择典型实施周期。"))])
+    price_band = ChoiceField(_l("价格区间"), validators=[DataRequired(_l("请选择价格区间。"))])
+    duration = ChoiceField(_l("典型实施周期"), validators=[DataRequired(_l("请选择典型实施周期。"))])
     support_listed = BooleanField(_l("已列入“上云上平台”产品目录或可享受省级支持"))
     support_note = StringField(
         _l("目录名称 / 文号"),
@@ -169,7 +166,7 @@ class ModerationForm(FlaskForm):
 
 
 class VerifyForm(FlaskForm):
-    verified_on = DateField(_l("核实日期"), validators=[DataRequired(_l("请填写核实日期。"))])
+    verified_on = DateField(_l("核实日期"), validators=[DataRequired(_l("请填写核实日期。")), date_range()])
 
 
 class ConsentForm(FlaskForm):
@@ -184,7 +181,9 @@ class ConsentForm(FlaskForm):
         default="share",
         validators=[DataRequired(_l("请选择授权方式。"))],
     )
-    ends_on = DateField(_l("授权截止日期（含当天）"), validators=[DataRequired(_l("请填写有效的截止日期。"))])
+    ends_on = DateField(
+        _l("授权截止日期（含当天）"), validators=[DataRequired(_l("请填写有效的截止日期。")), date_range()]
+    )
     note = StringField(_l("备注"), validators=[Optional(), Length(max=300)])
 
 

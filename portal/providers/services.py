@@ -218,14 +218,15 @@ def matches_for(
     company: Company, result: Mapping[str, Any]
 ) -> list[tuple[dict[str, Any], list[matching.Match]]]:
     """For each roadmap action of a result: the top solutions with their reasons."""
+    from portal.results.services import profile_of
     from portal.templating import cluster_name
 
     actions = roadmap_actions(result)
     if not actions:
         return []
     offers = visible_offers()
-    profile = {"cluster": company.cluster, "size": company.size_class, "city": company.city}
-    label = cluster_name(company.cluster) if company.cluster else ""
+    profile = profile_of(company)
+    label = cluster_name(profile["cluster"]) if profile["cluster"] else ""
     return [(a, matching.rank(a, profile, offers, cluster_name=label)) for a in actions]
 
 

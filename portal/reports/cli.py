@@ -10,6 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from portal.inputs import MAX_DB_ID
+
 
 @click.group("report")
 def report_group() -> None:
@@ -17,7 +19,7 @@ def report_group() -> None:
 
 
 @report_group.command("render")
-@click.argument("assessment_id", type=int, required=False)
+@click.argument("assessment_id", type=click.IntRange(1, MAX_DB_ID), required=False)
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--demo", is_flag=True, help="the demo company's submitted assessment (created if none)")

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 import questionnaires
 from portal.assessments.services import instrument_of
+from portal.choices import known_cluster
 from portal.extensions import db
 from portal.models import (
     Assessment,
@@ -37,7 +38,9 @@ def answers_hash(answers: Mapping[str, Any]) -> str:
 
 
 def profile_of(company: Company) -> dict[str, Any]:
-    return {"cluster": company.cluster, "size": company.size_class, "city": company.city}
+    """The scoring profile. A stored cluster that is not one of the 20 (data from before the profile form
+    refused such values, or imported) counts as none, so the result still shows instead of a 500."""
+    return {"cluster": known_cluster(company.cluster), "size": company.size_class, "city": company.city}
 
 
 def targets_of(company: Company, instrument_id: str) -> dict[str, int]:

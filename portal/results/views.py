@@ -16,6 +16,7 @@ from portal.assessments.access import assessment_for
 from portal.assessments.forms import english, text
 from portal.assessments.services import instrument_of
 from portal.eligibility.services import program_labels
+from portal.inputs import ascii_int
 from portal.models import Assessment, Role
 from portal.results import services
 
@@ -74,8 +75,11 @@ def set_targets(assessment_id: int) -> Any:
     instrument = instrument_of(assessment)
     chosen: dict[str, int | None] = {}
     for module in instrument.modules:
-        raw = request.form.get(f"target-{module.id}", "")
-        chosen[module.id] = int(raw) if raw.isdigit() and 1 <= int(raw) <= 5 else None
+        raw = request.form.get(f"target-{module.id}", "").strip()
+        chosen[module.id] = ascii_int(raw, 1, 5) if raw else None  # empty: no target
+        if raw and chosen[module.id] is None:  # '6', '²', …: refuse the whole form, change nothing
+            flash(_("目标等级应为 1 至 5 级，未保存。"), "error")
+            return redirect(url_for("results.view", assessment_id=assessment.id) + "#roadmap")
     services.set_targets(assessment.company, assessment.instrument_id, chosen)
     if assessment.locked:
         services.store(assessment)  # the roadmap depends on targets: keep a result row that reflects them

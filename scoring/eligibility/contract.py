@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import date
 from decimal import Decimal
 from typing import Any, Final
@@ -16,6 +17,8 @@ from scoring.eligibility.engine import evaluate
 from scoring.eligibility.fields import (
     COMPANY,
     COMPANY_FIELDS,
+    EARLIEST_DATE,
+    LATEST_DATE,
     PROJECT,
     PROJECT_FIELDS,
     PROJECT_META,
@@ -28,6 +31,7 @@ from scoring.reference.regions import CITIES, normalize_city
 
 JSONDict = dict[str, Any]
 TOP_LEVEL: Final = ("as_of", "company", "projects")
+MAX_PROJECTS: Final = 200
 
 
 class _Errors:
@@ -42,42 +46,78 @@ def _parse_date(raw: object) -> date | None:
     if not isinstance(raw, str):
         return None
     try:
-        return date.fromisoformat(raw) if len(raw) == 10 else None
+        return date.fromisoformat(raw) if len(raw) == 10 and raw.isascii() else None
     except ValueError:
         return None
+
+
+def _check_date(raw: object, path: str, label_zh: str, label_en: str, errors: _Errors) -> date | None:
+    """A YYYY-MM-DD date within EARLIEST_DATE..LATEST_DATE, or None after recording an error."""
+    d = _parse_date(raw)
+    if d is None:
+        errors.add(path, f"{label_zh}：日期格式应为 YYYY-MM-DD", f"{label_en}: must be a date YYYY-MM-DD")
+        return None
+    if not EARLIEST_DATE <= d <= LATEST_DATE:
+        low, high = EARLIEST_DATE.isoformat(), LATEST_DATE.isoformat()
+        errors.add(
+            path,
+            f"{label_zh}应在 {low} 至 {high} 之间",
+            f"{label_en} must be between {low} and {high}",
+        )
+        return None
+    return d
+
+
+def _show(number: float) -> str:
+    """A bound as people write it: 1,000,000,000 (not 1e+09)."""
+    return f"{Decimal(str(number)).normalize():,f}"
+
+
+def _parse_number(spec: FieldSpec, raw: object, path: str, errors: _Errors) -> Decimal | None:
+    """A JSON number within the field's declared range, compared before any conversion (a 4,000-digit
+    integer or 1e24 never reaches the engine's Decimal arithmetic)."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        errors.add(path, f"{spec.label_zh}：应为数字", f"{spec.label_en}: must be a number")
+        return None
+    if isinstance(raw, float) and not math.isfinite(raw):
+        errors.add(path, f"{spec.label_zh}：应为有限数字", f"{spec.label_en}: must be a finite number")
+        return None
+    assert spec.minimum is not None  # fields.py declares every range
+    assert spec.maximum is not None
+    unit_zh = f" {spec.unit_zh}" if spec.unit_zh else ""
+    unit_en = f" {spec.unit_en}" if spec.unit_en else ""
+    if raw < spec.minimum:
+        errors.add(
+            path,
+            f"{spec.label_zh}不能小于 {_show(spec.minimum)}{unit_zh}",
+            f"{spec.label_en} must not be less than {_show(spec.minimum)}{unit_en}",
+        )
+        return None
+    if raw > spec.maximum:
+        errors.add(
+            path,
+            f"{spec.label_zh}不能大于 {_show(spec.maximum)}{unit_zh}",
+            f"{spec.label_en} must not be greater than {_show(spec.maximum)}{unit_en}",
+        )
+        return None
+    if spec.type is FieldType.INTEGER and not (isinstance(raw, int) or raw.is_integer()):
+        errors.add(path, f"{spec.label_zh}：应为整数", f"{spec.label_en}: must be an integer")
+        return None
+    return Decimal(str(raw))
 
 
 def _parse_value(spec: FieldSpec, raw: object, path: str, errors: _Errors) -> object:
     """The parsed value, or None after recording an error."""
     t = spec.type
-    if t in (FieldType.NUMBER, FieldType.INTEGER):
-        if isinstance(raw, bool) or not isinstance(raw, int | float):
-            errors.add(path, "应为数字", "must be a number")
-            return None
-        if t is FieldType.INTEGER and not (isinstance(raw, int) or float(raw).is_integer()):
-            errors.add(path, "应为整数", "must be an integer")
-            return None
-        value = Decimal(str(raw))
-        if not value.is_finite():
-            errors.add(path, "应为有限数字", "must be a finite number")
-            return None
-        if spec.minimum is not None and value < Decimal(str(spec.minimum)):
-            errors.add(path, f"不能小于 {spec.minimum:g}", f"must not be less than {spec.minimum:g}")
-            return None
-        if spec.maximum is not None and value > Decimal(str(spec.maximum)):
-            errors.add(path, f"不能大于 {spec.maximum:g}", f"must not be greater than {spec.maximum:g}")
-            return None
-        return value
+    if spec.numeric:
+        return _parse_number(spec, raw, path, errors)
     if t is FieldType.BOOLEAN:
         if not isinstance(raw, bool):
             errors.add(path, "应为 true 或 false", "must be true or false")
             return None
         return raw
     if t is FieldType.DATE:
-        d = _parse_date(raw)
-        if d is None:
-            errors.add(path, "日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD")
-        return d
+        return _check_date(raw, path, spec.label_zh, spec.label_en, errors)
     if t is FieldType.ENUM:
         if raw not in spec.choices:
             errors.add(
@@ -178,11 +218,11 @@ def parse_input(
     for key in payload:
         if key not in TOP_LEVEL:
             errors.add(str(key), "未知字段", "unknown field")
-    as_of = _parse_date(payload.get("as_of"))
+    as_of = None
     if "as_of" not in payload:
         errors.add("as_of", "必填", "is required")
-    elif as_of is None:
-        errors.add("as_of", "日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD")
+    else:
+        as_of = _check_date(payload.get("as_of"), "as_of", "评估日期", "evaluation date", errors)
     company_raw = payload.get("company")
     city = ""
     company: dict[str, Any] = {}
@@ -208,6 +248,8 @@ def parse_input(
     raw_projects = payload.get("projects", [])
     if not isinstance(raw_projects, list):
         errors.add("projects", "应为数组", "must be an array")
+    elif len(raw_projects) > MAX_PROJECTS:  # each is evaluated against every rule: bound the work
+        errors.add("projects", f"项目最多 {MAX_PROJECTS} 个", f"at most {MAX_PROJECTS} projects per request")
     else:
         seen: set[str] = set()
         for i, raw in enumerate(raw_projects):
@@ -293,6 +335,7 @@ def _input_schema() -> JSONDict:
             },
             "projects": {
                 "type": "array",
+                "maxItems": MAX_PROJECTS,
                 "items": {
                     "type": "object",
                     "additionalProperties": False,

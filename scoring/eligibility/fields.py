@@ -10,8 +10,9 @@ Field names are unique across the company and project scopes, so a gap's ``field
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final
 
 
 class FieldType(StrEnum):
@@ -60,22 +61,41 @@ _I = FieldType.INTEGER
 _B = FieldType.BOOLEAN
 
 
+# Every number has a declared range, checked before any arithmetic: values beyond any real company are
+# typing mistakes or attacks (1e24 overflowed the engine's Decimal context; 1e200000 took seconds to
+# convert). Money up to 1e9 万元 (10 trillion yuan), counts up to 1e7, years up to 200, growth rates
+# up to 10,000 % (a hundredfold) and down to -100 % for revenue (all lost), -10,000 % for profit (which
+# can turn into a loss many times its size).
+MAX_WAN: Final = 1_000_000_000
+MAX_YI: Final = 100_000  # = MAX_WAN in 亿元
+MAX_COUNT: Final = 10_000_000
+MAX_YEARS: Final = 200
+MIN_GROWTH_PCT: Final = -100
+MAX_GROWTH_PCT: Final = 10_000
+
+
 def _money(name: str, scope: Scope, zh: str, en: str, desc: str = "") -> FieldSpec:
-    return FieldSpec(name, scope, _N, zh, en, "万元", "10k CNY", minimum=0, description=desc)
+    return FieldSpec(name, scope, _N, zh, en, "万元", "10k CNY", minimum=0, maximum=MAX_WAN, description=desc)
 
 
 def _yi(name: str, scope: Scope, zh: str, en: str, desc: str = "") -> FieldSpec:
-    return FieldSpec(name, scope, _N, zh, en, "亿元", "100m CNY", minimum=0, description=desc)
+    return FieldSpec(name, scope, _N, zh, en, "亿元", "100m CNY", minimum=0, maximum=MAX_YI, description=desc)
 
 
-def _pct(name: str, scope: Scope, zh: str, en: str, lo: float | None = 0, desc: str = "") -> FieldSpec:
-    return FieldSpec(
-        name, scope, _N, zh, en, "%", "%", minimum=lo, maximum=100 if lo == 0 else None, description=desc
-    )
+def _pct(name: str, scope: Scope, zh: str, en: str, desc: str = "") -> FieldSpec:
+    return FieldSpec(name, scope, _N, zh, en, "%", "%", minimum=0, maximum=100, description=desc)
+
+
+def _growth(name: str, scope: Scope, zh: str, en: str, lo: float = -MAX_GROWTH_PCT) -> FieldSpec:
+    return FieldSpec(name, scope, _N, zh, en, "%", "%", minimum=lo, maximum=MAX_GROWTH_PCT)
+
+
+def _years(name: str, scope: Scope, zh: str, en: str, **extra: Any) -> FieldSpec:
+    return FieldSpec(name, scope, _N, zh, en, "年", "years", minimum=0, maximum=MAX_YEARS, **extra)
 
 
 def _count(name: str, scope: Scope, zh: str, en: str, desc: str = "") -> FieldSpec:
-    return FieldSpec(name, scope, _I, zh, en, "项", "items", minimum=0, description=desc)
+    return FieldSpec(name, scope, _I, zh, en, "项", "items", minimum=0, maximum=MAX_COUNT, description=desc)
 
 
 def _flag(name: str, scope: Scope, zh: str, en: str, desc: str = "") -> FieldSpec:
@@ -123,16 +143,7 @@ COMPANY_FIELDS: Final[tuple[FieldSpec, ...]] = (
         choices=SME_SIZE_CLASSES,
         description="micro/small/medium = 中小企业.",
     ),
-    FieldSpec(
-        "years_in_operation",
-        _C,
-        _N,
-        "连续经营年限",
-        "years in continuous operation",
-        "年",
-        "years",
-        minimum=0,
-    ),
+    _years("years_in_operation", _C, "连续经营年限", "years in continuous operation"),
     FieldSpec(
         "employees",
         _C,
@@ -142,6 +153,7 @@ COMPANY_FIELDS: Final[tuple[FieldSpec, ...]] = (
         "人",
         "persons",
         minimum=0,
+        maximum=MAX_COUNT,
         description="Informational; no current rule reads it.",
     ),
     _money("revenue_wan", _C, "上年度营业收入", "revenue, last year"),
@@ -154,12 +166,12 @@ COMPANY_FIELDS: Final[tuple[FieldSpec, ...]] = (
         desc="Derived from main_business_revenue_wan / revenue_wan when absent.",
     ),
     _money("total_assets_wan", _C, "上年末总资产", "total assets, end of last year"),
-    _pct(
+    _growth(
         "revenue_growth_2y_avg_pct",
         _C,
         "近两年主营业务收入年平均增长率",
         "main-business revenue growth, 2-year average",
-        lo=None,
+        lo=MIN_GROWTH_PCT,
     ),
     _flag(
         "revenue_growth_each_year_positive",
@@ -167,14 +179,20 @@ COMPANY_FIELDS: Final[tuple[FieldSpec, ...]] = (
         "近两年主营业务收入逐年正增长",
         "main-business revenue grew in each of the last 2 years",
     ),
-    _pct(
-        "net_profit_growth_2y_avg_pct",
-        _C,
-        "近两年净利润年平均增长率",
-        "net-profit growth, 2-year average",
-        lo=None,
+    _growth(
+        "net_profit_growth_2y_avg_pct", _C, "近两年净利润年平均增长率", "net-profit growth, 2-year average"
     ),
-    FieldSpec("profit_total_wan", _C, _N, "上年度利润总额", "total profit, last year", "万元", "10k CNY"),
+    FieldSpec(
+        "profit_total_wan",
+        _C,
+        _N,
+        "上年度利润总额",
+        "total profit, last year",
+        "万元",
+        "10k CNY",
+        minimum=-MAX_WAN,
+        maximum=MAX_WAN,
+    ),
     _pct(
         "rd_ratio_2y_pct",
         _C,
@@ -282,16 +300,7 @@ COMPANY_FIELDS: Final[tuple[FieldSpec, ...]] = (
         "有效期内的中华老字号、驰名商标或省级以上名牌产品",
         "valid 中华老字号, well-known trademark or provincial-or-higher famous brand",
     ),
-    FieldSpec(
-        "years_in_niche",
-        _C,
-        _N,
-        "从事特定细分市场年限",
-        "years in the market niche",
-        "年",
-        "years",
-        minimum=0,
-    ),
+    _years("years_in_niche", _C, "从事特定细分市场年限", "years in the market niche"),
     FieldSpec(
         "province_niche_rank",
         _C,
@@ -301,6 +310,7 @@ COMPANY_FIELDS: Final[tuple[FieldSpec, ...]] = (
         "名",
         "rank",
         minimum=1,
+        maximum=MAX_COUNT,
     ),
     _flag("priority_field", _C, "属于优先遴选领域", "in a priority field (粤工信规字〔2020〕3号 第三条)"),
     _flag(
@@ -310,27 +320,19 @@ COMPANY_FIELDS: Final[tuple[FieldSpec, ...]] = (
         "already an MIIT single-champion firm/product",
     ),
     _flag("dishonest_judgment_debtor", _C, "失信被执行人", "dishonest judgment debtor (信用中国)"),
-    FieldSpec(
+    _years(
         "years_since_major_accident",
         _C,
-        _N,
         "距最近一次重大安全、环保、质量事故年数",
         "years since the last major safety/environment/quality accident",
-        "年",
-        "years",
-        minimum=0,
         null_means_never=True,
         description="null = never had one.",
     ),
-    FieldSpec(
+    _years(
         "years_since_serious_violation",
         _C,
-        _N,
         "距最近一次较严重违法违规（含偷漏税、失信）年数",
         "years since the last serious violation (incl. tax evasion, dishonesty)",
-        "年",
-        "years",
-        minimum=0,
         null_means_never=True,
         description="null = never had one.",
     ),
@@ -465,9 +467,17 @@ PROJECT_FIELDS: Final[tuple[FieldSpec, ...]] = (
     ),
 )
 
+# Dates the rules can compute with (a start date of 9999-06-01 overflowed once years were added to it).
+EARLIEST_DATE: Final = date(1949, 1, 1)
+LATEST_DATE: Final = date(2100, 12, 31)
+
 FIELDS: Final[dict[str, FieldSpec]] = {f.path: f for f in COMPANY_FIELDS + PROJECT_FIELDS}
 COMPANY: Final[dict[str, FieldSpec]] = {f.name: f for f in COMPANY_FIELDS}
 PROJECT: Final[dict[str, FieldSpec]] = {f.name: f for f in PROJECT_FIELDS}
 PROJECT_META: Final = ("id", "program", "direction")
 
 assert not set(COMPANY) & set(PROJECT), "field names must be unique across scopes"
+
+assert all(f.minimum is not None and f.maximum is not None for f in FIELDS.values() if f.numeric), (
+    "every number needs a declared range"
+)

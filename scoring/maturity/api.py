@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,8 @@ from .result import (
 from .roadmap import build_roadmap
 
 EXCHANGE_KEYS = frozenset({"answers", "scenario_levels"})
+
+_CLUSTER = re.compile(r"c(0[1-9]|1[0-9]|20)")  # the 20 strategic clusters, ASCII digits only
 
 
 def is_exchange_form(doc: Mapping[str, Any]) -> bool:
@@ -72,9 +75,7 @@ def normalize_profile(profile: Profile | Mapping[str, Any] | None) -> Profile:
             errors.append(InputError(f"profile.{key}", "应为文字", "must be a string"))
         values[key] = v or None
     cluster = values["cluster"]
-    if cluster is not None and not (
-        len(cluster) == 3 and cluster[0] == "c" and cluster[1:].isdigit() and 1 <= int(cluster[1:]) <= 20
-    ):
+    if cluster is not None and not _CLUSTER.fullmatch(cluster):  # isdigit() took 'c0²', then int() raised
         errors.append(InputError("profile.cluster", "产业集群应为 c01–c20", "cluster must be c01–c20"))
     if errors:
         raise ScoringInputError(errors)

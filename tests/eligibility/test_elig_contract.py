@@ -457,3 +457,64 @@ def test_library_is_pure() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ------------------------------------------------------------------- declared ranges, hostile numbers
+
+
+def test_every_number_field_declares_a_range_in_the_schema_too() -> None:
+    for scope, specs in (("company", COMPANY), ("projects", PROJECT)):
+        for spec in specs.values():
+            if not spec.numeric:
+                continue
+            assert spec.minimum is not None and spec.maximum is not None, spec.path
+            props = INPUT_SCHEMA["properties"][scope]
+            schema = (props["items"] if scope == "projects" else props)["properties"][spec.name]
+            assert (schema["minimum"], schema["maximum"]) == (spec.minimum, spec.maximum)
+
+
+@pytest.mark.parametrize("number", [1e24, 10**24, 10**4000, 1e300])
+def test_huge_numbers_are_refused_with_the_field_and_its_maximum(number: float) -> None:
+    """1e24 used to reach the engine's Decimal arithmetic: decimal.InvalidOperation, a 500 over HTTP."""
+    body = payload("gd_zjtx_sme", company={"revenue_wan": number, "invention_patents": number})
+    code, out = evaluate_json(body)
+    assert code == 400
+    errors = {e["field"]: e for e in out["errors"]}
+    assert errors["company.revenue_wan"]["message_zh"] == "上年度营业收入不能大于 1,000,000,000 万元"
+    assert errors["company.revenue_wan"]["message_en"] == (
+        "revenue, last year must not be greater than 1,000,000,000 10k CNY"
+    )
+    assert "不能大于 10,000,000" in errors["company.invention_patents"]["message_zh"]
+
+
+def test_too_small_names_the_field_and_its_minimum() -> None:
+    e = errors_of(payload("gd_zjtx_sme", company={"revenue_growth_2y_avg_pct": -150}))
+    assert e["company.revenue_growth_2y_avg_pct"]["message_zh"] == (
+        "近两年主营业务收入年平均增长率不能小于 -100 %"
+    )
+
+
+@pytest.mark.parametrize("day", ["9999-06-01", "1900-01-01", "2101-01-01"])
+def test_dates_outside_1949_to_2100_are_refused(day: str) -> None:
+    """A project start date of 9999-06-01 overflowed ('year 10001') once the rules added years to it."""
+    body = json.loads(json.dumps(BRIEF_EXAMPLE))
+    body["projects"][0]["start_date"] = day
+    e = errors_of(body)["projects[0].start_date"]
+    assert e["message_zh"] == "项目启动日期应在 1949-01-01 至 2100-12-31 之间"
+    assert e["message_en"] == "project start date must be between 1949-01-01 and 2100-12-31"
+    assert "as_of" in errors_of({**BRIEF_EXAMPLE, "as_of": day})
+
+
+def test_cli_deeply_nested_json_is_an_input_error() -> None:
+    p = run_cli("eligibility", "-", stdin="[" * 100_000)
+    assert p.returncode == 2
+    assert p.stderr == ""
+    assert "nested too deeply" in json.loads(p.stdout)["errors"][0]["message_en"]
+
+
+def test_at_most_200_projects_per_request() -> None:
+    body = json.loads(json.dumps(BRIEF_EXAMPLE))
+    body["projects"] = [{**body["projects"][1], "id": f"p{i}"} for i in range(201)]
+    assert errors_of(body)["projects"]["message_en"] == "at most 200 projects per request"
+    body["projects"] = body["projects"][:200]
+    assert evaluate_json(body)[0] == 200

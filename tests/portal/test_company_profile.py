@@ -51,7 +51,7 @@ def test_invalid_profile_input_is_explained_and_kept(login_as: Any, make: Any) -
     client = login_as(user)
     bad = {**PROFILE, "employees": "-5", "industry_division": "65"}  # 65 is a division of section I, not C
     html = client.post("/company/profile/edit", data=bad).get_data(as_text=True)
-    assert "请输入不小于 0 的数值" in html
+    assert "从业人员（人）不能小于 0。" in html
     assert "所选行业大类不属于所选门类" in html
     assert 'value="-5"' in html
     db.session.refresh(user.company)

@@ -110,6 +110,7 @@ MINIMAL: dict[str, Any] = {
                             "type": "integer",
                             "unit": "台",
                             "min": 0,
+                            "max": 100000,
                             "required": True,
                         },
                         {

@@ -72,6 +72,7 @@ def test_valid_answers_are_normalized(inst: q.Instrument, item_id: str, value: A
         ("net.edge", 1, "wrong_type"),
         ("net.notes", 5, "wrong_type"),
         ("net.notes", "x" * 21, "too_long"),
+        ("net.notes", "a\x00b", "wrong_type"),  # PostgreSQL's jsonb cannot store NUL
         ("net.level", 5, "out_of_range"),
         ("net.level", 1.5, "wrong_type"),
         ("net.level", True, "wrong_type"),
@@ -267,3 +268,70 @@ def test_progress_and_visibility_properties(case: tuple[str, dict[str, Any], str
     # hiding is monotone in the cluster filter: no cluster sees no cluster-specific item
     if cluster is None:
         assert all(not inst.module(i.module_id).clusters and not i.clusters for i in visible)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Hostile numbers: refused by their text before any conversion, with the range in the message
+# ----------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["1e200000", "1E5", "NaN", "Infinity", "-inf", "１２", "1_000", "0x10", "٣"])
+def test_numbers_typed_in_other_notations_are_refused_as_not_a_number(inst: q.Instrument, text: str) -> None:
+    for value in (text, {"value": "B", "evidence": {"total": text}}):
+        check = _check(inst, "net.terminals" if isinstance(value, str) else "net.devices", value)
+        assert (check.ok, check.code) == (False, "wrong_type"), check
+        assert "半角数字" in check.message_zh
+
+
+def test_a_huge_exponent_is_refused_at_once(inst: q.Instrument) -> None:
+    """'1e200000' used to be turned into a 200,001-digit int (seconds of CPU) before the range check."""
+    import time
+
+    started = time.process_time()
+    for _ in range(20):
+        _check(inst, "net.devices", {"value": None, "evidence": {"total": "1e200000"}})
+        _check(inst, "net.devices", {"value": None, "evidence": {"total": 10**4000}})
+    assert time.process_time() - started < 0.5  # 20 rounds; one round took over a second before
+
+
+def test_evidence_without_a_declared_max_gets_the_default_one() -> None:
+    """MIIT 2024 (published, immutable) declares min 0 and no max for 生产设备总数 (台, integer): counts go
+    up to 1e7."""
+    miit = q.load("miit-sme-digital", "2024")
+    item = "base.equipment.digitization"
+
+    def check(total: int) -> q.AnswerCheck:
+        return q.validate_answer(miit, item, {"value": None, "evidence": {"production_devices_total": total}})
+
+    assert check(10_000_000).ok
+    too_many = check(10_000_001)
+    assert (too_many.code, too_many.field) == ("out_of_range", "production_devices_total")
+    assert too_many.message_zh == "生产设备总数：数值过大，应为 0–10000000 台"
+    assert (
+        too_many.message_en
+        == "Production devices in total: value too large: must be between 0 and 10000000 台"
+    )
+
+
+def test_too_small_and_too_large_say_which(inst: q.Instrument) -> None:
+    assert _check(inst, "net.terminals", 101).message_zh.startswith("数值过大")
+    assert _check(inst, "net.terminals", -1).message_zh.startswith("数值过小")
+    assert "too small" in _check(inst, "net.terminals", -1).message_en
+
+
+@pytest.mark.parametrize(
+    ("kind", "low", "high", "unit", "bounds"),
+    [
+        ("number", None, None, "%", (0, 100)),
+        ("number", 0, None, "万元/年", (0, 10**9)),
+        ("integer", 0, None, "人", (0, 10**7)),
+        ("number", 0, None, "吨标准煤", (0, 10**9)),
+        ("number", None, None, None, (-(10**9), 10**9)),
+        ("integer", 1, 50, "个", (1, 50)),  # declared bounds win
+    ],
+)
+def test_numeric_bounds(kind: str, low: Any, high: Any, unit: str | None, bounds: tuple[int, int]) -> None:
+    from decimal import Decimal
+
+    as_decimal = (None if low is None else Decimal(low), None if high is None else Decimal(high))
+    assert q.numeric_bounds(kind, *as_decimal, unit) == (Decimal(bounds[0]), Decimal(bounds[1]))

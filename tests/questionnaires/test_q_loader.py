@@ -88,6 +88,11 @@ def _new_version(defs: Path, version: str) -> Path:
     data["version"] = version
     data["status"] = "draft"
     data["modules"][0]["items"][0]["text_zh"] = "生产设备联网比例大约是多少？"
+    for module in data["modules"]:  # a new version declares the bounds 2025.1 left out (missing_bound)
+        for item in module["items"]:
+            for field in item.get("evidence", []):
+                if field.get("type", "number") != "text":
+                    field.setdefault("max", 100000)
     dst = src.with_name(f"{version}.yaml")
     dst.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     return dst

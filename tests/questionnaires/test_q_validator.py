@@ -152,6 +152,13 @@ CASES: list[tuple[str, Mutation, str, str]] = [
         "modules[0].levels[4].min_score",
     ),
     ("numeric min > max", _set([*I, 2, "min"], 500), "min_gt_max", "modules[0].items[2].min"),
+    ("number item without max", _delete([*I, 2, "max"]), "missing_bound", "modules[0].items[2].max"),
+    (
+        "number evidence without min",
+        _delete([*I, 4, "evidence", 1, "min"]),
+        "missing_bound",
+        "modules[0].items[4].evidence[1].min",
+    ),
     (
         "evidence min > max",
         _set([*I, 4, "evidence", 1, "min"], 101),
@@ -268,6 +275,15 @@ def test_published_without_lock_entry(minimal: dict[str, Any], write_def: Any) -
     minimal["status"] = "published"
     errors = validate_file(write_def(minimal))
     assert [(e.code, e.path) for e in errors] == [("not_locked", "status")]
+
+
+def test_published_definitions_may_lack_bounds(minimal: dict[str, Any], write_def: Any) -> None:
+    """Published instruments cannot change: their fields without a max get answers.numeric_bounds' default."""
+    del minimal["modules"][0]["items"][2]["max"]
+    minimal["status"] = "published"
+    file = write_def(minimal)
+    _lock(file, {"test-inst@2025.1": content_hash(minimal)})
+    assert validate_file(file) == []
 
 
 def test_published_hash_mismatch(minimal: dict[str, Any], write_def: Any) -> None:

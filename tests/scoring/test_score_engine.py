@@ -153,3 +153,11 @@ def test_no_web_framework_imports() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("cluster", ["c0²", "c２", " ", "c21", "c001"])
+def test_a_malformed_cluster_is_an_input_error(cluster: str) -> None:
+    """'c0²' passed str.isdigit() and then int() raised ValueError (a 500 in the portal)."""
+    with pytest.raises(ScoringInputError) as exc:
+        score(INST, {}, profile={"cluster": cluster})
+    assert [e.field for e in exc.value.errors] == ["profile.cluster"]
