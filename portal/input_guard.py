@@ -24,7 +24,8 @@ def _carries_nul() -> bool:
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         fields += request.form.items(multi=True)
         fields += [(name, upload.filename or "") for name, upload in request.files.items(multi=True)]
-    return any(NUL in key or NUL in value for key, value in fields)
+    # a multipart part without a name has the key None
+    return any(NUL in (key or "") or NUL in (value or "") for key, value in fields)
 
 
 def refuse_nul() -> Any:

@@ -87,3 +87,12 @@ def test_saving_the_same_assignment_twice_keeps_it(make: Any, login_as: Any) -> 
         sa.select(ModuleAssignment).where(ModuleAssignment.assessment_id == assessment.id)
     )
     assert [(r.module_id, r.user_id) for r in rows] == [("base", member.id)]
+
+
+def test_a_multipart_part_without_a_name_is_an_ordinary_bad_request(make: Any, login_as: Any) -> None:
+    """A part with no field name reaches the views with the key None (the NUL check choked on it)."""
+    body = b'--X\r\nContent-Disposition: form-data; filename="r.yaml"\r\n\r\nprogram: x\r\n--X--\r\n'
+    admin = login_as(make.user(Role.ADMIN))
+    response = admin.post("/admin/rules", data=body, content_type="multipart/form-data; boundary=X")
+    assert response.status_code == 400
+    assert "请选择要上传的规则文件" in response.get_data(as_text=True)
