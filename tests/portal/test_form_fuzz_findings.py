@@ -59,7 +59,7 @@ def test_nul_in_a_field_name_query_or_file_name_is_refused(make: Any, login_as: 
     assert admin.post("/admin/rules", data=upload, content_type="multipart/form-data").status_code == 400
 
 
-def test_nul_in_json_is_refused_by_the_api(app: Any, make: Any, login_as: Any) -> None:
+def test_nul_in_an_api_query_is_refused_with_a_json_error(app: Any, make: Any, login_as: Any) -> None:
     client = login_as(make.user(Role.ENTERPRISE))
     response = client.post("/api/v1/eligibility?x=\x00", json={})
     assert response.status_code == 400
