@@ -38,8 +38,9 @@ from typing import Any, ClassVar
 import pytest
 import sqlalchemy as sa
 import wtforms
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
+from flask_wtf import FlaskForm
 from fuzz_counts import fuzz_counts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -48,7 +49,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.routing import Rule
 
 from portal import create_app
-from portal.access import AccessRule, rule_for_endpoint
+from portal.access import AccessRule, rule_for_endpoint, signed_in
 from portal.assessments import one_statement
 from portal.assessments import services as assessments
 from portal.assessments.forms import EVIDENCE_SEP
@@ -623,21 +624,57 @@ def bodies(fields: dict[str, FieldInfo]) -> st.SearchStrategy[list[tuple[str, An
 
 
 # ------------------------------------------------------------------------------------------ the tests
-def test_every_form_route_is_covered(fuzz: FuzzSetup) -> None:
-    """Each POST route has fields to fuzz (a WTForms class, or a page's form posting to it), a user allowed
-    to use it, and objects for its URL. A new route without them fails here, saying what is missing."""
-    app, problems = fuzz.app, []
+NO_FIELDS = "no WTForms class in the view and no page has a form posting to it"
+
+
+def coverage_problems(app: Flask, world: World, seen_in_pages: set[str]) -> list[str]:
+    """What keeps a POST route from being fuzzed: no fields to fuzz, or no object for its URL."""
+    problems = []
     for rule in form_rules(app):
-        if not form_classes_of(app.view_functions[rule.endpoint]) and rule.endpoint not in fuzz.seen_in_pages:
+        if not form_classes_of(app.view_functions[rule.endpoint]) and rule.endpoint not in seen_in_pages:
             problems.append(
                 f"{rule.endpoint}: no WTForms class in the view and no page has a form posting to it"
             )
         try:
-            fuzz.world.url_args(rule)
+            world.url_args(rule)
         except KeyError as missing:
             problems.append(f"{rule.endpoint}: the fuzz world has no object for URL parameter {missing}")
+    return problems
+
+
+def test_every_form_route_is_covered(fuzz: FuzzSetup) -> None:
+    """Each POST route has fields to fuzz (a WTForms class, or a page's form posting to it) and objects for
+    its URL. A new route without them fails here, saying what is missing."""
     assert FORM_ENDPOINTS, "no form routes discovered"
-    assert problems == []
+    assert coverage_problems(fuzz.app, fuzz.world, fuzz.seen_in_pages) == []
+
+
+class _RenameForm(FlaskForm):
+    name = wtforms.StringField()
+
+
+def test_a_new_form_route_is_fuzzed_or_reported(fuzz: FuzzSetup) -> None:
+    """The coverage test can fail: a route reading request.form with no page showing its form, under a URL
+    parameter the world does not know, is reported; a route with a WTForms class is picked up by itself."""
+    app = _discovery_app()
+
+    @signed_in
+    def rename(widget_id: int) -> str:
+        return request.form.get("name", "")
+
+    @signed_in
+    def create() -> str:
+        return str(_RenameForm().validate_on_submit())
+
+    app.add_url_rule("/widgets/<int:widget_id>/rename", "widgets.rename", rename, methods=["POST"])
+    app.add_url_rule("/widgets/new", "widgets.create", create, methods=["POST"])
+    assert coverage_problems(app, fuzz.world, fuzz.seen_in_pages) == [
+        f"widgets.rename: {NO_FIELDS}",
+        "widgets.rename: the fuzz world has no object for URL parameter 'widget_id'",
+    ]
+    with app.test_request_context():
+        fields = fields_of_form_class(next(iter(form_classes_of(create))))
+    assert set(fields) == {"name"}
 
 
 def test_discovery_finds_the_fields_users_fill_in(fuzz: FuzzSetup) -> None:
