@@ -240,6 +240,9 @@ class _PostForms(HTMLParser):
             self._fields = {}
             self.forms.append((a.get("action", ""), self._fields))
             return
+        if tag == "option" and self._select is not None:
+            self._select[1].options.add(a.get("value", ""))
+            return
         fields, name = self._fields, a.get("name", "")
         if fields is None or not name or name == "csrf_token":
             return
@@ -254,8 +257,6 @@ class _PostForms(HTMLParser):
         elif tag == "select":
             info.merge("multi" if "multiple" in a else "choice", set())
             self._select = (name, info)
-        elif tag == "option" and self._select is not None:
-            self._select[1].options.add(a.get("value", ""))
         elif tag == "textarea":
             info.merge("text", set())
 
@@ -360,7 +361,7 @@ class World:
 
     # URL parameters: the endpoint decides which assessment or token it means
     def url_args(self, rule: Rule) -> dict[str, Any]:
-        args: dict[str, Any] = {}
+        args: dict[str, Any] = dict(QUERY.get(rule.endpoint, {}))
         for name in rule.arguments:
             if name == "assessment_id":
                 locked = rule.endpoint in SUBMITTED_ASSESSMENT
@@ -371,10 +372,8 @@ class World:
                 args[name] = "base"
             elif name == "code":
                 args[name] = "en"
-            else:
-                args[name] = self.ids[
-                    name
-                ]  # KeyError: the world has no such object yet (see the coverage test)
+            else:  # a KeyError means the world has no such object yet (see the coverage test)
+                args[name] = self.ids[name]
         return args
 
     def user_for(self, rule: AccessRule) -> Any:
@@ -395,6 +394,8 @@ class World:
 
 # Routes about a submitted assessment (results, reports, recommendations); the others get the draft.
 SUBMITTED_ASSESSMENT = {"results.set_targets", "reports.request_report", "providers.recommend"}
+# The query a page needs to show its form (without one, the new-project page lists the programs).
+QUERY = {"eligibility.new_project": {"program": SHIPPED_RULE}}
 
 
 def _shipped_rule() -> bytes:
@@ -516,7 +517,7 @@ def _discover(app: Flask, world: World) -> tuple[dict[str, dict[str, FieldInfo]]
                 response.close()
                 continue
             for action, form_fields in post_forms(response.get_data(as_text=True)):
-                target = action.split("?")[0].split("#")[0] or path
+                target = (action or path).split("?")[0].split("#")[0]
                 try:
                     endpoint, _args = adapter.match(target, method="POST")
                 except Exception:
@@ -569,7 +570,7 @@ def _valid(name: str, info: FieldInfo) -> st.SearchStrategy[list[Any]]:
     if info.kind == "file":
         return st.sampled_from([[(PNG, "证明.png")], [(_shipped_rule(), "rule.yaml")]])
     if info.kind == "multi":
-        return st.lists(st.sampled_from(sorted(info.options) or ["1"]), max_size=3, unique=True)
+        return st.lists(st.sampled_from(sorted(info.options) or ["1"]), min_size=1, max_size=3, unique=True)
     if info.kind == "bool":
         return st.sampled_from([["y"], []])
     if info.options:
@@ -580,7 +581,9 @@ def _valid(name: str, info: FieldInfo) -> st.SearchStrategy[list[Any]]:
         one = VALID_BY_NAME.get(name, VALID_BY_NAME["email"])
     else:
         one = {
-            "number": st.integers(0, 100_000).map(str) | st.decimals(0, 10**6, places=2).map(str),
+            "number": st.sampled_from(["1", "12", "2024", "100", "3.5"])
+            | st.integers(0, 100_000).map(str)
+            | st.decimals(0, 10**6, places=2).map(str),
             "date": st.dates(TODAY - timedelta(days=30), TODAY + timedelta(days=365)).map(date.isoformat),
         }.get(info.kind, st.sampled_from(["测试", "Fuzz 1", "2024"]) | SAFE_TEXT.filter(str.strip))
     return one.map(lambda v: [v])
@@ -688,6 +691,12 @@ def test_discovery_finds_the_fields_users_fill_in(fuzz: FuzzSetup) -> None:
     assert any(name.startswith("target-") for name in fields["results.set_targets"])
     assert any(name.startswith("base.") for name in fields["assessments.module"])
     assert fields["eligibility.upload_rule"]["file"].kind == "file"
+    assert (
+        str(fuzz.world.users["provider"].provider_org_id)
+        in fields["sharing.grant"]["provider_org_id"].options
+    )
+    assert "lt5" in fields["providers.new_solution"]["price_band"].options
+    assert "equipment_purchase_wan" in fields["eligibility.new_project"]
 
 
 @pytest.mark.parametrize("endpoint", FORM_ENDPOINTS)
