@@ -218,9 +218,14 @@ def set_assignments(assessment: Assessment, module_id: str, user_ids: Sequence[i
     }
     if not set(user_ids) <= members:
         raise AssessmentError(400, "只能分配给本企业成员", "only members of the company can be assigned")
-    for existing in [a for a in assessment.assignments if a.module_id == module_id]:
-        assessment.assignments.remove(existing)
-    for user_id in sorted(set(user_ids)):
+    # Keep the rows that stay: removing and re-adding the same (module, user) in one flush would INSERT
+    # before the DELETE and break the unique constraint (saving the same assignment twice was a 500).
+    wanted = set(user_ids)
+    current = [a for a in assessment.assignments if a.module_id == module_id]
+    for existing in current:
+        if existing.user_id not in wanted:
+            assessment.assignments.remove(existing)
+    for user_id in sorted(wanted - {a.user_id for a in current}):
         assessment.assignments.append(ModuleAssignment(module_id=module_id, user_id=user_id))
     db.session.commit()
 

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from tests_support import ROLE_NAMES, sign_in_session
 
+from portal import create_app
 from portal.access import rule_for_endpoint
 from portal.assessments.services import start as start_assessment
 from portal.models import JurisdictionLevel, Role
@@ -185,15 +186,37 @@ def test_role_names_match_fixture_roles() -> None:
     assert set(ROLE_NAMES) == EVERYONE
 
 
+def _without_rule(app: Flask) -> list[str]:
+    return [r.endpoint for r in app.url_map.iter_rules() if rule_for_endpoint(app, r.endpoint) is None]
+
+
+def _outside_policy(app: Flask) -> set[str]:
+    return {r.endpoint for r in app.url_map.iter_rules()} - POLICY.keys()
+
+
 def test_every_route_declares_an_access_rule(app: Flask) -> None:
-    missing = [r.endpoint for r in app.url_map.iter_rules() if rule_for_endpoint(app, r.endpoint) is None]
-    assert missing == []
+    assert _without_rule(app) == []
 
 
 def test_policy_covers_every_route(app: Flask) -> None:
     endpoints = {r.endpoint for r in app.url_map.iter_rules()}
-    assert endpoints - POLICY.keys() == set(), "add the new routes to POLICY with an explicit decision"
+    assert _outside_policy(app) == set(), "add the new routes to POLICY with an explicit decision"
     assert POLICY.keys() - endpoints == set(), "POLICY names routes that no longer exist"
+
+
+def test_a_route_without_a_rule_is_caught_and_refused() -> None:
+    """The two checks above can fail: a route added without a decorator is reported by both, and the
+    app refuses it (403) instead of serving it."""
+    app = create_app(
+        overrides={"WTF_CSRF_ENABLED": False}, env={"PORTAL_ENV": "testing", "DATABASE_URL": "sqlite://"}
+    )
+    app.add_url_rule("/undeclared", "undeclared", lambda: "secret")
+    assert _without_rule(app) == ["undeclared"]
+    assert _outside_policy(app) == {"undeclared"}
+    with app.app_context():
+        response = app.test_client().get("/undeclared")
+    assert response.status_code == 403
+    assert "secret" not in response.get_data(as_text=True)
 
 
 def test_route_role_matrix(app: Flask, make: Any) -> None:
