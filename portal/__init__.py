@@ -118,13 +118,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_access_control(app: Flask) -> None:
-    from portal import input_guard, security
+    from portal import security
     from portal.access import enforce_access
 
     app.before_request(security.authenticate_bearer)  # first: access rules judge the token's owner
     app.before_request(enforce_access)
     security.register(app)
-    input_guard.register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

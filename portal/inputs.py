@@ -25,8 +25,7 @@ from typing import Any, Final
 
 from flask import Flask, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import get_locale
-from werkzeug.datastructures import MultiDict
+from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter, Map
 
 MAX_DB_ID: Final = 2**31 - 1  # PostgreSQL INTEGER; every id column of the schema is one
@@ -129,28 +128,32 @@ def _is_upload() -> bool:
 
 
 NUL_MESSAGE: Final = (
-    "提交的内容含有不允许的空字符（NUL），未保存。",
-    "The request contains a NUL character; nothing was saved.",
+    "提交的内容含有空字符（NUL），无法保存。请删除这些字符后重新提交。",
+    "The submitted text contains NUL characters and cannot be saved; remove them and submit again.",
 )
 
 
 def refuse_nul_characters() -> Any:
-    """Before each request: a NUL character in the query string or a form is refused with 400. PostgreSQL
-    text cannot hold one: a profile name or project name with NUL, or an audit filter, answered 500 there.
-    (JSON strings are checked where they are stored: see questionnaires.answers.)"""
-    if not (
-        _has_nul(request.args) or (request.method in ("POST", "PUT", "PATCH") and _has_nul(request.form))
-    ):
+    """Before each request: a NUL character in a query parameter, a form field's name or value, or an
+    uploaded file's name is refused with 400. PostgreSQL text cannot hold one (a name with NUL answered
+    500 there and was stored on SQLite), and no browser sends one from a field a person typed into. File
+    contents are bytes and may contain NUL. (JSON strings are checked where they are stored: see
+    questionnaires.answers.)"""
+    if not _carries_nul():
         return None
     zh, en = NUL_MESSAGE
     if request.path.startswith("/api/") or request.is_json:
         return jsonify(errors=[{"field": None, "message_zh": zh, "message_en": en}]), 400
-    english = str(get_locale() or "zh_CN").startswith("en")
-    return render_template("errors/error.html", status=400, message=en if english else zh), 400
+    return render_template("errors/error.html", status=400, message=_(zh)), 400
 
 
-def _has_nul(values: MultiDict[str, str]) -> bool:
-    return any("\x00" in key or "\x00" in value for key, value in values.items(multi=True))
+def _carries_nul() -> bool:
+    fields = [*request.args.items(multi=True)]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields += request.form.items(multi=True)
+        fields += [(name, upload.filename or "") for name, upload in request.files.items(multi=True)]
+    # a multipart part without a name has the key None
+    return any("\x00" in (key or "") or "\x00" in (value or "") for key, value in fields)
 
 
 def register(app: Flask) -> None:

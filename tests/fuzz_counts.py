@@ -11,5 +11,5 @@ FUZZ_COUNTS = pytest.StashKey[Counter[str]]()
 
 
 def fuzz_counts(config: pytest.Config) -> Counter[str]:
-    """The run's counters: '<suite> requests', '<suite> 5xx' and '<suite> 5xx allowlisted'."""
+    """The run's counters: '<suite> requests' and '<suite> 5xx'."""
     return config.stash.setdefault(FUZZ_COUNTS, Counter())

@@ -14,5 +14,4 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     for suite in sorted({key.split(" ", 1)[0] for key in counts}):
         terminalreporter.line(
             f"{suite}: {counts[suite + ' requests']} fuzzed requests, {counts[suite + ' 5xx']} server errors"
-            f" ({counts[suite + ' 5xx allowlisted']} of them allowlisted: being fixed on another branch)"
         )

@@ -501,5 +501,5 @@ def test_nul_characters_in_forms_and_query_strings_are_refused(make: Any, login_
     assert api.status_code == 400
     assert (
         api.get_json()["errors"][0]["message_en"]
-        == "The request contains a NUL character; nothing was saved."
+        == "The submitted text contains NUL characters and cannot be saved; remove them and submit again."
     )
