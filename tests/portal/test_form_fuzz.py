@@ -372,7 +372,13 @@ def _solution_data() -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------------------- snapshots
 # What a rejected request may still write, by design: failed sign-ins are counted (throttling, lockout).
-RECORDED_ON_REJECTION = {"login_attempts": None, "users": {"failed_logins", "locked_until", "last_login_at"}}
+# The fuzzer signs a fresh client in for every request (a sign-in session row each), and failed sign-ins are
+# recorded on purpose.
+RECORDED_ON_REJECTION = {
+    "login_attempts": None,
+    "sign_in_sessions": None,
+    "users": {"failed_logins", "locked_until", "last_login_at"},
+}
 
 
 def snapshot() -> dict[str, str]:
