@@ -25,7 +25,8 @@ from scoring.eligibility.model import (
     Status,
     number,
 )
-from scoring.eligibility.rules import Award, Clause, Program, RuleSet, default_rules, in_scope, resolve
+from scoring.eligibility.rule_types import Award, Clause, Program, RuleSet, in_scope, resolve
+from scoring.eligibility.rules import default_rules
 from scoring.eligibility.special import SPECIAL_EVALUATORS, SpecialContext
 from scoring.reference.regions import (
     CITY_NAMES_EN,
