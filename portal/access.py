@@ -24,6 +24,18 @@ from portal.models import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Where each role lands after signing in (and when it opens an anonymous-only page).
+HOME_ENDPOINTS = {
+    Role.ENTERPRISE: "companies.dashboard",
+    Role.PROVIDER: "providers.dashboard",
+    Role.BUREAU: "bureau.dashboard",
+    Role.ADMIN: "admin.dashboard",
+}
+
+
+def home_url(user: Any) -> str:
+    return url_for(HOME_ENDPOINTS[user.role])
+
 
 class Decision(StrEnum):
     ALLOW = "allow"
@@ -111,8 +123,6 @@ def enforce_access() -> Any:
     if decision is Decision.ALLOW:
         return None
     if decision is Decision.ELSEWHERE:
-        from portal.home import home_url
-
         return redirect(home_url(current_user))
     if decision is Decision.LOGIN:
         if _wants_json():
