@@ -197,3 +197,10 @@ def test_function_level_cycles_are_only_the_known_ones(graph: list[Import]) -> N
     assert cycles - KNOWN_FUNCTION_LEVEL_CYCLES == set(), "new import cycle(s)"
     assert KNOWN_FUNCTION_LEVEL_CYCLES - cycles == set(), "a known cycle is gone: remove it from the list"
 
+
+def test_results_do_not_import_the_bureau(graph: list[Import]) -> None:
+    """Results announce a stored row (portal.signals.result_stored); the bureau subscribes to it."""
+    upward = [
+        i for i in graph if i.source.startswith("portal.results") and i.target.startswith("portal.bureau")
+    ]
+    assert upward == []
