@@ -94,7 +94,7 @@ class BureauAggregate(db.Model):  # type: ignore[name-defined]
     """Counts per period (grain 'all' | 'month' | 'quarter') and company dimensions.
 
     Each company counts at most once per period: its latest assessment in that period (see BureauFact).
-    Maintained on every stored result (aggregates.on_result_stored) and rebuilt by
+    Maintained on every stored result (aggregates.on_result_stored, a result_stored subscriber) and rebuilt by
     `flask bureau rebuild-aggregates`.
     """
 

@@ -20,9 +20,10 @@ Two tables hold this:
   dimensions (city, district, cluster, size class), with roll-ups (see ROLLUPS). Pages without a date
   range read only this cube.
 
-`on_result_stored(row)` (called by `portal.results.services.store`) recomputes the company's facts and
-applies the difference to the cube; `rebuild_all()` (`flask bureau rebuild-aggregates`) recomputes both
-from the raw tables — the cube with an independent SQL GROUP BY, so tests compare the two paths.
+`on_result_stored(row)` (subscribed to `portal.signals.result_stored`, which `results.store` sends)
+recomputes the company's facts and applies the difference to the cube; `rebuild_all()`
+(`flask bureau rebuild-aggregates`) recomputes both from the raw tables — the cube with an independent
+SQL GROUP BY, so tests compare the two paths.
 Company dimensions are copied when the facts are computed: a company that changes city/cluster/size is
 moved at its next submission or at the next rebuild (run it nightly).
 

@@ -16,7 +16,6 @@ LOCAL_TZ: Final = ZoneInfo("Asia/Shanghai")
 GD_INSTRUMENT: Final = "gd-mfg-dt"
 MIIT_INSTRUMENT: Final = "miit-sme-digital"
 FIVEG_TIERS: Final = ("none", "line", "workshop", "factory")
-PIPELINE_STATUSES: Final = ("eligible", "needs_info")
 GRAINS: Final = ("all", "month", "quarter")
 
 Key = tuple[str, int, str, str, str, str]  # grain, period, city, district, cluster, size_class

@@ -90,7 +90,7 @@ def refresh_company(company: Company) -> bool:
 
 
 def on_result_stored(row: AssessmentResult) -> None:
-    """Hook called by results.store after a result row is committed: keep the aggregates current.
+    """Keep the aggregates current after a result row is committed (the `result_stored` subscriber).
 
     Never raises: a failure is logged and left to `flask bureau rebuild-aggregates` (the result itself
     is already stored).
