@@ -127,40 +127,27 @@ def imports() -> list[Import]:
     return found
 
 
-def strongly_connected(edges: set[tuple[str, str]]) -> list[frozenset[str]]:
-    """Groups of modules that import each other, directly or through others (Tarjan)."""
+def strongly_connected(edges: set[tuple[str, str]]) -> set[frozenset[str]]:
+    """Groups of two or more modules that reach each other through imports (the graph is small)."""
     graph: dict[str, set[str]] = {}
     for source, target in edges:
         graph.setdefault(source, set()).add(target)
-        graph.setdefault(target, set())
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    groups: list[frozenset[str]] = []
+    reach = {node: _reachable(graph, node) for node in graph}
+    groups = {
+        frozenset({node} | {other for other in reach[node] if node in reach.get(other, ())}) for node in graph
+    }
+    return {group for group in groups if len(group) > 1}
 
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        for nxt in graph[node]:
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            group = set()
-            while True:
-                member = stack.pop()
-                group.add(member)
-                if member == node:
-                    break
-            if len(group) > 1:
-                groups.append(frozenset(group))
 
-    for node in sorted(graph):
-        if node not in index:
-            visit(node)
-    return groups
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for nxt in graph.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +180,7 @@ def test_no_module_level_import_cycles(graph: list[Import]) -> None:
 def test_function_level_cycles_are_only_the_known_ones(graph: list[Import]) -> None:
     """An import inside a function that closes a new cycle (e.g. access ↔ home) is refused."""
     edges = {(i.source, i.target) for i in graph} - set(KNOWN_MODULE_LEVEL_EDGES)
-    cycles = set(strongly_connected(edges))
+    cycles = strongly_connected(edges)
     assert cycles - KNOWN_FUNCTION_LEVEL_CYCLES == set(), "new import cycle(s)"
     assert KNOWN_FUNCTION_LEVEL_CYCLES - cycles == set(), "a known cycle is gone: remove it from the list"
 

@@ -56,19 +56,22 @@ def pipeline_rows(company_id: int, report: Mapping[str, Any]) -> list[dict[str, 
         award = result.get("estimated_award_wan")
         if status == "eligible" and award is not None:
             row["estimated_award_wan"] = (row["estimated_award_wan"] or Decimal(0)) + Decimal(str(award))
-        for gap in result.get("gaps", []):
-            row["gaps"].append(
-                {"field": gap["field"], "shortfall": gap["shortfall"], "clause": gap["clause"]}
-            )
-        for reason in result.get("reasons", []):
-            for missing in reason.get("missing_fields", []):
-                entry = {"field": missing, "missing": True}
-                if entry not in row["gaps"]:
-                    row["gaps"].append(entry)
+        _add_gaps(row["gaps"], result)
     for row in by_program.values():
         if row["status"] != "eligible":
             row["estimated_award_wan"] = None
     return list(by_program.values())
+
+
+def _add_gaps(gaps: list[dict[str, Any]], result: Mapping[str, Any]) -> None:
+    """A project's shortfalls, then the fields it lacks (each missing field listed once per program)."""
+    for gap in result.get("gaps", []):
+        gaps.append({"field": gap["field"], "shortfall": gap["shortfall"], "clause": gap["clause"]})
+    for reason in result.get("reasons", []):
+        for missing in reason.get("missing_fields", []):
+            entry = {"field": missing, "missing": True}
+            if entry not in gaps:
+                gaps.append(entry)
 
 
 def refresh_eligibility(company: Company) -> bool:
