@@ -19,7 +19,7 @@ from portal.models._common import UTCDateTime, utcnow
 
 NONE_MONTH = 999_999  # "no later assessment" in the next_* columns (compares greater than any month index)
 
-# Counted figures of the aggregate cube, in display order (see aggregates.py for their definitions).
+# Counted figures of the aggregate cube, in display order (defined by aggregates.rebuild.metric_columns).
 GD_METRICS: tuple[str, ...] = (
     "gd_assessed",
     "on_cloud",
