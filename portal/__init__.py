@@ -35,6 +35,7 @@ def create_app(overrides: dict[str, Any] | None = None, env: dict[str, str] | No
     register_extensions(app)
     register_input_guards(app)  # before the blueprints: their routes use its <int:…> converter
     register_blueprints(app)
+    register_subscribers(app)
     register_access_control(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -115,6 +116,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bureau_bp, url_prefix="/bureau")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(eligibility_bp)  # /company/eligibility… and /admin/rules
+
+
+def register_subscribers(app: Flask) -> None:
+    """Features that react to other features' signals (portal/signals.py) subscribe here, once per app."""
+    from portal import bureau
+
+    bureau.register(app)
 
 
 def register_access_control(app: Flask) -> None:

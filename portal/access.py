@@ -24,6 +24,18 @@ from portal.models import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# Where each role lands after signing in (and when it opens an anonymous-only page).
+HOME_ENDPOINTS = {
+    Role.ENTERPRISE: "companies.dashboard",
+    Role.PROVIDER: "providers.dashboard",
+    Role.BUREAU: "bureau.dashboard",
+    Role.ADMIN: "admin.dashboard",
+}
+
+
+def home_url(user: Any) -> str:
+    return url_for(HOME_ENDPOINTS[user.role])
+
 
 class Decision(StrEnum):
     ALLOW = "allow"
@@ -48,11 +60,12 @@ class AccessRule:
             return Decision.LOGIN
         if self.kind == "signed_in":
             return Decision.ALLOW
+        return Decision.ALLOW if self._role_allows(user) else Decision.FORBID
+
+    def _role_allows(self, user: Any) -> bool:
         if user.role not in self.roles:
-            return Decision.FORBID
-        if self.company_admin and user.role is Role.ENTERPRISE and not user.is_company_admin:
-            return Decision.FORBID
-        return Decision.ALLOW
+            return False
+        return not (self.company_admin and user.role is Role.ENTERPRISE and not user.is_company_admin)
 
     def describe(self) -> str:
         if self.kind != "roles":
@@ -111,16 +124,19 @@ def enforce_access() -> Any:
     if decision is Decision.ALLOW:
         return None
     if decision is Decision.ELSEWHERE:
-        from portal.home import home_url
-
         return redirect(home_url(current_user))
     if decision is Decision.LOGIN:
-        if _wants_json():
-            return jsonify(
-                errors=[{"field": None, "message_zh": "请先登录", "message_en": "Sign in first"}]
-            ), 401
-        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+        return _ask_to_sign_in()
+    return _forbid()
+
+
+def _ask_to_sign_in() -> Any:
+    if _wants_json():
+        return jsonify(errors=[{"field": None, "message_zh": "请先登录", "message_en": "Sign in first"}]), 401
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def _forbid() -> Any:
     if _wants_json():
         return jsonify(errors=[{"field": None, "message_zh": "无权访问", "message_en": "Forbidden"}]), 403
     abort(403, description=_("您的账号无权访问此页面。"))
-    return None

@@ -158,7 +158,7 @@ def _check_evidence_quota(value: str) -> int:
     return megabytes * 1024 * 1024
 
 
-def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[str, Any]:  # noqa: C901 — one check per setting, read top to bottom
     """Build the config mapping from the environment; raise ConfigError with a clear message."""
     env = dict(os.environ) if env is None else env
     name = env.get("PORTAL_ENV", "development")

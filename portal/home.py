@@ -5,24 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, send_from_directory, url_for
+from flask import Blueprint, redirect, render_template, send_from_directory
 from flask_login import current_user
 
-from portal.access import public
-from portal.models import Role
+from portal.access import home_url, public
 
 bp = Blueprint("home", __name__)
-
-HOME_ENDPOINTS = {
-    Role.ENTERPRISE: "companies.dashboard",
-    Role.PROVIDER: "providers.dashboard",
-    Role.BUREAU: "bureau.dashboard",
-    Role.ADMIN: "admin.dashboard",
-}
-
-
-def home_url(user: Any) -> str:
-    return url_for(HOME_ENDPOINTS[user.role])
 
 
 @bp.get("/")

@@ -43,11 +43,6 @@ def security_headers(response: Any) -> Any:
     return response
 
 
-def bearer_header() -> str | None:
-    header = request.headers.get("Authorization", "")
-    return header if header.startswith("Bearer ") else None
-
-
 def authenticate_bearer() -> None:
     """`Authorization: Bearer dxa_…` on /api/ routes signs in the token's owner for this request only.
 

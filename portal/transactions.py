@@ -25,7 +25,7 @@ from portal.extensions import db
 _WROTE = "dx_wrote"  # in the DBAPI connection's info while its transaction has run a non-SELECT statement
 
 
-def _note_writes(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+def _note_writes(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:  # noqa: PLR0913, PLR0917 — SQLAlchemy's before_cursor_execute signature
     compiled = getattr(context, "compiled", None)
     if compiled is None or not getattr(compiled.statement, "is_select", False):
         conn.info[_WROTE] = True

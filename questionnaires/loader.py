@@ -61,10 +61,6 @@ class Registry:
     def path_for(self, instrument_id: str, version: str) -> Path:
         return self.root / instrument_id / f"{version}.yaml"
 
-    def clear_cache(self) -> None:
-        with self._lock:
-            self._cache.clear()
-
     def load(self, instrument_id: str, version: str, *, expected_hash: str | None = None) -> Instrument:
         """The validated instrument ``instrument_id@version``.
 

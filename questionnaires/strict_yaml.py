@@ -61,7 +61,7 @@ MERGE_KEY: Final = "merge_key"
 class YamlError(ValueError):
     """Why a YAML document was refused; ``str()`` gives an English one-liner with the position."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913, PLR0917 — an error's position fields, mostly defaulted
         self,
         code: str,
         detail: str,

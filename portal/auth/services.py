@@ -117,7 +117,7 @@ class _SameEmailError(Exception):
     """Another request registered this address a moment ago."""
 
 
-def register_company(
+def register_company(  # noqa: PLR0913, PLR0917 — the registration form's fields, passed one by one
     account: NewAccount,
     company_name: str,
     credit_code: str,

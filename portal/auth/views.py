@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from portal import mail
-from portal.access import anonymous_only, public, signed_in
+from portal.access import anonymous_only, home_url, public, signed_in
 from portal.auth import security, services, sessions, throttle
 from portal.auth.forms import (
     AcceptInvitationForm,
@@ -26,7 +26,6 @@ from portal.auth.forms import (
 )
 from portal.choices import districts_by_city
 from portal.extensions import db
-from portal.home import home_url
 from portal.links import external_url, safe_target
 
 bp = Blueprint("auth", __name__)

@@ -27,7 +27,7 @@ def refresh_eligibility() -> None:
     """Re-evaluate programs of every assessed company (nightly; conditions change outside submissions)."""
     from portal.bureau import aggregates
 
-    if aggregates._evaluator() is None:
+    if aggregates.eligibility_evaluator() is None:
         click.echo("portal.eligibility is not installed; the pipeline keeps its stored rows.")
         return
     progress = list(aggregates.refresh_all_eligibility())

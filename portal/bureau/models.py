@@ -19,7 +19,7 @@ from portal.models._common import UTCDateTime, utcnow
 
 NONE_MONTH = 999_999  # "no later assessment" in the next_* columns (compares greater than any month index)
 
-# Counted figures of the aggregate cube, in display order (see aggregates.py for their definitions).
+# Counted figures of the aggregate cube, in display order (defined by aggregates.rebuild.metric_columns).
 GD_METRICS: tuple[str, ...] = (
     "gd_assessed",
     "on_cloud",
@@ -94,7 +94,7 @@ class BureauAggregate(db.Model):  # type: ignore[name-defined]
     """Counts per period (grain 'all' | 'month' | 'quarter') and company dimensions.
 
     Each company counts at most once per period: its latest assessment in that period (see BureauFact).
-    Maintained on every stored result (aggregates.on_result_stored) and rebuilt by
+    Maintained on every stored result (aggregates.on_result_stored, a result_stored subscriber) and rebuilt by
     `flask bureau rebuild-aggregates`.
     """
 

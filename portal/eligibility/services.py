@@ -370,7 +370,7 @@ def yaml_problem(exc: YamlError) -> str:
     return where + _yaml_reason(exc)
 
 
-def _yaml_reason(exc: YamlError) -> str:
+def _yaml_reason(exc: YamlError) -> str:  # noqa: PLR0911 — one message per YAML error code
     params = exc.params
     match exc.code:
         case strict_yaml.TOO_LARGE:

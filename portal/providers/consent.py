@@ -88,7 +88,7 @@ def can_edit(user: User, assessment: AssessmentKey) -> bool:
     return False
 
 
-def grant(
+def grant(  # noqa: PLR0913, PLR0917 — a consent's own fields
     company: Company,
     assessment: Assessment,
     org: ProviderOrg,

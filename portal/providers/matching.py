@@ -101,7 +101,7 @@ def cloud_kind_of(action: Mapping[str, Any]) -> str | None:
     return None
 
 
-def score(
+def score(  # noqa: C901 — one scoring component per branch; Reason lists them
     action: Mapping[str, Any], company_profile: Mapping[str, Any], offer: Offer, cluster_name: str = ""
 ) -> Match | None:
     """One solution against one action; None when it does not address the action's gap (or is hidden)."""

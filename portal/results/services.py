@@ -29,6 +29,7 @@ from portal.models import (
     DimensionTarget,
 )
 from portal.models._common import utcnow
+from portal.signals import send_result_stored
 from scoring import maturity
 
 
@@ -110,9 +111,7 @@ def store(assessment: Assessment) -> AssessmentResult:
     )
     db.session.add(row)
     db.session.commit()
-    from portal.bureau import aggregates as bureau_aggregates
-
-    bureau_aggregates.on_result_stored(row)
+    send_result_stored(row)  # the bureau aggregates subscribe (portal/bureau/__init__.py)
     return row
 
 

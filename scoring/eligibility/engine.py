@@ -25,7 +25,8 @@ from scoring.eligibility.model import (
     Status,
     number,
 )
-from scoring.eligibility.rules import Award, Clause, Program, RuleSet, default_rules, in_scope, resolve
+from scoring.eligibility.rule_types import Award, Clause, Program, RuleSet, in_scope, resolve
+from scoring.eligibility.rules import default_rules
 from scoring.eligibility.special import SPECIAL_EVALUATORS, SpecialContext
 from scoring.reference.regions import (
     CITY_NAMES_EN,
@@ -152,7 +153,7 @@ def _raw_region(raw: object) -> Decimal | dict[str, Decimal]:
     return Decimal(str(raw))
 
 
-def _leaf(node: Mapping[str, Any], ctx: Context) -> Outcome:
+def _leaf(node: Mapping[str, Any], ctx: Context) -> Outcome:  # noqa: C901, PLR0911, PLR0912, PLR0915 — one branch per leaf operator; due for the operator table of issue 17
     spec = FIELDS[node["field"]]
     op = str(node["op"])
     label_zh, label_en = _label(node, spec, "zh"), _label(node, spec, "en")

@@ -257,7 +257,7 @@ class _ModuleCore:
     checks: tuple[LevelCheck, ...]
 
 
-def _core(
+def _core(  # noqa: PLR0913 — internal scoring core, arguments are keyword-only
     instrument: Instrument,
     module: Module,
     items: list[Item],
@@ -355,7 +355,7 @@ def _item_gaps(items: list[Item], answers: Mapping[str, Any], points_short: Deci
     return tuple(g for _, _, g in gaps)
 
 
-def score_module(
+def score_module(  # noqa: PLR0913, PLR0917 — public scoring API kept stable for callers
     instrument: Instrument,
     module: Module,
     visible: list[Item],

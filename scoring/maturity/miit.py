@@ -190,7 +190,7 @@ def _count(scenarios: tuple[ScenarioResult, ...], level: int, constraint_only: b
     return sum(1 for s in scenarios if s.level >= level and (s.constraint or not constraint_only))
 
 
-def miit_level(
+def miit_level(  # noqa: PLR0913, PLR0917 — public scoring API kept stable for callers
     total: Decimal,
     scenarios: tuple[ScenarioResult, ...],
     rule: MiitLevelRule,

@@ -432,7 +432,7 @@ def _decimal_number(value: Decimal) -> float:
     return float(value)
 
 
-def to_plain(obj: Any) -> Any:
+def to_plain(obj: Any) -> Any:  # noqa: PLR0911 — one return per plain-data type
     """A JSON-ready copy of a result: dataclasses → dicts, tuples → lists, Decimals → numbers."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: to_plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}

@@ -141,7 +141,7 @@ class SizeRule:
 E, R, A = Metric.EMPLOYEES, Metric.REVENUE, Metric.ASSETS
 
 
-def _rule(
+def _rule(  # noqa: PLR0913, PLR0917 — one row of the 300号 size table
     sector: Sector,
     item: str,
     name_zh: str,
@@ -406,7 +406,7 @@ def get_sector(sector: str) -> Sector:
         raise ValueError(f"unknown sector {sector!r}; use one of {[s.value for s in Sector]}") from None
 
 
-def classify(
+def classify(  # noqa: PLR0911 — one return per 300号 clause
     sector: str,
     employees: int | None,
     revenue_wan: float | None,

@@ -92,7 +92,7 @@ def population(make: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
     The eligibility engine is switched off here (pipeline rows are written by the tests that need them).
     """
-    monkeypatch.setattr(aggregates, "_evaluator", lambda: None)
+    monkeypatch.setattr(aggregates.pipeline, "eligibility_evaluator", lambda: None)
     rng = random.Random(7)
     companies = []
     for i in range(70):

@@ -1,0 +1,135 @@
+"""Full rebuild of the facts and the cube from the raw tables (`flask bureau rebuild-aggregates`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import sqlalchemy as sa
+
+from portal.bureau.aggregates.facts import Submission, build_facts, company_dims, submissions_query
+from portal.bureau.aggregates.tables import (
+    AGG_TABLE,
+    FACT_COLUMNS,
+    FACT_TABLE,
+    FIVEG_TIERS,
+    GRAINS,
+    ROLLED,
+    ROLLUPS,
+    grain_code,
+)
+from portal.bureau.models import (
+    DIMENSIONS,
+    METRICS,
+    NONE_MONTH,
+)
+from portal.extensions import db
+from portal.models import Company
+
+
+def metric_columns(table: Any, any_on: Any, gd_on: Any, miit_on: Any) -> list[Any]:
+    """SUM(CASE …) expressions of every metric over fact rows, given when a row counts for each group.
+
+    Used by the rebuild (per grain) and by queries.py for date ranges, so both count the same way.
+    """
+    f = table.c
+
+    def count(cond: Any) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
+
+    cols = [count(any_on).label("assessed"), count(gd_on).label("gd_assessed")]
+    for flag in (
+        "on_cloud",
+        "on_platform",
+        "cloud_equipment",
+        "cloud_rnd",
+        "cloud_supply_chain",
+        "cloud_operations",
+    ):
+        cols.append(count(sa.and_(gd_on, f[flag] == sa.true())).label(flag))
+    cols += [count(sa.and_(gd_on, f.overall_level == k)).label(f"level_{k}") for k in range(1, 6)]
+    cols += [count(sa.and_(gd_on, f.fiveg_tier == t)).label(f"fiveg_{t}") for t in FIVEG_TIERS]
+    cols.append(count(miit_on).label("miit_assessed"))
+    cols += [count(sa.and_(miit_on, f.miit_level == k)).label(f"miit_{k}") for k in range(5)]
+    assert [c.name for c in cols] == list(METRICS)
+    return cols
+
+
+def _quarter_expr(col: Any) -> Any:
+    return (col // 12) * 4 + (col % 12) // 3
+
+
+def _cube_select(grain: str, rollup: str) -> sa.Select[Any]:
+    kept = ROLLUPS[rollup]
+    f = FACT_TABLE.c
+    if grain == "month":
+        period = f.month
+        conds = (sa.true(), f.has_gd == sa.true(), f.has_miit == sa.true())
+    elif grain == "quarter":
+        period = _quarter_expr(f.month)
+        conds = (
+            _quarter_expr(f.next_any) > period,
+            sa.and_(f.has_gd == sa.true(), _quarter_expr(f.next_gd) > period),
+            sa.and_(f.has_miit == sa.true(), _quarter_expr(f.next_miit) > period),
+        )
+    else:
+        period = sa.literal(0)
+        conds = (
+            f.next_any == NONE_MONTH,
+            sa.and_(f.has_gd == sa.true(), f.next_gd == NONE_MONTH),
+            sa.and_(f.has_miit == sa.true(), f.next_miit == NONE_MONTH),
+        )
+    dims = [f[d] if d in kept else sa.literal(ROLLED).label(d) for d in DIMENSIONS]
+    select = sa.select(
+        sa.literal(grain_code(grain, rollup)).label("grain"),
+        period.label("period"),
+        *dims,
+        *metric_columns(FACT_TABLE, *conds),
+    ).group_by(period, *(f[d] for d in DIMENSIONS if d in kept))
+    if grain != "month":
+        select = select.having(sa.func.sum(sa.case((conds[0], 1), else_=0)) > 0)
+    return select
+
+
+def analyze(*tables: str) -> None:
+    """Fresh planner statistics after bulk writes (PostgreSQL; a no-op elsewhere)."""
+    if db.engine.dialect.name == "postgresql":
+        for table in tables:
+            db.session.execute(sa.text(f"ANALYZE {table}"))
+
+
+def rebuild_cube() -> None:
+    db.session.execute(sa.delete(AGG_TABLE))
+    target_cols = ["grain", "period", *DIMENSIONS, *METRICS]
+    for grain in GRAINS:
+        for rollup in ROLLUPS:
+            db.session.execute(sa.insert(AGG_TABLE).from_select(target_cols, _cube_select(grain, rollup)))
+
+
+def rebuild_all(batch_size: int = 5000) -> dict[str, int]:
+    """Recompute bureau_facts from the raw tables and the cube from the facts. Commits."""
+    from portal.bureau import bulk
+
+    db.session.execute(sa.delete(FACT_TABLE))
+    dims = {
+        row.id: company_dims(row._mapping)
+        for row in db.session.execute(sa.select(Company.id, *(getattr(Company, d) for d in DIMENSIONS)))
+    }
+    writer = bulk.Writer(FACT_TABLE, FACT_COLUMNS)
+    facts = 0
+    top = max(dims, default=0) + 1
+    for start in range(0, top, batch_size):  # company-id windows: bounded memory, no server-side cursor
+        by_company: dict[int, list[Submission]] = defaultdict(list)
+        for raw in db.session.execute(submissions_query(id_range=(start, start + batch_size))):
+            by_company[raw[0]].append(Submission(*raw))
+        for company_id, subs in by_company.items():
+            facts += writer.add(build_facts(company_id, dims[company_id], subs))
+    writer.flush()
+    if db.engine.dialect.name == "postgresql":  # date-range queries read a month's rows from few pages
+        db.session.execute(sa.text("CLUSTER bureau_facts USING ix_bureau_facts_month"))
+    analyze("bureau_facts")
+    rebuild_cube()
+    analyze("bureau_aggregates")
+    db.session.commit()
+    cube_rows = db.session.scalar(sa.select(sa.func.count()).select_from(AGG_TABLE)) or 0
+    return {"facts": facts, "aggregate_rows": cube_rows}

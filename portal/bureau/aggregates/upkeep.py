@@ -1,0 +1,110 @@
+"""Incremental upkeep: apply a company's fact difference to the cube when a result is stored."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+import sqlalchemy as sa
+
+from portal.bureau.aggregates.facts import (
+    Submission,
+    build_facts,
+    company_dims,
+    fact_delta,
+    submissions_query,
+)
+from portal.bureau.aggregates.pipeline import refresh_eligibility
+from portal.bureau.aggregates.tables import AGG_TABLE, FACT_COLUMNS, FACT_TABLE, Key
+from portal.bureau.models import (
+    DIMENSIONS,
+    METRICS,
+    BureauFact,
+)
+from portal.extensions import db
+from portal.models import Assessment, AssessmentResult, Company
+
+log = logging.getLogger(__name__)
+
+
+def _upsert_insert() -> Any:
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
+
+
+KEY_COLUMNS: Final = ("grain", "period", *DIMENSIONS)
+
+
+def _upsert_statement() -> Any:
+    stmt = _upsert_insert()(AGG_TABLE)
+    return stmt.on_conflict_do_update(
+        index_elements=list(KEY_COLUMNS),
+        set_={m: AGG_TABLE.c[m] + stmt.excluded[m] for m in METRICS},
+    )
+
+
+def apply_delta(delta: Mapping[Key, Mapping[str, int]]) -> None:
+    """Add the delta vectors to the cube (atomic `x = x + d` upserts), then drop rows left empty."""
+    if not delta:
+        return
+    values = [
+        {**dict(zip(KEY_COLUMNS, key, strict=True)), **{m: vector.get(m, 0) for m in METRICS}}
+        for key, vector in delta.items()
+    ]
+    db.session.execute(_upsert_statement(), values)
+    if any(vector.get("assessed", 0) < 0 for vector in delta.values()):
+        shrunk = [key for key, vector in delta.items() if vector.get("assessed", 0) < 0]
+        db.session.execute(
+            sa.delete(AGG_TABLE).where(
+                AGG_TABLE.c.assessed <= 0,
+                sa.tuple_(*(AGG_TABLE.c[c] for c in KEY_COLUMNS)).in_(shrunk),
+            )
+        )
+
+
+def _fact_dicts(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    return [{c: getattr(r, c) for c in FACT_COLUMNS} for r in rows]
+
+
+def refresh_company(company: Company) -> bool:
+    """Recompute one company's facts from the raw tables and move the cube by the difference.
+
+    Returns True if anything changed. Does not commit.
+    """
+    old = _fact_dicts(db.session.scalars(sa.select(BureauFact).where(BureauFact.company_id == company.id)))
+    subs = [Submission(*r) for r in db.session.execute(submissions_query(company.id))]
+    new = build_facts(company.id, company_dims(company), subs)
+    if old == new:
+        return False
+    db.session.execute(sa.delete(FACT_TABLE).where(FACT_TABLE.c.company_id == company.id))
+    if new:
+        db.session.execute(sa.insert(FACT_TABLE), new)
+    apply_delta(fact_delta(old, new))
+    return True
+
+
+def on_result_stored(row: AssessmentResult) -> None:
+    """Keep the aggregates current after a result row is committed (the `result_stored` subscriber).
+
+    Never raises: a failure is logged and left to `flask bureau rebuild-aggregates` (the result itself
+    is already stored).
+    """
+    try:
+        assessment = db.session.get(Assessment, row.assessment_id)
+        if assessment is None:
+            return
+        company = assessment.company
+        refresh_company(company)
+        refresh_eligibility(company)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception(
+            "bureau aggregates: upkeep failed for result %s; run `flask bureau rebuild-aggregates`", row.id
+        )

@@ -1,0 +1,40 @@
+"""The result_stored signal: results announce a stored row, the bureau aggregates listen (once per app)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from tests_support import submitted
+
+from portal import bureau, create_app
+from portal.models import AssessmentResult
+from portal.signals import result_stored
+
+
+def _receivers(app: Flask) -> list[Any]:
+    return list(result_stored.receivers_for(app))
+
+
+def test_the_bureau_subscribes_once_per_app(app: Flask, tmp_path: Path) -> None:
+    assert _receivers(app) == [bureau._keep_aggregates_current]
+    bureau.register(app)  # registering again must not make the aggregates count a result twice
+    assert _receivers(app) == [bureau._keep_aggregates_current]
+    other = create_app(env={"PORTAL_ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path / 'other.db'}"})
+    assert _receivers(other) == [bureau._keep_aggregates_current]
+    assert _receivers(app) == [bureau._keep_aggregates_current]
+
+
+def test_storing_a_result_sends_result_stored_once(app: Flask, make: Any) -> None:
+    sent: list[tuple[Flask, AssessmentResult]] = []
+
+    def record(sender: Flask, *, row: AssessmentResult, **_: Any) -> None:
+        sent.append((sender, row))
+
+    with result_stored.connected_to(record, sender=app):
+        assessment, _user = submitted(make, cluster="c05")
+    assert len(sent) == 1
+    sender, row = sent[0]
+    assert sender is app
+    assert row.assessment_id == assessment.id and row.id is not None
