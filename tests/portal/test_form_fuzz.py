@@ -135,7 +135,7 @@ class FieldInfo:
         self.options |= options
 
 
-def _kind_of(field_class: type) -> str:
+def _kind_of(field_class: type) -> str:  # noqa: PLR0911 — one return per WTForms field kind
     if issubclass(field_class, wtforms.FileField):
         return "file"
     if issubclass(field_class, wtforms.DecimalField | wtforms.IntegerField | wtforms.FloatField):
@@ -449,7 +449,7 @@ def _client(app: Flask, user: Any) -> FlaskClient:
     return client
 
 
-def _discover(app: Flask, world: World) -> tuple[dict[str, dict[str, FieldInfo]], set[str]]:
+def _discover(app: Flask, world: World) -> tuple[dict[str, dict[str, FieldInfo]], set[str]]:  # noqa: C901 — two discovery sources, read top to bottom
     """Fields per form endpoint: the view's WTForms classes, then the forms of every page users can open."""
     fields: dict[str, dict[str, FieldInfo]] = {e: {} for e in FORM_ENDPOINTS}
     with app.test_request_context():
