@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -164,22 +167,46 @@ def _is_miit(assessment: Assessment) -> bool:
     return instrument_of(assessment).scoring.method.startswith("miit")
 
 
-def view_result(assessment: Assessment) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Scored:
+    """The result to show and the stored row it comes from (None: a draft's live preview)."""
+
+    result: maturity.ScoreResult
+    stored: AssessmentResult | None
+
+    @property
+    def stored_at(self) -> datetime | None:
+        return self.stored.computed_at if self.stored is not None else None
+
+
+def my_score(result: maturity.ScoreResult) -> Decimal | None:
+    """The score a company is ranked by among its peers: MIIT points for the MIIT instrument (they decide
+    its level), the overall score otherwise. The one definition of "which score is mine"."""
+    return result.miit.points["total"] if result.miit is not None else result.overall.score
+
+
+def scored(assessment: Assessment) -> Scored:
     """The result to show: stored (submitted) or a live preview (draft), with a fresh peer benchmark."""
     peers = peers_for(assessment)
     row = latest_row(assessment) if assessment.locked else None
-    if row is not None:
-        result = dict(row.result)
-        mine = result["miit"]["points"]["total"] if result.get("miit") else result["overall"]["score"]
-        profile = result["profile"]
-        bench = maturity.benchmark(
-            Decimal(str(mine or 0)), profile.get("cluster"), profile.get("size"), profile.get("city"), peers
-        )
-        result["benchmark"] = maturity.to_plain(bench)
-        result["stored"] = {"computed_at": row.computed_at.isoformat(), "engine_version": row.engine_version}
-        return result
-    result = maturity.to_plain(compute(assessment, peers))
-    result["stored"] = None
+    if row is None:
+        return Scored(compute(assessment, peers), None)
+    result = maturity.from_plain(row.result)
+    profile = result.profile
+    bench = maturity.benchmark(
+        my_score(result) or Decimal(0), profile.cluster, profile.size, profile.city, peers
+    )
+    return Scored(dataclasses.replace(result, benchmark=bench), row)
+
+
+def view_result(assessment: Assessment) -> dict[str, Any]:
+    """The result as the API gives it: the engine's JSON, plus when and by which engine it was stored."""
+    shown = scored(assessment)
+    result: dict[str, Any] = maturity.to_plain(shown.result)
+    row = shown.stored
+    result["stored"] = (
+        {"computed_at": row.computed_at.isoformat(), "engine_version": row.engine_version} if row else None
+    )
     return result
 
 
