@@ -145,3 +145,20 @@ def test_every_programme_the_roadmap_catalogue_names_has_a_label(app: Any) -> No
             for ref in action.programs:
                 key = ref.program_id + (f"/{ref.direction}" if ref.direction else "")
                 assert key in labels, key
+
+
+def test_stored_rows_read_back_into_the_engine_types(make: Any) -> None:
+    """Every stored result row, of both instruments, reads back (from_plain) into the result it was
+    written from (to_plain): the result view works on typed results, not on dicts."""
+    from scoring.maturity import from_plain, to_plain
+
+    for choice in (0, 1, 3):
+        submitted(make, choice=choice, cluster="c05")
+        user = make.user(Role.ENTERPRISE)
+        assessment = assessments.start(user.company, "miit-sme-digital", user)
+        answer_everything(assessment, user, choice)
+        assessments.submit(assessment, user, attested=True)
+    rows = db.session.scalars(sa.select(AssessmentResult)).all()
+    assert len(rows) == 6
+    for row in rows:
+        assert to_plain(from_plain(row.result)) == row.result
