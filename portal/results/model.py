@@ -128,7 +128,6 @@ class Miit:
     scenarios: tuple[Scenario, ...]
     next_level: MiitNext | None
     rule: str
-    rule_source: str
 
 
 @dataclass(frozen=True)
@@ -266,11 +265,9 @@ class Method:
     engine_version: str
     computed_at: str | None  # UTC, "YYYY-MM-DD HH:MM"; None for a live preview
     instrument_hash: str
-    method: str
     notes: str | None
     overall_rule: str
     miit_rule: str | None
-    miit_rule_source: str | None
     cloud_definition: str | None
     sources: tuple[Source, ...]
 

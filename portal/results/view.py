@@ -8,6 +8,7 @@ so the PDF worker (no request) gets the same words as the page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -18,8 +19,8 @@ from flask_babel import gettext as _
 import questionnaires
 from portal.assessments.services import instrument_of
 from portal.models import Assessment
+from portal.results import citations, services
 from portal.results import model as v
-from portal.results import services
 from portal.results.answers import AnswerText
 from portal.results.format import local_date, num
 from portal.results.programmes import comparison, dimension_peers, programmes
@@ -171,7 +172,6 @@ def _miit(miit: r.MiitResult, instrument: Instrument, pick: Picker) -> v.Miit:
         if nxt
         else None,
         rule=pick(miit.rule.description_zh, miit.rule.description_en),
-        rule_source=miit.rule.source,
     )
 
 
@@ -181,6 +181,32 @@ def _scenario(s: r.ScenarioResult, instrument: Instrument, pick: Picker) -> v.Sc
     if pick.en and instrument.has_item(s.scenario_id):
         name = pick(s.name_zh, instrument.item(s.scenario_id).text_en)
     return v.Scenario(name=name, constraint=s.constraint, level=s.level)
+
+
+def cloud_definition() -> str:
+    # The engine's definition names the questionnaire's flags and the seed's line numbers (for auditors);
+    # a company reads what the flags mean.
+    return _(
+        "四类（设备、研发、供应链、运营管理）中某一类的相关问题回答满足条件，该类即计为“上云上平台”。"
+        "企业计为“上云”：四类中至少一类成立；企业计为“上平台”：一类以上数据要素（设备数据、系统数据、"
+        "供应链数据）已汇聚到工业互联网平台，并在平台上集成分析或用模型预测优化"
+        "（依据《关于开展2022年省级促进经济高质量发展专项资金制造业数字化转型标杆示范项目入库储备的通知》）。"
+    )
+
+
+def method_notes(method: str) -> str | None:
+    """How the instrument is scored, in words (the instrument's own notes name engine fields)."""
+    notes = {
+        "dx-maturity-v1": _(
+            "维度得分 = 可见题目得分之和 ÷ 可见题目满分之和 × 100（多选题封顶）；"
+            "维度等级取同时满足该级最低得分和附加条件的最高等级（逐级累计）；综合得分按各维度权重加权平均。"
+        ),
+        "miit-2024-points": _(
+            "单选题得所选选项分；多选题得所勾选项分之和（“无”为 0 分且与其他选项互斥）；"
+            "维度分为题目分之和，总分 = 基础 + 管理 + 成效。场景等级不计分。"
+        ),
+    }
+    return notes.get(method)
 
 
 def _cloud(cloud: r.CloudResult | None, pick: Picker) -> v.Cloud | None:
@@ -195,8 +221,27 @@ def _cloud(cloud: r.CloudResult | None, pick: Picker) -> v.Cloud | None:
         counted=sum(1 for k in kinds if k.counted),
         on_cloud=cloud.on_cloud,
         on_platform=cloud.on_platform,
-        definition=pick(cloud.definition_zh, cloud.definition_en),
+        definition=cloud_definition(),
     )
+
+
+_ITEM_REF = re.compile(r"\[([a-z0-9_]+(?:\.[a-z0-9_]+)+)\]")
+
+
+def name_questions(text: str | None, instrument: Instrument, pick: Picker) -> str | None:
+    """The engine's condition texts cite questions by key ("[cloud.rnd.tools] 选择：C"); a company reads
+    the question ("“研发设计工具…” 选择：C")."""
+    if not text:
+        return None
+
+    def question(match: re.Match[str]) -> str:
+        key = match[1]
+        if not instrument.has_item(key):
+            return ""
+        item = instrument.item(key)
+        return f"“{pick(item.text_zh, item.text_en)}”"
+
+    return _ITEM_REF.sub(question, text)
 
 
 def _dimensions(
@@ -233,7 +278,7 @@ def _dimensions(
                         d.level,
                         num(d.min_score),
                         d.score_met,
-                        pick(d.requires_zh, d.requires_en) or None,
+                        name_questions(pick(d.requires_zh, d.requires_en), answer_text.instrument, pick),
                         d.requires_met,
                     )
                     for d in m.decided_by
@@ -249,8 +294,8 @@ def _next_level(nxt: r.NextLevel, pick: Picker, answer_text: AnswerText) -> v.Ne
         v.GapRow(
             question=pick(g.text_zh, g.text_en),
             current=answer_text(g.item_id, g.current_answer),
-            needed=pick(g.needed_zh, g.needed_en),
-            note=pick(g.context_zh, g.context_en) or None,
+            needed=name_questions(pick(g.needed_zh, g.needed_en), answer_text.instrument, pick) or "",
+            note=name_questions(pick(g.context_zh, g.context_en), answer_text.instrument, pick),
             points=None,
         )
         for g in nxt.requirements_missing
@@ -290,7 +335,7 @@ def _roadmap(roadmap: r.Roadmap | None, pick: Picker) -> v.Roadmap | None:
                 rank=a.rank,
                 title=pick(a.title_zh, a.title_en),
                 measure=pick(a.measure_zh, a.measure_en),
-                source=a.source,
+                source=citations.readable(a.source),
                 horizon=label,
                 level_before=a.level_before,
                 level_after=a.level_after,
@@ -357,16 +402,20 @@ def _method(
         engine_version=result.engine_version,
         computed_at=stored_at.strftime("%Y-%m-%d %H:%M") if stored_at else None,
         instrument_hash=instrument.content_hash,
-        method=instrument.scoring.method,
-        notes=pick(instrument.scoring.notes_zh, instrument.scoring.notes_en) or None,
+        notes=method_notes(instrument.scoring.method)
+        or pick(instrument.scoring.notes_zh, instrument.scoring.notes_en)
+        or None,
         overall_rule=pick(result.overall.rule_zh, result.overall.rule_en),
         miit_rule=pick(miit.rule.description_zh, miit.rule.description_en) if miit else None,
-        miit_rule_source=miit.rule.source if miit else None,
-        cloud_definition=pick(result.cloud.definition_zh, result.cloud.definition_en)
-        if result.cloud
-        else None,
-        sources=tuple(v.Source(doc.title, doc.reference) for doc in instrument.sources),
+        cloud_definition=cloud_definition() if result.cloud else None,
+        sources=tuple(v.Source(doc.title, _citable(doc.reference)) for doc in instrument.sources),
     )
+
+
+def _citable(reference: str | None) -> str | None:
+    """A source's document number and date, without the authors' notes (in ASCII brackets, e.g.
+    "(score bands …, used only to place min_score)")."""
+    return re.sub(r"\s*\([^)]*\)", "", reference).strip() or None if reference else None
 
 
 def _charts(

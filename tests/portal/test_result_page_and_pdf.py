@@ -211,3 +211,26 @@ def test_pdf_is_tagged_pdfa_with_bookmarks_that_read_as_headings(outputs: dict[t
         sections = outputs[("gd-mfg-dt", lang)]["context"].sections
         for section in sections:
             assert f"{section.no} {section.title}" in items, items  # "1 执行摘要", not "1执行摘要"
+
+
+INTERNAL = re.compile(
+    r"\bL\d{3,}\b"  # line numbers of the policy seed texts
+    r"|\b[DJM]-?[A-Z]*\d*\s+(?:L\d|专栏|第)"  # document codes of the roadmap catalogue
+    r"|/work/|\.md\b|\.ya?ml\b|\.py\b"  # file names
+    r"|gd-mfg-dt|miit-sme-digital|dx-maturity|miit-2024"  # instrument and method ids
+    r"|\b[a-z0-9]+\.[a-z]+_[a-z_]+\b"  # item and flag keys (equip.old_equipment, platform.data_on_platform)
+    r"|min_score|requires\b"
+)
+
+
+@pytest.mark.parametrize("instrument_id", ["gd-mfg-dt", "miit-sme-digital"])
+def test_no_engine_identifiers_file_names_or_line_numbers(
+    outputs: dict[tuple[str, str], Any], instrument_id: str
+) -> None:
+    """What a company reads names documents and sections, not the catalogue's codes, seed line numbers,
+    file names, questionnaire keys or engine ids."""
+    for lang in LANGS:
+        case = outputs[(instrument_id, lang)]
+        for where in ("page", "pdf"):
+            found = INTERNAL.findall(case[where])
+            assert not found, (lang, where, found[:5])
