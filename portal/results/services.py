@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -20,7 +20,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-import questionnaires
 from portal.assessments.services import instrument_of
 from portal.extensions import db
 from portal.models import (
@@ -240,19 +239,3 @@ def count_submitted() -> int:
         )
         or 0
     )
-
-
-# The scoring engine names the answer a boolean item needs "true" (scoring/maturity/engine.py, ItemGap).
-BOOLEAN_CHOICES = {"true": ("是", "Yes"), "false": ("否", "No")}
-
-
-def option_texts(
-    instrument: questionnaires.Instrument, pick: Callable[[str, str | None], str]
-) -> dict[tuple[str, str], str]:
-    """The text shown for each (item id, option id), `pick` choosing the language; boolean items get
-    是 / 否 for "true" / "false"."""
-    out = {(i.id, o.id): pick(o.text_zh, o.text_en) for i in instrument.items for o in i.options}
-    for item in instrument.items:
-        if item.type == "boolean":
-            out.update({(item.id, key): pick(zh, en) for key, (zh, en) in BOOLEAN_CHOICES.items()})
-    return out
