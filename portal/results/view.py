@@ -71,7 +71,7 @@ def _build(assessment: Assessment, lang: str, scored: services.Scored) -> v.Resu
     targets = services.targets_of(assessment.company, assessment.instrument_id)
     answer_text = AnswerText(instrument, pick)
     miit = _miit(result.miit, instrument, pick) if result.miit else None
-    mine = miit.total if miit else num(result.overall.score)
+    mine = num(services.my_score(result))
     roadmap = _roadmap(result.roadmap, pick)
     return v.ResultView(
         lang=lang,

@@ -78,6 +78,10 @@ def outputs(_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple
             for instrument_id in ("gd-mfg-dt", "miit-sme-digital"):
                 company = make.company(name=f"揭阳市一致性测试{instrument_id[:4]}有限公司", cluster="c05")
                 user = make.user(Role.ENTERPRISE, company=company)
+                if instrument_id == "gd-mfg-dt":  # an earlier assessment, for the comparison
+                    earlier = assessments.start(company, instrument_id, user)
+                    answer_everything(earlier, user, choice=2)
+                    assessments.submit(earlier, user, attested=True)
                 assessment = assessments.start(company, instrument_id, user)
                 answer_everything(assessment, user, choice=1)
                 assessments.submit(assessment, user, attested=True)
@@ -172,6 +176,18 @@ def test_programmes_and_roadmap_are_the_same(outputs: dict[tuple[str, str], Any]
     needles += [a.title for h in view.roadmap.horizons for a in h.actions]
     needles += [name for h in view.roadmap.horizons for a in h.actions for name in a.programmes]
     _both_state(case, needles)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_comparison_with_the_previous_assessment_is_the_same(
+    outputs: dict[tuple[str, str], Any], lang: str
+) -> None:
+    case = outputs[("gd-mfg-dt", lang)]
+    comparison = case["view"].comparison
+    assert comparison is not None
+    cells = [row.title for row in comparison.rows]
+    cells += [f"{row.then_score}" for row in comparison.rows if row.then_score is not None]
+    _both_state(case, cells)
 
 
 def test_labels_come_from_one_catalog(outputs: dict[tuple[str, str], Any], app: Flask) -> None:
