@@ -88,12 +88,7 @@ def _build(assessment: Assessment, lang: str, scored: services.Scored) -> v.Resu
         benchmark=_bench(result.benchmark, mine, pick),
         miit=miit,
         cloud=_cloud(result.cloud, pick),
-        fiveg=v.FiveG(
-            pick(result.fiveg.tier_zh, result.fiveg.tier_en),
-            pick.many(result.fiveg.missing_zh, result.fiveg.missing_en),
-        )
-        if result.fiveg
-        else None,
+        fiveg=_fiveg(result.fiveg, pick),
         dimensions=_dimensions(assessment, result, targets, pick, answer_text),
         roadmap=roadmap,
         top_actions=_top_actions(roadmap),
@@ -207,6 +202,14 @@ def method_notes(method: str) -> str | None:
         ),
     }
     return notes.get(method)
+
+
+def _fiveg(fiveg: r.FiveGResult | None, pick: Picker) -> v.FiveG | None:
+    if fiveg is None:
+        return None
+    # results stored before the engine named the "none" tier in English said just "none"
+    tier = _("未达到产线级") if fiveg.tier == "none" else pick(fiveg.tier_zh, fiveg.tier_en)
+    return v.FiveG(tier, pick.many(fiveg.missing_zh, fiveg.missing_en))
 
 
 def _cloud(cloud: r.CloudResult | None, pick: Picker) -> v.Cloud | None:

@@ -250,3 +250,10 @@ def test_no_engine_identifiers_file_names_or_line_numbers(
         for where in ("page", "pdf"):
             found = INTERNAL.findall(case[where])
             assert not found, (lang, where, found[:5])
+
+
+def test_a_company_without_5g_reads_why_in_english(outputs: dict[tuple[str, str], Any]) -> None:
+    """The 5G tier below the first one reads "Below production-line level", not the engine's "none"."""
+    view: ResultView = outputs[("gd-mfg-dt", "en")]["view"]
+    assert view.fiveg is not None and view.fiveg.tier == "Below production-line level"  # low answers: no 5G
+    _both_state(outputs[("gd-mfg-dt", "en")], [view.fiveg.tier])
