@@ -17,9 +17,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from portal.models import Assessment, Company
-from portal.results.format import LOCAL_TZ
+from portal.results.format import LOCAL_TZ, Picker
 from portal.results.model import ResultView
-from portal.results.view import Picker, build_result_view, locale_of
+from portal.results.view import build_result_view, locale_of
 from scoring.reference import industries, regions
 from scoring.reference.sme_size import SIZE_NAMES_EN, SIZE_NAMES_ZH, Size
 

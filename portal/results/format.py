@@ -1,4 +1,4 @@
-"""How numbers and dates of a result are shown (page, PDF and verify page alike)."""
+"""How texts, numbers and dates of a result are shown (page, PDF and verify page alike)."""
 
 from __future__ import annotations
 
@@ -21,3 +21,16 @@ def num(value: Decimal | float | int | None) -> Number | None:
 
 def local_date(value: datetime | None) -> str:
     return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d") if value else "—"
+
+
+class Picker:
+    """Chooses the text of a *_zh / *_en pair in the view's language (Chinese when English is missing)."""
+
+    def __init__(self, lang: str) -> None:
+        self.en = lang == "en"
+
+    def __call__(self, zh: str | None, en: str | None) -> str:
+        return (en if self.en and en else zh) or ""
+
+    def many(self, zh: tuple[str, ...], en: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(en) if self.en and en else tuple(zh)
