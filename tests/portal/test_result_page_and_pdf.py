@@ -257,3 +257,18 @@ def test_a_company_without_5g_reads_why_in_english(outputs: dict[tuple[str, str]
     view: ResultView = outputs[("gd-mfg-dt", "en")]["view"]
     assert view.fiveg is not None and view.fiveg.tier == "Below production-line level"  # low answers: no 5G
     _both_state(outputs[("gd-mfg-dt", "en")], [view.fiveg.tier])
+
+
+def test_the_chart_follows_the_data(outputs: dict[tuple[str, str], Any]) -> None:
+    """A MIIT result gets its points per sub-dimension (they decide its level); any other result a radar of
+    every dimension that counts in the overall score, whatever the dimensions are called."""
+    gd: ResultView = outputs[("gd-mfg-dt", "zh")]["view"]
+    assert gd.charts.miit_bars is None and gd.charts.radar is not None
+    counted = [d.id for d in gd.dimensions if d.weight and d.score is not None]
+    assert [mid for mid, _title, _score in gd.charts.radar.modules] == counted
+    miit: ResultView = outputs[("miit-sme-digital", "zh")]["view"]
+    assert miit.charts.radar is None and miit.charts.miit_bars is not None
+    assert miit.miit is not None
+    assert [title for _id, title, _p, _m in miit.charts.miit_bars.groups] == [
+        g.title for g in miit.miit.groups
+    ]
