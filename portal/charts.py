@@ -1,12 +1,11 @@
-"""Plotly figures built from plain result data. The same functions feed the web pages (JSON spec drawn by
-static/js/charts.js with the locally served plotly.js) and, later, the PDF report (static SVG)."""
+"""Plotly figures of a result view's chart specs. The same functions feed the web page (JSON spec drawn by
+static/js/charts.js with the locally served plotly.js) and the PDF report (static SVG)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
 import plotly.graph_objects as go
+
+from portal.results.model import MiitBars, Radar
 
 BRAND = "#0f4c92"
 TARGET = "#c8102e"
@@ -25,13 +24,12 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
     return fig
 
 
-def radar(
-    modules: Sequence[Mapping[str, Any]], lang: str, targets: Mapping[str, int] | None = None
-) -> go.Figure:
-    """Dimension scores (0–100) on a radar; optional target levels drawn as their score thresholds."""
+def radar(spec: Radar, lang: str) -> go.Figure:
+    """Dimension scores (0–100) on a radar; target levels, if any, drawn as their score thresholds."""
     en = lang.startswith("en")
-    names = [m["title_en"] if en else m["title_zh"] for m in modules]
-    scores = [m["score"] or 0 for m in modules]
+    names = [title for _id, title, _score in spec.modules]
+    scores = [score for _id, _title, score in spec.modules]
+    targets = dict(spec.targets)
     fig = go.Figure()
     fig.add_trace(
         go.Scatterpolar(
@@ -45,35 +43,31 @@ def radar(
     )
     if targets:
         # a target level L needs the level's minimum score; levels start at 0/20/40/60/80 (methodology §2)
-        goal = [
-            max(0, (targets.get(m["module_id"], 0) - 1) * 20) if targets.get(m["module_id"]) else None
-            for m in modules
+        values = [
+            max(0, (targets[mid] - 1) * 20) if mid in targets else score
+            for mid, _title, score in spec.modules
         ]
-        if any(g is not None for g in goal):
-            values = [g if g is not None else s for g, s in zip(goal, scores, strict=True)]
-            fig.add_trace(
-                go.Scatterpolar(
-                    r=[*values, values[0]],
-                    theta=[*names, names[0]],
-                    name="Target" if en else "目标",
-                    line={"color": TARGET, "dash": "dash"},
-                )
+        fig.add_trace(
+            go.Scatterpolar(
+                r=[*values, values[0]],
+                theta=[*names, names[0]],
+                name="Target" if en else "目标",
+                line={"color": TARGET, "dash": "dash"},
             )
+        )
     fig.update_layout(polar={"radialaxis": {"range": [0, 100], "tickvals": [20, 40, 60, 80, 100]}})
     return _layout(fig, 420)
 
 
-def miit_bars(
-    groups: Mapping[str, float], max_points: Mapping[str, float], labels: Mapping[str, str], lang: str
-) -> go.Figure:
+def miit_bars(spec: MiitBars, lang: str) -> go.Figure:
     """MIIT points per sub-dimension against their maximum."""
     en = lang.startswith("en")
-    ids = list(groups)
+    labels = [title for _id, title, _points, _max in spec.groups]
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
-            y=[labels.get(i, i) for i in ids],
-            x=[max_points.get(i, 0) for i in ids],
+            y=labels,
+            x=[top for _id, _title, _points, top in spec.groups],
             orientation="h",
             name="Max" if en else "满分",
             marker={"color": "#dbe6f3"},
@@ -81,15 +75,15 @@ def miit_bars(
     )
     fig.add_trace(
         go.Bar(
-            y=[labels.get(i, i) for i in ids],
-            x=[groups[i] for i in ids],
+            y=labels,
+            x=[points for _id, _title, points, _max in spec.groups],
             orientation="h",
-            name="Points" if en else "得分",
+            name="Score" if en else "得分",
             marker={"color": BRAND},
         )
     )
     fig.update_layout(barmode="overlay", yaxis={"autorange": "reversed"})
-    return _layout(fig, 60 + 34 * len(ids))
+    return _layout(fig, 60 + 34 * len(labels))
 
 
 def to_web(fig: go.Figure) -> str:

@@ -194,7 +194,7 @@ def run_report(report_id: int) -> str:
 
 
 def _run(report_id: int) -> str:
-    from portal.reports.context import build_report_context
+    from portal.reports.context import build_report_context, verify_summary
     from portal.reports.pdf import render_report_pdf
 
     report = db.session.get(Report, report_id)
@@ -231,7 +231,7 @@ def _run(report_id: int) -> str:
     report.pdf = pdf
     report.pdf_size = len(pdf)
     report.page_count = stats.get("pages")
-    report.summary = context["summary"]
+    report.summary = verify_summary(context)
     report.status = ReportStatus.DONE
     report.finished_at = utcnow()
     db.session.commit()

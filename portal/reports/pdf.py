@@ -16,9 +16,9 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -29,6 +29,9 @@ import jinja2
 from markupsafe import Markup
 
 from portal import charts
+from portal.reports.context import ReportContext
+from portal.results.model import Charts
+from portal.results.view import locale_of
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates" / "reports"
@@ -36,6 +39,10 @@ STATIC = (ROOT / "static" / "reports").resolve()
 STATIC_URL = STATIC.as_uri() + "/"
 
 log = logging.getLogger(__name__)
+
+# PDF/A-3u (archivable, every glyph mapped to Unicode so the text can be searched and copied) with a
+# structure tree (tagged PDF: headings, tables and reading order for screen readers).
+PDF_VARIANT = "pdf/a-3u"
 
 CHART_URL = "chart:"  # <img src="chart:radar">: served by our fetcher from the chart export of this render
 
@@ -136,30 +143,35 @@ def figure_svg(fig: Any, width: int, height: int) -> bytes:
     return bytes(data)
 
 
-def _chart_img(name: str, css_class: str) -> Markup:
-    # fixed chart name and class name only: nothing from user input reaches this markup
-    return Markup(f'<img class="{css_class}" alt="" src="{CHART_URL}{name}">')  # noqa: S704
+def _chart_img(name: str, css_class: str, alt: str) -> Markup:
+    # fixed chart name and class name; the alt text (required by PDF/UA) is a catalog text, escaped
+    return Markup('<img class="{}" alt="{}" src="{}{}">').format(css_class, alt, CHART_URL, name)
 
 
-def chart_jobs(spec: Mapping[str, Any]) -> dict[str, tuple[str, Callable[[], bytes]]]:
-    """The report's charts from the context's chart inputs, with the web page's figure functions:
+def _chart_alt(name: str) -> str:
+    from flask_babel import gettext as _
+
+    return {"radar": _("各维度得分"), "miit_bars": _("工信部 2024 版评测明细")}.get(name, "")
+
+
+def chart_jobs(spec: Charts, lang: str) -> dict[str, tuple[str, Callable[[], bytes]]]:
+    """The report's charts from the view's chart specs, with the web page's figure functions:
     name -> (CSS class of the <img>, function exporting the SVG). Nothing is exported yet."""
-    lang = spec.get("lang", "zh")
     jobs: dict[str, tuple[str, Callable[[], bytes]]] = {}
-    radar = spec.get("radar")
-    if radar:
+    radar = spec.radar
+    if radar is not None:
 
         def radar_svg() -> bytes:
-            fig = charts.radar(radar["modules"], lang, radar.get("targets") or None)
+            fig = charts.radar(radar, lang)
             fig.update_layout(margin={"l": 110, "r": 110, "t": 30, "b": 40}, font={"size": 12})
             return figure_svg(fig, 680, 360)
 
         jobs["radar"] = ("chart chart-radar", radar_svg)
-    bars = spec.get("miit_bars")
-    if bars:
+    bars = spec.miit_bars
+    if bars is not None:
 
         def bars_svg() -> bytes:
-            fig = charts.miit_bars(bars["groups"], bars["max_points"], bars["labels"], lang)
+            fig = charts.miit_bars(bars, lang)
             fig.update_layout(margin={"l": 150, "r": 30, "t": 20, "b": 30}, font={"size": 12})
             return figure_svg(fig, 680, int(fig.layout.height or 360))
 
@@ -214,15 +226,22 @@ def report_stylesheet() -> Any:
 
 
 def environment() -> jinja2.Environment:
+    """The print templates' Jinja environment: the report's own templates, the section macros it shares
+    with the result page (templates/results/), and gettext from the portal's catalog (rendered under
+    `force_locale` of the report's language)."""
     global _env
     if _env is None:
+        from flask_babel import gettext, ngettext
+
         _env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+            loader=jinja2.FileSystemLoader([str(TEMPLATES), str(TEMPLATES.parent)]),
             autoescape=jinja2.select_autoescape(["html"]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            extensions=["jinja2.ext.i18n"],
         )
+        _env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
         _env.filters["num"] = _num_filter
     return _env
 
@@ -235,14 +254,22 @@ def _num_filter(value: Any) -> str:
     return str(value)
 
 
-def render_html(context: Mapping[str, Any], chart_markup: Mapping[str, Markup] | None = None) -> str:
-    return environment().get_template("report.html").render(c=context, charts=chart_markup or {})
+def render_html(context: ReportContext, chart_classes: Mapping[str, str] | None = None) -> str:
+    """The print HTML in the report's language; `chart_classes` (chart name -> CSS class) places the
+    charts this render exports."""
+    from flask_babel import force_locale
+
+    with force_locale(locale_of(context.lang)):
+        markup = {
+            name: _chart_img(name, css, _chart_alt(name)) for name, css in (chart_classes or {}).items()
+        }
+        return environment().get_template("report.html").render(c=context, v=context.view, charts=markup)
 
 
 # ------------------------------------------------------------------------------------------------- pdf
 
 
-def render_report_pdf(context: Mapping[str, Any], *, stats: dict[str, Any] | None = None) -> bytes:
+def render_report_pdf(context: ReportContext, *, stats: dict[str, Any] | None = None) -> bytes:
     """Render the report context to PDF bytes. `stats`, when given, receives page count and timings.
 
     Timings: `charts` (export, in the background thread; `chart_NAME` per chart), `chart_wait` (how long
@@ -252,7 +279,7 @@ def render_report_pdf(context: Mapping[str, Any], *, stats: dict[str, Any] | Non
 
     timings: dict[str, float] = {}
     chart_timings: dict[str, float] = {}
-    jobs = chart_jobs(context.get("charts") or {})
+    jobs = chart_jobs(context.view.charts, context.lang)
 
     def export() -> dict[str, bytes]:
         started = time.perf_counter()
@@ -273,7 +300,7 @@ def render_report_pdf(context: Mapping[str, Any], *, stats: dict[str, Any] | Non
 
     try:
         started = time.perf_counter()
-        html = render_html(context, {name: _chart_img(name, css) for name, (css, _export) in jobs.items()})
+        html = render_html(context, {name: css for name, (css, _export) in jobs.items()})
         timings["html"] = time.perf_counter() - started
         fetcher = static_only_fetcher(wait_for_charts if pending is not None else None)
         layout_started = time.perf_counter()
@@ -287,7 +314,11 @@ def render_report_pdf(context: Mapping[str, Any], *, stats: dict[str, Any] | Non
         if pending is not None:
             pending.cancel()  # no-op once it runs; a render that failed early does not export for nothing
     write_started = time.perf_counter()
-    pdf = document.write_pdf()
+    with warnings.catch_warnings():
+        # WeasyPrint 70 opens its bundled sRGB profile for the PDF/A output intent and leaves closing the
+        # file to the garbage collector; harmless, but not a warning for our logs or tests
+        warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
     timings["write"] = time.perf_counter() - write_started
     if pdf is None:  # pragma: no cover — write_pdf without a target always returns bytes
         raise ReportRenderError("WeasyPrint returned no PDF")
@@ -297,7 +328,3 @@ def render_report_pdf(context: Mapping[str, Any], *, stats: dict[str, Any] | Non
         stats["timings"] = timings
         stats["bytes"] = len(pdf)
     return bytes(pdf)
-
-
-def browser_path() -> str | None:
-    return os.environ.get("BROWSER_PATH")

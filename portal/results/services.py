@@ -9,15 +9,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 
-import questionnaires
 from portal.assessments.services import instrument_of
 from portal.choices import known_cluster
 from portal.extensions import db
@@ -166,22 +168,46 @@ def _is_miit(assessment: Assessment) -> bool:
     return instrument_of(assessment).scoring.method.startswith("miit")
 
 
-def view_result(assessment: Assessment) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Scored:
+    """The result to show and the stored row it comes from (None: a draft's live preview)."""
+
+    result: maturity.ScoreResult
+    stored: AssessmentResult | None
+
+    @property
+    def stored_at(self) -> datetime | None:
+        return self.stored.computed_at if self.stored is not None else None
+
+
+def my_score(result: maturity.ScoreResult) -> Decimal | None:
+    """The score a company is ranked by among its peers: MIIT points for the MIIT instrument (they decide
+    its level), the overall score otherwise. The one definition of "which score is mine"."""
+    return result.miit.points["total"] if result.miit is not None else result.overall.score
+
+
+def scored(assessment: Assessment) -> Scored:
     """The result to show: stored (submitted) or a live preview (draft), with a fresh peer benchmark."""
     peers = peers_for(assessment)
     row = latest_row(assessment) if assessment.locked else None
-    if row is not None:
-        result = dict(row.result)
-        mine = result["miit"]["points"]["total"] if result.get("miit") else result["overall"]["score"]
-        profile = result["profile"]
-        bench = maturity.benchmark(
-            Decimal(str(mine or 0)), profile.get("cluster"), profile.get("size"), profile.get("city"), peers
-        )
-        result["benchmark"] = maturity.to_plain(bench)
-        result["stored"] = {"computed_at": row.computed_at.isoformat(), "engine_version": row.engine_version}
-        return result
-    result = maturity.to_plain(compute(assessment, peers))
-    result["stored"] = None
+    if row is None:
+        return Scored(compute(assessment, peers), None)
+    result = maturity.from_plain(row.result)
+    profile = result.profile
+    bench = maturity.benchmark(
+        my_score(result) or Decimal(0), profile.cluster, profile.size, profile.city, peers
+    )
+    return Scored(dataclasses.replace(result, benchmark=bench), row)
+
+
+def view_result(assessment: Assessment) -> dict[str, Any]:
+    """The result as the API gives it: the engine's JSON, plus when and by which engine it was stored."""
+    shown = scored(assessment)
+    result: dict[str, Any] = maturity.to_plain(shown.result)
+    row = shown.stored
+    result["stored"] = (
+        {"computed_at": row.computed_at.isoformat(), "engine_version": row.engine_version} if row else None
+    )
     return result
 
 
@@ -215,19 +241,3 @@ def count_submitted() -> int:
         )
         or 0
     )
-
-
-# The scoring engine names the answer a boolean item needs "true" (scoring/maturity/engine.py, ItemGap).
-BOOLEAN_CHOICES = {"true": ("是", "Yes"), "false": ("否", "No")}
-
-
-def option_texts(
-    instrument: questionnaires.Instrument, pick: Callable[[str, str | None], str]
-) -> dict[tuple[str, str], str]:
-    """The text shown for each (item id, option id), `pick` choosing the language; boolean items get
-    是 / 否 for "true" / "false"."""
-    out = {(i.id, o.id): pick(o.text_zh, o.text_en) for i in instrument.items for o in i.options}
-    for item in instrument.items:
-        if item.type == "boolean":
-            out.update({(item.id, key): pick(zh, en) for key, (zh, en) in BOOLEAN_CHOICES.items()})
-    return out

@@ -13,12 +13,13 @@ from flask_wtf import FlaskForm
 from portal import charts
 from portal.access import roles
 from portal.assessments.access import assessment_for
-from portal.assessments.forms import english, text
+from portal.assessments.forms import english
 from portal.assessments.services import instrument_of
-from portal.eligibility.services import program_labels
 from portal.inputs import ascii_int
 from portal.models import Assessment, Role
 from portal.results import services
+from portal.results.view import build_result_view
+from scoring import maturity
 
 bp = Blueprint("results", __name__)
 
@@ -35,34 +36,17 @@ def _own(assessment_id: int) -> Assessment:
 @roles(Role.ENTERPRISE, Role.PROVIDER)
 def view(assessment_id: int) -> Any:
     assessment = _own(assessment_id)
-    instrument = instrument_of(assessment)
-    result = services.view_result(assessment)
-    lang = "en" if english() else "zh"
-    targets = services.targets_of(assessment.company, assessment.instrument_id)
-    scored = [m for m in result["modules"] if m["weight"] and m["module_id"] != "ops"]
-    chart = (
-        charts.to_web(charts.radar(scored, lang, targets))
-        if len(scored) >= 3 and not result.get("miit")
-        else None
-    )
-    miit_chart = None
-    if result.get("miit"):
-        group_labels = {g.id: text(g.title_zh, g.title_en) for m in instrument.modules for g in m.groups}
-        group_max = {g.id: float(g.max_points or 0) for m in instrument.modules for g in m.groups}
-        miit_chart = charts.to_web(charts.miit_bars(result["miit"]["groups"], group_max, group_labels, lang))
+    scored = services.scored(assessment)
+    result = build_result_view(assessment, "en" if english() else "zh", scored)
+    spec = result.charts
     return render_template(
         "results/view.html",
         assessment=assessment,
-        instrument=instrument,
-        result=result,
-        targets=targets,
-        chart=chart,
-        miit_chart=miit_chart,
-        item_text={i.id: text(i.text_zh, i.text_en) for i in instrument.items},
-        option_text=services.option_texts(instrument, text),
-        program_labels=program_labels(lang),
+        v=result,
+        result=maturity.to_plain(scored.result),  # the engine's result, for the providers' matches
+        chart=charts.to_web(charts.radar(spec.radar, result.lang)) if spec.radar else None,
+        miit_chart=charts.to_web(charts.miit_bars(spec.miit_bars, result.lang)) if spec.miit_bars else None,
         target_form=FlaskForm(),
-        text=text,
     )
 
 

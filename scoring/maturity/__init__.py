@@ -25,6 +25,7 @@ from .result import (
     RoadmapAction,
     ScoreResult,
     ScoringInputError,
+    from_plain,
     result_to_json,
     to_plain,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "direction_labels",
     "exchange_to_answers",
     "fiveg_tier",
+    "from_plain",
     "is_exchange_form",
     "item_points",
     "level_rule",

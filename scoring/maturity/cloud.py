@@ -162,7 +162,7 @@ def cloud_status(
     )
 
 
-FIVEG_NONE = ("none", "未达到产线级", "none")
+FIVEG_NONE = ("none", "未达到产线级", "Below production-line level")
 
 
 def fiveg_tier(

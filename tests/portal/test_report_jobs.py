@@ -26,7 +26,7 @@ def stub_renderer(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
 
     def fake(context: dict[str, Any], *, stats: dict[str, Any] | None = None) -> bytes:
-        calls.append(context["lang"])
+        calls.append(context.lang)
         if stats is not None:
             stats["pages"] = 12
         return FAKE_PDF

@@ -3,6 +3,7 @@ benchmark from other companies' submissions, targets steering the roadmap, JSON 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -108,15 +109,16 @@ def test_yes_no_items_read_as_yes_and_no(login_as: Any, make: Any) -> None:
     answer_everything(assessment, user, choice=1)  # every yes/no item answered "no"
     assessments.submit(assessment, user, attested=True)
     html = login_as(user).get(f"/company/assessments/{assessment.id}/result").get_data(as_text=True)
-    assert "<td>否</td><td>是 <span" in html
-    assert "<td>False</td>" not in html and ">true <span" not in html
+    # points available in their own column, as in the PDF
+    assert re.search(r"<td[^>]*>否</td><td[^>]*>是</td>", html)
+    assert not re.search(r"<td[^>]*>(False|true)</td>", html)
     rows = [
         row
-        for dimension in build_report_context(assessment, "zh")["dimensions"]
-        for row in (dimension["next_level"] or {}).get("rows", [])
+        for dimension in build_report_context(assessment, "zh").view.dimensions
+        for row in (dimension.next_level.rows if dimension.next_level else ())
     ]
-    assert any(row["current"] == "否" and row["needed"] == "是" for row in rows)
-    assert not any(row["needed"] in ("true", "false") for row in rows)
+    assert any(row.current == "否" and row.needed == "是" for row in rows)
+    assert not any(row.needed in ("true", "false") for row in rows)
 
 
 def test_roadmap_names_the_programs_an_action_helps_with(login_as: Any, make: Any) -> None:
@@ -128,8 +130,9 @@ def test_roadmap_names_the_programs_an_action_helps_with(login_as: Any, make: An
     ids = {p["program_id"] for actions in raw.values() for a in actions for p in a.get("programs", [])}
     assert ids, "the demo answers should leave actions that help with a program"
     html = login_as(user).get(f"/company/assessments/{assessment.id}/result").get_data(as_text=True)
-    report = build_report_context(assessment, "zh")["roadmap"]
-    shown = {name for h in report["horizons"] for a in h["actions"] for name in a["programs"]}
+    report = build_report_context(assessment, "zh").view.roadmap
+    assert report is not None
+    shown = {name for h in report.horizons for a in h.actions for name in a.programmes}
     for program_id in ids:
         assert f">{program_id}" not in html and not any(name.startswith(program_id) for name in shown)
     assert any("专精特新" in name for name in shown) and "专精特新" in html
@@ -144,3 +147,20 @@ def test_every_programme_the_roadmap_catalogue_names_has_a_label(app: Any) -> No
             for ref in action.programs:
                 key = ref.program_id + (f"/{ref.direction}" if ref.direction else "")
                 assert key in labels, key
+
+
+def test_stored_rows_read_back_into_the_engine_types(make: Any) -> None:
+    """Every stored result row, of both instruments, reads back (from_plain) into the result it was
+    written from (to_plain): the result view works on typed results, not on dicts."""
+    from scoring.maturity import from_plain, to_plain
+
+    for choice in (0, 1, 3):
+        submitted(make, choice=choice, cluster="c05")
+        user = make.user(Role.ENTERPRISE)
+        assessment = assessments.start(user.company, "miit-sme-digital", user)
+        answer_everything(assessment, user, choice)
+        assessments.submit(assessment, user, attested=True)
+    rows = db.session.scalars(sa.select(AssessmentResult)).all()
+    assert len(rows) == 6
+    for row in rows:
+        assert to_plain(from_plain(row.result)) == row.result

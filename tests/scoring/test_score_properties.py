@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import questionnaires as q
 from questionnaires import Item
-from scoring.maturity import item_points, result_to_json, score
+from scoring.maturity import from_plain, item_points, result_to_json, score, to_plain
 
 GD = q.load("gd-mfg-dt", "2025.1")
 MIIT = q.load("miit-sme-digital", "2024")
@@ -114,3 +114,32 @@ def test_answer_order_does_not_matter_and_json_is_byte_identical(
     )
     c = result_to_json(score(inst, answers, profile=profile, peers=peers))
     assert a == b == c
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10**6),
+    density=st.sampled_from([0.0, 0.3, 0.8, 1.0]),
+    cluster=st.sampled_from(CLUSTERS),
+    which=st.sampled_from(["gd", "miit"]),
+)
+def test_stored_json_reads_back_into_the_typed_result(
+    seed: int, density: float, cluster: str | None, which: str
+) -> None:
+    """What the portal stores (to_plain) reads back into the engine's types (from_plain) without loss."""
+    inst = GD if which == "gd" else MIIT
+    peers = [
+        {"score": (seed + n * 17) % 100, "cluster": cluster, "size": "small", "city": "佛山"}
+        for n in range(6)
+    ]
+    result = score(
+        inst,
+        _answers(inst, seed, density),
+        profile={"cluster": cluster, "city": "佛山市", "size": "small"},
+        targets={m.id: 1 + seed % 5 for m in inst.modules[: seed % 3]},
+        peers=peers,
+    )
+    plain = to_plain(result)
+    typed = from_plain(plain)
+    assert typed == result
+    assert to_plain(typed) == plain

@@ -1,0 +1,167 @@
+"""The parts of a result view that read more than the result row: support programmes (eligibility), the
+comparison with the previous assessment, and per-dimension peers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from portal.extensions import db
+from portal.models import Assessment, AssessmentResult, AssessmentStatus, Company
+from portal.results import model as v
+from portal.results import services
+from portal.results.format import local_date
+from portal.results.format import num as _num
+from scoring import maturity
+from scoring.maturity import result as r
+
+Pick = Callable[[str | None, str | None], str]
+
+REASONS_SHOWN = 4  # failed conditions listed per programme; the rest are counted
+MISSING_SHOWN = 8  # data to supply listed per programme; the rest are counted
+STATUS_ORDER = {"eligible": 0, "needs_info": 1, "ineligible": 2}
+
+
+def programmes(company: Company, pick: Pick) -> v.Programmes:
+    """The company's eligibility report as rows, eligible first. A failing evaluation is logged and the
+    section says the service is unavailable, instead of failing the page or the report."""
+    from portal.eligibility import catalog
+    from portal.eligibility.services import evaluate_company
+
+    try:
+        report = evaluate_company(company)
+    except Exception:
+        current_app.logger.exception("eligibility evaluation failed for company %s", company.id)
+        return v.Programmes(available=False)
+
+    def field_label(name: str) -> tuple[str, str]:
+        spec = catalog.field_spec(name)
+        if spec is None:
+            return name, ""
+        return pick(spec.label_zh, spec.label_en), pick(spec.unit_zh, spec.unit_en)
+
+    rows = [_programme(row, field_label, pick, catalog.STATUS_LABELS) for row in report.get("results", [])]
+    rows.sort(key=lambda row: STATUS_ORDER.get(row.status, 3))
+    return v.Programmes(available=True, rows=tuple(rows))
+
+
+def _programme(
+    row: Mapping[str, Any],
+    field_label: Callable[[str], tuple[str, str]],
+    pick: Pick,
+    status_labels: Mapping[str, tuple[str, str, str]],
+) -> v.Programme:
+    status = row.get("status") or ""
+    reasons = row.get("reasons", [])
+    failed = [pick(x.get("message_zh"), x.get("message_en")) for x in reasons if x.get("passed") is False]
+    missing: list[str] = []
+    for reason in reasons:
+        if reason.get("passed") is None:
+            for name in reason.get("missing_fields", []):
+                label = field_label(name)[0]
+                if label not in missing:
+                    missing.append(label)
+    zh, en, _badge = status_labels.get(status, (status, status, ""))
+    return v.Programme(
+        name=pick(row.get("name_zh"), row.get("name_en")),
+        status=status,
+        status_label=pick(zh, en),
+        passed=sum(1 for x in reasons if x.get("passed") is True),
+        reasons=tuple(failed[:REASONS_SHOWN]),
+        reasons_more=max(0, len(failed) - REASONS_SHOWN),
+        missing=tuple(missing[:MISSING_SHOWN]),
+        missing_more=max(0, len(missing) - MISSING_SHOWN),
+        valid_to=row.get("valid_to"),
+        award=_num(row.get("estimated_award_wan")),
+        gaps=tuple(
+            v.FieldGap(
+                field=field_label(g["field"])[0],
+                unit=field_label(g["field"])[1],
+                shortfall=_num(g.get("shortfall")),
+                required=_num(g.get("required")),
+                actual=_num(g.get("actual")),
+            )
+            for g in row.get("gaps", [])
+        ),
+        project=row.get("project"),
+    )
+
+
+def comparison(assessment: Assessment, result: r.ScoreResult, pick: Pick) -> v.Comparison | None:
+    """The company's previous submitted assessment of the same instrument, dimension by dimension."""
+    if assessment.submitted_at is None:
+        return None
+    previous = db.session.scalar(
+        sa.select(Assessment)
+        .where(
+            Assessment.company_id == assessment.company_id,
+            Assessment.instrument_id == assessment.instrument_id,
+            Assessment.status == AssessmentStatus.SUBMITTED,
+            Assessment.id != assessment.id,
+            Assessment.submitted_at < assessment.submitted_at,
+        )
+        .order_by(Assessment.submitted_at.desc())
+        .limit(1)
+    )
+    row = services.latest_row(previous) if previous is not None else None
+    if previous is None or row is None:
+        return None
+    then = {m["module_id"]: m for m in row.result["modules"]}
+    rows = [
+        _compare_row(pick(m.title_zh, m.title_en), then.get(m.module_id), m.score, m.level)
+        for m in result.modules
+        if m.visible_items
+    ]
+    rows.append(
+        _compare_row(_("综合"), row.result["overall"], result.overall.score, result.overall.level, True)
+    )
+    return v.Comparison(
+        date=local_date(previous.submitted_at), version=previous.instrument_version, rows=tuple(rows)
+    )
+
+
+def _compare_row(
+    title: str,
+    before: Mapping[str, Any] | None,
+    score: Decimal | None,
+    level: int,
+    strong: bool = False,
+) -> v.CompareRow:
+    then_score = _num(before.get("score")) if before else None
+    now_score = _num(score)
+    delta = None if then_score is None or now_score is None else _num(round(now_score - then_score, 2))
+    then_level = before.get("level") if before else None
+    return v.CompareRow(
+        title=title,
+        strong=strong,
+        then_score=then_score,
+        then_level=then_level,
+        now_score=now_score,
+        now_level=level,
+        delta=delta,
+        level_delta=level - then_level if then_level is not None else None,
+    )
+
+
+def dimension_peers(assessment: Assessment) -> dict[str, list[maturity.PeerRecord]]:
+    """Per-dimension peer scores: the latest stored result of every other company's latest submission."""
+    latest_result = services.latest_peer_results(assessment)
+    rows = db.session.execute(
+        sa.select(AssessmentResult.result, Company.cluster, Company.size_class, Company.city)
+        .join(Assessment, Assessment.id == AssessmentResult.assessment_id)
+        .join(Company, Company.id == Assessment.company_id)
+        .where(AssessmentResult.id.in_(sa.select(latest_result.c.id)))
+    )
+    peers: dict[str, list[maturity.PeerRecord]] = {}
+    for stored, cluster, size, city in rows:
+        for module in stored.get("modules", []):
+            if module.get("score") is not None:
+                peers.setdefault(module["module_id"], []).append(
+                    maturity.PeerRecord(Decimal(str(module["score"])), cluster, size, city)
+                )
+    return peers

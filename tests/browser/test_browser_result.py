@@ -1,0 +1,41 @@
+"""The result page in a real browser, as a company reads it: desktop and phone widths, Chinese and English.
+The chart draws, nothing is wider than the screen, and the page states the levels in the chosen language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from browser_support import screenshot
+from tests_support import PASSWORD, submitted
+
+WIDTHS = (1366, 390)
+
+
+def _sign_in(page: Any, base: str, email: str) -> None:
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('登录')")
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_result_page_reads_well_in_both_languages(
+    new_page: Any, live_server: str, make: Any, width: int
+) -> None:
+    assessment, user = submitted(make, choice=1, cluster="c05")
+    page = new_page(width=width, height=900)
+    _sign_in(page, live_server, user.email)
+    for lang, heading, level in (
+        ("zh_CN", "各维度等级与提升要点", "级"),
+        ("en", "Dimension levels", "Level"),
+    ):
+        page.goto(f"{live_server}/company/assessments/{assessment.id}/result?lang={lang}")
+        page.wait_for_selector("#radar .main-svg")  # plotly drew the radar
+        body = page.inner_text("body")
+        assert heading in body and level in body
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{overflow}px wider than a {width}px screen"
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        screenshot(page, f"result_{lang}_{width}")
