@@ -338,6 +338,21 @@ def _complete_miit_answers() -> list[dict[str, Any]]:
     return out
 
 
+def _declare_bounds(data: dict[str, Any]) -> None:
+    """Give every number item and number evidence field the range it is checked against today."""
+    fields = [
+        field
+        for module in data["modules"]
+        for item in module["items"]
+        for field in [item, *(item.get("evidence") or [])]
+        if field.get("type") in ("number", "integer")
+    ]
+    for field in fields:
+        low, high = questionnaires.numeric_bounds(field["type"], None, None, field.get("unit"))
+        field.setdefault("min", int(low))
+        field.setdefault("max", int(high))
+
+
 def test_old_assessment_still_renders_after_new_version(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, login_as: Any, company_admin: Any
 ) -> None:
@@ -354,6 +369,7 @@ def test_old_assessment_still_renders_after_new_version(
     data["version"] = "2025"
     data["status"] = "draft"
     data["modules"][0]["items"][0]["text_zh"] = "新版措辞：企业网络建设情况"
+    _declare_bounds(data)  # a new version must declare min and max for every number field
     (root / MIIT / "2025.yaml").write_text(
         yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
