@@ -162,14 +162,20 @@ def test_safe_target_keeps_paths_on_the_site(target: str) -> None:
     assert safe_target(target, "/home") == target
 
 
+def _stays_on_site(response: Any, default: str) -> bool:
+    """Redirected to the default page, or (a NUL character) refused outright."""
+    if response.status_code == 400:
+        return "空字符" in response.get_data(as_text=True)
+    return response.status_code == 302 and response.headers["Location"] == default
+
+
 @pytest.mark.parametrize("target", HOSTILE_TARGETS)
 def test_sign_in_never_redirects_off_site(app: Any, make: Any, target: str) -> None:
     user = make.user(Role.ENTERPRISE)
     response = app.test_client().post(
         "/login", query_string={"next": target}, data={"email": user.email, "password": "Test-pass-1"}
     )
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/company/"
+    assert _stays_on_site(response, "/company/")
 
 
 def test_sign_in_follows_a_next_path_on_the_site(app: Any, make: Any) -> None:
@@ -185,7 +191,7 @@ def test_sign_in_follows_a_next_path_on_the_site(app: Any, make: Any) -> None:
 @pytest.mark.parametrize("target", HOSTILE_TARGETS)
 def test_language_switch_never_redirects_off_site(app: Any, target: str) -> None:
     response = app.test_client().post("/lang/en", data={"next": target})
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert _stays_on_site(response, "/")
 
 
 def _answers_url(make: Any) -> tuple[Any, str]:
