@@ -23,11 +23,13 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter, Map
+
+from portal.errors import PortalError
 
 MAX_DB_ID: Final = 2**31 - 1  # PostgreSQL INTEGER; every id column of the schema is one
 MAX_PAGE: Final = 100_000  # far beyond any listing (50 rows a page), far below an overflowing OFFSET
@@ -128,25 +130,15 @@ def _is_upload() -> bool:
     return request.mimetype == "multipart/form-data"
 
 
-NUL_MESSAGE: Final = (
-    "提交的内容含有不允许的空字符（NUL），未保存。",
-    "The request contains a NUL character; nothing was saved.",
-)
+NUL_MESSAGE: Final = _l("提交的内容含有不允许的空字符（NUL），未保存。")
 
 
-def refuse_nul_characters() -> Any:
+def refuse_nul_characters() -> None:
     """Before each request: a NUL character in the query string or a form is refused with 400. PostgreSQL
     text cannot hold one: a profile name or project name with NUL, or an audit filter, answered 500 there.
     (JSON strings are checked where they are stored: see questionnaires.answers.)"""
-    if not (
-        _has_nul(request.args) or (request.method in ("POST", "PUT", "PATCH") and _has_nul(request.form))
-    ):
-        return None
-    zh, en = NUL_MESSAGE
-    if request.path.startswith("/api/") or request.is_json:
-        return jsonify(errors=[{"field": None, "message_zh": zh, "message_en": en}]), 400
-    english = str(get_locale() or "zh_CN").startswith("en")
-    return render_template("errors/error.html", status=400, message=en if english else zh), 400
+    if _has_nul(request.args) or (request.method in ("POST", "PUT", "PATCH") and _has_nul(request.form)):
+        raise PortalError(400, NUL_MESSAGE)
 
 
 def _has_nul(values: MultiDict[str, str]) -> bool:
