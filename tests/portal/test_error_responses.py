@@ -203,3 +203,21 @@ def test_no_module_builds_a_json_error_body_by_hand() -> None:
 def test_javascript_shows_message_and_never_chooses_the_language() -> None:
     for path in (ROOT / "static/js").glob("*.js"):
         assert "message_zh" not in path.read_text("utf-8"), path.name
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"), [("zh_CN", "当前密码不正确。"), ("en", "The current password is not correct.")]
+)
+def test_account_refusals_are_in_the_user_language(app: Flask, make: Any, lang: str, expected: str) -> None:
+    """Account refusals were msgids missing from the catalog: English users read them in Chinese."""
+    client = _signed_in(app, make.user(Role.ENTERPRISE))
+    data = {"current": "Wrong-pass-1", "password": "Newpass-123", "password2": "Newpass-123"}
+    page = client.post(f"/account/password?lang={lang}", data=data)
+    assert page.status_code == 200  # the form again, with the message on its field
+    assert expected in page.get_data(as_text=True)
+
+
+def test_a_used_reset_link_says_why_in_english(app: Flask) -> None:
+    page = app.test_client().get("/password/reset/not-a-token?lang=en")
+    assert page.status_code == 410
+    assert "This reset link is not valid." in page.get_data(as_text=True)
