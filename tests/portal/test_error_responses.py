@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from tests_support import sign_in_session
+from tests_support import sign_in_session, submitted
 from werkzeug.exceptions import TooManyRequests
 
 from portal.assessments import services, stored
 from portal.auth import security
+from portal.bureau.models import BureauIndicator
 from portal.errors import PortalError
+from portal.extensions import db
 from portal.models import Role
+from portal.providers import consent
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYS = {"field", "message", "message_zh", "message_en"}
@@ -221,3 +225,44 @@ def test_a_used_reset_link_says_why_in_english(app: Flask) -> None:
     page = app.test_client().get("/password/reset/not-a-token?lang=en")
     assert page.status_code == 410
     assert "This reset link is not valid." in page.get_data(as_text=True)
+
+
+def test_consent_refusals_are_in_the_user_language(make: Any, login_as: Any) -> None:
+    """Consent and provider refusals were Chinese-only text (shown as is to English users)."""
+    assessment, admin = submitted(make)
+    org = make.provider_org()
+    past = (consent.local_today() - timedelta(days=1)).isoformat()
+    data = {"assessment_id": assessment.id, "provider_org_id": org.id, "mode": "share", "ends_on": past}
+    client = login_as(admin)
+    zh = client.post("/company/sharing/grant", data=data)
+    en = client.post("/company/sharing/grant?lang=en", data=data)
+    assert (zh.status_code, en.status_code) == (422, 422)
+    assert "截止日期不能早于今天" in zh.get_data(as_text=True)
+    assert "The end date cannot be before today." in en.get_data(as_text=True)
+
+
+def test_bureau_actual_refusals_are_in_the_user_language(make: Any, login_as: Any) -> None:
+    """The targets page flashed str(error): Chinese-only text for English officers."""
+    officer = make.user(Role.BUREAU)
+    indicator = BureauIndicator(
+        code="test_errs",
+        jurisdiction_level=officer.jurisdiction_level.value,
+        city=officer.jurisdiction_city,
+        district=officer.jurisdiction_district,
+        name_zh="测试",
+        name_en="Test",
+        unit="家",
+        source_document="-",
+        source_lines="-",
+        digest_ref="-",
+    )
+    db.session.add(indicator)
+    db.session.commit()
+    client = login_as(officer)
+    for lang, expected in (("zh_CN", "期间格式：2024、2024Q3 或 2024-06"), ("en", "Period format: 2024")):
+        page = client.post(
+            f"/bureau/targets/{indicator.id}/actuals?lang={lang}",
+            data={"period": "last year", "value": "1"},
+            follow_redirects=True,
+        )
+        assert expected in page.get_data(as_text=True)
