@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from flask import Flask, abort, current_app, jsonify, redirect, request, url_for
-from flask_babel import gettext as _
+from flask import Flask, abort, current_app, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal.errors import PortalError, wants_json
 from portal.models import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -108,10 +109,6 @@ def rule_for_endpoint(app: Flask, endpoint: str) -> AccessRule | None:
     return getattr(view, "access_rule", None)
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
-
-
 def enforce_access() -> Any:
     endpoint = request.endpoint
     if endpoint is None:  # no route matched: let Flask answer 404/405
@@ -127,16 +124,10 @@ def enforce_access() -> Any:
         return redirect(home_url(current_user))
     if decision is Decision.LOGIN:
         return _ask_to_sign_in()
-    return _forbid()
+    raise PortalError(403, _l("您的账号无权访问此页面。"))
 
 
 def _ask_to_sign_in() -> Any:
-    if _wants_json():
-        return jsonify(errors=[{"field": None, "message_zh": "请先登录", "message_en": "Sign in first"}]), 401
+    if wants_json():
+        raise PortalError(401, _l("请先登录"))
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-
-
-def _forbid() -> Any:
-    if _wants_json():
-        return jsonify(errors=[{"field": None, "message_zh": "无权访问", "message_en": "Forbidden"}]), 403
-    abort(403, description=_("您的账号无权访问此页面。"))

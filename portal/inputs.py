@@ -23,10 +23,12 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, Map
+
+from portal.errors import PortalError
 
 MAX_DB_ID: Final = 2**31 - 1  # PostgreSQL INTEGER; every id column of the schema is one
 MAX_PAGE: Final = 100_000  # far beyond any listing (50 rows a page), far below an overflowing OFFSET
@@ -127,24 +129,17 @@ def _is_upload() -> bool:
     return request.mimetype == "multipart/form-data"
 
 
-NUL_MESSAGE: Final = (
-    "提交的内容含有空字符（NUL），无法保存。请删除这些字符后重新提交。",
-    "The submitted text contains NUL characters and cannot be saved; remove them and submit again.",
-)
+NUL_MESSAGE: Final = _l("提交的内容含有空字符（NUL），无法保存。请删除这些字符后重新提交。")
 
 
-def refuse_nul_characters() -> Any:
+def refuse_nul_characters() -> None:
     """Before each request: a NUL character in a query parameter, a form field's name or value, or an
     uploaded file's name is refused with 400. PostgreSQL text cannot hold one (a name with NUL answered
     500 there and was stored on SQLite), and no browser sends one from a field a person typed into. File
     contents are bytes and may contain NUL. (JSON strings are checked where they are stored: see
     questionnaires.answers.)"""
-    if not _carries_nul():
-        return None
-    zh, en = NUL_MESSAGE
-    if request.path.startswith("/api/") or request.is_json:
-        return jsonify(errors=[{"field": None, "message_zh": zh, "message_en": en}]), 400
-    return render_template("errors/error.html", status=400, message=_(zh)), 400
+    if _carries_nul():
+        raise PortalError(400, NUL_MESSAGE)
 
 
 def _carries_nul() -> bool:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g, jsonify, request
+from flask import Flask, current_app, g, request
+from flask_babel import lazy_gettext as _l
+
+from portal.errors import PortalError
 
 CSP = "; ".join(
     [
@@ -84,18 +87,9 @@ def token_scope_check() -> Any:
 
     needed = ENDPOINT_SCOPES.get(request.endpoint or "")
     if needed is None or needed not in token.scope_set:
-        return (
-            jsonify(
-                errors=[
-                    {
-                        "field": None,
-                        "message_zh": f"此令牌无权调用该接口（需要权限范围：{needed or '不开放令牌访问'}）",
-                        "message_en": f"this token may not call this endpoint (scope: {needed or 'none'})",
-                    }
-                ]
-            ),
-            403,
-        )
+        if needed:
+            raise PortalError(403, _l("此令牌无权调用该接口（需要权限范围：%(scope)s）", scope=needed))
+        raise PortalError(403, _l("此令牌无权调用该接口（需要权限范围：不开放令牌访问）"))
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from portal import audit
 from portal.auth.services import AccountError, NewAccount, find_user, new_user
@@ -14,7 +15,7 @@ def create_bureau_officer(
     account: NewAccount, level: str, city: str | None, district: str | None, created_by: User | None = None
 ) -> User:
     if find_user(account.email) is not None:
-        raise AccountError("该邮箱已注册。", "email")
+        raise AccountError(409, _l("该邮箱已注册。"), "email")
     jurisdiction = JurisdictionLevel(level)
     user = new_user(account, Role.BUREAU)
     user.jurisdiction_level = jurisdiction

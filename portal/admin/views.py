@@ -40,7 +40,7 @@ def users() -> Any:
                 created_by=current_user,
             )
         except AccountError as error:
-            form.email.errors.append(_(str(error)))
+            form.email.errors.append(error.text())
         else:
             flash(_("主管部门账号已创建。"), "success")
             return redirect(url_for("admin.users"))

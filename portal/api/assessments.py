@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.access import roles
 from portal.api import bp
-from portal.api.errors import error_response
 from portal.assessments import one_statement, saving, services, stored
 from portal.assessments.access import assessment_for, draft_for_save
+from portal.errors import PortalError
 from portal.models import Role
 from questionnaires.validator import ID_RE
 
 MODULE_ID_MAX = 60  # ResumePoint.module_id
+NOT_FOUND = _l("评估不存在")
 
 
 def _own(assessment_id: int) -> Any:
@@ -28,7 +30,7 @@ def _own(assessment_id: int) -> Any:
 def get_answers(assessment_id: int) -> Any:
     assessment = _own(assessment_id)
     if assessment is None:
-        return error_response(404, "评估不存在", "assessment not found")
+        raise PortalError(404, NOT_FOUND)
     answers = stored.read(assessment.id)
     return jsonify(answers=stored.state(answers), **services.status_body(assessment, stored.values(answers)))
 
@@ -39,9 +41,7 @@ def _module_param(raw: str | None) -> str | None:
     if raw is None or raw == "":
         return None
     if len(raw) > MODULE_ID_MAX or not ID_RE.fullmatch(raw):
-        raise services.AssessmentError(
-            400, "module 参数应为模块编号（如 base）", "module must be a module id (such as base)", "module"
-        )
+        raise PortalError(400, _l("module 参数应为模块编号（如 base）"), "module")
     return raw
 
 
@@ -50,20 +50,18 @@ def _module_param(raw: str | None) -> str | None:
 def save_answers(assessment_id: int) -> Any:
     payload = request.get_json(silent=True)
     if payload is None:
-        return error_response(400, "请求内容不是有效的 JSON", "the body is not valid JSON")
-    try:
-        changes = saving.parse_changes(payload)
-        module_id = _module_param(request.args.get("module"))
-        position = (module_id, changes[-1].item_id) if module_id else None
-        result = one_statement.try_save(assessment_id, changes, current_user, position)
-        if result is None:
-            # providers: assist-mode consent only; the row lock queues concurrent saves of this assessment
-            draft = draft_for_save(current_user, assessment_id)
-            if draft is None:
-                return error_response(404, "评估不存在", "assessment not found")
-            result = saving.save_answers(draft, changes, current_user, position)
-    except services.AssessmentError as error:
-        return jsonify(errors=[error.as_dict()]), error.status
+        raise PortalError(400, _l("请求内容不是有效的 JSON"))
+    # refusals (PortalError, AssessmentError) are answered by the app's error handler
+    changes = saving.parse_changes(payload)
+    module_id = _module_param(request.args.get("module"))
+    position = (module_id, changes[-1].item_id) if module_id else None
+    result = one_statement.try_save(assessment_id, changes, current_user, position)
+    if result is None:
+        # providers: assist-mode consent only; the row lock queues concurrent saves of this assessment
+        draft = draft_for_save(current_user, assessment_id)
+        if draft is None:
+            raise PortalError(404, NOT_FOUND)
+        result = saving.save_answers(draft, changes, current_user, position)
     body = {
         "saved": [{"item_id": i, "version": v, "saved_at": at.isoformat()} for i, v, at in result.saved],
         "conflicts": [
@@ -90,5 +88,5 @@ def get_result(assessment_id: int) -> Any:
 
     assessment = _own(assessment_id)
     if assessment is None:
-        return error_response(404, "评估不存在", "assessment not found")
+        raise PortalError(404, NOT_FOUND)
     return jsonify(view_result(assessment))

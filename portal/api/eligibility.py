@@ -12,9 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request
+from flask_babel import lazy_gettext as _l
 
 from portal.access import signed_in
 from portal.api import bp
+from portal.errors import PortalError
 from portal.extensions import csrf
 from scoring.eligibility import dumps, evaluate_json
 
@@ -24,18 +26,10 @@ from scoring.eligibility import dumps, evaluate_json
 def eligibility() -> Any:
     payload = request.get_json(silent=True)
     if payload is None:
-        body: dict[str, Any] = {
-            "errors": [
-                {
-                    "field": "",
-                    "message_zh": "请求内容不是有效的 JSON（Content-Type: application/json）",
-                    "message_en": "the body is not valid JSON (Content-Type: application/json)",
-                }
-            ]
-        }
-        status = 400
-    else:
-        status, body = evaluate_json(payload)
+        raise PortalError(400, _l("请求内容不是有效的 JSON（Content-Type: application/json）"), "")
+    # The engine's own 400 body stays byte-identical to the CLI's (the contract's schema, message_zh and
+    # message_en); refusals made here, by the portal, are PortalErrors like everywhere else.
+    status, body = evaluate_json(payload)
     return Response(dumps(body), status=status, mimetype="application/json")
 
 

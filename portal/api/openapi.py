@@ -55,9 +55,13 @@ _ERRORS: Final = {
             "minItems": 1,
             "items": {
                 "type": "object",
-                "required": ["field", "message_zh", "message_en"],
+                "required": ["field", "message", "message_zh", "message_en"],
                 "properties": {
                     "field": {"type": ["string", "null"], "description": "JSON path of the problem, or null"},
+                    "message": {
+                        "type": "string",
+                        "description": "the message in the request's language (what clients show)",
+                    },
                     "message_zh": {"type": "string"},
                     "message_en": {"type": "string"},
                 },
@@ -219,7 +223,8 @@ SPEC: Final[JSONDict] = {
             "JSON API of the DX Assess portal. Authentication: the portal's session cookie "
             "(sign in at /login); API tokens for integrators are planned. State-changing endpoints "
             "that use the session also need "
-            'the X-CSRFToken header. Errors: {"errors": [{"field", "message_zh", "message_en"}]}.'
+            'the X-CSRFToken header. Errors: {"errors": [{"field", "message", "message_zh", "message_en"}]} '
+            "(message: in the request's language)."
         ),
     },
     "components": {

@@ -9,9 +9,11 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 import sqlalchemy.dialects.postgresql
 import sqlalchemy.dialects.sqlite
+from flask_babel import lazy_gettext as _l
 
 import questionnaires
 from portal import audit as platform_audit
+from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import (
     Assessment,
@@ -34,18 +36,14 @@ ATTESTATION_ZH = (
 RACE_RETRIES = 6
 
 
-class AssessmentError(Exception):
-    """A request the assessment cannot accept; carries zh/en messages and an HTTP-like status."""
+class AssessmentError(PortalError):
+    """A refusal of the answer-saving code, in its older (status, zh, en, field) form.
+
+    Kept for portal/assessments/saving.py and one_statement.py (which also catches it to fall back to the
+    locking path); new code raises PortalError with a msgid."""
 
     def __init__(self, status: int, message_zh: str, message_en: str, field: str | None = None) -> None:
-        super().__init__(message_en)
-        self.status = status
-        self.message_zh = message_zh
-        self.message_en = message_en
-        self.field = field
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"field": self.field, "message_zh": self.message_zh, "message_en": self.message_en}
+        super().__init__(status, (message_zh, message_en), field)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -92,7 +90,7 @@ def start(company: Company, instrument_id: str, user: User) -> Assessment:
     try:
         instrument = questionnaires.latest_published(instrument_id)
     except questionnaires.QuestionnaireError as exc:
-        raise AssessmentError(404, "没有这个问卷", "unknown instrument") from exc
+        raise PortalError(404, _l("没有这个问卷")) from exc
     assessment = Assessment(
         company_id=company.id,
         instrument_id=instrument.id,
@@ -212,12 +210,12 @@ def set_assignments(assessment: Assessment, module_id: str, user_ids: Sequence[i
     """Replace who is assigned to a module; only members of the same company can be assigned."""
     instrument = instrument_of(assessment)
     if module_id not in {m.id for m in instrument.modules}:
-        raise AssessmentError(404, "没有这个模块", "unknown module")
+        raise PortalError(404, _l("没有这个模块"))
     members = {
         u.id for u in db.session.scalars(sa.select(User).where(User.company_id == assessment.company_id))
     }
     if not set(user_ids) <= members:
-        raise AssessmentError(400, "只能分配给本企业成员", "only members of the company can be assigned")
+        raise PortalError(400, _l("只能分配给本企业成员"))
     # Keep the rows that stay: removing and re-adding the same (module, user) in one flush would INSERT
     # before the DELETE and break the unique constraint (saving the same assignment twice was a 500).
     wanted = set(user_ids)
@@ -238,11 +236,9 @@ def missing_required(assessment: Assessment) -> list[questionnaires.MissingItem]
 
 def submit(assessment: Assessment, user: User, attested: bool) -> None:
     if assessment.locked:
-        raise AssessmentError(409, "评估已经提交", "the assessment was already submitted")
+        raise PortalError(409, _l("评估已经提交"))
     if not attested:
-        raise AssessmentError(
-            400, "请勾选真实性承诺后再提交", "tick the truthfulness pledge to submit", "attest"
-        )
+        raise PortalError(400, _l("请勾选真实性承诺后再提交"), "attest")
     # One conditional UPDATE claims the draft: of two submits at once (a double click, two colleagues)
     # only one changes the row, so the assessment is scored, audited and counted once. The row stays
     # locked until the commit, so no save changes the answers between the check below and the submit.
@@ -259,14 +255,12 @@ def submit(assessment: Assessment, user: User, attested: bool) -> None:
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
-        raise AssessmentError(409, "评估已经提交", "the assessment was already submitted")
+        raise PortalError(409, _l("评估已经提交"))
     db.session.expire(assessment)  # its status and answers as of the claim
     missing = missing_required(assessment)
     if missing:
         db.session.rollback()
-        raise AssessmentError(
-            400, f"还有 {len(missing)} 个必答题未作答", f"{len(missing)} required items are unanswered"
-        )
+        raise PortalError(400, _l("还有 %(count)s 个必答题未作答", count=len(missing)))
     platform_audit.record(user, "submit_assessment", f"assessment:{assessment.id}", assessment.company_id)
     db.session.commit()
     # Score once at submission and keep the result with the engine version (imported here: results

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -16,13 +17,13 @@ from portal.assessments.access import PageAssessment, assessment_for, page_asses
 from portal.assessments.forms import (
     VERSION_PREFIX,
     build_module_form,
-    english,
     module_items,
     stored_form_values,
     submitted_value,
     text,
 )
 from portal.companies.services import members
+from portal.errors import PortalError
 from portal.evidence.services import files_by_item
 from portal.inputs import MAX_DB_ID, ascii_int, database_id
 from portal.models import Assessment, Role
@@ -36,10 +37,6 @@ def _own(assessment_id: int, write: bool = False) -> Assessment:
     if assessment is None:
         abort(404)
     return assessment
-
-
-def _message(error: services.AssessmentError) -> str:
-    return error.message_en if english() else error.message_zh
 
 
 @bp.get("/")
@@ -65,8 +62,8 @@ def start() -> Any:
         abort(400)
     try:
         assessment = services.start(current_user.company, request.form.get("instrument_id", ""), current_user)
-    except services.AssessmentError as error:
-        flash(_message(error), "error")
+    except PortalError as error:
+        flash(error.text(), "error")
         return redirect(url_for("assessments.index"))
     return redirect(url_for("assessments.overview", assessment_id=assessment.id))
 
@@ -131,10 +128,10 @@ def module(assessment_id: int, module_id: str) -> Any:
             if changes
             else None
         )
-    except services.AssessmentError as error:
-        errors.append(_message(error))
+    except PortalError as error:
+        errors.append(error.text())
         if error.field:
-            field_errors[error.field] = [_message(error)]
+            field_errors[error.field] = [error.text()]
     else:
         if not (result and result.conflicts):
             flash(_("已保存。"), "success")
@@ -201,12 +198,10 @@ def assign(assessment_id: int) -> Any:
     user_ids = [database_id(v) for v in request.form.getlist("user_id")]
     try:
         if None in user_ids:  # not an id at all ('²', 2**31, …): no member has it
-            raise services.AssessmentError(
-                400, "只能分配给本企业成员", "only members of the company can be assigned"
-            )
+            raise PortalError(400, _l("只能分配给本企业成员"))
         services.set_assignments(assessment, request.form.get("module_id", ""), [i for i in user_ids if i])
-    except services.AssessmentError as error:
-        flash(_message(error), "error")
+    except PortalError as error:
+        flash(error.text(), "error")
     else:
         flash(_("分工已更新。"), "success")
     return redirect(url_for("assessments.overview", assessment_id=assessment.id))
@@ -237,8 +232,8 @@ def submit(assessment_id: int) -> Any:
         abort(400)
     try:
         services.submit(assessment, current_user, attested=request.form.get("attest") == "y")
-    except services.AssessmentError as error:
-        flash(_message(error), "error")
+    except PortalError as error:
+        flash(error.text(), "error")
         return redirect(url_for("assessments.review", assessment_id=assessment.id))
     flash(_("评估已提交。答案已锁定，您可以随时开始新一轮评估并与本次对比。"), "success")
     return redirect(url_for("assessments.overview", assessment_id=assessment.id))

@@ -16,9 +16,11 @@ from datetime import timedelta
 from functools import cache
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.auth import sessions
+from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import ApiToken, EmailVerificationToken, PasswordResetToken, User
 from portal.models._common import utcnow
@@ -35,10 +37,8 @@ SCOPES = {
 }
 
 
-class SignInError(Exception):
-    def __init__(self, message_zh: str, message_en: str, status: int = 200) -> None:
-        super().__init__(message_en)
-        self.message_zh, self.message_en, self.status = message_zh, message_en, status
+class SignInError(PortalError):
+    """A reset or verification link that cannot be used (its page says why, with 410 Gone)."""
 
 
 @cache
@@ -84,11 +84,11 @@ def open_reset(token: str) -> PasswordResetToken:
         sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == token_digest(token))
     )
     if row is None:
-        raise SignInError("重置链接无效。", "This reset link is not valid.")
+        raise SignInError(410, _l("重置链接无效。"))
     if row.used_at is not None:
-        raise SignInError("重置链接已使用过，请重新申请。", "This reset link was already used.")
+        raise SignInError(410, _l("重置链接已使用过，请重新申请。"))
     if row.expires_at < utcnow():
-        raise SignInError("重置链接已过期，请重新申请。", "This reset link has expired.")
+        raise SignInError(410, _l("重置链接已过期，请重新申请。"))
     return row
 
 
@@ -131,19 +131,11 @@ def verify_email(token: str) -> User:
         sa.select(EmailVerificationToken).where(EmailVerificationToken.token_hash == token_digest(token))
     )
     if row is None:
-        raise SignInError("验证链接无效。", "This verification link is not valid.", 410)
+        raise SignInError(410, _l("验证链接无效。"))
     if row.used_at is not None:
-        raise SignInError(
-            "验证链接已使用过。邮箱已验证，请直接登录。",
-            "This verification link was already used: the address is verified, please sign in.",
-            410,
-        )
+        raise SignInError(410, _l("验证链接已使用过。邮箱已验证，请直接登录。"))
     if row.expires_at < utcnow():
-        raise SignInError(
-            "验证链接已过期，请在登录页重新发送验证邮件。",
-            "This verification link has expired; send a new one from the sign-in page.",
-            410,
-        )
+        raise SignInError(410, _l("验证链接已过期，请在登录页重新发送验证邮件。"))
     now = utcnow()
     row.user.email_verified_at = row.user.email_verified_at or now
     db.session.execute(

@@ -7,21 +7,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from werkzeug.security import generate_password_hash
 
 from portal.auth import sessions
 from portal.companies.services import apply_size_classification
+from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import Company, EmailVerificationToken, Invitation, ProviderOrg, Role, User
 from portal.models._common import utcnow
 
 
-class AccountError(ValueError):
-    """A user-facing problem; `field` names the form field it belongs to (or None)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class AccountError(PortalError):
+    """A registration, invitation or password change the account code refuses; the form views put it on
+    `field` (or flash it)."""
 
 
 def normalize_email(email: str) -> str:
@@ -34,7 +33,7 @@ def find_user(email: str) -> User | None:
 
 def _ensure_new_email(email: str) -> None:
     if find_user(email) is not None:
-        raise AccountError("该邮箱已注册，请直接登录或使用其他邮箱。", "email")
+        raise AccountError(409, _l("该邮箱已注册，请直接登录或使用其他邮箱。"), "email")
 
 
 @dataclass(frozen=True)
@@ -128,7 +127,7 @@ def register_company(  # noqa: PLR0913, PLR0917 — the registration form's fiel
     """Create a company and its first member (its administrator), unverified until the mailed link is
     opened; an address that already has an account creates nothing."""
     duplicate = AccountError(
-        "该统一社会信用代码已有企业注册。请联系贵司管理员发送邀请链接加入。", "credit_code"
+        409, _l("该统一社会信用代码已有企业注册。请联系贵司管理员发送邀请链接加入。"), "credit_code"
     )
     # the code first: its answer must not depend on whether the address has an account
     if _code_taken(db.session.scalar(sa.select(Company).where(Company.credit_code == credit_code))):
@@ -157,7 +156,7 @@ def register_company(  # noqa: PLR0913, PLR0917 — the registration form's fiel
 
 
 def register_provider(account: NewAccount, org_name: str, credit_code: str, city: str) -> Registration:
-    duplicate = AccountError("该服务商已注册，请联系贵机构已有账号的同事。", "credit_code")
+    duplicate = AccountError(409, _l("该服务商已注册，请联系贵机构已有账号的同事。"), "credit_code")
     if _code_taken(db.session.scalar(sa.select(ProviderOrg).where(ProviderOrg.credit_code == credit_code))):
         raise duplicate
     existing = _already_registered(account)
@@ -191,7 +190,7 @@ def new_user(account: NewAccount, role: Role, verified: bool = True) -> User:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
-        raise AccountError("当前密码不正确。", "current")
+        raise AccountError(400, _l("当前密码不正确。"), "current")
     user.set_password(new)
     sessions.end_other_sessions(user)  # whoever knew the old password is signed out everywhere else
     db.session.commit()
@@ -204,7 +203,7 @@ def create_invitation(
     email = normalize_email(email)
     existing = find_user(email)
     if existing is not None:
-        raise AccountError("该邮箱已有账号；一个账号只能属于一家企业。", "email")
+        raise AccountError(409, _l("该邮箱已有账号；一个账号只能属于一家企业。"), "email")
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         company=company,
@@ -224,11 +223,11 @@ def open_invitation(token: str) -> Invitation:
         sa.select(Invitation).where(Invitation.token_hash == Invitation.hash_token(token))
     )
     if invitation is None or invitation.revoked_at is not None:
-        raise AccountError("邀请链接无效或已被撤销，请联系企业管理员重新邀请。")
+        raise AccountError(410, _l("邀请链接无效或已被撤销，请联系企业管理员重新邀请。"))
     if invitation.accepted_at is not None:
-        raise AccountError("该邀请链接已被使用。请直接登录。")
+        raise AccountError(410, _l("该邀请链接已被使用。请直接登录。"))
     if invitation.expires_at < utcnow():
-        raise AccountError("邀请链接已过期，请联系企业管理员重新邀请。")
+        raise AccountError(410, _l("邀请链接已过期，请联系企业管理员重新邀请。"))
     return invitation
 
 

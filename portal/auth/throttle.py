@@ -28,11 +28,13 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter, RateLimiter
 
+from portal.errors import PortalError
 from portal.extensions import limiter
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,18 +44,18 @@ DEVICE_COOKIE_AGE = 365 * 24 * 3600
 _fallback = MovingWindowRateLimiter(MemoryStorage())
 
 
-class ThrottledError(Exception):
+class ThrottledError(PortalError):
+    """Too many sign-in attempts: 429, with the seconds to wait for the Retry-After header."""
+
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"throttled for {retry_after} s")
+        super().__init__(
+            429,
+            _l(
+                "尝试次数过多，请 %(seconds)s 秒后再试。忘记密码可通过“忘记密码”重置。",
+                seconds=retry_after,
+            ),
+        )
         self.retry_after = retry_after  # seconds, for the Retry-After header
-
-    @property
-    def message_zh(self) -> str:
-        return f"尝试次数过多，请 {self.retry_after} 秒后再试。忘记密码可通过“忘记密码”重置。"
-
-    @property
-    def message_en(self) -> str:
-        return f"Too many attempts; try again in {self.retry_after} seconds, or reset a forgotten password."
 
 
 def _key(value: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -37,9 +36,9 @@ def _safe_next(default: str) -> str:
 
 def _attach(form: Any, error: services.AccountError) -> None:
     if error.field and error.field in form:
-        form[error.field].errors.append(_(str(error)))
+        form[error.field].errors.append(error.text())
     else:
-        flash(_(str(error)), "error")
+        flash(error.text(), "error")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -53,7 +52,7 @@ def login() -> Any:
         try:
             throttle.before_password_check(email, address, throttle.device_of(user.id) if user else None)
         except throttle.ThrottledError as refused:
-            form.password.errors.append(refused.message_en if _english() else refused.message_zh)
+            form.password.errors.append(refused.text())
             response = current_app.make_response((render_template("auth/login.html", form=form), 429))
             response.headers["Retry-After"] = str(refused.retry_after)
             return response
@@ -71,10 +70,6 @@ def login() -> Any:
             throttle.remember_device(signed_in, user.id)
             return signed_in
     return render_template("auth/login.html", form=form)
-
-
-def _english() -> bool:
-    return str(get_locale() or "zh_CN").startswith("en")
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -104,7 +99,7 @@ def reset_password(token: str) -> Any:
     try:
         security.open_reset(token)
     except security.SignInError as refused:
-        message = refused.message_en if _english() else refused.message_zh
+        message = refused.text()
         return render_template("auth/invitation_invalid.html", message=message), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
@@ -260,7 +255,7 @@ def verify_email(token: str) -> Any:
     try:
         security.verify_email(token)
     except security.SignInError as refused:
-        message = refused.message_en if _english() else refused.message_zh
+        message = refused.text()
         page = render_template("auth/invitation_invalid.html", message=message, title=_("验证链接不可用"))
         return page, refused.status
     # not signed in here: mail scanners open links too, and must not get a session
@@ -316,7 +311,7 @@ def accept_invitation(token: str) -> Any:
     try:
         invitation = services.open_invitation(token)
     except services.AccountError as error:
-        return render_template("auth/invitation_invalid.html", message=_(str(error))), 410
+        return render_template("auth/invitation_invalid.html", message=error.text()), 410
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         try:

@@ -22,9 +22,11 @@ from decimal import Decimal
 from typing import Any, Final
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from portal.bureau import queries, scope
 from portal.bureau.models import BureauIndicator, BureauIndicatorActual
+from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import JurisdictionLevel, User
 
@@ -245,8 +247,8 @@ def indicator_views(user: User) -> list[IndicatorView]:
     return views
 
 
-class ReportError(ValueError):
-    pass
+class ReportError(PortalError):
+    """An actual the bureau officer typed that cannot be recorded (flashed on the targets page)."""
 
 
 def report_actual(
@@ -258,13 +260,13 @@ def report_actual(
         raise LookupError(indicator_id)
     period = period.strip()
     if not _PERIOD.fullmatch(period):
-        raise ReportError("期间格式：2024、2024Q3 或 2024-06")
+        raise ReportError(400, _l("期间格式：2024、2024Q3 或 2024-06"))
     text = value.strip().replace(",", "")
     if not _NUMBER.fullmatch(text):  # no exponent, NaN or full-width digits (Decimal() takes them all)
-        raise ReportError("实际值须为数字（半角，如 1234.5）")
+        raise ReportError(400, _l("实际值须为数字（半角，如 1234.5）"))
     number = Decimal(text)
     if abs(number) > MAX_ACTUAL:  # the column is NUMERIC(18, 4): PostgreSQL refused larger values (500)
-        raise ReportError(f"实际值的绝对值不能大于 {MAX_ACTUAL:,}")
+        raise ReportError(400, _l("实际值的绝对值不能大于 %(limit)s", limit=f"{MAX_ACTUAL:,}"))
     row = db.session.scalar(
         sa.select(BureauIndicatorActual).where(
             BureauIndicatorActual.indicator_id == indicator.id, BureauIndicatorActual.period == period

@@ -123,7 +123,7 @@ def report_actual(indicator_id: int) -> Any:
     except LookupError:
         abort(404)
     except targets.ReportError as error:
-        flash(str(error), "error")
+        flash(error.text(), "error")
     else:
         flash("已保存实际值。", "success")
     return redirect(url_for("bureau.target_list"))

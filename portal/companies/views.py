@@ -99,7 +99,7 @@ def invite() -> Any:
                 company, form.email.data or "", current_user, current_app.config["INVITATION_TTL_HOURS"]
             )
         except accounts.AccountError as error:
-            form.email.errors.append(_(str(error)))
+            form.email.errors.append(error.text())
         else:
             new_link = external_url("auth.accept_invitation", token=token)
             flash(

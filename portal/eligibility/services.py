@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from portal import audit
+from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import Company, CompanyEligibilityProfile, EligibilityProject, RuleFile, User
 from questionnaires import strict_yaml
@@ -162,11 +163,13 @@ def evaluate_company(company: Company, as_of: date | None = None) -> JSONDict:
 # ------------------------------------------------------------------------------------ saving, validation
 
 
-class ValidationFailedError(Exception):
-    """Field errors: [{"field": <form field name>, "message_zh", "message_en"}]."""
+class ValidationFailedError(PortalError):
+    """Field errors in the eligibility contract's shape, [{"field": <form field name>, "message_zh",
+    "message_en"}] (the engine's own messages, in both languages); the form puts each on its field."""
 
     def __init__(self, errors: list[JSONDict]) -> None:
-        super().__init__(errors)
+        first = errors[0]
+        super().__init__(422, (str(first["message_zh"]), str(first["message_en"])), first.get("field"))
         self.errors = errors
 
 

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from portal.config import DEFAULT_EVIDENCE_QUOTA_MB
+from portal.errors import PortalError
 from portal.evidence.models import EvidenceFile
 from portal.extensions import db
 from portal.models import Assessment, AssessmentKey, AssessmentStatus, Company, User
@@ -40,10 +42,11 @@ TYPES: dict[str, tuple[str, bytes]] = {
 }
 
 
-class EvidenceError(ValueError):
-    def __init__(self, message_zh: str, message_en: str, status: int = 400) -> None:
-        super().__init__(message_en)
-        self.message_zh, self.message_en, self.status = message_zh, message_en, status
+class EvidenceError(PortalError):
+    """A file or an upload the evidence feature refuses (the views flash it; 404s become the 404 page)."""
+
+
+LOCKED = _l("评估已提交并锁定，不能再上传佐证材料。")
 
 
 @dataclass(frozen=True)
@@ -64,19 +67,15 @@ def check(upload: Upload) -> tuple[str, str]:
     name = safe_filename(upload.filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in TYPES:
-        raise EvidenceError(
-            "只能上传 PDF、PNG、JPG、Excel（xlsx）或 Word（docx）文件。",
-            "Only PDF, PNG, JPG, Excel (xlsx) or Word (docx) files can be uploaded.",
-        )
+        raise EvidenceError(400, _l("只能上传 PDF、PNG、JPG、Excel（xlsx）或 Word（docx）文件。"))
     if not upload.data:
-        raise EvidenceError("文件是空的。", "The file is empty.")
+        raise EvidenceError(400, _l("文件是空的。"))
     if len(upload.data) > MAX_BYTES:
-        raise EvidenceError("文件超过 10 MB 上限。", "The file is larger than 10 MB.", 413)
+        raise EvidenceError(413, _l("文件超过 10 MB 上限。"))
     content_type, magic = TYPES[extension]
     if not upload.data.startswith(magic):
         raise EvidenceError(
-            f"文件内容与扩展名 .{extension} 不符，请上传原始文件。",
-            f"The file content does not match the .{extension} extension.",
+            400, _l("文件内容与扩展名 .%(extension)s 不符，请上传原始文件。", extension=extension)
         )
     return name, content_type
 
@@ -136,35 +135,35 @@ def _check_limits(assessment: Assessment, item_id: str, size: int) -> None:
         sa.select(Assessment.status).where(Assessment.id == assessment.id).with_for_update()
     )
     if status is not AssessmentStatus.DRAFT:  # submitted meanwhile
-        raise EvidenceError("评估已提交并锁定，不能再上传佐证材料。", "The assessment is locked.", 409)
+        raise EvidenceError(409, LOCKED)
     count = db.session.scalar(
         sa.select(sa.func.count(EvidenceFile.id)).where(
             EvidenceFile.assessment_id == assessment.id, EvidenceFile.item_id == item_id
         )
     )
     if (count or 0) >= MAX_FILES_PER_ITEM:
-        raise EvidenceError(
-            f"每道题最多上传 {MAX_FILES_PER_ITEM} 个文件。",
-            f"At most {MAX_FILES_PER_ITEM} files can be uploaded per item.",
-        )
+        raise EvidenceError(400, _l("每道题最多上传 %(count)s 个文件。", count=MAX_FILES_PER_ITEM))
     used, limit = company_usage(assessment.company_id), quota_bytes()
     if used + size > limit:
         raise EvidenceError(
-            f"企业佐证材料存储空间不足：已用 {human_size(used)}，上限 {human_size(limit)}，"
-            f"本文件 {human_size(size)}。请删除不再需要的文件后再上传。",
-            f"Not enough evidence storage for your company: {human_size(used)} of {human_size(limit)} "
-            f"used, and this file is {human_size(size)}. Delete files you no longer need, then upload again.",
             413,
+            _l(
+                "企业佐证材料存储空间不足：已用 %(used)s，上限 %(limit)s，本文件 %(size)s。"
+                "请删除不再需要的文件后再上传。",
+                used=human_size(used),
+                limit=human_size(limit),
+                size=human_size(size),
+            ),
         )
 
 
 def add(assessment: Assessment, item_id: str, upload: Upload, user: User) -> EvidenceFile:
     if assessment.locked:
-        raise EvidenceError("评估已提交并锁定，不能再上传佐证材料。", "The assessment is locked.", 409)
+        raise EvidenceError(409, LOCKED)
     from portal.assessments.services import instrument_of
 
     if not instrument_of(assessment).has_item(item_id):
-        raise EvidenceError("没有这道题。", "Unknown item.", 404)
+        raise EvidenceError(404, _l("没有这道题。"))
     name, content_type = check(upload)  # before the lock: a bad file neither waits nor blocks others
     try:
         _lock_company(assessment.company_id)
@@ -204,9 +203,9 @@ def get(assessment: Assessment, file_id: int) -> EvidenceFile | None:
 
 def delete(assessment: Assessment, file_id: int) -> None:
     if assessment.locked:
-        raise EvidenceError("评估已提交并锁定。", "The assessment is locked.", 409)
+        raise EvidenceError(409, _l("评估已提交并锁定。"))
     row = get(assessment, file_id)
     if row is None:
-        raise EvidenceError("文件不存在。", "No such file.", 404)
+        raise EvidenceError(404, _l("文件不存在。"))
     db.session.delete(row)
     db.session.commit()

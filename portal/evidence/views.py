@@ -6,6 +6,7 @@ from io import BytesIO
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -43,10 +44,10 @@ def upload(assessment_id: int) -> Any:
     sent = request.files.get("file")
     try:
         if sent is None or not sent.filename:
-            raise services.EvidenceError("请选择要上传的文件。", "Choose a file to upload.")
+            raise services.EvidenceError(400, _l("请选择要上传的文件。"))
         row = services.add(assessment, item_id, services.Upload(sent.filename, sent.read()), current_user)
     except services.EvidenceError as error:
-        flash(error.message_en if english() else error.message_zh, "error")
+        flash(error.text(), "error")
     else:
         usage = services.usage_text(assessment.company_id, english())
         done = f"Uploaded: {row.filename} ({usage})" if english() else f"已上传：{row.filename}（{usage}）"
@@ -80,5 +81,5 @@ def delete(assessment_id: int, file_id: int) -> Any:
     except services.EvidenceError as error:
         if error.status == 404:
             abort(404)
-        flash(error.message_en if english() else error.message_zh, "error")
+        flash(error.text(), "error")
     return _back(assessment, item_id)

@@ -70,7 +70,7 @@ def verify_support(solution_id: int) -> Any:
     try:
         found = services.set_support_verified(solution_id, form.verified_on.data, current_user)
     except services.ProviderError as error:
-        flash(error.message, "error")
+        flash(error.text(), "error")
         return _back()
     if found is None:
         abort(404)

@@ -86,7 +86,7 @@ def grant() -> Any:
                 form.note.data,
             )
         except consent.ConsentError as error:
-            form.ends_on.errors = [str(error)]
+            form.ends_on.errors = [error.text()]
         else:
             flash(
                 _("已授权 %(org)s，截止 %(day)s。", org=org.name, day=form.ends_on.data.isoformat()),

@@ -21,8 +21,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from portal import audit as platform_audit
+from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import Assessment, AssessmentKey, Company, Consent, ConsentMode, ProviderOrg, Role, User
 from portal.models._common import utcnow
@@ -31,8 +33,8 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 MAX_DAYS = 366  # a consent lasts at most a year; the company can renew it
 
 
-class ConsentError(Exception):
-    """A consent request that cannot be accepted; the message is shown to the company (Chinese)."""
+class ConsentError(PortalError):
+    """A consent request that cannot be accepted; the message is shown on the form's end date."""
 
 
 def local_today(now: datetime | None = None) -> date:
@@ -98,12 +100,14 @@ def grant(  # noqa: PLR0913, PLR0917 — a consent's own fields
     note: str | None = None,
 ) -> Consent:
     if assessment.company_id != company.id:
-        raise ConsentError("只能共享本企业的评估。")
+        raise ConsentError(403, _l("只能共享本企业的评估。"))
     today = local_today()
     if ends_on < today:
-        raise ConsentError("截止日期不能早于今天。")
+        raise ConsentError(400, _l("截止日期不能早于今天。"))
     if ends_on > today + timedelta(days=MAX_DAYS):
-        raise ConsentError(f"授权期限最长 {MAX_DAYS} 天，请选择更早的截止日期（到期后可重新授权）。")
+        raise ConsentError(
+            400, _l("授权期限最长 %(days)s 天，请选择更早的截止日期（到期后可重新授权）。", days=MAX_DAYS)
+        )
     consent = Consent(
         company_id=company.id,
         assessment_id=assessment.id,

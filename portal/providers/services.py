@@ -10,7 +10,9 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
+from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import (
     AnswerChange,
@@ -32,13 +34,8 @@ from portal.providers.models import CLOUD_KINDS, MODULES
 MIN_GROUP = 5  # anonymous counts below this are suppressed
 
 
-class ProviderError(Exception):
+class ProviderError(PortalError):
     """A request the provider feature refuses; `field` names the form field when there is one."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -52,7 +49,7 @@ def update_profile(org: ProviderOrg, data: Mapping[str, Any]) -> None:
         sa.select(ProviderOrg.id).where(ProviderOrg.credit_code == code, ProviderOrg.id != org.id)
     )
     if clash is not None:
-        raise ProviderError("该统一社会信用代码已被其他服务商使用。", "credit_code")
+        raise ProviderError(409, _l("该统一社会信用代码已被其他服务商使用。"), "credit_code")
     org.name = data["name"].strip()
     org.credit_code = code
     org.city = data.get("city") or None
@@ -237,10 +234,10 @@ def matches_for(
 
 def recommend(user: User, assessment: Assessment, data: Mapping[str, Any]) -> Recommendation:
     if consent.active_consent(user.provider_org_id, assessment.id) is None:
-        raise ProviderError("企业的授权已失效，无法推荐。")
+        raise ProviderError(403, _l("企业的授权已失效，无法推荐。"))
     solution = db.session.get(Solution, data["solution_id"])
     if solution is None or solution.org_id != user.provider_org_id or solution.hidden:
-        raise ProviderError("只能推荐本机构未被下架的方案。", "solution_id")
+        raise ProviderError(400, _l("只能推荐本机构未被下架的方案。"), "solution_id")
     rec = Recommendation(
         company_id=assessment.company_id,
         assessment_id=assessment.id,
@@ -405,7 +402,7 @@ def set_support_verified(solution_id: int, on: date | None, by: User) -> Solutio
     if solution is None:
         return None
     if on is not None and not solution.support_listed:
-        raise ProviderError("服务商未声明该方案可享受省级支持，无需核实。")
+        raise ProviderError(400, _l("服务商未声明该方案可享受省级支持，无需核实。"))
     solution.support_verified_on, solution.support_verified_by_id = on, (by.id if on else None)
     db.session.commit()
     return solution

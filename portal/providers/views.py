@@ -74,7 +74,7 @@ def profile() -> Any:
         try:
             services.update_profile(org, form.data)
         except services.ProviderError as error:
-            getattr(form, error.field or "name").errors.append(error.message)
+            getattr(form, error.field or "name").errors.append(error.text())
         else:
             flash(_("机构资料已保存。"), "success")
             return redirect(url_for("providers.profile"))
@@ -185,7 +185,7 @@ def recommend(assessment_id: int) -> Any:
     try:
         services.recommend(current_user, assessment, form.data)
     except services.ProviderError as error:
-        flash(error.message, "error")
+        flash(error.text(), "error")
     else:
         flash(_("已向企业推荐该方案，企业可在评估结果和“共享与协作”页看到。"), "success")
     return redirect(back)

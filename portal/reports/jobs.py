@@ -25,8 +25,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import Assessment, User
 from portal.models._common import utcnow
@@ -38,7 +40,7 @@ JOB_TIMEOUT_S = 300
 RQ_RETRIES = 2  # automatic retries by RQ before the row is marked failed (then: POST retry)
 
 
-class ReportUnavailableError(Exception):
+class ReportUnavailableError(PortalError):
     """The assessment cannot have a report yet (e.g. still a draft)."""
 
 
@@ -57,7 +59,7 @@ def normalise_lang(lang: str | None) -> str:
 def cache_key(assessment: Assessment, lang: str) -> CacheKey:
     row = results.latest_row(assessment)
     if not assessment.locked or row is None:
-        raise ReportUnavailableError("only submitted (scored) assessments have reports")
+        raise ReportUnavailableError(409, _l("评估提交后才能生成 PDF 报告。"))
     return CacheKey(
         assessment_id=assessment.id,
         answers_hash=results.answers_hash(assessment.answer_map()),

@@ -196,14 +196,14 @@
         if (fs) {
           var status = fs.querySelector(".q-status");
           status.className = "q-status small failed";
-          status.textContent = document.documentElement.lang === "en" ? error.message_en : error.message_zh;
+          status.textContent = error.message;  // in the page's language, chosen by the server
         }
         setBar("failed", bar.dataset.errorLabel);
         if (Object.keys(pending).length) setTimeout(flush, 50);
       } else {
         // 401 (signed out), 5xx, locked…: keep everything locally and retry.
         var message = (result.body.errors || [{}])[0];
-        setBar("failed", (document.documentElement.lang === "en" ? message.message_en : message.message_zh) || bar.dataset.errorLabel);
+        setBar("failed", message.message || bar.dataset.errorLabel);
         if (result.status !== 409) scheduleRetry();
       }
     }).catch(function () {

@@ -60,7 +60,8 @@ def test_database_outage_answers_503_with_retry_after(app: Any, client: Any, mon
     finally:
         app.config.pop("HANDLE_ERRORS_IN_TESTS")
     assert response.status_code == 503 and response.headers["Retry-After"] == "2"
-    assert "数据库暂时不可用" in response.get_data(as_text=True)
+    # a client that asks for JSON gets the JSON error body, like every API client
+    assert "数据库暂时不可用" in response.get_json()["errors"][0]["message"]
 
 
 def test_gunicorn_workers_freeze_what_the_app_loaded() -> None:
