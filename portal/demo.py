@@ -300,7 +300,7 @@ def fill_in(assessment: Any, user: User, rng: random.Random, maturity: float, sh
     visible = questionnaires.visible_items(instrument, answers, assessment.company.cluster)
     chosen = visible if share >= 1 else [item for item in visible if rng.random() < share]
     changes = [saving.Change(item.id, answers[item.id], None) for item in chosen]
-    saving.save_answers(saving.require_draft(assessment.id), changes, user)
+    saving.save(assessment.id, changes, user)
     return len(changes)
 
 

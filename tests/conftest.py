@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 from tests_support import Factory, empty_all_tables, login
 
 from portal import create_app
-from portal.assessments import one_statement
+from portal.assessments import saving
 from portal.extensions import db as _db
 from portal.extensions import limiter
 from portal.models import User
@@ -78,7 +78,7 @@ def app(_app: Flask) -> Iterator[Flask]:
             yield _app
         finally:
             empty_all_tables()
-            one_statement.forget_this_worker()  # ids come back once tables are emptied (SQLite)
+            saving.forget_this_worker()  # ids come back once tables are emptied (SQLite)
             limiter.reset()  # throttle counts belong to one test
 
 

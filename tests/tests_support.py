@@ -187,7 +187,7 @@ def answer_everything(assessment: Any, user: Any, choice: int = 2) -> None:
         answers[item.id] = value
     visible = questionnaires.visible_items(instrument, answers, assessment.company.cluster)
     changes = [saving.Change(i.id, answers[i.id], None) for i in visible]
-    saving.save_answers(saving.require_draft(assessment.id), changes, user)
+    saving.save(assessment.id, changes, user)
 
 
 def submitted(make: Any, choice: int = 2, **company: Any) -> Any:

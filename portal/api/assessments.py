@@ -10,8 +10,8 @@ from flask_login import current_user
 
 from portal.access import roles
 from portal.api import bp
-from portal.assessments import one_statement, saving, services, stored
-from portal.assessments.access import assessment_for, draft_for_save
+from portal.assessments import saving, services, stored
+from portal.assessments.access import assessment_for
 from portal.errors import PortalError
 from portal.models import Role
 from questionnaires.validator import ID_RE
@@ -55,13 +55,7 @@ def save_answers(assessment_id: int) -> Any:
     changes = saving.parse_changes(payload)
     module_id = _module_param(request.args.get("module"))
     position = (module_id, changes[-1].item_id) if module_id else None
-    result = one_statement.try_save(assessment_id, changes, current_user, position)
-    if result is None:
-        # providers: assist-mode consent only; the row lock queues concurrent saves of this assessment
-        draft = draft_for_save(current_user, assessment_id)
-        if draft is None:
-            raise PortalError(404, NOT_FOUND)
-        result = saving.save_answers(draft, changes, current_user, position)
+    result = saving.save(assessment_id, changes, current_user, position)  # providers: assist consent
     body = {
         "saved": [{"item_id": i, "version": v, "saved_at": at.isoformat()} for i, v, at in result.saved],
         "conflicts": [

@@ -4,7 +4,8 @@ the assessment API.
 - Members of the assessment's company: always (read and write; role rules on each route still apply).
 - Provider users: only while their organisation holds an active consent for that assessment
   (portal/providers/consent.py) — "share" gives read access, "assist" read and write. Every read by a
-  provider is written to the company's audit trail; writes are attributed and audited by save_answers.
+  provider is written to the company's audit trail; writes are checked, attributed and audited by
+  portal/assessments/saving.
 - Everyone else: None, and callers answer 404 (the assessment's existence is not revealed).
 """
 
@@ -16,8 +17,7 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 from sqlalchemy.orm import joinedload
 
-from portal.assessments import one_statement, stored
-from portal.assessments.saving import Draft, lock_draft
+from portal.assessments import stored
 from portal.assessments.stored import AssessmentRow, StoredAnswers
 from portal.evidence.models import EvidenceFile
 from portal.extensions import db
@@ -69,18 +69,7 @@ def page_assessment_for(user: User, assessment_id: int) -> PageAssessment | None
     )
     if not _may_open(user, assessment, write=True, audit_as=None):
         return None
-    one_statement.remember(assessment)  # its autosaves can take the one-statement path
     return assessment
-
-
-def draft_for_save(user: User, assessment_id: int) -> Draft | None:
-    """The assessment with its answers for a save, locked for the rest of the transaction
-    (saving.lock_draft), if this user may write it; None otherwise (callers answer 404)."""
-    draft = lock_draft(assessment_id)
-    if draft is None or not _may_open(user, draft, write=True, audit_as=None):
-        return None
-    one_statement.remember(draft)
-    return draft
 
 
 def _may_open(user: User, assessment: AssessmentKey, write: bool, audit_as: str | None) -> bool:

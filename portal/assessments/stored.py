@@ -1,5 +1,5 @@
 """An assessment and its stored answers as plain rows, for the busiest paths: the module page, the answers
-API and saves (portal/assessments/saving.py).
+API and saves (portal/assessments/saving/).
 
 These paths read every answer of the assessment (skip logic and progress depend on all of them) but show
 or change only a few. Reading them with SQLAlchemy Core instead of as ORM objects halves the cost of the

@@ -98,6 +98,7 @@ def module(assessment_id: int, module_id: str) -> Any:
     assessment = page_assessment_for(current_user, assessment_id)  # providers: assist-mode consent only
     if assessment is None:
         abort(404)
+    saving.remember(assessment)  # this user may write it: its saves by this worker can take the fast path
     instrument = assessment.instrument()
     module_def = next((m for m in instrument.modules if m.id == module_id), None)
     cluster = assessment.cluster
@@ -123,11 +124,7 @@ def module(assessment_id: int, module_id: str) -> Any:
     field_errors: dict[str, list[str]] = {}
     result = None
     try:
-        result = (
-            saving.save_answers(saving.require_draft(assessment.id), changes, current_user)
-            if changes
-            else None
-        )
+        result = saving.save(assessment.id, changes, current_user) if changes else None
     except PortalError as error:
         errors.append(error.text())
         if error.field:

@@ -24,7 +24,7 @@ class AssessmentStatus(StrEnum):
 
 class AssessmentKey(Protocol):
     """What access checks and audit entries need of an assessment: an Assessment, or the plain Draft a save
-    reads (portal/assessments/saving.py)."""
+    reads (portal/assessments/saving/)."""
 
     @property
     def id(self) -> int: ...

@@ -57,7 +57,7 @@ def test_a_save_that_waited_for_the_lock_reads_what_the_other_save_wrote(app: An
         pytest.skip("row locks are a PostgreSQL feature (SQLite serialises writers itself)")
     user = make.user(Role.ENTERPRISE)
     assessment = start(user.company, "miit-sme-digital", user)
-    saving.save_answers(saving.require_draft(assessment.id), [saving.Change(FIRST, "B", None)], user)
+    saving.save(assessment.id, [saving.Change(FIRST, "B", None)], user)
     holder = saving.require_draft(assessment.id)  # this test's transaction now holds the lock
     seen: dict[str, Any] = {}
 
@@ -70,7 +70,7 @@ def test_a_save_that_waited_for_the_lock_reads_what_the_other_save_wrote(app: An
     waiter = threading.Thread(target=second_save)
     waiter.start()
     wait_until_a_backend_waits_for_a_lock()
-    saving.save_answers(holder, [saving.Change(SECOND, "C", None)], user)  # commits, releasing the lock
+    saving.save(holder, [saving.Change(SECOND, "C", None)], user)  # commits, releasing the lock
     waiter.join(timeout=30)
     assert seen == {FIRST: ("B", 1), SECOND: ("C", 1)}
 

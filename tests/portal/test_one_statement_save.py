@@ -1,5 +1,5 @@
-"""Autosave in one statement (portal/assessments/one_statement.py, PostgreSQL) gives exactly what the
-two-statement save gives: the same replies (versions, conflicts, errors, progress), answers, history and
+"""Autosave in one statement (portal/assessments/saving/fast.py, PostgreSQL) gives exactly what the
+locked save gives: the same replies (versions, conflicts, errors, progress), answers, history and
 resume points. Each scenario runs twice on fresh assessments, once with the one-statement path and once
 without it, and the two runs are compared."""
 
@@ -12,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 from tests_support import wait_until_a_backend_waits_for_a_lock
 
-from portal.assessments import one_statement, saving, services
+from portal.assessments import saving, services
+from portal.assessments.saving import fast, pins
 from portal.extensions import db
 from portal.models import Answer, AnswerChange, Assessment, AssessmentStatus, ResumePoint, Role
 
@@ -95,14 +96,14 @@ def _run(steps: list[Step], make: Any, login_as: Any, one: bool, monkeypatch: An
     for who in ("admin", "colleague"):  # the page view is where a worker learns the assessment's pin
         assert clients[who].get(f"/company/assessments/{assessment.id}/modules/cloud").status_code == 200
     taken = []
-    real = one_statement.try_save
+    real = fast.try_save
 
     def try_save(*args: Any) -> Any:
         result = real(*args) if one else None
         taken.append(result is not None)
         return result
 
-    monkeypatch.setattr(one_statement, "try_save", try_save)
+    monkeypatch.setattr(fast, "try_save", try_save)
     replies = []
     for who, body, module in steps:
         if body == "submit":
@@ -171,10 +172,8 @@ def test_a_usual_autosave_is_one_statement(
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         seen.append(statement.strip().split()[0])
 
-    real_rows = one_statement._rows
-    monkeypatch.setattr(
-        one_statement, "_rows", lambda sql, params: seen.append("WITH") or real_rows(sql, params)
-    )
+    real_rows = fast._rows
+    monkeypatch.setattr(fast, "_rows", lambda sql, params: seen.append("WITH") or real_rows(sql, params))
     sa.event.listen(db.engine, "before_cursor_execute", record)
     try:
         response = client.post(url, json=_answers((TOOLS, "C"), base=1))
@@ -198,8 +197,8 @@ def test_a_save_meeting_another_save_waits_and_counts_what_that_one_saved(
     assert client.post(url, json=_answers((TOOLS, "A"))).status_code == 200
     client.get(f"/company/assessments/{assessment.id}/modules/cloud")  # remembers the pin
     taken = []
-    real = one_statement.try_save
-    monkeypatch.setattr(one_statement, "try_save", lambda *a: taken.append(real(*a)) or taken[-1])
+    real = fast.try_save
+    monkeypatch.setattr(fast, "try_save", lambda *a: taken.append(real(*a)) or taken[-1])
     holder = saving.require_draft(assessment.id)  # this test's transaction holds the lock
     replies: list[Any] = []
 
@@ -211,7 +210,7 @@ def test_a_save_meeting_another_save_waits_and_counts_what_that_one_saved(
     waiter = threading.Thread(target=colleague_saves)
     waiter.start()
     wait_until_a_backend_waits_for_a_lock()
-    saving.save_answers(holder, [saving.Change(REALTIME, "C", None)], admin)  # commits: lock released
+    saving.save(holder, [saving.Change(REALTIME, "C", None)], admin)  # commits: lock released
     waiter.join(timeout=30)
     status, body = replies[0]
     assert taken == [None]  # the one statement found the assessment locked and gave way
@@ -221,10 +220,10 @@ def test_a_save_meeting_another_save_waits_and_counts_what_that_one_saved(
     # Someone else was saving: the next saves of this assessment queue on the lock directly for a while,
     # without trying the one statement first; then they try it again.
     statements = []
-    real_rows = one_statement._rows
-    monkeypatch.setattr(one_statement, "_rows", lambda *a: statements.append(a) or real_rows(*a))
+    real_rows = fast._rows
+    monkeypatch.setattr(fast, "_rows", lambda *a: statements.append(a) or real_rows(*a))
     assert client.post(url, json=_answers((TOOLS, "B"))).status_code == 200
     assert taken[-1] is None and not statements
-    one_statement._BUSY[assessment.id] -= one_statement.BUSY_SECONDS  # as if that time had passed
+    pins._BUSY[assessment.id] -= pins.BUSY_SECONDS  # as if that time had passed
     assert client.post(url, json=_answers((TOOLS, "C"))).status_code == 200
     assert taken[-1] is not None and len(statements) == 1

@@ -173,7 +173,7 @@ def test_share_only_cannot_write(make: Any, login_as: Any) -> None:
     assert provider.post(f"/company/assessments/{assessment.id}/modules/cloud", data={}).status_code == 404
     # and the service refuses too, whatever the caller
     with pytest.raises(assessments.AssessmentError) as refused:
-        saving.save_answers(saving.require_draft(assessment.id), [saving.Change(ITEM, "C", None)], user)
+        saving.save(assessment.id, [saving.Change(ITEM, "C", None)], user)
     assert refused.value.status == 404
     changes = db.session.scalars(sa.select(AnswerChange).where(AnswerChange.item_id == ITEM)).all()
     assert all(c.acting_provider_org_id is None for c in changes)
