@@ -20,18 +20,31 @@ def fmt(d: Decimal) -> str:
     return format(d.normalize(), "f")
 
 
-def check_item(ctx: Ctx, item: Item, path: str, sum_equals_max: bool) -> None:  # noqa: C901, PLR0912 — one rule per item field
-    is_choice = item.type in CHOICE_TYPES
+def check_item(ctx: Ctx, item: Item, path: str, sum_equals_max: bool) -> None:
+    _check_options(ctx, item, path)
+    _check_type_fields(ctx, item, path)
+    _check_exclusive(ctx, item, path)
+    _check_points(ctx, item, path, sum_equals_max)
+    _check_unique(ctx, [ev.id for ev in item.evidence], f"{path}.evidence", "佐证字段", "evidence field")
+
+
+def _check_unique(ctx: Ctx, ids: list[str], path: str, what_zh: str, what_en: str) -> None:
     seen: set[str] = set()
-    for k, opt in enumerate(item.options):
-        if opt.id in seen:
+    for k, entry_id in enumerate(ids):
+        if entry_id in seen:
             ctx.err(
-                f"{path}.options[{k}].id",
+                f"{path}[{k}].id",
                 "duplicate_id",
-                f"选项编号重复：{opt.id}",
-                f"duplicate option id {opt.id}",
+                f"{what_zh}编号重复：{entry_id}",
+                f"duplicate {what_en} id {entry_id}",
             )
-        seen.add(opt.id)
+        seen.add(entry_id)
+
+
+def _check_options(ctx: Ctx, item: Item, path: str) -> None:
+    """Unique option ids; at least two options on a choice item, none on the others."""
+    _check_unique(ctx, [opt.id for opt in item.options], f"{path}.options", "选项", "option")
+    is_choice = item.type in CHOICE_TYPES
     if is_choice and len(item.options) < 2:
         ctx.err(
             join(path, "options"),
@@ -46,6 +59,10 @@ def check_item(ctx: Ctx, item: Item, path: str, sum_equals_max: bool) -> None:  
             f"{item.type} 题型不能有选项",
             f"items of type {item.type} cannot have options",
         )
+
+
+def _check_type_fields(ctx: Ctx, item: Item, path: str) -> None:
+    """Fields that belong to one item type only: min/max, points_true, the scenario ladder."""
     if item.type not in NUMERIC_TYPES and (item.min is not None or item.max is not None):
         ctx.err(path, "not_allowed", "只有数值题可设 min/max", "only number/integer items take min/max")
     if item.type != "boolean" and item.points_true is not None:
@@ -71,6 +88,10 @@ def check_item(ctx: Ctx, item: Item, path: str, sum_equals_max: bool) -> None:  
                 f"场景等级应为从 1 开始的连续等级，当前为 {got}",
                 f"scenario ladder must list consecutive levels starting at 1; got {got}",
             )
+
+
+def _check_exclusive(ctx: Ctx, item: Item, path: str) -> None:
+    """An exclusive ("none of these") option: only in multi-choice items, and worth nothing."""
     for k, opt in enumerate(item.options):
         if opt.exclusive and item.type != "multi":
             ctx.err(
@@ -86,17 +107,6 @@ def check_item(ctx: Ctx, item: Item, path: str, sum_equals_max: bool) -> None:  
                 "互斥的“无”选项不应计分",
                 "an exclusive 'none' option must not carry points",
             )
-    _check_points(ctx, item, path, sum_equals_max)
-    seen = set()
-    for k, ev in enumerate(item.evidence):
-        if ev.id in seen:
-            ctx.err(
-                f"{path}.evidence[{k}].id",
-                "duplicate_id",
-                f"佐证字段编号重复：{ev.id}",
-                f"duplicate evidence field id {ev.id}",
-            )
-        seen.add(ev.id)
 
 
 def _check_points(ctx: Ctx, item: Item, path: str, sum_equals_max: bool) -> None:  # noqa: C901 — one rule per item type

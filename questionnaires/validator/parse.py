@@ -29,7 +29,7 @@ from .keys import INSTRUMENT_KEYS
 from .readers import each, read_mapping, read_str, req_str
 
 
-def parse_definition(  # noqa: C901, PLR0912 — the top-level fields and the lock rules, read top to bottom
+def parse_definition(
     raw: Any,
     *,
     file: str = "<memory>",
@@ -49,22 +49,7 @@ def parse_definition(  # noqa: C901, PLR0912 — the top-level fields and the lo
     inst_id = req_str(ctx, root, "id", "")
     if inst_id and not INSTRUMENT_ID_RE.match(inst_id):
         ctx.err("id", "bad_id", f"问卷编号格式错误：{inst_id!r}", f"malformed instrument id {inst_id!r}")
-    version = read_str(ctx, root, "version", "")
-    if version is not None and not VERSION_RE.match(version):
-        ctx.err(
-            "version",
-            "bad_version",
-            f"版本号格式错误：{version!r}（应为 YYYY 或 YYYY.N，并加引号）",
-            f"malformed version {version!r} (expected YYYY or YYYY.N, quoted)",
-        )
-    elif "version" in root and version is None:
-        ctx.errors[-1] = ValidationError(
-            file,
-            "version",
-            "bad_version",
-            '版本号必须是带引号的字符串，如 "2025.1"',
-            'version must be a quoted string such as "2025.1"',
-        )
+    version = _read_version(ctx, root)
     status = root.get("status")
     if status not in ("draft", "published"):
         ctx.err("status", "bad_status", "status 应为 draft 或 published", "status must be draft or published")
@@ -107,33 +92,60 @@ def parse_definition(  # noqa: C901, PLR0912 — the top-level fields and the lo
     )
     check_instrument(ctx, inst)
     if lock is not None and inst_id and version:
-        key = f"{inst_id}@{version}"
-        locked = lock.get(key)
-        if st == "published" and locked is None:
-            ctx.err(
-                "status",
-                "not_locked",
-                f"已发布版本 {key} 在 published.lock.json 中没有哈希记录（请用 publish 发布）",
-                f"published version {key} has no entry in published.lock.json (publish it with `publish`)",
-            )
-        elif st == "published" and locked is not None and locked != digest:
-            ctx.err(
-                "",
-                "hash_mismatch",
-                f"已发布版本 {key} 的内容被修改：哈希 {digest[:12]}… 与锁定的 {locked[:12]}… 不符；"
-                "已发布版本不可修改，请另建新版本",
-                f"published version {key} was modified: hash {digest[:12]}… "
-                f"differs from locked {locked[:12]}…; "
-                "published versions are immutable, create a new version instead",
-            )
-        elif st == "draft" and locked is not None:
-            ctx.err(
-                "status",
-                "unpublished",
-                f"{key} 已发布（见 published.lock.json），不能改回 draft",
-                f"{key} was published (see published.lock.json) and cannot return to draft",
-            )
+        _check_lock(ctx, inst, lock)
     return (inst if not ctx.errors else None), ctx.errors
+
+
+def _read_version(ctx: Ctx, root: Mapping[str, Any]) -> str | None:
+    """The version, a quoted "YYYY" or "YYYY.N" (an unquoted 2025.1 would be read as a number)."""
+    version = read_str(ctx, root, "version", "")
+    if version is not None and not VERSION_RE.match(version):
+        ctx.err(
+            "version",
+            "bad_version",
+            f"版本号格式错误：{version!r}（应为 YYYY 或 YYYY.N，并加引号）",
+            f"malformed version {version!r} (expected YYYY or YYYY.N, quoted)",
+        )
+    elif "version" in root and version is None:
+        # read_str has just reported it (missing, empty or not a string): say what a version looks like
+        ctx.errors[-1] = ValidationError(
+            ctx.file,
+            "version",
+            "bad_version",
+            '版本号必须是带引号的字符串，如 "2025.1"',
+            'version must be a quoted string such as "2025.1"',
+        )
+    return version
+
+
+def _check_lock(ctx: Ctx, inst: Instrument, lock: Mapping[str, str]) -> None:
+    """A published version is locked with its content hash and stays as published; a draft is not locked."""
+    key = f"{inst.id}@{inst.version}"
+    locked = lock.get(key)
+    if inst.status == "published" and locked is None:
+        ctx.err(
+            "status",
+            "not_locked",
+            f"已发布版本 {key} 在 published.lock.json 中没有哈希记录（请用 publish 发布）",
+            f"published version {key} has no entry in published.lock.json (publish it with `publish`)",
+        )
+    elif inst.status == "published" and locked is not None and locked != inst.content_hash:
+        ctx.err(
+            "",
+            "hash_mismatch",
+            f"已发布版本 {key} 的内容被修改：哈希 {inst.content_hash[:12]}… 与锁定的 {locked[:12]}… 不符；"
+            "已发布版本不可修改，请另建新版本",
+            f"published version {key} was modified: hash {inst.content_hash[:12]}… "
+            f"differs from locked {locked[:12]}…; "
+            "published versions are immutable, create a new version instead",
+        )
+    elif inst.status == "draft" and locked is not None:
+        ctx.err(
+            "status",
+            "unpublished",
+            f"{key} 已发布（见 published.lock.json），不能改回 draft",
+            f"{key} was published (see published.lock.json) and cannot return to draft",
+        )
 
 
 def _location(path: Path) -> tuple[str, str]:
