@@ -1,5 +1,6 @@
 """Bureau (工业和信息化主管部门) pages, scoped to the officer's jurisdiction. Thin: all counting is in
-portal/bureau/queries.py (see its docstring and aggregates.py for the counting rule)."""
+the `portal.bureau.queries` package (see its docstring, and the `portal.bureau.aggregates` package's for the
+counting rule)."""
 
 from __future__ import annotations
 

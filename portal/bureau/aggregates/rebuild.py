@@ -30,7 +30,7 @@ from portal.models import Company
 def metric_columns(table: Any, any_on: Any, gd_on: Any, miit_on: Any) -> list[Any]:
     """SUM(CASE …) expressions of every metric over fact rows, given when a row counts for each group.
 
-    Used by the rebuild (per grain) and by queries.py for date ranges, so both count the same way.
+    Used by the rebuild (per grain) and by the queries package for date ranges, so both count the same way.
     """
     f = table.c
 

@@ -1,0 +1,174 @@
+"""Raw (unsuppressed) counts: metric sums from the cube or the fact rows, registered companies, trends
+and the program pipeline."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from portal.bureau import aggregates
+from portal.bureau.models import METRICS, NONE_MONTH, BureauProgramStatus
+from portal.bureau.queries.filters import Filters, company_cols, dim_conditions, grain_filter
+from portal.extensions import db
+from portal.models import Company, User
+
+
+def measure(user: User, filters: Filters, group_by: str | None = None) -> dict[str, dict[str, int]]:
+    """Raw (unsuppressed) metric sums, optionally grouped by one dimension ('' key when ungrouped)."""
+    if filters.dated:
+        table = aggregates.FACT_TABLE
+        lo = filters.month_from if filters.month_from is not None else 0
+        hi = filters.month_to if filters.month_to is not None else NONE_MONTH - 1
+        f = table.c
+        cols = aggregates.metric_columns(
+            table,
+            f.next_any > hi,
+            sa.and_(f.has_gd == sa.true(), f.next_gd > hi),
+            sa.and_(f.has_miit == sa.true(), f.next_miit > hi),
+        )
+        where = [f.month >= lo, f.month <= hi]
+    else:
+        table = aggregates.AGG_TABLE
+        cols = [sa.func.coalesce(sa.func.sum(table.c[m]), 0).label(m) for m in METRICS]
+        where = [grain_filter("all", user, filters, group_by)]
+    where += dim_conditions(table.c, user, filters)
+    key = table.c[group_by] if group_by else sa.literal("").label("k")
+    query = (
+        sa.select(key.label("k"), *cols).where(*where).group_by(key)
+        if group_by
+        else sa.select(*cols).where(*where)
+    )
+    out: dict[str, dict[str, int]] = {}
+    for row in db.session.execute(query):
+        mapping = row._mapping
+        k = str(mapping["k"]) if group_by else ""
+        out[k] = {m: int(mapping[m] or 0) for m in METRICS}
+    if not group_by and "" not in out:
+        out[""] = dict.fromkeys(METRICS, 0)
+    return out
+
+
+def _grouping_sets(
+    dims: list[Any], groups: list[str | None], cols: list[Any], where: list[Any]
+) -> tuple[Any, dict[int, str | None]]:
+    """One scan, several groupings (PostgreSQL GROUPING SETS): the query and grouping() mask → group."""
+    names = [d.key for d in dims]
+    sets = [sa.tuple_(*([dims[names.index(g)]] if g else [])) for g in groups]
+    mask = {g: sum(1 << (len(names) - 1 - i) for i, n in enumerate(names) if n != g) for g in groups}
+    query = (
+        sa.select(*dims, sa.func.grouping(*dims).label("g"), *cols)
+        .where(*where)
+        .group_by(sa.func.grouping_sets(*sets))
+    )
+    return query, {v: g for g, v in mask.items()}
+
+
+def measure_many(
+    user: User, filters: Filters, groups: list[str | None]
+) -> dict[str | None, dict[str, dict[str, int]]]:
+    """`measure` for several groupings; for a date range on PostgreSQL one scan with GROUPING SETS."""
+    if not filters.dated or db.engine.dialect.name != "postgresql":
+        return {g: measure(user, filters, g) for g in groups}
+    table = aggregates.FACT_TABLE
+    f = table.c
+    lo = filters.month_from if filters.month_from is not None else 0
+    hi = filters.month_to if filters.month_to is not None else NONE_MONTH - 1
+    cols = aggregates.metric_columns(
+        table,
+        f.next_any > hi,
+        sa.and_(f.has_gd == sa.true(), f.next_gd > hi),
+        sa.and_(f.has_miit == sa.true(), f.next_miit > hi),
+    )
+    where = [f.month >= lo, f.month <= hi, *dim_conditions(f, user, filters)]
+    query, by_mask = _grouping_sets([f[g] for g in groups if g], groups, cols, where)
+    out: dict[str | None, dict[str, dict[str, int]]] = {g: {} for g in groups}
+    for row in db.session.execute(query):
+        m = row._mapping
+        group = by_mask[int(m["g"])]
+        key = str(m[group]) if group else ""
+        out[group][key] = {name: int(m[name] or 0) for name in METRICS}
+    if None in out and "" not in out[None]:
+        out[None][""] = dict.fromkeys(METRICS, 0)
+    return out
+
+
+def registered_groups(
+    user: User, filters: Filters, groups: tuple[str, ...] = ()
+) -> dict[str | None, dict[str, int]]:
+    """Companies registered now in scope and filters: the total (key None) and per dimension in `groups`.
+
+    One scan with GROUPING SETS on PostgreSQL; one GROUP BY per dimension elsewhere.
+    """
+    cols = company_cols()
+    where = dim_conditions(cols, user, filters)
+    out: dict[str | None, dict[str, int]] = {None: {"": 0}, **{g: {} for g in groups}}
+    if db.engine.dialect.name == "postgresql" and groups:
+        keys = [cols[g] for g in groups]
+        query, by_mask = _grouping_sets(keys, [None, *groups], [sa.func.count(Company.id).label("n")], where)
+        for row in db.session.execute(query):
+            group = by_mask[int(row.g)]
+            out[group][(row._mapping[group] or "") if group else ""] = int(row.n)
+        return out
+    out[None][""] = int(db.session.scalar(sa.select(sa.func.count(Company.id)).where(*where)) or 0)
+    for g in groups:
+        key = sa.func.coalesce(cols[g], "")
+        for k, n in db.session.execute(sa.select(key, sa.func.count(Company.id)).where(*where).group_by(key)):
+            out[g][str(k)] = int(n)
+    return out
+
+
+def registered(user: User, filters: Filters, group_by: str | None = None) -> dict[str, int]:
+    """Companies registered in the portal now (scope + dimension filters; not date-filtered)."""
+    return registered_groups(user, filters, (group_by,) if group_by else ())[group_by]
+
+
+def trend(user: User, filters: Filters, grain: str) -> list[tuple[int, dict[str, int]]]:
+    """Per month or quarter: each company's latest assessment in that period (cube rows).
+
+    With a date range, months inside it; quarters overlapping it (shown whole).
+    """
+    table = aggregates.AGG_TABLE
+    where = [grain_filter(grain, user, filters), *dim_conditions(table.c, user, filters)]
+    lo, hi = filters.month_from, filters.month_to
+    if grain == "quarter":
+        lo = aggregates.quarter_of(lo) if lo is not None else None
+        hi = aggregates.quarter_of(hi) if hi is not None else None
+    if lo is not None:
+        where.append(table.c.period >= lo)
+    if hi is not None:
+        where.append(table.c.period <= hi)
+    cols = [sa.func.sum(table.c[m]).label(m) for m in METRICS]
+    query = sa.select(table.c.period, *cols).where(*where).group_by(table.c.period).order_by(table.c.period)
+    return [(int(r.period), {m: int(r._mapping[m] or 0) for m in METRICS}) for r in db.session.execute(query)]
+
+
+def programs(user: User, filters: Filters) -> list[dict[str, Any]]:
+    """Per program: companies likely eligible / needing information and the estimated awards (raw).
+
+    The pipeline is the companies' current evaluation: the date range does not apply.
+    """
+    p = BureauProgramStatus
+    where = dim_conditions(company_cols(), user, filters)
+    query = sa.select(
+        p.program,
+        sa.func.max(p.name_zh),
+        p.status,
+        sa.func.count(),
+        sa.func.sum(p.estimated_award_wan),
+    )
+    if where:  # the province without filters needs no join
+        query = query.join(Company, Company.id == p.company_id).where(*where)
+    query = query.group_by(p.program, p.status).order_by(p.program)
+    table: dict[str, dict[str, Any]] = {}
+    for program, name, status, n, award in db.session.execute(query):
+        row = table.setdefault(
+            program,
+            {"program": program, "name_zh": name, "eligible": 0, "needs_info": 0, "award_wan": Decimal(0)},
+        )
+        if status in ("eligible", "needs_info"):
+            row[status] += int(n)
+        if status == "eligible" and award is not None:
+            row["award_wan"] += Decimal(award)
+    return list(table.values())

@@ -1,0 +1,159 @@
+"""Drill-down lists of the companies that agreed to share details (Company.bureau_sharing); the others
+are only counted, suppressed below 5, never named."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import sqlalchemy as sa
+
+from portal.bureau import aggregates
+from portal.bureau.models import NONE_MONTH, BureauProgramStatus
+from portal.bureau.queries.filters import Filters, company_cols, dim_conditions
+from portal.bureau.queries.labels import FIVEG_NAMES, LEVEL_NAMES, MIIT_NAMES, SIZE_NAMES
+from portal.bureau.queries.suppression import cell
+from portal.extensions import db
+from portal.inputs import MAX_PAGE
+from portal.models import Company, User
+
+PAGE_SIZE: Final = 50
+
+
+def _latest_facts(user: User, filters: Filters) -> Any:
+    """Per company the fact row counted for the filters (latest overall, or latest within the range)."""
+    f = aggregates.FACT_TABLE.c
+    if filters.dated:
+        lo = filters.month_from if filters.month_from is not None else 0
+        hi = filters.month_to if filters.month_to is not None else NONE_MONTH - 1
+        return [f.month >= lo, f.month <= hi, f.next_any > hi]
+    return [f.next_any == NONE_MONTH]
+
+
+def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
+    """Assessed companies of the selection that agreed to share details (Company.bureau_sharing).
+
+    Companies that did not agree are only counted (suppressed below 5), never named.
+    Figures: the latest fact row of the selection (maturity/cloud of that month's gd-mfg-dt assessment).
+    """
+    f = aggregates.FACT_TABLE.c
+    base = [*_latest_facts(user, filters), *dim_conditions(f, user, filters)]
+    join = aggregates.FACT_TABLE.join(Company.__table__, Company.id == f.company_id)
+    sharing = db.session.scalar(
+        sa.select(sa.func.count()).select_from(join).where(*base, Company.bureau_sharing == sa.true())
+    )
+    hidden = db.session.scalar(
+        sa.select(sa.func.count()).select_from(join).where(*base, Company.bureau_sharing == sa.false())
+    )
+    page = min(max(1, page), MAX_PAGE)  # a huge page made an OFFSET the database refuses
+    rows = db.session.execute(
+        sa.select(
+            Company.id,
+            Company.name,
+            Company.city,
+            Company.district,
+            Company.cluster,
+            Company.size_class,
+            f.month,
+            f.overall_level,
+            f.on_cloud,
+            f.on_platform,
+            f.fiveg_tier,
+            f.miit_level,
+            f.has_gd,
+        )
+        .select_from(join)
+        .where(*base, Company.bureau_sharing == sa.true())
+        .order_by(Company.name, Company.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    companies = [
+        {
+            "id": r.id,
+            "name": r.name,
+            "city": r.city,
+            "district": r.district or "",
+            "cluster": r.cluster or "",
+            "size_class": SIZE_NAMES.get(r.size_class or "", r.size_class),
+            "month": aggregates.month_label(r.month),
+            "level": LEVEL_NAMES.get(r.overall_level, "—") if r.has_gd else "—",
+            "on_cloud": bool(r.on_cloud) if r.has_gd else None,
+            "on_platform": bool(r.on_platform) if r.has_gd else None,
+            "fiveg": FIVEG_NAMES.get(r.fiveg_tier or "", "—") if r.has_gd else "—",
+            "miit_level": MIIT_NAMES.get(r.miit_level, "—") if r.miit_level is not None else "—",
+        }
+        for r in rows
+    ]
+    total = int(sharing or 0)
+    return {
+        "companies": companies,
+        "sharing": total,
+        "not_sharing": cell(int(hidden or 0)),
+        "page": page,
+        "pages": max(1, -(-total // PAGE_SIZE)),
+    }
+
+
+def pipeline_list(user: User, filters: Filters, program: str | None = None, page: int = 1) -> dict[str, Any]:
+    """Program pipeline of consenting companies: company, level, program, status, award, gaps."""
+    p = BureauProgramStatus
+    f = aggregates.FACT_TABLE.c
+    where = [*dim_conditions(company_cols(), user, filters)]
+    if program:
+        where.append(p.program == program)
+    level = (
+        sa.select(f.overall_level)
+        .where(f.company_id == Company.id, f.next_gd == NONE_MONTH, f.has_gd == sa.true())
+        .limit(1)
+        .scalar_subquery()
+    )
+    hidden = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(p)
+        .join(Company, Company.id == p.company_id)
+        .where(*where, Company.bureau_sharing == sa.false())
+    )
+    shown = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(p)
+        .join(Company, Company.id == p.company_id)
+        .where(*where, Company.bureau_sharing == sa.true())
+    )
+    page = min(max(1, page), MAX_PAGE)  # a huge page made an OFFSET the database refuses
+    rows = db.session.execute(
+        sa.select(Company.name, Company.city, Company.district, level.label("level"), p)
+        .join(Company, Company.id == p.company_id)
+        .where(*where, Company.bureau_sharing == sa.true())
+        .order_by(p.program, p.status, sa.desc(p.estimated_award_wan), Company.name)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    items = []
+    for name, city, district, lvl, status in rows:
+        gaps = [
+            f"{g['field']}：待补充" if g.get("missing") else f"{g['field']}：差 {g.get('shortfall')}"
+            for g in (status.gaps or [])
+        ]
+        items.append(
+            {
+                "company": name,
+                "area": f"{city} {district or ''}".strip(),
+                "level": LEVEL_NAMES.get(lvl, "—"),
+                "program": status.program,
+                "program_name": status.name_zh,
+                "status": status.status,
+                "estimated_award_wan": str(status.estimated_award_wan)
+                if status.estimated_award_wan is not None
+                else None,
+                "gaps": gaps,
+                "synthetic": status.synthetic,
+            }
+        )
+    total = int(shown or 0)
+    return {
+        "items": items,
+        "sharing": total,
+        "not_sharing": cell(int(hidden or 0)),
+        "page": page,
+        "pages": max(1, -(-total // PAGE_SIZE)),
+    }
