@@ -16,14 +16,13 @@ from portal.assessments.access import PageAssessment, assessment_for, page_asses
 from portal.assessments.forms import (
     VERSION_PREFIX,
     build_module_form,
-    english,
     module_items,
     stored_form_values,
     submitted_value,
-    text,
 )
 from portal.companies.services import members
 from portal.evidence.services import files_by_item
+from portal.i18n import pick
 from portal.inputs import MAX_DB_ID, ascii_int, database_id
 from portal.models import Assessment, Role
 
@@ -39,7 +38,7 @@ def _own(assessment_id: int, write: bool = False) -> Assessment:
 
 
 def _message(error: services.AssessmentError) -> str:
-    return error.message_en if english() else error.message_zh
+    return pick(error.message_zh, error.message_en)
 
 
 @bp.get("/")
@@ -54,7 +53,6 @@ def index() -> Any:
         history=history,
         progress=progress,
         start_form=FlaskForm(),
-        text=text,
     )
 
 
@@ -91,7 +89,6 @@ def overview(assessment_id: int) -> Any:
         members=members(assessment.company),
         resume=services.resume_point(assessment, current_user),
         assign_form=FlaskForm(),
-        text=text,
     )
 
 
@@ -225,7 +222,6 @@ def review(assessment_id: int) -> Any:
         progress=_progress(assessment),
         attestation=services.ATTESTATION_ZH,
         form=FlaskForm(),
-        text=text,
     )
 
 

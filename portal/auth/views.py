@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -27,6 +26,7 @@ from portal.auth.forms import (
 from portal.choices import districts_by_city
 from portal.extensions import db
 from portal.home import home_url
+from portal.i18n import pick
 from portal.links import external_url, safe_target
 
 bp = Blueprint("auth", __name__)
@@ -54,7 +54,7 @@ def login() -> Any:
         try:
             throttle.before_password_check(email, address, throttle.device_of(user.id) if user else None)
         except throttle.ThrottledError as refused:
-            form.password.errors.append(refused.message_en if _english() else refused.message_zh)
+            form.password.errors.append(pick(refused.message_zh, refused.message_en))
             response = current_app.make_response((render_template("auth/login.html", form=form), 429))
             response.headers["Retry-After"] = str(refused.retry_after)
             return response
@@ -72,10 +72,6 @@ def login() -> Any:
             throttle.remember_device(signed_in, user.id)
             return signed_in
     return render_template("auth/login.html", form=form)
-
-
-def _english() -> bool:
-    return str(get_locale() or "zh_CN").startswith("en")
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -105,7 +101,7 @@ def reset_password(token: str) -> Any:
     try:
         security.open_reset(token)
     except security.SignInError as refused:
-        message = refused.message_en if _english() else refused.message_zh
+        message = pick(refused.message_zh, refused.message_en)
         return render_template("auth/invitation_invalid.html", message=message), 410
     form = ResetPasswordForm()
     if form.validate_on_submit():
@@ -261,7 +257,7 @@ def verify_email(token: str) -> Any:
     try:
         security.verify_email(token)
     except security.SignInError as refused:
-        message = refused.message_en if _english() else refused.message_zh
+        message = pick(refused.message_zh, refused.message_en)
         page = render_template("auth/invitation_invalid.html", message=message, title=_("验证链接不可用"))
         return page, refused.status
     # not signed in here: mail scanners open links too, and must not get a session

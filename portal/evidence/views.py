@@ -6,13 +6,14 @@ from io import BytesIO
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from portal.access import roles
-from portal.assessments.forms import english
 from portal.assessments.services import get_for_company
 from portal.evidence import services
+from portal.i18n import pick
 from portal.models import Assessment, Role
 
 bp = Blueprint("evidence", __name__)
@@ -46,10 +47,10 @@ def upload(assessment_id: int) -> Any:
             raise services.EvidenceError("请选择要上传的文件。", "Choose a file to upload.")
         row = services.add(assessment, item_id, services.Upload(sent.filename, sent.read()), current_user)
     except services.EvidenceError as error:
-        flash(error.message_en if english() else error.message_zh, "error")
+        flash(pick(error.message_zh, error.message_en), "error")
     else:
-        usage = services.usage_text(assessment.company_id, english())
-        done = f"Uploaded: {row.filename} ({usage})" if english() else f"已上传：{row.filename}（{usage}）"
+        usage = services.usage_text(assessment.company_id)
+        done = _("已上传：%(name)s（%(usage)s）", name=row.filename, usage=usage)
         flash(done, "success")
     return _back(assessment, item_id)
 
@@ -80,5 +81,5 @@ def delete(assessment_id: int, file_id: int) -> Any:
     except services.EvidenceError as error:
         if error.status == 404:
             abort(404)
-        flash(error.message_en if english() else error.message_zh, "error")
+        flash(pick(error.message_zh, error.message_en), "error")
     return _back(assessment, item_id)
