@@ -30,6 +30,12 @@ def is_english() -> bool:
     return str(get_locale() or "zh_CN").startswith("en")
 
 
+def locale_of(lang: str) -> str:
+    """The locale of a stored language code ("zh"/"en", as reports and API callers name it), for
+    ``force_locale``."""
+    return "en" if lang == "en" else "zh_CN"
+
+
 def pick(zh: str | None, en: str | None) -> str:
     """The text of a Chinese/English data pair in the current language, falling back to the other half."""
     if is_english():

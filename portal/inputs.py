@@ -25,9 +25,10 @@ from typing import Any, Final
 
 from flask import Flask, jsonify, render_template, request
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import get_locale
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import IntegerConverter, Map
+
+from portal.i18n import pick
 
 MAX_DB_ID: Final = 2**31 - 1  # PostgreSQL INTEGER; every id column of the schema is one
 MAX_PAGE: Final = 100_000  # far beyond any listing (50 rows a page), far below an overflowing OFFSET
@@ -145,8 +146,7 @@ def refuse_nul_characters() -> Any:
     zh, en = NUL_MESSAGE
     if request.path.startswith("/api/") or request.is_json:
         return jsonify(errors=[{"field": None, "message_zh": zh, "message_en": en}]), 400
-    english = str(get_locale() or "zh_CN").startswith("en")
-    return render_template("errors/error.html", status=400, message=en if english else zh), 400
+    return render_template("errors/error.html", status=400, message=pick(zh, en)), 400
 
 
 def _has_nul(values: MultiDict[str, str]) -> bool:

@@ -26,7 +26,7 @@ from werkzeug.utils import secure_filename
 
 from portal import audit
 from portal.extensions import db
-from portal.i18n import pick
+from portal.i18n import locale_of, pick
 from portal.models import Company, CompanyEligibilityProfile, EligibilityProject, RuleFile, User
 from questionnaires import strict_yaml
 from questionnaires.strict_yaml import YamlError
@@ -478,7 +478,7 @@ def program_labels(lang: str | None = None) -> dict[str, str]:
     programs by id, such as the roadmap's "helps to apply for". In the current locale; ``lang`` ("zh"/"en")
     forces one (for callers that render another language than the request's)."""
     if lang is not None:
-        with force_locale("en" if lang == "en" else "zh_CN"):
+        with force_locale(locale_of(lang)):
             return program_labels()
     programs = {p.id: p for p in effective_rules().programs}
     directions = {

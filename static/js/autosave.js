@@ -89,7 +89,7 @@
       var input = inputsNamed(fs, fs.dataset.item).filter(function (el) { return el.value === String(v); })[0];
       var label = input && input.parentNode.querySelector("span");
       return label ? label.textContent : v === null || v === undefined ? "—" : String(v);
-    }).join("；");
+    }).join(bar.dataset.listSeparator || "; ");
   }
 
   function setVersion(fs, version) {
