@@ -19,7 +19,6 @@ from flask_babel import force_locale
 from tests_support import sign_in_session, submitted
 
 from portal.assessments.services import start as start_assessment
-from portal.i18n import localized, pick
 from portal.models import Role
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,6 +95,8 @@ def test_javascript_never_chooses_the_language() -> None:
 
 
 def test_pick_and_localized_follow_the_request_language(app: Flask) -> None:
+    from portal.i18n import localized, pick
+
     class Pair:
         name_zh, name_en = "广州", "Guangzhou"
 
