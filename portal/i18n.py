@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
-from flask import Blueprint, Flask, current_app, redirect, request, session
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -66,7 +66,9 @@ def _locale(code: str) -> Locale:
 
 
 def _selected_code() -> str:
-    lang = request.args.get("lang") if request else None
+    if not has_request_context():  # a worker or the CLI: the default, unless it uses force_locale
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    lang = request.args.get("lang")
     if lang in SUPPORTED:
         return lang
     if session.get("lang") in SUPPORTED:

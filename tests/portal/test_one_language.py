@@ -109,6 +109,16 @@ def test_pick_and_localized_follow_the_request_language(app: Flask) -> None:
         assert pick("仅中文", "") == "仅中文"  # a missing translation falls back to the Chinese text
 
 
+def test_outside_a_request_the_default_language_unless_forced(app: Flask) -> None:
+    """Workers and the CLI have no request: Chinese, or the language they force (as the PDF worker)."""
+    from portal.i18n import pick
+
+    with app.app_context():
+        assert pick("广州", "Guangzhou") == "广州"
+        with force_locale("en"):
+            assert pick("广州", "Guangzhou") == "Guangzhou"
+
+
 # ------------------------------------------------------------------------------ English pages, per role
 
 
