@@ -238,6 +238,16 @@ def test_enterprise_pages_in_english_have_no_chinese_interface_text(make: Any, e
     )
 
 
+def test_company_size_is_named_in_english(make: Any, english: Any) -> None:
+    """The size badge was a gettext of the stored Chinese word, which no catalog entry matched."""
+    _submitted, user = submitted(make)
+    client = english(user)
+    for url in ("/company/", "/company/profile/edit"):
+        page = client.get(url).get_data(as_text=True)
+        assert ">Small</span>" in page, url
+        assert ">小型</span>" not in page, url
+
+
 def draft_module(assessment: Any) -> str:
     from portal.assessments.services import instrument_of
 
