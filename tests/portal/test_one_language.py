@@ -266,3 +266,24 @@ def test_provider_bureau_and_admin_pages_in_english_have_no_chinese_interface_te
     # /bureau/ (the dashboard) is left out: its tables are titled in Chinese by bureau/queries.py.
     _check(english(bureau), ["/bureau/targets", "/bureau/companies"], names)
     _check(english(admin), ["/admin/", "/admin/audit", "/admin/rules", "/admin/users"], names)
+
+
+def test_report_status_script_gets_its_words_from_the_catalog(
+    make: Any, english: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """status.js used to show "排队中 / Queued" in both languages; its words are now rendered by the
+    template (data-label-*) in the page's language."""
+    monkeypatch.setattr("portal.reports.pdf.render_report_pdf", lambda context, *, stats=None: b"%PDF-1.7\n")
+    assessment, user = submitted(make)
+    client = english(user)
+    response = client.post(f"/company/assessments/{assessment.id}/report", data={"lang": "en"})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    labels = dict(re.findall(r'data-label-(\w+)="([^"]*)"', page))
+    assert labels == {
+        "queued": "Queued",
+        "running": "Generating",
+        "done": "Done",
+        "failed": "Failed",
+        "pages": "{n} pages",
+    }
