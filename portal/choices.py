@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from portal.i18n import localized, pick
 from scoring.reference import industries, regions
 
 
-def _en() -> bool:
-    return str(get_locale() or "zh_CN").startswith("en")
-
-
 def city_choices() -> list[tuple[str, Any]]:
-    names = [(c, f"{c} {regions.CITY_NAMES_EN[c]}" if _en() else c) for c in regions.CITIES]
+    names = [(c, pick(c, f"{c} {regions.CITY_NAMES_EN[c]}")) for c in regions.CITIES]
     return [("", _l("请选择地市")), *names]
 
 
@@ -24,7 +20,7 @@ def district_choices() -> list[tuple[str, Any]]:
     choices: list[tuple[str, Any]] = [("", _l("请选择区县"))]
     for city in regions.CITIES:
         for d in regions.districts(city):
-            choices.append((d.name_zh, d.name_en if _en() else d.name_zh))
+            choices.append((d.name_zh, localized(d, "name")))
     return choices
 
 
@@ -34,13 +30,13 @@ def districts_by_city() -> dict[str, list[str]]:
 
 def section_choices() -> list[tuple[str, Any]]:
     return [("", _l("请选择行业门类"))] + [
-        (s.code, f"{s.code} {s.name_en if _en() else s.name_zh}") for s in industries.sections()
+        (s.code, f"{s.code} {localized(s, 'name')}") for s in industries.sections()
     ]
 
 
 def division_choices() -> list[tuple[str, Any]]:
     return [("", _l("请选择行业大类"))] + [
-        (d.code, f"{d.code} {d.name_en if _en() else d.name_zh}") for d in industries.divisions()
+        (d.code, f"{d.code} {localized(d, 'name')}") for d in industries.divisions()
     ]
 
 
@@ -53,7 +49,7 @@ def divisions_by_section() -> dict[str, list[str]]:
 
 def cluster_choices() -> list[tuple[str, Any]]:
     return [("", _l("不属于 20 个战略性产业集群"))] + [
-        (c.id, c.name_en if _en() else c.name_zh) for c in industries.clusters()
+        (c.id, localized(c, "name")) for c in industries.clusters()
     ]
 
 

@@ -1,4 +1,13 @@
-"""Language selection: zh_CN by default, English on request (stored in the session and on the account)."""
+"""The portal's one language mechanism.
+
+Interface text is gettext (Chinese msgids, English in translations/en). Chinese/English *data* pairs (the
+``*_zh``/``*_en`` fields of instruments, rules, catalogues, error values) are chosen here and nowhere else:
+``pick(zh, en)`` and ``localized(obj, "name")`` in Python, the same two as Jinja globals/filters, so no
+template or view tests the language itself. Code running outside a request in another language wraps
+itself in ``flask_babel.force_locale``; these helpers then follow it.
+
+Language selection: zh_CN by default, English on request (stored in the session and on the account).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +15,44 @@ from functools import cache
 from typing import Any
 
 from babel import Locale
-from flask import Blueprint, Flask, current_app, redirect, request, session
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from portal.access import public
 from portal.links import safe_target
 
 SUPPORTED = ("zh_CN", "en")
+
+
+def is_english() -> bool:
+    """True when the current locale (the request's, or one forced with ``force_locale``) is English."""
+    return str(get_locale() or "zh_CN").startswith("en")
+
+
+def locale_of(lang: str) -> str:
+    """The locale of a stored language code ("zh"/"en", as reports and API callers name it), for
+    ``force_locale``."""
+    return "en" if lang == "en" else "zh_CN"
+
+
+def pick(zh: str | None, en: str | None) -> str:
+    """The text of a Chinese/English data pair in the current language, falling back to the other half."""
+    if is_english():
+        return en or zh or ""
+    return zh or en or ""
+
+
+def localized(obj: Any, field: str) -> str:
+    """``obj.<field>_zh`` or ``obj.<field>_en`` (attribute or mapping key) in the current language."""
+    if isinstance(obj, dict):
+        return pick(obj.get(f"{field}_zh"), obj.get(f"{field}_en"))
+    return pick(getattr(obj, f"{field}_zh", None), getattr(obj, f"{field}_en", None))
+
+
+def list_separator() -> str:
+    """The separator between list items in running text: "、" in Chinese, ", " in English."""
+    return pick("、", ", ")
 
 
 def select_locale() -> Locale:
@@ -26,7 +66,9 @@ def _locale(code: str) -> Locale:
 
 
 def _selected_code() -> str:
-    lang = request.args.get("lang") if request else None
+    if not has_request_context():  # a worker or the CLI: the default, unless it uses force_locale
+        return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    lang = request.args.get("lang")
     if lang in SUPPORTED:
         return lang
     if session.get("lang") in SUPPORTED:
@@ -55,3 +97,5 @@ def set_language(code: str) -> Any:
 
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.jinja_env.globals.update(pick=pick, list_separator=list_separator)
+    app.jinja_env.filters.update(localized=localized)

@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal.i18n import localized, pick
 from portal.models import Role
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -115,7 +116,7 @@ def cluster_name(cluster_id: str) -> str:
         cluster = industries.cluster(cluster_id)
     except KeyError:
         return cluster_id
-    return str(cluster.name_en if str(get_locale() or "").startswith("en") else cluster.name_zh)
+    return localized(cluster, "name")
 
 
 def register(app: Flask) -> None:
@@ -131,9 +132,8 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def inject_locale() -> dict[str, Any]:
-        locale = str(get_locale() or "zh_CN")
         return {
-            "current_locale": locale,
-            "html_lang": "zh-CN" if locale.startswith("zh") else "en",
+            "current_locale": str(get_locale() or "zh_CN"),  # only for marking the language switch
+            "html_lang": pick("zh-CN", "en"),
             "here": request.full_path.rstrip("?"),  # where the language switch returns to
         }

@@ -8,27 +8,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, Field, Form, IntegerField, SelectField, ValidationError
 from wtforms.validators import StopValidation
 
+from portal.i18n import pick
 from scoring.eligibility.fields import EARLIEST_DATE, LATEST_DATE  # one range for every date input
 from scoring.reference import credit_code, regions
 
 PASSWORD_MIN_LENGTH = 8
 
 
-def _english() -> bool:
-    return str(get_locale() or "zh_CN").startswith("en")
-
-
 def credit_code_check(form: Form, field: Field) -> None:
     """统一社会信用代码 per GB 32100-2015; the message says exactly what is wrong."""
     result = credit_code.validate(field.data or "")
     if not result.ok:
-        raise ValidationError(result.message_en if _english() else result.message_zh)
+        raise ValidationError(pick(result.message_zh, result.message_en))
     field.data = result.normalized
 
 

@@ -12,12 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import get_locale
+from flask_babel import gettext as _
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.form import BaseForm
 from wtforms.widgets import CheckboxInput, ListWidget
 
 import questionnaires
+from portal.i18n import localized
 from questionnaires import Instrument, Item, Module
 
 EVIDENCE_SEP = "::"
@@ -37,14 +38,6 @@ class LooseRadioField(RadioField):
         return None
 
 
-def english() -> bool:
-    return str(get_locale() or "zh_CN").startswith("en")
-
-
-def text(zh: str | None, en: str | None) -> str:
-    return (en or zh or "") if english() else (zh or en or "")
-
-
 def _number_attrs(item_min: Any, item_max: Any, integer: bool) -> dict[str, Any]:
     attrs: dict[str, Any] = {"type": "number", "step": "1" if integer else "any", "inputmode": "decimal"}
     if item_min is not None:
@@ -57,18 +50,21 @@ def _number_attrs(item_min: Any, item_max: Any, integer: bool) -> dict[str, Any]
 def choices_of(item: Item) -> list[tuple[str, str, bool]]:
     """(value, label, exclusive) of a choice item, as the form posts them; [] for typed items."""
     if item.type in ("single", "multi"):
-        return [(o.id, text(o.text_zh, o.text_en), bool(o.exclusive)) for o in item.options]
+        return [(o.id, localized(o, "text"), bool(o.exclusive)) for o in item.options]
     if item.type == "boolean":
-        return [("true", "Yes" if english() else "是", False), ("false", "No" if english() else "否", False)]
+        return [("true", _("是"), False), ("false", _("否"), False)]
     if item.type == "scenario_level":
-        below = "Below L1" if english() else "未达到 L1"
-        steps = [(str(s.level), f"L{s.level}：{text(s.text_zh, s.text_en)}", False) for s in item.ladder]
+        below = _("未达到 L1")
+        steps = [
+            (str(s.level), _("L%(level)s：%(text)s", level=s.level, text=localized(s, "text")), False)
+            for s in item.ladder
+        ]
         return [("0", below, False), *steps]
     return []
 
 
 def field_for(item: Item) -> Field:
-    label = text(item.text_zh, item.text_en)
+    label = localized(item, "text")
     choices = [(value, option_label) for value, option_label, _exclusive in choices_of(item)]
     if item.type == "multi":
         return CheckboxListField(label, choices=choices)
@@ -131,7 +127,9 @@ def build_module_form(
         names = []
         for ev in item.evidence:
             name = f"{item.id}{EVIDENCE_SEP}{ev.id}"
-            label = text(ev.label_zh, ev.label_en) + (f"（{ev.unit}）" if ev.unit else "")
+            label = localized(ev, "label")
+            if ev.unit:
+                label = _("%(label)s（%(unit)s）", label=label, unit=ev.unit)
             if ev.type in ("number", "integer"):
                 fields[name] = StringField(label, render_kw=_number_attrs(ev.min, ev.max, False))
             else:

@@ -28,7 +28,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 import questionnaires
-from portal.assessments.forms import EVIDENCE_SEP, VERSION_PREFIX, choices_of, module_items, text
+from portal.assessments.forms import EVIDENCE_SEP, VERSION_PREFIX, choices_of, module_items
 from portal.models import Role
 from portal.templating import LOCAL_TZ
 from questionnaires import Instrument, Item, Module
@@ -85,7 +85,6 @@ def compiled_items(
                 locked=locked,
                 slot=_slot,
                 choices_of=choices_of,
-                text=text,
                 evidence_sep=EVIDENCE_SEP,
                 version_prefix=VERSION_PREFIX,
             )
@@ -218,7 +217,6 @@ def compiled_page(instrument: Instrument, cluster: str | None, view: PageView) -
             following=modules[index + 1] if index + 1 < len(modules) else None,
             locked=locked,
             slot=_slot,
-            text=text,
             current_user=viewer,
             csrf_token=lambda: _slot("csrf"),
             here=_slot("here"),

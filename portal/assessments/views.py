@@ -20,7 +20,6 @@ from portal.assessments.forms import (
     module_items,
     stored_form_values,
     submitted_value,
-    text,
 )
 from portal.companies.services import members
 from portal.errors import PortalError
@@ -51,7 +50,6 @@ def index() -> Any:
         history=history,
         progress=progress,
         start_form=FlaskForm(),
-        text=text,
     )
 
 
@@ -88,7 +86,6 @@ def overview(assessment_id: int) -> Any:
         members=members(assessment.company),
         resume=services.resume_point(assessment, current_user),
         assign_form=FlaskForm(),
-        text=text,
     )
 
 
@@ -217,7 +214,6 @@ def review(assessment_id: int) -> Any:
         progress=_progress(assessment),
         attestation=services.ATTESTATION_ZH,
         form=FlaskForm(),
-        text=text,
     )
 
 

@@ -4,20 +4,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
 from portal.models import Company, Invitation, User
 from portal.models._common import utcnow
 from scoring.reference import sme_size
 
+# The size's name in the interface language (the catalog holds the English; a gettext of a stored
+# Chinese value would not be found by extraction and stayed Chinese on English pages).
+SIZE_LABELS: Final = {
+    "large": _l("大型"),
+    "medium": _l("中型"),
+    "small": _l("小型"),
+    "micro": _l("微型"),
+}
+UNDETERMINED = _l("待确定")
+
 
 @dataclass(frozen=True)
 class SizeExplanation:
     size: str | None  # large | medium | small | micro | None when inputs are missing
     label_zh: str
+
+    @property
+    def label(self) -> str:
+        """The size's name in the current language."""
+        return str(SIZE_LABELS.get(self.size or "", UNDETERMINED))
+
     rule_zh: str
     rule_en: str
     clause: str

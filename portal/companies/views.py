@@ -60,7 +60,7 @@ def edit_profile() -> Any:
         data = {name: form[name].data for name in services.PROFILE_FIELDS}
         data["bureau_sharing"] = form.bureau_sharing.data
         explanation = services.update_profile(company, data)
-        flash(_("企业信息已保存。企业规模：%(size)s。", size=_(explanation.label_zh)), "success")
+        flash(_("企业信息已保存。企业规模：%(size)s。", size=explanation.label), "success")
         return redirect(url_for("companies.edit_profile"))
     return render_template(
         "companies/profile_edit.html",

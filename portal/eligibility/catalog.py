@@ -10,6 +10,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from flask_babel import gettext as _
+
+from portal.i18n import list_separator, pick
 from scoring.eligibility import RuleSet
 from scoring.eligibility.fields import COMPANY, COMPANY_FIELDS, PROJECT, FieldSpec
 from scoring.eligibility.rules import Program
@@ -127,9 +130,9 @@ CHOICE_LABELS: Final[dict[str, tuple[str, str]]] = {
 }
 
 
-def choice_label(value: str, en: bool = False) -> str:
+def choice_label(value: str) -> str:
     pair = CHOICE_LABELS.get(value)
-    return value if pair is None else pair[1 if en else 0]
+    return value if pair is None else pick(*pair)
 
 
 def company_fields_asked() -> list[FieldSpec]:
@@ -152,11 +155,17 @@ def groups() -> list[tuple[str, str, str, list[FieldSpec]]]:
     return out
 
 
-def label(spec: FieldSpec, en: bool = False) -> str:
-    text = spec.label_en if en else spec.label_zh
-    unit = spec.unit_en if en else spec.unit_zh
+def group_title(group: tuple[str, str, str, list[FieldSpec]]) -> str:
+    """The title of a group of ``groups()`` in the current language."""
+    _gid, zh, en, _specs = group
+    return pick(zh, en)
+
+
+def label(spec: FieldSpec) -> str:
+    text = pick(spec.label_zh, spec.label_en)
+    unit = pick(spec.unit_zh, spec.unit_en)
     if unit and unit not in ("项",):
-        return f"{text} ({unit})" if en else f"{text}（{unit}）"
+        return _("%(label)s（%(unit)s）", label=text, unit=unit)
     return text
 
 
@@ -217,31 +226,26 @@ def field_usage(rules: RuleSet) -> dict[str, list[Usage]]:
     return usage
 
 
-def hint(
-    spec: FieldSpec, usage: Mapping[str, list[Usage]], en: bool = False, program_id: str | None = None
-) -> str:
+def hint(spec: FieldSpec, usage: Mapping[str, list[Usage]], program_id: str | None = None) -> str:
     """Help text: which programs and clauses read the field (only the clauses, within one program's form)."""
     uses = [u for u in usage.get(spec.path, []) if program_id is None or u.program_id == program_id]
     names: list[str] = []
     for u in uses:
-        clause = u.clause_en if en else u.clause_zh
+        clause = pick(u.clause_zh, u.clause_en)
         if program_id is not None:
             text = clause
         else:
-            text = f"{u.program_en} ({clause})" if en else f"{u.program_zh}（{clause}）"
+            text = _("%(program)s（%(clause)s）", program=pick(u.program_zh, u.program_en), clause=clause)
         if text not in names:
             names.append(text)
-    parts = []
-    if names:
-        shown = names[:3]
-        more = len(names) - len(shown)
-        joined = "; ".join(shown) if en else "；".join(shown)
-        if more:
-            joined += f" (+{more})" if en else f"（另 {more} 项）"
-        parts.append(("Used by " if en else "用于：") + joined)
-    else:
-        parts.append("Not read by the current rules." if en else "当前规则未使用此项。")
-    return " ".join(parts)
+    if not names:
+        return _("当前规则未使用此项。")
+    shown = names[:3]
+    more = len(names) - len(shown)
+    joined = _("；").join(shown)
+    if more:
+        joined += _("（另 %(n)s 项）", n=more)
+    return _("用于：%(names)s", names=joined)
 
 
 def project_fields(program: Program, usage: Mapping[str, list[Usage]]) -> list[FieldSpec]:
@@ -262,22 +266,20 @@ def project_field_directions(program: Program, spec: FieldSpec, usage: Mapping[s
     return dirs
 
 
-def describe_value(spec: FieldSpec, value: Any, en: bool = False) -> str:
-    """A stored contract value in words (for read-only views)."""
+def describe_value(spec: FieldSpec, value: Any) -> str:
+    """A stored contract value in words, in the current language (for read-only views)."""
     if value is None and spec.null_means_never:
-        return "never" if en else "从未发生"
+        return _("从未发生")
     if isinstance(value, bool):
-        return ("yes" if value else "no") if en else ("是" if value else "否")
+        return _("是") if value else _("否")
     if isinstance(value, list):
         if not value:
-            return "none" if en else "无"
-        return (
-            ", ".join(choice_label(v, en) for v in value) if en else "、".join(choice_label(v) for v in value)
-        )
+            return _("无")
+        return list_separator().join(choice_label(v) for v in value)
     if isinstance(value, str) and spec.choices:
-        return choice_label(value, en)
-    unit = spec.unit_en if en else spec.unit_zh
-    return f"{value} {unit}".strip() if en else f"{value}{unit}"
+        return choice_label(value)
+    unit = pick(spec.unit_zh, spec.unit_en)
+    return _("%(value)s%(unit)s", value=value, unit=unit).strip() if unit else str(value)
 
 
 PROJECT_SPECS: Final = PROJECT

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -19,6 +20,7 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField,
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget, NumberInput
 
 from portal.eligibility import catalog
+from portal.i18n import localized
 from scoring.eligibility.fields import FieldSpec, FieldType
 from scoring.eligibility.rules import Program
 
@@ -27,45 +29,39 @@ NONE_OF_THEM = "__none__"  # list fields: "none of the above" (an empty, known l
 YEARS_SUFFIX = "__years"  # years_since_* fields: the number next to the "never / happened" choice
 
 
-def _tri_state(en: bool) -> list[tuple[str, str]]:
-    return [
-        ("", "not known" if en else "未填写"),
-        ("yes", "yes" if en else "是"),
-        ("no", "no" if en else "否"),
-    ]
+def _tri_state() -> list[tuple[str, str]]:
+    return [("", _("未填写")), ("yes", _("是")), ("no", _("否"))]
 
 
-def _field_for(spec: FieldSpec, en: bool, hint: str) -> dict[str, Any]:
-    """The WTForms field(s) for one contract field (name → unbound field)."""
-    label = catalog.label(spec, en)
-    unknown = "not known" if en else "未填写"
+def _field_for(spec: FieldSpec, hint: str) -> dict[str, Any]:
+    """The WTForms field(s) for one contract field (name → unbound field), in the current language."""
+    label = catalog.label(spec)
+    unknown = _("未填写")
     if spec.null_means_never:
         return {
             spec.name: SelectField(
                 label,
                 choices=[
                     ("", unknown),
-                    ("never", "never happened" if en else "从未发生"),
-                    ("years", "happened — years ago:" if en else "发生过，距今年数："),
+                    ("never", _("从未发生")),
+                    ("years", _("发生过，距今年数：")),
                 ],
                 description=hint,
                 validate_choice=False,
             ),
             spec.name + YEARS_SUFFIX: StringField(
-                ("years ago" if en else "距今年数"),
+                _("距今年数"),
                 widget=NumberInput(step="any", min=0),
             ),
         }
     if spec.type is FieldType.BOOLEAN:
-        return {
-            spec.name: SelectField(label, choices=_tri_state(en), description=hint, validate_choice=False)
-        }
+        return {spec.name: SelectField(label, choices=_tri_state(), description=hint, validate_choice=False)}
     if spec.type is FieldType.ENUM:
-        choices = [("", unknown)] + [(c, catalog.choice_label(c, en)) for c in spec.choices]
+        choices = [("", unknown)] + [(c, catalog.choice_label(c)) for c in spec.choices]
         return {spec.name: SelectField(label, choices=choices, description=hint, validate_choice=False)}
     if spec.type is FieldType.ENUM_LIST:
-        choices = [(c, catalog.choice_label(c, en)) for c in spec.choices]
-        choices.append((NONE_OF_THEM, "none of these" if en else "以上均无"))
+        choices = [(c, catalog.choice_label(c)) for c in spec.choices]
+        choices.append((NONE_OF_THEM, _("以上均无")))
         return {
             spec.name: SelectMultipleField(
                 label,
@@ -73,7 +69,7 @@ def _field_for(spec: FieldSpec, en: bool, hint: str) -> dict[str, Any]:
                 widget=ListWidget(prefix_label=False),
                 option_widget=CheckboxInput(),
                 validate_choice=False,
-                description=hint + (" Tick nothing if not known." if en else " 不勾选表示未填写。"),
+                description=f"{hint} {_('不勾选表示未填写。')}",
             )
         }
     if spec.type is FieldType.DATE:
@@ -85,21 +81,19 @@ def _field_for(spec: FieldSpec, en: bool, hint: str) -> dict[str, Any]:
     return {spec.name: StringField(label, description=hint)}
 
 
-def _build(
-    name: str, specs: Iterable[FieldSpec], en: bool, hints: Mapping[str, str], extra: dict[str, Any]
-) -> type:
+def _build(name: str, specs: Iterable[FieldSpec], hints: Mapping[str, str], extra: dict[str, Any]) -> type:
     attrs: dict[str, Any] = dict(extra)
     for spec in specs:
-        attrs.update(_field_for(spec, en, hints.get(spec.name, "")))
+        attrs.update(_field_for(spec, hints.get(spec.name, "")))
     attrs["submit"] = SubmitField(_l("保存"))
     return type(name, (FlaskForm,), attrs)
 
 
-def conditions_form_class(specs: list[FieldSpec], en: bool, hints: Mapping[str, str]) -> type:
-    return _build("ConditionsForm", specs, en, hints, {})
+def conditions_form_class(specs: list[FieldSpec], hints: Mapping[str, str]) -> type:
+    return _build("ConditionsForm", specs, hints, {})
 
 
-def project_form_class(program: Program, specs: list[FieldSpec], en: bool, hints: Mapping[str, str]) -> type:
+def project_form_class(program: Program, specs: list[FieldSpec], hints: Mapping[str, str]) -> type:
     extra: dict[str, Any] = {
         "name": StringField(
             _l("项目名称"),
@@ -107,11 +101,9 @@ def project_form_class(program: Program, specs: list[FieldSpec], en: bool, hints
         )
     }
     if program.directions:
-        choices = [("", "— choose —" if en else "— 请选择 —")] + [
-            (d.id, d.name_en if en else d.name_zh) for d in program.directions
-        ]
+        choices = [("", _("— 请选择 —"))] + [(d.id, localized(d, "name")) for d in program.directions]
         extra["direction"] = SelectField(_l("申报方向"), choices=choices, validate_choice=False)
-    return _build("ProjectForm", specs, en, hints, extra)
+    return _build("ProjectForm", specs, hints, extra)
 
 
 # ------------------------------------------------------------------------- form text ↔ contract values

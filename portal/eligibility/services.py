@@ -20,12 +20,14 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from portal import audit
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n import locale_of, pick
 from portal.models import Company, CompanyEligibilityProfile, EligibilityProject, RuleFile, User
 from questionnaires import strict_yaml
 from questionnaires.strict_yaml import YamlError
@@ -474,13 +476,13 @@ def rule_files() -> list[RuleFile]:
     return list(db.session.scalars(sa.select(RuleFile).order_by(RuleFile.id.desc())))
 
 
-def program_labels(lang: str) -> dict[str, str]:
-    """Names of the programs and of their directions ("program/direction" keys), in the language, for
-    pages that mention programs by id, such as the roadmap's "helps to apply for"."""
-
-    def pick(zh: str, en: str) -> str:
-        return en if lang == "en" and en else zh
-
+def program_labels(lang: str | None = None) -> dict[str, str]:
+    """Names of the programs and of their directions ("program/direction" keys), for pages that mention
+    programs by id, such as the roadmap's "helps to apply for". In the current locale; ``lang`` ("zh"/"en")
+    forces one (for callers that render another language than the request's)."""
+    if lang is not None:
+        with force_locale(locale_of(lang)):
+            return program_labels()
     programs = {p.id: p for p in effective_rules().programs}
     directions = {
         f"{p.id}/{d.id}": pick(d.name_zh, d.name_en) for p in programs.values() for d in p.directions
@@ -490,5 +492,5 @@ def program_labels(lang: str) -> dict[str, str]:
     for key, direction in directions.items():
         program_id = key.split("/", 1)[0]
         if program_id in labels:
-            labels[key] = f"{labels[program_id]}（{direction}）"
+            labels[key] = _("%(program)s（%(clause)s）", program=labels[program_id], clause=direction)
     return labels

@@ -16,18 +16,13 @@ from flask_wtf import FlaskForm
 
 from portal.access import roles
 from portal.eligibility import catalog, forms, services
+from portal.i18n import localized, pick
 from portal.models import Company, EligibilityProject, Role
 from scoring.eligibility import RuleFileError
 from scoring.eligibility.fields import EARLIEST_DATE, LATEST_DATE, FieldSpec
 from scoring.eligibility.rules import Program
 
 bp = Blueprint("eligibility", __name__)
-
-
-def _en() -> bool:
-    from flask_babel import get_locale
-
-    return str(get_locale() or "").startswith("en")
 
 
 def _company() -> Company:
@@ -41,7 +36,7 @@ def _attach(form: FlaskForm, errors: list[dict[str, Any]]) -> list[str]:
     """Put contract errors on the form's fields; returns the messages that belong to no field."""
     loose = []
     for error in errors:
-        message = error["message_en"] if _en() else error["message_zh"]
+        message = pick(error["message_zh"], error["message_en"])
         name = str(error.get("field") or "")
         if name in form:
             form[name].errors = [*form[name].errors, message]
@@ -52,7 +47,7 @@ def _attach(form: FlaskForm, errors: list[dict[str, Any]]) -> list[str]:
 
 def _hints(specs: list[FieldSpec]) -> dict[str, str]:
     usage = catalog.field_usage(services.effective_rules())
-    return {s.name: catalog.hint(s, usage, _en()) for s in specs}
+    return {s.name: catalog.hint(s, usage) for s in specs}
 
 
 # ------------------------------------------------------- template helpers (app-wide, for _programs.html)
@@ -61,13 +56,12 @@ def _hints(specs: list[FieldSpec]) -> dict[str, str]:
 @bp.app_template_global("elig_status")
 def elig_status(status: str | None) -> dict[str, str]:
     zh, en, badge = catalog.STATUS_LABELS.get(status or "", (status or "", status or "", ""))
-    return {"label": en if _en() else zh, "badge": badge}
+    return {"label": pick(zh, en), "badge": badge}
 
 
 @bp.app_template_global("elig_kind")
 def elig_kind(kind: str) -> str:
-    zh, en = catalog.KIND_LABELS.get(kind, (kind, kind))
-    return en if _en() else zh
+    return pick(*catalog.KIND_LABELS.get(kind, (kind, kind)))
 
 
 @bp.app_template_global("elig_field")
@@ -76,8 +70,7 @@ def elig_field(name: str) -> dict[str, str]:
     spec = catalog.field_spec(name)
     if spec is None:
         return {"label": name, "unit": ""}
-    en = _en()
-    return {"label": spec.label_en if en else spec.label_zh, "unit": spec.unit_en if en else spec.unit_zh}
+    return {"label": localized(spec, "label"), "unit": localized(spec, "unit")}
 
 
 @bp.app_template_global("elig_direction")
@@ -88,7 +81,7 @@ def elig_direction(program_id: str, direction_id: str | None) -> str:
     direction = program.direction(direction_id) if program else None
     if direction is None:
         return direction_id
-    return direction.name_en if _en() else direction.name_zh
+    return localized(direction, "name")
 
 
 @bp.app_template_filter("elig_num")
@@ -155,7 +148,7 @@ def conditions() -> Any:
         values=services.conditions_of(company),
         mapped=services.profile_fields(company, services.today()),
         describe=catalog.describe_value,
-        en=_en(),
+        group_title=catalog.group_title,
     )
 
 
@@ -164,7 +157,7 @@ def conditions() -> Any:
 def edit_conditions() -> Any:
     company = _company()
     specs = catalog.company_fields_asked()
-    form_class = forms.conditions_form_class(specs, _en(), _hints(specs))
+    form_class = forms.conditions_form_class(specs, _hints(specs))
     if request.method == "GET":
         form = form_class(data=forms.form_data(services.conditions_of(company), specs))
     else:
@@ -187,6 +180,7 @@ def edit_conditions() -> Any:
         company=company,
         form=form,
         groups=catalog.groups(),
+        group_title=catalog.group_title,
         mapped=services.profile_fields(company, services.today()),
         loose=loose,
     )
@@ -208,7 +202,6 @@ def projects() -> Any:
         programs=programs,
         project_specs=catalog.PROJECT_SPECS,
         describe=catalog.describe_value,
-        en=_en(),
         delete_form=FlaskForm(),
     )
 
@@ -218,15 +211,13 @@ def _project_form(program: Program, project: EligibilityProject | None) -> tuple
     specs = catalog.project_fields(program, usage)
     hints = {}
     for spec in specs:
-        text = catalog.hint(spec, usage, _en(), program.id)
+        text = catalog.hint(spec, usage, program.id)
         limited = catalog.project_field_directions(program, spec, usage)
         if limited and program.directions:
-            names = [d.name_en if _en() else d.name_zh for d in program.directions if d.id in limited]
-            text += (" Only for: " if _en() else " 仅适用于方向：") + (
-                "; ".join(names) if _en() else "；".join(names)
-            )
+            names = [localized(d, "name") for d in program.directions if d.id in limited]
+            text += " " + _("仅适用于方向：%(names)s", names=_("；").join(names))
         hints[spec.name] = text
-    form_class = forms.project_form_class(program, specs, _en(), hints)
+    form_class = forms.project_form_class(program, specs, hints)
     if request.method == "GET" and project is not None:
         data = forms.form_data(project.data or {}, specs)
         data.update(name=project.name, direction=project.direction or "")
@@ -267,9 +258,7 @@ def new_project() -> Any:
     rules = services.effective_rules()
     program = rules.get(request.args.get("program", ""))
     if program is None or program.level != "project":
-        return render_template(
-            "eligibility/project_choose.html", programs=services.project_programs(rules), en=_en()
-        )
+        return render_template("eligibility/project_choose.html", programs=services.project_programs(rules))
     return _save_project(program, None)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.config import DEFAULT_EVIDENCE_QUOTA_MB
@@ -101,14 +102,10 @@ def human_size(size: int) -> str:
     return f"{max(1, round(size / 1024))} KB"
 
 
-def usage_text(company_id: int, english: bool) -> str:
-    """The company's evidence storage, used of limit, for the upload panel's messages."""
+def usage_text(company_id: int) -> str:
+    """The company's evidence storage, used of limit, for the upload panel's messages (current language)."""
     used, limit = human_size(company_usage(company_id)), human_size(quota_bytes())
-    return (
-        f"company evidence storage: {used} of {limit} used"
-        if english
-        else f"企业佐证材料已用 {used} / {limit}"
-    )
+    return _("企业佐证材料已用 %(used)s / %(limit)s", used=used, limit=limit)
 
 
 def _lock_company(company_id: int) -> None:

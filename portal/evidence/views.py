@@ -6,12 +6,12 @@ from io import BytesIO
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from portal.access import roles
-from portal.assessments.forms import english
 from portal.assessments.services import get_for_company
 from portal.evidence import services
 from portal.models import Assessment, Role
@@ -49,8 +49,8 @@ def upload(assessment_id: int) -> Any:
     except services.EvidenceError as error:
         flash(error.text(), "error")
     else:
-        usage = services.usage_text(assessment.company_id, english())
-        done = f"Uploaded: {row.filename} ({usage})" if english() else f"已上传：{row.filename}（{usage}）"
+        usage = services.usage_text(assessment.company_id)
+        done = _("已上传：%(name)s（%(usage)s）", name=row.filename, usage=usage)
         flash(done, "success")
     return _back(assessment, item_id)
 

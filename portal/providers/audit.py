@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.i18n import pick
 from portal.models import AssessmentKey, AuditEvent, Company, User
 from portal.models._common import utcnow
 
@@ -79,6 +80,6 @@ def for_company(company: Company, limit: int = 200) -> list[AuditEvent]:
     )
 
 
-def label(action: str, english: bool = False) -> str:
-    zh, en = ACTIONS.get(action, (action, action))
-    return en if english else zh
+def label(action: str) -> str:
+    """The action's name in the current language."""
+    return pick(*ACTIONS.get(action, (action, action)))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -20,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.i18n import localized, pick
 from portal.providers.models import (
     CLOUD_KINDS,
     DEPLOYMENTS,
@@ -37,12 +37,8 @@ REQUIRED = _l("此项为必填项。")
 MAX_NAMED_CLUSTERS = 5
 
 
-def _en() -> bool:
-    return str(get_locale() or "zh_CN").startswith("en")
-
-
 def labelled(table: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(key, en if _en() else zh) for key, (zh, en) in table.items()]
+    return [(key, pick(zh, en)) for key, (zh, en) in table.items()]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -134,7 +130,7 @@ class SolutionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.modules.choices = labelled(MODULES)
         self.cloud_kinds.choices = labelled(CLOUD_KINDS)
-        self.clusters.choices = [(c.id, c.name_en if _en() else c.name_zh) for c in industries.clusters()]
+        self.clusters.choices = [(c.id, localized(c, "name")) for c in industries.clusters()]
         self.sizes.choices = labelled(SIZES)
         self.deployments.choices = labelled(DEPLOYMENTS)
         self.price_band.choices = [("", _l("请选择")), *labelled(PRICE_BANDS)]

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n import pick
 from portal.models import (
     AnswerChange,
     Assessment,
@@ -289,7 +290,7 @@ def leads(org: ProviderOrg) -> list[Consent]:
 class GapRow:
     city: str
     gap: str  # module id or 上云上平台 kind
-    label_zh: str
+    label: str  # in the current language
     count: int | None  # None = fewer than MIN_GROUP companies (suppressed)
 
 
@@ -337,7 +338,7 @@ def gap_counts(org: ProviderOrg) -> list[GapRow]:
                 gaps.add(action["module_id"])
         for gap in gaps:
             counter[(city, gap)] += 1
-    labels = {**{k: v[0] for k, v in MODULES.items()}, **{k: v[0] for k, v in CLOUD_KINDS.items()}}
+    labels = {k: pick(*v) for k, v in {**MODULES, **CLOUD_KINDS}.items()}
     rows = []
     for city in sorted(org.cities_served):
         for gap in [*MODULES, *CLOUD_KINDS]:

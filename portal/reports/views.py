@@ -14,8 +14,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from portal.access import public, roles
-from portal.assessments.forms import english
 from portal.assessments.services import get_for_company
+from portal.i18n import is_english as english
 from portal.models import Role
 from portal.providers import audit
 from portal.providers.consent import can_view

@@ -27,6 +27,11 @@
   function fieldsetFor(item) {
     return form.querySelector('fieldset.q[data-item="' + item.replace(/"/g, '\\"') + '"]');
   }
+  // The server words every error in the request's language (`message`); older bodies only carried the
+  // pair, whose Chinese half is the portal's default language. The language is never chosen here.
+  function messageOf(error) {
+    return error.message || error.message_zh || "";
+  }
   function hhmm(date) {
     return ("0" + date.getHours()).slice(-2) + ":" + ("0" + date.getMinutes()).slice(-2);
   }
@@ -84,7 +89,7 @@
       var input = inputsNamed(fs, fs.dataset.item).filter(function (el) { return el.value === String(v); })[0];
       var label = input && input.parentNode.querySelector("span");
       return label ? label.textContent : v === null || v === undefined ? "—" : String(v);
-    }).join("；");
+    }).join(bar.dataset.listSeparator || "; ");
   }
 
   function setVersion(fs, version) {
@@ -196,14 +201,14 @@
         if (fs) {
           var status = fs.querySelector(".q-status");
           status.className = "q-status small failed";
-          status.textContent = error.message;  // in the page's language, chosen by the server
+          status.textContent = messageOf(error) || bar.dataset.errorLabel;
         }
         setBar("failed", bar.dataset.errorLabel);
         if (Object.keys(pending).length) setTimeout(flush, 50);
       } else {
         // 401 (signed out), 5xx, locked…: keep everything locally and retry.
         var message = (result.body.errors || [{}])[0];
-        setBar("failed", message.message || bar.dataset.errorLabel);
+        setBar("failed", messageOf(message) || bar.dataset.errorLabel);
         if (result.status !== 409) scheduleRetry();
       }
     }).catch(function () {

@@ -3,7 +3,13 @@
   "use strict";
   var box = document.getElementById("report-status");
   if (!box) return;
-  var labels = { queued: "排队中 / Queued", running: "生成中 / Rendering", done: "已完成 / Done", failed: "生成失败 / Failed" };
+  // Words come from the server's catalog, rendered into data-label-* attributes by the template.
+  var labels = {
+    queued: box.dataset.labelQueued,
+    running: box.dataset.labelRunning,
+    done: box.dataset.labelDone,
+    failed: box.dataset.labelFailed
+  };
   function part(role) { return box.querySelector('[data-role="' + role + '"]'); }
   function show(s) {
     var badge = part("badge");
@@ -13,7 +19,7 @@
     if (s.status === "done") {
       part("download").hidden = false;
       part("detail").textContent = "";
-      if (s.pages) part("meta").textContent = s.pages + " pp · " + Math.round(s.size / 1024) + " KB";
+      if (s.pages) part("meta").textContent = box.dataset.labelPages.replace("{n}", s.pages) + " · " + Math.round(s.size / 1024) + " KB";
     }
     if (s.status === "failed") {
       part("failed").hidden = false;
