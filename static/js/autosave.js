@@ -27,10 +27,9 @@
   function fieldsetFor(item) {
     return form.querySelector('fieldset.q[data-item="' + item.replace(/"/g, '\\"') + '"]');
   }
-  // The server words every error in the request's language (`message`); older bodies only carried the
-  // pair, whose Chinese half is the portal's default language. The language is never chosen here.
+  // The server words every error in the request's language (`message`): the language is never chosen here.
   function messageOf(error) {
-    return error.message || error.message_zh || "";
+    return error.message || "";
   }
   function hhmm(date) {
     return ("0" + date.getHours()).slice(-2) + ":" + ("0" + date.getMinutes()).slice(-2);
