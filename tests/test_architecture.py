@@ -33,8 +33,6 @@ KNOWN_MODULE_LEVEL_EDGES = {
 
 # Cycles closed by an import inside a function, as strongly connected groups of modules.
 KNOWN_FUNCTION_LEVEL_CYCLES = {
-    # submit stores the result; results/services reads the assessment services (both files in flight).
-    frozenset({"portal.assessments.services", "portal.results.services"}),
     # The app factory registers the CLI and the report views; the report worker and the scale seeder
     # build an app of their own (create_app) when run as a separate process.
     frozenset(

@@ -4,7 +4,7 @@ its rules, is in portal/assessments/saving.py."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.dialects.postgresql
@@ -15,6 +15,7 @@ import questionnaires
 from portal import audit as platform_audit
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.instruments import instrument_of
 from portal.models import (
     Assessment,
     AssessmentKey,
@@ -49,32 +50,6 @@ class AssessmentError(PortalError):
 # ---------------------------------------------------------------------------------------------------
 # Instruments
 # ---------------------------------------------------------------------------------------------------
-
-
-def available_instruments() -> list[Instrument]:
-    """The latest published version of each instrument, in a stable order."""
-    ids = sorted({info.id for info in questionnaires.list_available() if info.status == "published"})
-    return [questionnaires.latest_published(instrument_id) for instrument_id in ids]
-
-
-class Pinned(Protocol):
-    """The instrument pin of an Assessment or of a plain AssessmentRow (portal/assessments/stored.py)."""
-
-    @property
-    def instrument_id(self) -> str: ...
-
-    @property
-    def instrument_version(self) -> str: ...
-
-    @property
-    def instrument_hash(self) -> str: ...
-
-
-def instrument_of(assessment: Pinned) -> Instrument:
-    """The exact version (and content hash) the assessment is pinned to."""
-    return questionnaires.load(
-        assessment.instrument_id, assessment.instrument_version, expected_hash=assessment.instrument_hash
-    )
 
 
 # ---------------------------------------------------------------------------------------------------

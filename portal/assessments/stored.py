@@ -17,8 +17,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm.util import identity_key
 
-from portal.assessments.services import editor_label, instrument_of
+from portal.assessments.services import editor_label
 from portal.extensions import db
+from portal.instruments import instrument_of
 from portal.models import Answer, Assessment, AssessmentStatus, Company, User
 from questionnaires import Instrument
 

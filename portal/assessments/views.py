@@ -25,6 +25,7 @@ from portal.companies.services import members
 from portal.errors import PortalError
 from portal.evidence.services import files_by_item
 from portal.inputs import MAX_DB_ID, ascii_int, database_id
+from portal.instruments import available_instruments, instrument_of
 from portal.models import Assessment, Role
 
 bp = Blueprint("assessments", __name__)
@@ -46,7 +47,7 @@ def index() -> Any:
     progress = {a.id: _progress(a) for a in history}
     return render_template(
         "assessments/index.html",
-        instruments=services.available_instruments(),
+        instruments=available_instruments(),
         history=history,
         progress=progress,
         start_form=FlaskForm(),
@@ -68,7 +69,7 @@ def start() -> Any:
 
 def _progress(assessment: Assessment) -> questionnaires.Progress:
     return questionnaires.progress(
-        services.instrument_of(assessment), assessment.answer_map(), assessment.company.cluster
+        instrument_of(assessment), assessment.answer_map(), assessment.company.cluster
     )
 
 
@@ -76,7 +77,7 @@ def _progress(assessment: Assessment) -> questionnaires.Progress:
 @roles(Role.ENTERPRISE, Role.PROVIDER)
 def overview(assessment_id: int) -> Any:
     assessment = _own(assessment_id)
-    instrument = services.instrument_of(assessment)
+    instrument = instrument_of(assessment)
     return render_template(
         "assessments/overview.html",
         assessment=assessment,
@@ -205,7 +206,7 @@ def assign(assessment_id: int) -> Any:
 @roles(Role.ENTERPRISE, Role.PROVIDER)
 def review(assessment_id: int) -> Any:
     assessment = _own(assessment_id)
-    instrument = services.instrument_of(assessment)
+    instrument = instrument_of(assessment)
     return render_template(
         "assessments/review.html",
         assessment=assessment,

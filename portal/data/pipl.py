@@ -18,9 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal import audit
-from portal.assessments.services import instrument_of
 from portal.evidence.models import EvidenceFile
 from portal.extensions import db
+from portal.instruments import instrument_of
 from portal.models import Answer, AnswerChange, Assessment, Company, Invitation, User
 from portal.reports.models import Report
 

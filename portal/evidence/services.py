@@ -157,7 +157,7 @@ def _check_limits(assessment: Assessment, item_id: str, size: int) -> None:
 def add(assessment: Assessment, item_id: str, upload: Upload, user: User) -> EvidenceFile:
     if assessment.locked:
         raise EvidenceError(409, LOCKED)
-    from portal.assessments.services import instrument_of
+    from portal.instruments import instrument_of
 
     if not instrument_of(assessment).has_item(item_id):
         raise EvidenceError(404, _l("没有这道题。"))

@@ -20,9 +20,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from portal.assessments.services import instrument_of
 from portal.choices import known_cluster
 from portal.extensions import db
+from portal.instruments import instrument_of
 from portal.models import (
     Assessment,
     AssessmentResult,

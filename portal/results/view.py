@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 import questionnaires
-from portal.assessments.services import instrument_of
+from portal.instruments import instrument_of
 from portal.models import Assessment
 from portal.results import citations, services
 from portal.results import model as v

@@ -13,9 +13,9 @@ from flask_wtf import FlaskForm
 from portal import charts
 from portal.access import roles
 from portal.assessments.access import assessment_for
-from portal.assessments.services import instrument_of
 from portal.i18n import is_english as english
 from portal.inputs import ascii_int
+from portal.instruments import instrument_of
 from portal.models import Assessment, Role
 from portal.results import services
 from portal.results.view import build_result_view

@@ -13,6 +13,7 @@ import yaml
 import questionnaires
 from portal.assessments import services
 from portal.extensions import db
+from portal.instruments import instrument_of
 from portal.models import Answer, AnswerChange, Assessment, AssessmentStatus, Role
 from questionnaires import loader
 from questionnaires.storage import read_yaml
@@ -381,4 +382,4 @@ def test_old_assessment_still_renders_after_new_version(
     new_page = client.get(f"/company/assessments/{new.id}/modules/base").get_data(as_text=True)
     assert "企业目前具备哪些网络连接能力" in old_page and "新版措辞" not in old_page
     assert "新版措辞" in new_page
-    assert services.instrument_of(old).content_hash == old.instrument_hash
+    assert instrument_of(old).content_hash == old.instrument_hash

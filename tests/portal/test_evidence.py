@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from portal.assessments.services import instrument_of, start
+from portal.assessments.services import start
 from portal.evidence import services
+from portal.instruments import instrument_of
 from portal.models import AssessmentStatus, Role
 
 PDF = b"%PDF-1.4\n%test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

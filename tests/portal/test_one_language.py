@@ -156,8 +156,8 @@ def _data_values() -> list[str]:
     """Data, not interface: place names (shown as registered), the switch's "中文" (a language's own
     name), the instruments' units (Chinese only in the definitions), and the English texts of the policy
     rules and contract fields, which quote Chinese proper names (专精特新, 信用中国, document numbers)."""
-    from portal.assessments.services import available_instruments
     from portal.eligibility import catalog, services
+    from portal.instruments import available_instruments
     from scoring.eligibility.fields import COMPANY_FIELDS, PROJECT
     from scoring.reference import regions
 
@@ -249,7 +249,7 @@ def test_company_size_is_named_in_english(make: Any, english: Any) -> None:
 
 
 def draft_module(assessment: Any) -> str:
-    from portal.assessments.services import instrument_of
+    from portal.instruments import instrument_of
 
     return str(instrument_of(assessment).modules[0].id)
 

@@ -29,9 +29,10 @@ from portal.assessments.saving import pins, rules
 from portal.assessments.saving.rules import Change, SaveResult
 from portal.assessments.saving.statements import FAST_SAVE
 from portal.assessments.saving.statements import run as _rows
-from portal.assessments.services import AssessmentError, instrument_of, status_payload
+from portal.assessments.services import AssessmentError, status_payload
 from portal.assessments.stored import StoredAnswer, StoredAnswers
 from portal.extensions import db
+from portal.instruments import instrument_of
 from portal.models import AssessmentStatus, Role, User
 from portal.models._common import utcnow
 from questionnaires import Instrument

@@ -21,7 +21,7 @@ from portal.assessments.stored import AssessmentRow
 
 
 class Pin(NamedTuple):
-    """The instrument version an assessment is pinned to (services.Pinned)."""
+    """The instrument version an assessment is pinned to (portal.instruments.Pinned)."""
 
     instrument_id: str
     instrument_version: str
