@@ -74,13 +74,29 @@ def save_answers(assessment_id: int) -> Any:
     return jsonify(body), (409 if result.conflicts else 200)
 
 
+# `?lang=` of the result API: the view's language ("zh_CN" too, as the pages' own ?lang= accepts).
+RESULT_LANGS = {"zh": "zh", "zh_CN": "zh", "en": "en"}
+
+
 @bp.get("/assessments/<int:assessment_id>/result")
 @roles(Role.ENTERPRISE, Role.PROVIDER)
 def get_result(assessment_id: int) -> Any:
-    """The same result the result page shows (stored for submitted assessments, a live preview for drafts)."""
-    from portal.results.services import view_result
+    """The same result the result page shows (stored for submitted assessments, a live preview for drafts):
+    the engine's fields as before, plus `view`, the result view the page and the PDF render, in the
+    language of `?lang=` or else the one the pages use for this user."""
+    from portal.i18n import is_english
+    from portal.results.plain import to_plain
+    from portal.results.services import scored, view_result
+    from portal.results.view import build_result_view
 
+    raw = request.args.get("lang")
+    if raw is not None and raw not in RESULT_LANGS:
+        raise PortalError(400, _l("lang 参数应为 zh 或 en"), "lang")
     assessment = _own(assessment_id)
     if assessment is None:
         raise PortalError(404, NOT_FOUND)
-    return jsonify(view_result(assessment))
+    lang = RESULT_LANGS[raw] if raw is not None else ("en" if is_english() else "zh")
+    shown = scored(assessment)
+    body = view_result(assessment, shown)
+    body["view"] = to_plain(build_result_view(assessment, lang, shown))
+    return jsonify(body)

@@ -18,6 +18,7 @@ from flask import jsonify
 from portal.access import public
 from portal.api import bp
 from portal.inputs import MAX_DB_ID, MAX_PAGE
+from portal.results import plain
 from questionnaires.validator import ID_RE
 from scoring.eligibility import ERROR_SCHEMA, INPUT_SCHEMA, OUTPUT_SCHEMA
 
@@ -108,6 +109,7 @@ SCHEMAS: Final[dict[str, JSONDict]] = {
     "EligibilityReport": _component(OUTPUT_SCHEMA),
     "EligibilityErrors": _component(ERROR_SCHEMA),
     "Errors": _ERRORS,
+    **plain.components(),  # the result view: ResultView, ResultView.Dimension, …
     "AnswerChanges": {
         "type": "object",
         "required": ["answers"],
@@ -316,9 +318,20 @@ SPEC: Final[JSONDict] = {
                 "summary": "The maturity result (stored when submitted, a live preview for drafts)",
                 "description": "The same result the result page shows (scoring.maturity output as "
                 "plain JSON, with a fresh peer `benchmark`), plus `stored`: {computed_at, engine_version} "
-                "or null for a "
-                "draft preview. Enterprise users of the company.",
+                "or null for a draft preview, plus `view`: the result as the result page and the PDF "
+                "report state it (levels, gaps, programmes, labels, already in one language). "
+                "Enterprise users of the company.",
                 "security": [{"session": []}],
+                "parameters": [
+                    {
+                        "name": "lang",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": ["zh", "zh_CN", "en"]},
+                        "description": "language of `view`; without it, the language the pages use for "
+                        "this user (session choice, account setting, else Chinese)",
+                    }
+                ],
                 "responses": {
                     "200": {
                         "description": "The result",
@@ -326,7 +339,7 @@ SPEC: Final[JSONDict] = {
                             "application/json": {
                                 "schema": {
                                     "type": "object",
-                                    "required": ["stored"],
+                                    "required": ["stored", "view"],
                                     "properties": {
                                         "benchmark": {"type": "object"},
                                         "stored": {
@@ -336,11 +349,13 @@ SPEC: Final[JSONDict] = {
                                                 "engine_version": {"type": "string"},
                                             },
                                         },
+                                        "view": _ref(plain.PREFIX),
                                     },
                                 }
                             }
                         },
                     },
+                    "400": _error("`lang` is not zh or en"),
                     "401": _UNAUTHENTICATED,
                     "403": _FORBIDDEN,
                     "404": _error("No such assessment of your company"),

@@ -3,6 +3,7 @@ solution catalogue, recommending a solution to a company that shared an assessme
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -25,6 +26,7 @@ from portal.providers.models import (
     SERVICE_TYPES,
     SIZES,
 )
+from portal.results.model import ResultView
 
 bp = Blueprint("providers", __name__)
 
@@ -191,13 +193,19 @@ def recommend(assessment_id: int) -> Any:
     return redirect(back)
 
 
-@bp.app_template_global()
-def provider_matches(assessment: Any, result: Any) -> dict[str, Any]:
-    """What templates/providers/_matches.html shows on a result page (the page already checked access)."""
+def provider_matches(assessment: Any, view: ResultView, result: Mapping[str, Any]) -> dict[str, Any]:
+    """What templates/providers/_matches.html shows on a result page (the page already checked access):
+    each roadmap action as the result view states it, with the solutions matched to the engine's action
+    (`result`, the engine's plain result)."""
     from portal.providers import consent
 
+    shown = {a.id: a for h in (view.roadmap.horizons if view.roadmap else ()) for a in h.actions}
     data: dict[str, Any] = {
-        "actions": services.matches_for(assessment.company, result),
+        "actions": [
+            (shown[action["action_id"]], matches)
+            for action, matches in services.matches_for(assessment.company, result)
+            if action["action_id"] in shown
+        ],
         "recommendations": services.recommendations_for(assessment),
         "consent": None,
         "form": None,

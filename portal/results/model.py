@@ -154,6 +154,7 @@ class FiveG:
 
 @dataclass(frozen=True)
 class Action:
+    id: str  # the engine's action id: what solutions, recommendations and the matching refer to
     rank: int
     title: str
     measure: str

@@ -200,9 +200,10 @@ def scored(assessment: Assessment) -> Scored:
     return Scored(dataclasses.replace(result, benchmark=bench), row)
 
 
-def view_result(assessment: Assessment) -> dict[str, Any]:
-    """The result as the API gives it: the engine's JSON, plus when and by which engine it was stored."""
-    shown = scored(assessment)
+def view_result(assessment: Assessment, shown: Scored | None = None) -> dict[str, Any]:
+    """The result as the API gives it: the engine's JSON, plus when and by which engine it was stored.
+    `shown`: the result when the caller already has it (`scored(assessment)`)."""
+    shown = shown or scored(assessment)
     result: dict[str, Any] = maturity.to_plain(shown.result)
     row = shown.stored
     result["stored"] = (

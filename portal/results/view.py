@@ -224,6 +224,7 @@ def _roadmap(roadmap: r.Roadmap | None, pick: Picker) -> v.Roadmap | None:
     for key, label in horizon_labels().items():
         actions = tuple(
             v.Action(
+                id=a.action_id,
                 rank=a.rank,
                 title=pick(a.title_zh, a.title_en),
                 measure=pick(a.measure_zh, a.measure_en),

@@ -17,6 +17,7 @@ from portal.i18n import is_english as english
 from portal.inputs import ascii_int
 from portal.instruments import instrument_of
 from portal.models import Assessment, Role
+from portal.providers.views import provider_matches
 from portal.results import services
 from portal.results.view import build_result_view
 from scoring import maturity
@@ -39,11 +40,15 @@ def view(assessment_id: int) -> Any:
     scored = services.scored(assessment)
     result = build_result_view(assessment, "en" if english() else "zh", scored)
     spec = result.charts
+    # the solutions matched to the engine's roadmap actions, shown under the view's actions
+    matches = None
+    if result.roadmap:
+        matches = provider_matches(assessment, result, maturity.to_plain(scored.result))
     return render_template(
         "results/view.html",
         assessment=assessment,
         v=result,
-        result=maturity.to_plain(scored.result),  # the engine's result, for the providers' matches
+        matches=matches,
         chart=charts.to_web(charts.radar(spec.radar, result.lang)) if spec.radar else None,
         miit_chart=charts.to_web(charts.miit_bars(spec.miit_bars, result.lang)) if spec.miit_bars else None,
         target_form=FlaskForm(),

@@ -2,9 +2,65 @@
 (function () {
   "use strict";
   if (!window.Plotly) return;
+
+  var NARROW = 600; // px: below this a radar's axis labels are wrapped and the margins made room for them
+  var FONT = 11; // px, axis labels on a narrow screen
+
+  // A label in lines of at most `max` characters: at spaces for words, anywhere for Chinese (whose
+  // characters are about twice as wide, hence half as many per line).
+  function wrap(label, max) {
+    var text = String(label);
+    if (text.indexOf(" ") < 0) {
+      var cjk = /[\u3000-\u9fff\uff00-\uffef]/.test(text);
+      var most = cjk ? Math.max(3, Math.floor(max / 2)) : max;
+      var step = Math.ceil(text.length / Math.ceil(text.length / most)); // even lines: 网络与/5G, not 网络与5/G
+      var parts = [];
+      for (var i = 0; i < text.length; i += step) parts.push(text.slice(i, i + step));
+      return parts.join("<br>");
+    }
+    var lines = [];
+    var line = "";
+    text.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > max) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    lines.push(line);
+    return lines.join("<br>");
+  }
+
+  // Plotly keeps a polar chart's angular labels outside the plot area but gives them no room of their own:
+  // on a phone the labels at 3 and 9 o'clock ran off the card. Wrap them and widen the side margins.
+  function fitRadar(spec, width) {
+    if (!spec.layout || !spec.layout.polar || width >= NARROW) return;
+    var max = Math.max(8, Math.floor(width / 32));
+    var longest = 0;
+    spec.data.forEach(function (trace) {
+      if (!trace.theta) return;
+      trace.theta = trace.theta.map(function (label) {
+        var wrapped = wrap(label, max);
+        wrapped.split("<br>").forEach(function (l) {
+          var wide = /[\u3000-\u9fff\uff00-\uffef]/.test(l) ? 2 : 1;
+          longest = Math.max(longest, l.length * wide);
+        });
+        return wrapped;
+      });
+    });
+    var side = Math.min(Math.round(width / 4), Math.round(longest * FONT * 0.6) + 12);
+    spec.layout.polar.angularaxis = Object.assign({}, spec.layout.polar.angularaxis, { tickfont: { size: FONT } });
+    spec.layout.polar.radialaxis = Object.assign({}, spec.layout.polar.radialaxis, { tickfont: { size: 9 }, tickvals: [50, 100] });
+    spec.layout.margin = Object.assign({}, spec.layout.margin, { l: side, r: side, t: 50, b: 50 });
+    spec.layout.height = Math.min(spec.layout.height || 420, width + 40);
+  }
+
   document.querySelectorAll("script[type='application/json'][data-chart]").forEach(function (node) {
     var spec = JSON.parse(node.textContent);
     var target = document.getElementById(node.dataset.chart);
-    if (target) window.Plotly.newPlot(target, spec.data, spec.layout, { displayModeBar: false, responsive: true });
+    if (!target) return;
+    fitRadar(spec, target.clientWidth || window.innerWidth);
+    window.Plotly.newPlot(target, spec.data, spec.layout, { displayModeBar: false, responsive: true });
   });
 })();

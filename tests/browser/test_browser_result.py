@@ -35,6 +35,16 @@ def test_result_page_reads_well_in_both_languages(
         page.wait_for_selector("#radar .main-svg")  # plotly drew the radar
         body = page.inner_text("body")
         assert heading in body and level in body
+        # every axis label of the radar inside its card (on a phone they once ran off the screen's edges)
+        outside = page.evaluate(
+            """() => {
+              const card = document.getElementById('radar').getBoundingClientRect();
+              const labels = [...document.querySelectorAll('#radar .angularaxistick text')];
+              return [labels.length, labels.map(t => t.getBoundingClientRect())
+                .filter(r => r.left < card.left - 1 || r.right > card.right + 1).length];
+            }"""
+        )
+        assert outside[0] and not outside[1], f"{outside[1]} of {outside[0]} radar labels cut at {width}px"
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{overflow}px wider than a {width}px screen"
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")

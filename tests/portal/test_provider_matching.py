@@ -121,6 +121,30 @@ def test_result_page_lists_matches_with_reasons(make: Any, login_as: Any) -> Non
     assert "服务商在揭阳市提供服务" in html and "无付费排名" in html
 
 
+def test_matched_actions_read_as_the_roadmap_states_them(make: Any, login_as: Any) -> None:
+    """The solutions sit under the roadmap's own actions (the result view's): the same number and title
+    as in the roadmap above them, in the page's language."""
+    import re
+    from html import unescape
+
+    from portal.results.view import build_result_view
+
+    assessment, admin = submitted(make, choice=1, cluster="c05")
+    _solution(make.provider_org(cities_served=["揭阳市"]))
+    client = login_as(admin)
+    for lang, locale in (("zh", "zh_CN"), ("en", "en")):
+        html = client.get(f"/company/assessments/{assessment.id}/result?lang={locale}").get_data(as_text=True)
+        view = build_result_view(assessment, lang)
+        assert view.roadmap is not None
+        actions = {a.id: a for h in view.roadmap.horizons for a in h.actions}
+        shown = re.findall(
+            r'data-action="([^"]+)">\s*<div><span class="badge">#(\d+)</span> <strong>([^<]*)</strong>', html
+        )
+        assert shown, "a matched action is listed"
+        for action_id, rank, title in shown:
+            assert (int(rank), unescape(title)) == (actions[action_id].rank, actions[action_id].title)
+
+
 def test_moderation_hides_a_solution_from_matching(make: Any, login_as: Any) -> None:
     assessment, admin = submitted(make, choice=1, cluster="c05")
     org = make.provider_org(cities_served=["揭阳市"])

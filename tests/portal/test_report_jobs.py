@@ -175,6 +175,30 @@ def test_verify_page_is_public_and_checks_the_code(app: Flask, login_as: Any, ma
     assert app.test_client().get("/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ").status_code == 404
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_verify_page_states_what_the_report_states(app: Flask, login_as: Any, make: Any, lang: str) -> None:
+    """The verify page shows the levels of the report's own result view (kept with the report when it was
+    rendered, in the report's language), so an official holding the PDF reads the same company, date,
+    questionnaire, levels and score."""
+    from html import unescape
+
+    from portal.reports.context import build_report_context
+
+    assessment, owner = submitted(make)
+    _request(login_as(owner), assessment.id, lang)
+    report = _only_report()
+    view = build_report_context(assessment, report.lang).view
+    html = unescape(app.test_client().get(f"/verify/{report.verification_code}").get_data(as_text=True))
+    stated = [
+        assessment.company.name,
+        view.submitted_on,
+        f"{view.instrument.title} {view.instrument.version}",
+        view.overall.level_name,
+        f"{view.overall.score}",
+    ]
+    assert all(fact in html for fact in stated), [fact for fact in stated if fact not in html]
+
+
 def test_result_page_offers_the_report(login_as: Any, make: Any) -> None:
     assessment, user = submitted(make)
     html = login_as(user).get(f"/company/assessments/{assessment.id}/result").get_data(as_text=True)

@@ -23,6 +23,7 @@ from tests_support import Factory, answer_everything, empty_all_tables, login
 from portal.reports.context import build_report_context
 from portal.reports.pdf import render_report_pdf, stop_chart_server
 from portal.results.model import ResultView
+from portal.results.plain import to_plain
 from portal.results.view import GAP_ROWS, locale_of
 
 LANGS = ("zh", "en")
@@ -90,6 +91,9 @@ def outputs(_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple
                 for lang in LANGS:
                     client.post(f"/lang/{locale_of(lang)}")
                     html = client.get(f"/company/assessments/{assessment.id}/result").get_data(as_text=True)
+                    api = client.get(f"/api/v1/assessments/{assessment.id}/result?lang={lang}")
+                    # without ?lang=: the language the pages use (the one just chosen)
+                    api_default = client.get(f"/api/v1/assessments/{assessment.id}/result")
                     parser = _Text()
                     parser.feed(html)
                     context = build_report_context(
@@ -104,6 +108,8 @@ def outputs(_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple
                         # -raw: in drawing order, so a table cell's lines stay together
                         "pdf": _run(_tool("pdftotext"), "-raw", str(path), "-"),
                         "path": path,
+                        "api": api.get_json(),
+                        "api_default": api_default.get_json(),
                     }
         finally:
             stop_chart_server()
@@ -188,6 +194,88 @@ def test_comparison_with_the_previous_assessment_is_the_same(
     cells = [row.title for row in comparison.rows]
     cells += [f"{row.then_score}" for row in comparison.rows if row.then_score is not None]
     _both_state(case, cells)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_summary_figures_benchmark_and_miit_next_level_are_the_same(
+    outputs: dict[tuple[str, str], Any], app: Flask, lang: str
+) -> None:
+    """The summary cards, the peer block and MIIT's "next level" are one markup for page and PDF: the same
+    figures under the same labels (the page once had no points or scenarios still missing)."""
+    with app.test_request_context(), force_locale(locale_of(lang)):
+        labels = [
+            _("同行百分位"),
+            _("综合得分（0–100）"),
+            _("总分还差"),
+            _("达标场景还差"),
+            _("等级规则（假定）"),
+        ]
+        gd_labels = [_("上云上平台（四类）"), _("5G 工厂建设层级")]
+    miit_case = outputs[("miit-sme-digital", lang)]
+    miit: ResultView = miit_case["view"]
+    assert miit.miit is not None and miit.miit.next_level is not None
+    nxt = miit.miit.next_level
+    _both_state(
+        miit_case,
+        [*labels, miit.overall.gbt39116, nxt.name, *nxt.missing, *(p.title for p in miit.miit.parts)],
+    )
+    gd_case = outputs[("gd-mfg-dt", lang)]
+    gd: ResultView = gd_case["view"]
+    _both_state(gd_case, [*gd_labels, gd.overall.gbt39116, gd.overall.level_name])
+
+
+@pytest.mark.parametrize("instrument_id", ["gd-mfg-dt", "miit-sme-digital"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_result_api_states_what_page_and_pdf_state(
+    outputs: dict[tuple[str, str], Any], instrument_id: str, lang: str
+) -> None:
+    """An integrator reading GET …/result gets the view the page and the PDF render: the same levels, gap
+    rows, programmes and labels, in the language asked for; the engine's fields stay for older clients."""
+    case = outputs[(instrument_id, lang)]
+    body = case["api"]
+    assert body["view"] == to_plain(case["view"])
+    assert body["view"]["lang"] == lang
+    assert case["api_default"]["view"] == body["view"]
+    assert {"overall", "modules", "benchmark", "stored"} <= body.keys()  # backwards compatible
+    assert body["overall"]["level"] == body["view"]["overall"]["level"]
+    view = body["view"]
+    needles = [view["overall"]["level_name"]]
+    for d in view["dimensions"]:
+        needles += [d["title"], d["level_name"]]
+        assert [x["met"] for x in d["decided_by"]] == [
+            x.met for x in next(v for v in case["view"].dimensions if v.id == d["id"]).decided_by
+        ]
+        if d["next_level"]:
+            needles += [cell for row in d["next_level"]["rows"] for cell in (row["question"], row["current"])]
+    needles += [p["name"] for p in view["programmes"]["rows"]] + [
+        p["status_label"] for p in view["programmes"]["rows"]
+    ]
+    if view["miit"]:
+        needles += [view["miit"]["level_name"], *(s["name"] for s in view["miit"]["scenarios"])]
+    _both_state(case, needles)
+
+
+def test_the_result_api_matches_its_openapi_schema(outputs: dict[tuple[str, str], Any]) -> None:
+    jsonschema_rs = pytest.importorskip("jsonschema_rs")  # comes with schemathesis (dev dependencies)
+    from portal.api.openapi import document
+
+    doc = document()
+    operation = doc["paths"]["/api/v1/assessments/{assessment_id}/result"]["get"]
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    validator = jsonschema_rs.Draft202012Validator({"components": doc["components"], **schema})
+    for case in outputs.values():
+        validator.validate(case["api"])
+
+
+def test_the_result_api_refuses_an_unknown_language(make: Factory, login_as: Any) -> None:
+    from portal.assessments import services as assessments
+    from portal.models import Role
+
+    user = make.user(Role.ENTERPRISE, company=make.company())
+    assessment = assessments.start(user.company, "gd-mfg-dt", user)
+    response = login_as(user).get(f"/api/v1/assessments/{assessment.id}/result?lang=fr")
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["field"] == "lang"
 
 
 def test_labels_come_from_one_catalog(outputs: dict[tuple[str, str], Any], app: Flask) -> None:
