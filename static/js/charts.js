@@ -13,7 +13,7 @@
     if (text.indexOf(" ") < 0) {
       var cjk = /[\u3000-\u9fff\uff00-\uffef]/.test(text);
       var most = cjk ? Math.max(3, Math.floor(max / 2)) : max;
-      var step = Math.ceil(text.length / Math.ceil(text.length / most)); // even lines: 网络与/5G, not 网络与5/G
+      var step = Math.ceil(text.length / Math.ceil(text.length / most)); // lines of even length, not one long line and a one-character tail
       var parts = [];
       for (var i = 0; i < text.length; i += step) parts.push(text.slice(i, i + step));
       return parts.join("<br>");
