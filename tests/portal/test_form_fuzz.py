@@ -49,7 +49,7 @@ from werkzeug.routing import Rule
 
 from portal import create_app
 from portal.access import AccessRule, rule_for_endpoint, signed_in
-from portal.assessments import one_statement
+from portal.assessments import saving
 from portal.assessments import services as assessments
 from portal.auth import security
 from portal.auth import services as accounts
@@ -411,7 +411,7 @@ class FuzzSetup:
 def fuzz(_app: Flask) -> Iterator[FuzzSetup]:
     with _app.app_context():
         empty_all_tables()
-        one_statement.forget_this_worker()
+        saving.forget_this_worker()
         dispatch, jobs.dispatch = jobs.dispatch, lambda report: None  # no PDF rendering: input handling only
         errors: list[str] = []
         handler = _ErrorLog(errors)
@@ -427,7 +427,7 @@ def fuzz(_app: Flask) -> Iterator[FuzzSetup]:
             _app.logger.removeHandler(handler)
             jobs.dispatch = dispatch
             empty_all_tables()
-            one_statement.forget_this_worker()
+            saving.forget_this_worker()
 
 
 class _ErrorLog(logging.Handler):
