@@ -1,5 +1,5 @@
 """Assessments: start one pinned to an instrument version, resume, review and submit. Saving answers, with
-its rules, is in portal/assessments/saving.py."""
+its rules, is in the portal/assessments/saving/ package."""
 
 from __future__ import annotations
 
@@ -34,14 +34,11 @@ ATTESTATION_ZH = (
 )
 
 
-RACE_RETRIES = 6
-
-
 class AssessmentError(PortalError):
     """A refusal of the answer-saving code, in its older (status, zh, en, field) form.
 
-    Kept for portal/assessments/saving.py and one_statement.py (which also catches it to fall back to the
-    locking path); new code raises PortalError with a msgid."""
+    Kept for the saving package (portal/assessments/saving/), whose fast path also catches it to fall back
+    to the locked path; new code raises PortalError with a msgid."""
 
     def __init__(self, status: int, message_zh: str, message_en: str, field: str | None = None) -> None:
         super().__init__(status, (message_zh, message_en), field)
