@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from portal.api import assessments, bureau, eligibility, openapi  # noqa: F401 — registers the routes
+from portal.api.blueprint import bp
 
-bp = Blueprint("api", __name__)
-
-from portal.api import (  # noqa: E402, F401 — registers routes (see openapi)
-    assessments,
-    bureau,
-    eligibility,
-    openapi,
-)
+__all__ = ["bp"]

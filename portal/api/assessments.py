@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.access import roles
-from portal.api import bp
+from portal.api.blueprint import bp
 from portal.assessments import saving, services, stored
 from portal.assessments.access import assessment_for
 from portal.errors import PortalError

@@ -8,7 +8,7 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from portal.access import roles
-from portal.api import bp
+from portal.api.blueprint import bp
 from portal.bureau import queries, targets
 from portal.inputs import page_number
 from portal.models import Role

@@ -15,7 +15,7 @@ from flask import Response, request
 from flask_babel import lazy_gettext as _l
 
 from portal.access import signed_in
-from portal.api import bp
+from portal.api.blueprint import bp
 from portal.errors import PortalError
 from portal.extensions import csrf
 from scoring.eligibility import dumps, evaluate_json

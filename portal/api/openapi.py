@@ -16,7 +16,7 @@ from typing import Any, Final
 from flask import jsonify
 
 from portal.access import public
-from portal.api import bp
+from portal.api.blueprint import bp
 from portal.inputs import MAX_DB_ID, MAX_PAGE
 from portal.results import plain
 from questionnaires.validator import ID_RE
