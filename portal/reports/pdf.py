@@ -7,7 +7,7 @@
 - WeasyPrint only fetches our own files under static/reports/ and inline data: URIs (the charts); any other
   URL is refused, so a report can never reach the network or read other files.
 - Fonts: "Noto Sans CJK SC" on the root element (see the print CSS); HarfBuzz subsetting keeps the PDF small
-  and the render fast (libharfbuzz-subset0, see /work/shared/reference/stack_notes.md).
+  and the render fast (libharfbuzz-subset0, see shared/reference/stack_notes.md).
 - Speed (issue 6): the charts are exported in a background thread while WeasyPrint parses the HTML and
   computes the styles; the page refers to them as `chart:NAME` URLs that only our fetcher serves, and it
   waits for the chart when WeasyPrint asks for it. Chromium works on the other core meanwhile.

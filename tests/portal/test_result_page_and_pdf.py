@@ -320,7 +320,7 @@ def test_pdf_is_tagged_pdfa_with_bookmarks_that_read_as_headings(outputs: dict[t
 INTERNAL = re.compile(
     r"\bL\d{3,}\b"  # line numbers of the policy seed texts
     r"|\b[DJM]-?[A-Z]*\d*\s+(?:L\d|专栏|第)"  # document codes of the roadmap catalogue
-    r"|/work/|\.md\b|\.ya?ml\b|\.py\b"  # file names
+    r"|shared/|\.md\b|\.ya?ml\b|\.py\b"  # file names and paths of the policy sources
     r"|gd-mfg-dt|miit-sme-digital|dx-maturity|miit-2024"  # instrument and method ids
     r"|\b[a-z0-9]+\.[a-z]+_[a-z_]+\b"  # item and flag keys (equip.old_equipment, platform.data_on_platform)
     r"|min_score|requires\b"
