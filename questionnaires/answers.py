@@ -316,15 +316,36 @@ def _bad(code: str, zh: str, en: str, field: str | None = None) -> AnswerCheck:
     return AnswerCheck(False, code, zh, en, None, field)
 
 
+# The instruments' units are Chinese (data); English messages name them in English where we know them.
+UNITS_EN = {
+    "万元": "× 10,000 CNY",
+    "万元/年": "× 10,000 CNY a year",
+    "台": "machines",
+    "人": "people",
+    "个": "",
+    "家": "companies",
+    "道": "processes",
+    "吨标准煤": "t of standard coal",
+    "%": "%",
+}
+
+
+def unit_en(unit: str | None) -> str | None:
+    """The English name of an instrument's unit (the unit itself when it has none)."""
+    return UNITS_EN.get(unit.strip(), unit) if unit else unit
+
+
 def _range_text(low: Decimal | None, high: Decimal | None, unit: str | None) -> tuple[str, str]:
     u = f" {unit}" if unit else ""
+    english = unit_en(unit)
+    e = f" {english}" if english else ""
     lo = format(low.normalize(), "f") if low is not None else None
     hi = format(high.normalize(), "f") if high is not None else None
     if lo is not None and hi is not None:
-        return f"{lo}–{hi}{u}", f"between {lo} and {hi}{u}"
+        return f"{lo}–{hi}{u}", f"between {lo} and {hi}{e}"
     if lo is not None:
-        return f"不小于 {lo}{u}", f"at least {lo}{u}"
-    return f"不大于 {hi}{u}", f"at most {hi}{u}"
+        return f"不小于 {lo}{u}", f"at least {lo}{e}"
+    return f"不大于 {hi}{u}", f"at most {hi}{e}"
 
 
 def _check_number(

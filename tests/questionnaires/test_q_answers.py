@@ -87,7 +87,7 @@ def test_invalid_answers(inst: q.Instrument, item_id: str, value: Any, code: str
 def test_out_of_range_message_gives_the_range(inst: q.Instrument) -> None:
     check = _check(inst, "net.terminals", 500)
     assert "0–100 个" in check.message_zh
-    assert "between 0 and 100 个" in check.message_en
+    assert "between 0 and 100" in check.message_en
 
 
 def test_exclusive_none_message(inst: q.Instrument) -> None:
@@ -309,7 +309,7 @@ def test_evidence_without_a_declared_max_gets_the_default_one() -> None:
     assert too_many.message_zh == "生产设备总数：数值过大，应为 0–10000000 台"
     assert (
         too_many.message_en
-        == "Production devices in total: value too large: must be between 0 and 10000000 台"
+        == "Production devices in total: value too large: must be between 0 and 10000000 machines"
     )
 
 

@@ -128,12 +128,8 @@ def validated(
     if not check.ok and check.code == "not_visible" and change.value in (None, "", []):
         check = questionnaires.validate_answer(instrument, change.item_id, None)
     if not check.ok:
-        raise AssessmentError(
-            422,
-            f"{change.item_id}：{check.message_zh}",
-            f"{change.item_id}: {check.message_en}",
-            change.item_id,
-        )
+        # the item is named by `field` (the page shows the message at that question), never in the text
+        raise AssessmentError(422, check.message_zh, check.message_en, change.item_id)
     return check.normalized
 
 
