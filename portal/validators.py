@@ -77,34 +77,35 @@ class ChoiceField(SelectField):
             raise StopValidation(_("请从列表中选择。")) from error
 
 
+def _typed_text(valuelist: list[Any], pattern: re.Pattern[str], message: str) -> str | None:
+    """The text a person typed, stripped; None when empty; ValueError (a form error) when it is not of
+    `pattern`. Checked before any conversion, so no exponent or other notation ever reaches int/Decimal."""
+    text = str(valuelist[0]).strip() if valuelist else ""
+    if not text:
+        return None
+    if not pattern.fullmatch(text):
+        raise ValueError(message)
+    return text
+
+
 class WholeNumberField(IntegerField):
     """An integer typed with ASCII digits (optional sign); anything else is a form error, never a 500."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist:
-            return
-        text = str(valuelist[0]).strip()
-        self.data = None
-        if not text:
-            return
-        if not _INTEGER_TEXT.fullmatch(text):
-            raise ValueError(_("请输入整数（半角数字 0–9）。"))
-        self.data = int(text)
+        if valuelist:
+            self.data = None
+            text = _typed_text(valuelist, _INTEGER_TEXT, _("请输入整数（半角数字 0–9）。"))
+            self.data = None if text is None else int(text)
 
 
 class AmountField(DecimalField):
     """A decimal number in plain notation (1234.5): no exponent, NaN or Infinity, ASCII digits only."""
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist:
-            return
-        text = str(valuelist[0]).strip()
-        self.data = None
-        if not text:
-            return
-        if not _DECIMAL_TEXT.fullmatch(text):
-            raise ValueError(_("请输入数字（半角，如 1234.5）。"))
-        self.data = Decimal(text)
+        if valuelist:
+            self.data = None
+            text = _typed_text(valuelist, _DECIMAL_TEXT, _("请输入数字（半角，如 1234.5）。"))
+            self.data = None if text is None else Decimal(text)
 
 
 def _resolve(bound: Bound) -> Any:
