@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+import sqlalchemy.exc
 from babel import Locale
 from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session
 from flask_babel import get_locale
@@ -73,9 +74,18 @@ def _selected_code() -> str:
         return lang
     if session.get("lang") in SUPPORTED:
         return str(session["lang"])
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in SUPPORTED:
+    if _account_locale() in SUPPORTED:
         return str(current_user.locale)
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _account_locale() -> str | None:
+    """The signed-in account's language, or None. Loading the account needs the database: while it is
+    down, the 503 answer must still be worded (in the default language), not end in a 500."""
+    try:
+        return current_user.locale if getattr(current_user, "is_authenticated", False) else None
+    except sqlalchemy.exc.OperationalError:
+        return None
 
 
 bp = Blueprint("i18n", __name__)

@@ -266,3 +266,25 @@ def test_bureau_actual_refusals_are_in_the_user_language(make: Any, login_as: An
             follow_redirects=True,
         )
         assert expected in page.get_data(as_text=True)
+
+
+def test_a_database_outage_is_a_503_even_for_a_signed_in_user(app: Any, make: Any, login_as: Any) -> None:
+    """The 503 answer is worded in the user's language; finding that language must not need the database
+    that is down (it did: the account's language was read from it, and the outage answered 500)."""
+    import sqlalchemy.exc
+
+    client = login_as(make.user(Role.ENTERPRISE))
+
+    def database_down(_token: str) -> Any:
+        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("database down"))
+
+    app.config["HANDLE_ERRORS_IN_TESTS"] = True
+    loader = app.login_manager._user_callback
+    app.login_manager._user_callback = database_down
+    try:
+        response = client.get("/api/v1/assessments/1/answers")
+    finally:
+        app.login_manager._user_callback = loader
+        app.config.pop("HANDLE_ERRORS_IN_TESTS")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert response.get_json()["errors"][0]["message"]
