@@ -47,9 +47,10 @@ def end_read_only_transaction(exc: BaseException | None) -> None:
     session = db.session()  # the request's Session (the scoped proxy has no in_transaction)
     if exc is not None or not session.in_transaction() or session.new or session.dirty or session.deleted:
         return
-    if session.connection().info.get(_WROTE):
-        return
     try:
+        # (asking for the connection may open one: after a failed request that one may fail too)
+        if session.connection().info.get(_WROTE):
+            return
         session.commit()
     except sa.exc.SQLAlchemyError:
         session.rollback()  # the database went away: nothing was written, nothing to keep
