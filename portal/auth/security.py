@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -79,16 +80,26 @@ def request_reset(user: User | None) -> str | None:
     return token
 
 
-def open_reset(token: str) -> PasswordResetToken:
-    row = db.session.scalar(
-        sa.select(PasswordResetToken).where(PasswordResetToken.token_hash == token_digest(token))
-    )
+def _open_link(model: Any, token: str, invalid: Any, used: Any, expired: Any) -> Any:
+    """The one-time link's row (reset or verification), or SignInError 410 saying why it does not work."""
+    row = db.session.scalar(sa.select(model).where(model.token_hash == token_digest(token)))
     if row is None:
-        raise SignInError(410, _l("重置链接无效。"))
+        raise SignInError(410, invalid)
     if row.used_at is not None:
-        raise SignInError(410, _l("重置链接已使用过，请重新申请。"))
+        raise SignInError(410, used)
     if row.expires_at < utcnow():
-        raise SignInError(410, _l("重置链接已过期，请重新申请。"))
+        raise SignInError(410, expired)
+    return row
+
+
+def open_reset(token: str) -> PasswordResetToken:
+    row: PasswordResetToken = _open_link(
+        PasswordResetToken,
+        token,
+        _l("重置链接无效。"),
+        _l("重置链接已使用过，请重新申请。"),
+        _l("重置链接已过期，请重新申请。"),
+    )
     return row
 
 
@@ -127,15 +138,13 @@ def request_verification(user: User) -> str:
 
 def verify_email(token: str) -> User:
     """Mark the token's account verified; the token (and any other of the account) stops working."""
-    row = db.session.scalar(
-        sa.select(EmailVerificationToken).where(EmailVerificationToken.token_hash == token_digest(token))
+    row = _open_link(
+        EmailVerificationToken,
+        token,
+        _l("验证链接无效。"),
+        _l("验证链接已使用过。邮箱已验证，请直接登录。"),
+        _l("验证链接已过期，请在登录页重新发送验证邮件。"),
     )
-    if row is None:
-        raise SignInError(410, _l("验证链接无效。"))
-    if row.used_at is not None:
-        raise SignInError(410, _l("验证链接已使用过。邮箱已验证，请直接登录。"))
-    if row.expires_at < utcnow():
-        raise SignInError(410, _l("验证链接已过期，请在登录页重新发送验证邮件。"))
     now = utcnow()
     row.user.email_verified_at = row.user.email_verified_at or now
     db.session.execute(
