@@ -246,7 +246,7 @@ def page_slot_values(view: PageView, items_html: str) -> dict[str, str]:
             escape(url_for("api.save_answers", assessment_id=assessment_id, module=view.module.id))
         ),
         "upload_url": url_for("evidence.upload", assessment_id=assessment_id),
-        "progress_bar": str(bar(view.progress.answered, view.progress.total)),
+        "progress_bar": str(bar(view.progress.answered, view.progress.total, _("总体完成度"), overall=True)),
         "items": items_html,
         "delete_forms": "" if view.items.locked else _delete_forms(view, csrf),
     }

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 
 import questionnaires
 from portal.access import roles
-from portal.assessments import page, saving, services, stored
+from portal.assessments import page, rounds, saving, services, stored
 from portal.assessments.access import PageAssessment, assessment_for, page_assessment_for
 from portal.assessments.forms import (
     VERSION_PREFIX,
@@ -29,6 +29,9 @@ from portal.instruments import available_instruments, instrument_of
 from portal.models import Assessment, Role
 
 bp = Blueprint("assessments", __name__)
+bp.add_app_template_filter(rounds.round_name, "round_name")
+bp.add_app_template_filter(rounds.round_label, "round_label")
+bp.add_app_template_filter(rounds.instrument_title, "instrument_title")
 
 
 def _own(assessment_id: int, write: bool = False) -> Assessment:

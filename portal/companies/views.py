@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from portal.access import roles
 from portal.auth import services as accounts
 from portal.choices import districts_by_city, divisions_by_section
-from portal.companies import services
+from portal.companies import services, workspace
 from portal.companies.forms import InviteForm, ProfileForm
 from portal.links import external_url
 from portal.models import Company, Role
@@ -39,6 +39,7 @@ def dashboard() -> Any:
         company=company,
         size=services.classify_company(company),
         evidence=evidence,
+        workspace=workspace.build(company, current_user),
     )
 
 

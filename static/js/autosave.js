@@ -147,6 +147,11 @@
         var p = body.progress.modules[m];
         if (el) el.textContent = p.answered + "/" + p.total;
       });
+      // The overall bar moves with the module counters, not one page later.
+      var overall = document.querySelector("[data-overall-progress]");
+      var count = document.querySelector("[data-overall-count]");
+      if (overall) { overall.max = body.progress.total || 1; overall.value = body.progress.total ? body.progress.answered : 1; }
+      if (count) count.textContent = body.progress.answered + " / " + body.progress.total;
     }
   }
 
