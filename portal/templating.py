@@ -119,8 +119,22 @@ def cluster_name(cluster_id: str) -> str:
     return localized(cluster, "name")
 
 
+def industry_name(division_code: str | None, section_code: str | None = None) -> str:
+    """金属制品业 for "33": people read the industry's name, not its GB/T 4754 code."""
+    from scoring.reference import industries
+
+    for code, lookup in ((division_code, industries.division), (section_code, industries.section)):
+        if code:
+            try:
+                return localized(lookup(code), "name")
+            except KeyError:
+                continue
+    return ""
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
+        industry_name=industry_name,
         nav_items=nav_items,
         asset=asset,
         fixed_url=fixed_url,
