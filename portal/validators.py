@@ -28,6 +28,35 @@ def credit_code_check(form: Form, field: Field) -> None:
     field.data = result.normalized
 
 
+class MaxChars:
+    """At most `limit` characters, said with how many were typed. Unlike WTForms' Length it sets no
+    maxlength attribute: a browser cuts a longer paste silently and the user never learns the text was cut;
+    here the text stays in the field with the message next to it."""
+
+    def __init__(self, limit: int, message: Any = None) -> None:
+        self.limit, self.message = limit, message
+        self.field_flags: dict[str, Any] = {}
+
+    def __call__(self, form: Form, field: Field) -> None:
+        count = len(field.data or "")
+        if count > self.limit:
+            raise ValidationError(
+                self.message or _("最多 %(limit)s 个字，现在是 %(count)s 个。", limit=self.limit, count=count)
+            )
+
+
+_PHONE = re.compile(r"\+?[\d\s()-]+(?:\s*(?:转|ext\.?|x)\s*\d{1,6})?", re.IGNORECASE)
+
+
+def phone_number(form: Form, field: Field) -> None:
+    """A telephone number as people write it: 0663-8888001, 138 0013 8000, +86 20 1234 5678, 8888001 转 12."""
+    value = (field.data or "").strip()
+    digits = sum(ch.isdigit() for ch in value)
+    if value and (not _PHONE.fullmatch(value) or not 7 <= digits <= 20):
+        raise ValidationError(_("请输入有效的电话号码，如 0663-8888001 或 13800138000。"))
+    field.data = value
+
+
 def password_strength(form: Form, field: Field) -> None:
     """At least 8 characters with both letters and digits."""
     value = field.data or ""

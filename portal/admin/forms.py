@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
 from portal.choices import city_choices, district_choices
-from portal.validators import ChoiceField, district_in_city, password_strength
+from portal.validators import ChoiceField, MaxChars, district_in_city, password_strength
 
 REQUIRED = _l("此项为必填项。")
 
@@ -22,7 +22,7 @@ def _level_needs_places(form: FlaskForm, field: object) -> None:
 
 
 class BureauOfficerForm(FlaskForm):
-    name = StringField(_l("姓名"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    name = StringField(_l("姓名"), validators=[DataRequired(REQUIRED), MaxChars(80)])
     email = EmailField(
         _l("邮箱（登录账号）"), validators=[DataRequired(REQUIRED), Email(_l("请输入有效的邮箱地址。"))]
     )

@@ -12,12 +12,13 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.choices import city_choices, district_choices
 from portal.validators import (
     ChoiceField,
+    MaxChars,
     Range,
     WholeNumberField,
     credit_code_check,
@@ -36,11 +37,11 @@ class LoginForm(FlaskForm):
 
 
 class _AccountFields(FlaskForm):
-    name = StringField(_l("姓名"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    name = StringField(_l("姓名"), validators=[DataRequired(REQUIRED), MaxChars(80)])
     email = EmailField(
         _l("邮箱（登录账号）"), validators=[DataRequired(REQUIRED), Email(_l("请输入有效的邮箱地址。"))]
     )
-    phone = StringField(_l("手机号码"), validators=[Optional(), Length(max=30)])
+    phone = StringField(_l("手机号码"), validators=[Optional(), MaxChars(30)])
     password = PasswordField(_l("密码"), validators=[DataRequired(REQUIRED), password_strength])
     password2 = PasswordField(
         _l("确认密码"), validators=[DataRequired(REQUIRED), EqualTo("password", _l("两次输入的密码不一致。"))]
@@ -48,7 +49,7 @@ class _AccountFields(FlaskForm):
 
 
 class RegisterCompanyForm(_AccountFields):
-    company_name = StringField(_l("企业名称"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    company_name = StringField(_l("企业名称"), validators=[DataRequired(REQUIRED), MaxChars(120)])
     credit_code = StringField(_l("统一社会信用代码"), validators=[DataRequired(REQUIRED), credit_code_check])
     city = ChoiceField(_l("所在地市"), choices=city_choices, validators=[DataRequired(REQUIRED)])
     district = ChoiceField(
@@ -63,7 +64,7 @@ class RegisterCompanyForm(_AccountFields):
 
 
 class RegisterProviderForm(_AccountFields):
-    org_name = StringField(_l("服务商名称"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    org_name = StringField(_l("服务商名称"), validators=[DataRequired(REQUIRED), MaxChars(120)])
     credit_code = StringField(_l("统一社会信用代码"), validators=[DataRequired(REQUIRED), credit_code_check])
     city = ChoiceField(_l("所在地市"), choices=city_choices, validators=[DataRequired(REQUIRED)])
     accept_terms = BooleanField(
@@ -84,8 +85,8 @@ class PasswordChangeForm(FlaskForm):
 
 
 class AcceptInvitationForm(FlaskForm):
-    name = StringField(_l("姓名"), validators=[DataRequired(REQUIRED), Length(max=80)])
-    phone = StringField(_l("手机号码"), validators=[Optional(), Length(max=30)])
+    name = StringField(_l("姓名"), validators=[DataRequired(REQUIRED), MaxChars(80)])
+    phone = StringField(_l("手机号码"), validators=[Optional(), MaxChars(30)])
     password = PasswordField(_l("设置密码"), validators=[DataRequired(REQUIRED), password_strength])
     password2 = PasswordField(
         _l("确认密码"), validators=[DataRequired(REQUIRED), EqualTo("password", _l("两次输入的密码不一致。"))]
@@ -117,7 +118,7 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ApiTokenForm(FlaskForm):
-    name = StringField(_l("用途说明"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    name = StringField(_l("用途说明"), validators=[DataRequired(REQUIRED), MaxChars(80)])
     scopes = SelectMultipleField(
         _l("权限范围"),
         choices=[

@@ -7,10 +7,18 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
 from portal.choices import city_choices, cluster_choices, district_choices, division_choices, section_choices
-from portal.validators import AmountField, ChoiceField, Range, WholeNumberField, district_in_city
+from portal.validators import (
+    AmountField,
+    ChoiceField,
+    MaxChars,
+    Range,
+    WholeNumberField,
+    district_in_city,
+    phone_number,
+)
 from scoring.reference import industries
 
 REQUIRED = _l("此项为必填项。")
@@ -26,7 +34,7 @@ def division_in_section(form: FlaskForm, field: object) -> None:
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("企业名称"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    name = StringField(_l("企业名称"), validators=[DataRequired(REQUIRED), MaxChars(120)])
     city = ChoiceField(_l("所在地市"), choices=city_choices, validators=[DataRequired(REQUIRED)])
     district = ChoiceField(
         _l("所在区县"), choices=district_choices, validators=[Optional(), district_in_city("city")]
@@ -59,8 +67,8 @@ class ProfileForm(FlaskForm):
         validators=[Optional(), Range(0, MAX_WAN)],
         description=_l("上年末资产总额"),
     )
-    contact_name = StringField(_l("联系人"), validators=[Optional(), Length(max=80)])
-    contact_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=30)])
+    contact_name = StringField(_l("联系人"), validators=[Optional(), MaxChars(80)])
+    contact_phone = StringField(_l("联系电话"), validators=[Optional(), MaxChars(30), phone_number])
     bureau_sharing = BooleanField(_l("同意向所在地工业和信息化主管部门共享本企业名称及评估结果"))
     submit = SubmitField(_l("保存企业信息"))
 

@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.i18n import localized, pick
@@ -30,7 +30,15 @@ from portal.providers.models import (
     SERVICE_TYPES,
     SIZES,
 )
-from portal.validators import ChoiceField, Range, WholeNumberField, credit_code_check, date_range
+from portal.validators import (
+    ChoiceField,
+    MaxChars,
+    Range,
+    WholeNumberField,
+    credit_code_check,
+    date_range,
+    phone_number,
+)
 from scoring.reference import industries, regions
 
 REQUIRED = _l("此项为必填项。")
@@ -57,7 +65,7 @@ def at_least_one(message: Any) -> Any:
 
 
 class OrgProfileForm(FlaskForm):
-    name = StringField(_l("机构名称"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    name = StringField(_l("机构名称"), validators=[DataRequired(REQUIRED), MaxChars(120)])
     credit_code = StringField(_l("统一社会信用代码"), validators=[DataRequired(REQUIRED), credit_code_check])
     city = ChoiceField(_l("注册地（地市）"), validators=[Optional()])
     cities_served = MultiCheckboxField(
@@ -66,13 +74,13 @@ class OrgProfileForm(FlaskForm):
     service_types = MultiCheckboxField(
         _l("服务类型"), validators=[at_least_one(_l("请至少选择一种服务类型。"))]
     )
-    description = TextAreaField(_l("机构简介"), validators=[Optional(), Length(max=2000)])
-    contact_name = StringField(_l("联系人"), validators=[Optional(), Length(max=80)])
-    contact_phone = StringField(_l("联系电话"), validators=[Optional(), Length(max=30)])
+    description = TextAreaField(_l("机构简介"), validators=[Optional(), MaxChars(2000)])
+    contact_name = StringField(_l("联系人"), validators=[Optional(), MaxChars(80)])
+    contact_phone = StringField(_l("联系电话"), validators=[Optional(), MaxChars(30), phone_number])
     contact_email = EmailField(
-        _l("联系邮箱"), validators=[Optional(), Email(_l("请输入有效的邮箱地址。")), Length(max=254)]
+        _l("联系邮箱"), validators=[Optional(), Email(_l("请输入有效的邮箱地址。")), MaxChars(254)]
     )
-    website = StringField(_l("网址"), validators=[Optional(), Length(max=200)])
+    website = StringField(_l("网址"), validators=[Optional(), MaxChars(200)])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -85,12 +93,12 @@ class RecognitionForm(FlaskForm):
     kind = ChoiceField(_l("资质 / 认定"), validators=[DataRequired(REQUIRED)])
     title = StringField(
         _l("名称或批次"),
-        validators=[Length(max=200)],  # no Optional(): it would skip validate_title
+        validators=[MaxChars(200)],  # no Optional(): it would skip validate_title
         description=_l("例如：2022 年第一批；“其他认定”请写明名称"),
     )
     year = WholeNumberField(_l("年份"), validators=[Optional(), Range(2000, 2100)])
     evidence = StringField(
-        _l("文号或公示网址"), validators=[Optional(), Length(max=300)], description=_l("便于平台核实")
+        _l("文号或公示网址"), validators=[Optional(), MaxChars(300)], description=_l("便于平台核实")
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -103,10 +111,10 @@ class RecognitionForm(FlaskForm):
 
 
 class SolutionForm(FlaskForm):
-    name = StringField(_l("方案名称"), validators=[DataRequired(REQUIRED), Length(max=120)])
+    name = StringField(_l("方案名称"), validators=[DataRequired(REQUIRED), MaxChars(120)])
     summary = TextAreaField(
         _l("方案简介"),
-        validators=[DataRequired(REQUIRED), Length(max=2000, message=_l("简介最多 2000 字。"))],
+        validators=[DataRequired(REQUIRED), MaxChars(2000, _l("简介最多 2000 字。"))],
         description=_l("解决什么问题、主要功能、典型客户"),
     )
     modules = MultiCheckboxField(_l("针对的维度"))
@@ -122,7 +130,7 @@ class SolutionForm(FlaskForm):
     support_listed = BooleanField(_l("已列入“上云上平台”产品目录或可享受省级支持"))
     support_note = StringField(
         _l("目录名称 / 文号"),
-        validators=[Length(max=300)],  # no Optional(): it would skip validate_support_note
+        validators=[MaxChars(300)],  # no Optional(): it would skip validate_support_note
         description=_l("声明可享受支持时必填，平台管理员将核实"),
     )
 
@@ -158,7 +166,7 @@ class SolutionForm(FlaskForm):
 
 
 class ModerationForm(FlaskForm):
-    reason = StringField(_l("理由"), validators=[DataRequired(_l("请填写理由。")), Length(max=300)])
+    reason = StringField(_l("理由"), validators=[DataRequired(_l("请填写理由。")), MaxChars(300)])
 
 
 class VerifyForm(FlaskForm):
@@ -180,10 +188,10 @@ class ConsentForm(FlaskForm):
     ends_on = DateField(
         _l("授权截止日期（含当天）"), validators=[DataRequired(_l("请填写有效的截止日期。")), date_range()]
     )
-    note = StringField(_l("备注"), validators=[Optional(), Length(max=300)])
+    note = StringField(_l("备注"), validators=[Optional(), MaxChars(300)])
 
 
 class RecommendForm(FlaskForm):
     solution_id = SelectField(_l("推荐方案"), coerce=int, validators=[DataRequired(_l("请选择方案。"))])
-    action_id = StringField(validators=[Optional(), Length(max=60)])
-    message = TextAreaField(_l("给企业的说明"), validators=[Optional(), Length(max=500)])
+    action_id = StringField(validators=[Optional(), MaxChars(60)])
+    message = TextAreaField(_l("给企业的说明"), validators=[Optional(), MaxChars(500)])

@@ -19,7 +19,7 @@ PROFILE = {
     "revenue_wan": "12000",
     "total_assets_wan": "9000",
     "contact_name": "陈",
-    "contact_phone": "0663-1",
+    "contact_phone": "0663-8888001",
 }
 
 
@@ -77,3 +77,26 @@ def test_consent_change_is_timestamped(login_as: Any, make: Any) -> None:
     client.post("/company/profile/edit", data=PROFILE)
     db.session.refresh(user.company)
     assert not user.company.bureau_sharing and user.company.bureau_sharing_changed_at >= first
+
+
+def test_out_of_range_long_and_malformed_input_is_refused_in_words_and_kept(login_as: Any, make: Any) -> None:
+    user = make.user(Role.ENTERPRISE)
+    client = login_as(user)
+    form = client.get("/company/profile/edit").get_data(as_text=True)
+    assert "maxlength" not in form  # a browser would cut a longer paste without a word
+    long_name = "揭阳市" + "宏达" * 118 + "有限公司"  # 243 characters
+    data = {**PROFILE, "name": long_name, "revenue_wan": "99999999999", "contact_phone": "abc"}
+    html = client.post("/company/profile/edit", data=data).get_data(as_text=True)
+    assert f"最多 120 个字，现在是 {len(long_name)} 个。" in html
+    assert long_name in html  # kept in the field, not cut
+    assert "营业收入（万元）不能大于 1,000,000,000。" in html
+    assert "请输入有效的电话号码" in html
+    db.session.refresh(user.company)
+    assert user.company.name != long_name  # nothing was saved
+
+
+def test_telephone_numbers_as_people_write_them_are_accepted(login_as: Any, make: Any) -> None:
+    client = login_as(make.user(Role.ENTERPRISE))
+    for phone in ("0663-8888001", "138 0013 8000", "+86 20 1234 5678", "(020)12345678", "0663-8888001 转 12"):
+        response = client.post("/company/profile/edit", data={**PROFILE, "contact_phone": phone})
+        assert response.status_code == 302, phone
