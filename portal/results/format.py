@@ -23,6 +23,11 @@ def local_date(value: datetime | None) -> str:
     return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d") if value else "—"
 
 
+def local_time(value: datetime) -> str:
+    """China time to the minute: what the company, the bureau and the bank read."""
+    return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+
+
 class Picker:
     """Chooses the text of a *_zh / *_en pair in the view's language (Chinese when English is missing)."""
 

@@ -263,8 +263,9 @@ class Source:
 
 @dataclass(frozen=True)
 class Method:
-    engine_version: str
-    computed_at: str | None  # UTC, "YYYY-MM-DD HH:MM"; None for a live preview
+    engine_version: str  # the scorer's identifier, for the API and the audit trail; pages show `version`
+    version: str  # the scoring method's version as people read it ("1.0.0")
+    computed_at: str | None  # China time, "YYYY-MM-DD HH:MM"; None for a live preview
     instrument_hash: str
     notes: str | None
     overall_rule: str

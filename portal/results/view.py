@@ -22,7 +22,7 @@ from portal.models import Assessment
 from portal.results import citations, services
 from portal.results import model as v
 from portal.results.answers import AnswerText
-from portal.results.format import Picker, local_date, num
+from portal.results.format import Picker, local_date, local_time, num
 from portal.results.indicators import cloud_definition, cloud_view, fiveg_view, method_notes, miit_view
 from portal.results.programmes import comparison, dimension_peers, programmes
 from questionnaires import Instrument
@@ -293,7 +293,8 @@ def _method(
     miit = result.miit
     return v.Method(
         engine_version=result.engine_version,
-        computed_at=stored_at.strftime("%Y-%m-%d %H:%M") if stored_at else None,
+        version=result.engine_version.rpartition("-")[2],
+        computed_at=local_time(stored_at) if stored_at else None,
         instrument_hash=instrument.content_hash,
         notes=method_notes(instrument.scoring.method)
         or pick(instrument.scoring.notes_zh, instrument.scoring.notes_en)

@@ -164,3 +164,17 @@ def test_stored_rows_read_back_into_the_engine_types(make: Any) -> None:
     assert len(rows) == 6
     for row in rows:
         assert to_plain(from_plain(row.result)) == row.result
+
+
+def test_result_page_gives_method_version_and_china_time_not_engine_ids(login_as: Any, make: Any) -> None:
+    from datetime import UTC, datetime
+
+    assessment, user = submitted(make)
+    stored = sa.select(AssessmentResult).where(AssessmentResult.assessment_id == assessment.id)
+    row = db.session.scalars(stored).one()
+    row.computed_at = datetime(2026, 11, 30, 16, 5, tzinfo=UTC)  # 00:05 the next day in China
+    db.session.commit()
+    html = login_as(user).get(f"/company/assessments/{assessment.id}/result").get_data(as_text=True)
+    assert "计算于 2026-12-01 00:05（北京时间）" in html
+    assert f"评分方法 {ENGINE_VERSION.rpartition('-')[2]} 版" in html
+    assert ENGINE_VERSION not in html and "UTC" not in html
