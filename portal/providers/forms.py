@@ -188,7 +188,11 @@ class ConsentForm(FlaskForm):
     ends_on = DateField(
         _l("授权截止日期（含当天）"), validators=[DataRequired(_l("请填写有效的截止日期。")), date_range()]
     )
-    note = StringField(_l("备注"), validators=[Optional(), MaxChars(300)])
+    note = StringField(
+        _l("给服务商的留言"),
+        validators=[Optional(), MaxChars(300)],
+        description=_l("例如：请帮我们看看设备上云方案。服务商会看到这段留言、评估结果以及企业资料中的联系人和电话。"),
+    )
 
 
 class RecommendForm(FlaskForm):

@@ -163,11 +163,22 @@ def test_lead_list_and_anonymous_gaps_suppress_small_groups(make: Any, login_as:
     rows = {(g.city, g.gap): g.count for g in services.gap_counts(org)}
     assert rows[("揭阳市", "cloud_equipment")] == 5
     assert rows[("梅州市", "cloud_equipment")] is None  # 3 companies: suppressed
+    shared.company.contact_name, shared.company.contact_phone = "黄伟明", "0753-2222001"
     consent.grant(
-        admin.company, shared, org, ConsentMode.SHARE, consent.local_today() + timedelta(days=5), admin
+        admin.company,
+        shared,
+        org,
+        ConsentMode.SHARE,
+        consent.local_today() + timedelta(days=5),
+        admin,
+        note="请帮我们看看设备上云方案",
     )
     html = login_as(user).get("/provider/").get_data(as_text=True)
-    assert shared.company.name in html and "少于 5 家" in html
+    # the lead says what the company asked for and how to reach it
+    assert shared.company.name in html and "请帮我们看看设备上云方案" in html
+    assert "黄伟明" in html and 'href="tel:0753-2222001"' in html and admin.email in html
+    # the suppressed group is counted in one line, not listed as a row of "fewer than 5"
+    assert "少于 5 家" not in html and "另有 1 组不足 5 家，未列出。" in html
     others = [c.name for c in services.all_orgs()]
     assert org.name in others
     # no other company's name appears on the provider's dashboard
