@@ -191,7 +191,9 @@ class ConsentForm(FlaskForm):
     note = StringField(
         _l("给服务商的留言"),
         validators=[Optional(), MaxChars(300)],
-        description=_l("例如：请帮我们看看设备上云方案。服务商会看到这段留言、评估结果以及企业资料中的联系人和电话。"),
+        description=_l(
+            "例如：请帮我们看看设备上云方案。服务商会看到这段留言、评估结果以及企业资料中的联系人和电话。"
+        ),
     )
 
 

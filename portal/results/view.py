@@ -77,7 +77,7 @@ def _build(assessment: Assessment, lang: str, scored: services.Scored) -> v.Resu
         miit=miit,
         cloud=cloud_view(result.cloud, pick),
         fiveg=fiveg_view(result.fiveg, pick),
-        dimensions=_dimensions(assessment, result, targets, pick, answer_text),
+        dimensions=_dimensions(assessment, result, targets, pick, answer_text, _visible_ids(assessment)),
         roadmap=roadmap,
         top_actions=_top_actions(roadmap),
         programmes=programmes(assessment.company, pick),
@@ -136,12 +136,19 @@ def name_questions(text: str | None, instrument: Instrument, pick: Picker) -> st
     return _ITEM_REF.sub(question, text)
 
 
-def _dimensions(
+def _visible_ids(assessment: Assessment) -> frozenset[str]:
+    instrument = instrument_of(assessment)
+    shown = questionnaires.visible_items(instrument, assessment.answer_map(), assessment.company.cluster)
+    return frozenset(item.id for item in shown)
+
+
+def _dimensions(  # noqa: PLR0913, PLR0917 — the view's parts, passed through
     assessment: Assessment,
     result: r.ScoreResult,
     targets: Mapping[str, int],
     pick: Picker,
     answer_text: AnswerText,
+    visible: frozenset[str],
 ) -> tuple[v.Dimension, ...]:
     peers = dimension_peers(assessment)
     profile = result.profile
@@ -175,17 +182,27 @@ def _dimensions(
                     )
                     for d in m.decided_by
                 ),
-                next_level=_next_level(m.next_level, pick, answer_text) if m.next_level else None,
+                next_level=_next_level(m.next_level, pick, answer_text, visible) if m.next_level else None,
             )
         )
     return tuple(out)
 
 
-def _next_level(nxt: r.NextLevel, pick: Picker, answer_text: AnswerText) -> v.NextLevel:
+def _current(item_id: str, raw: Any, answer_text: AnswerText, visible: frozenset[str]) -> str:
+    """The answer as read; a question the company never saw (skipped by an earlier answer) says so,
+    instead of reading as 未作答 as if it had been left out."""
+    if item_id not in visible and answer_text.instrument.has_item(item_id):
+        return _("未显示：取决于前面的回答")
+    return answer_text(item_id, raw)
+
+
+def _next_level(
+    nxt: r.NextLevel, pick: Picker, answer_text: AnswerText, visible: frozenset[str]
+) -> v.NextLevel:
     rows = [
         v.GapRow(
             question=pick(g.text_zh, g.text_en),
-            current=answer_text(g.item_id, g.current_answer),
+            current=_current(g.item_id, g.current_answer, answer_text, visible),
             needed=name_questions(pick(g.needed_zh, g.needed_en), answer_text.instrument, pick) or "",
             note=name_questions(pick(g.context_zh, g.context_en), answer_text.instrument, pick),
             points=None,
@@ -195,7 +212,7 @@ def _next_level(nxt: r.NextLevel, pick: Picker, answer_text: AnswerText) -> v.Ne
     rows += [
         v.GapRow(
             question=pick(g.text_zh, g.text_en),
-            current=answer_text(g.item_id, g.current_answer),
+            current=_current(g.item_id, g.current_answer, answer_text, visible),
             needed=answer_text.options(g.item_id, g.answer_needed),
             note=None,
             points=num(g.points_available),

@@ -178,3 +178,16 @@ def test_result_page_gives_method_version_and_china_time_not_engine_ids(login_as
     assert "计算于 2026-12-01 00:05（北京时间）" in html
     assert f"评分方法 {ENGINE_VERSION.rpartition('-')[2]} 版" in html
     assert ENGINE_VERSION not in html and "UTC" not in html
+
+
+def test_a_question_hidden_by_an_earlier_answer_is_not_called_unanswered(make: Any) -> None:
+    from portal.instruments import instrument_of
+    from portal.results.answers import AnswerText
+    from portal.results.format import Picker
+    from portal.results.view import _current
+
+    assessment, _ = submitted(make)
+    text = AnswerText(instrument_of(assessment), Picker("zh"))
+    item = instrument_of(assessment).items[0].id
+    assert _current(item, None, text, frozenset()) == "未显示：取决于前面的回答"
+    assert _current(item, None, text, frozenset({item})) == "未作答"
