@@ -36,7 +36,22 @@ COMPANY_FIELDS: Final[tuple[FieldSpec, ...]] = (
         "prefecture-level city",
         description="Required: one of Guangdong's 21 cities ('揭阳' or '揭阳市').",
     ),
-    flag("registered_in_guangdong", _C, "在广东省登记注册", "registered in Guangdong"),
+    FieldSpec(
+        "credit_code",
+        _C,
+        FieldType.STRING,
+        "统一社会信用代码",
+        "unified social credit code",
+        description="18 characters (GB 32100-2015); registered_in_guangdong is derived from its "
+        "division code (characters 3–4 = 44) when not given.",
+    ),
+    flag(
+        "registered_in_guangdong",
+        _C,
+        "在广东省登记注册",
+        "registered in Guangdong",
+        desc="Derived from credit_code when absent.",
+    ),
     flag("independent_legal_person", _C, "具有独立法人资格", "independent legal person"),
     FieldSpec(
         "sector",
@@ -54,7 +69,8 @@ COMPANY_FIELDS: Final[tuple[FieldSpec, ...]] = (
         "企业规模（工信部联企业〔2011〕300号）",
         "size class (MIIT 2011 No. 300)",
         choices=SME_SIZE_CLASSES,
-        description="micro/small/medium = 中小企业.",
+        description="micro/small/medium = 中小企业. Derived from sector, employees, revenue_wan and "
+        "total_assets_wan when absent (manufacturing, mining, utilities, construction).",
     ),
     years("years_in_operation", _C, "连续经营年限", "years in continuous operation"),
     FieldSpec(
@@ -67,7 +83,7 @@ COMPANY_FIELDS: Final[tuple[FieldSpec, ...]] = (
         "persons",
         minimum=0,
         maximum=MAX_COUNT,
-        description="Informational; no current rule reads it.",
+        description="Used to derive sme_size_class when that is not given.",
     ),
     money("revenue_wan", _C, "上年度营业收入", "revenue, last year"),
     money("main_business_revenue_wan", _C, "上年度主营业务收入", "main-business revenue, last year"),

@@ -45,6 +45,7 @@ class Outcome:
     gaps: list[Gap] = field(default_factory=list)
     actual: str = ""
     required: str = ""
+    relaxed: bool = False  # passed only under a discretionary relaxation (to be confirmed by the bureau)
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def _raw_region(raw: object) -> Decimal | dict[str, Decimal]:
     return Decimal(str(raw))
 
 
-def _leaf(node: Mapping[str, Any], ctx: Context) -> Outcome:  # noqa: C901, PLR0911, PLR0912, PLR0915 — one branch per leaf operator; due for the operator table of issue 17
+def _leaf(node: Mapping[str, Any], ctx: Context) -> Outcome:  # noqa: PLR0911 — one branch per leaf operator; due for the operator table of issue 17
     spec = FIELDS[node["field"]]
     op = str(node["op"])
     label_zh, label_en = _label(node, spec, "zh"), _label(node, spec, "en")
@@ -160,47 +161,7 @@ def _leaf(node: Mapping[str, Any], ctx: Context) -> Outcome:  # noqa: C901, PLR0
 
     if spec.numeric:
         assert isinstance(value, Decimal)
-        factors: list[tuple[Decimal, bool | None]] = [(Decimal(1), None)]
-        missing: list[str] = []
-        if "relax" in node:
-            when = check(node["relax"]["when"], ctx)
-            relaxed = Decimal(str(node["relax"]["factor"]))
-            if when.passed is True:
-                factors = [(relaxed, True)]
-            elif when.passed is None:
-                factors = [(Decimal(1), None), (relaxed, None)]
-                missing = when.missing
-        outcomes = []
-        for factor, _ in factors:
-            required, miss = _threshold(node, ctx, factor)
-            if required is None:
-                return Outcome(
-                    None, f"{label_zh}：门槛无法计算", f"{label_en}: threshold unknown", miss or missing
-                )
-            outcomes.append((required, _compare(value, op, required)))
-        if len({ok for _, ok in outcomes}) > 1:  # relaxation decides, but we do not know whether it applies
-            return Outcome(
-                None,
-                f"{label_zh} {_fmt(value, 'zh')}：是否适用放宽条件未知",
-                f"{label_en} {_fmt(value, 'en')}: depends on whether the relaxation applies",
-                missing,
-            )
-        required, ok = outcomes[0]
-        sym = _OP_SYMBOL[op]
-        uz, ue = _unit(spec, "zh"), _unit(spec, "en")
-        relaxed_note_zh = "（已按优先领域放宽）" if factors[0][1] else ""
-        relaxed_note_en = " (relaxed for priority field)" if factors[0][1] else ""
-        out = Outcome(
-            ok,
-            f"{label_zh} {_fmt(value, 'zh')}{uz}，要求 {sym} {_fmt(required, 'zh')}{uz}{relaxed_note_zh}",
-            f"{label_en} {_fmt(value, 'en')}{ue}, required {sym} {_fmt(required, 'en')}{ue}{relaxed_note_en}",
-            actual=_fmt(value, "zh"),
-            required=_fmt(required, "zh"),
-        )
-        if not ok and op in (">=", ">", "<=", "<"):
-            shortfall = required - value if op in (">=", ">") else value - required
-            out.gaps.append(Gap(spec.name, required, value, shortfall, ctx.clause))
-        return out
+        return _numeric_leaf(node, ctx, spec, value, (label_zh, label_en))
 
     if spec.type is FieldType.DATE:
         assert isinstance(value, date)
@@ -257,6 +218,70 @@ def _leaf(node: Mapping[str, Any], ctx: Context) -> Outcome:  # noqa: C901, PLR0
     )
 
 
+def _shown(value: Decimal, required: Decimal) -> str:
+    """A value for display, to 2 decimals (a derived share is unrounded: 91.666…), but never rounded onto
+    the threshold it is compared with (69.996 is shown as such against "70%以上", not as 70)."""
+    rounded = value.quantize(Decimal("0.01"))
+    if rounded == required and value != required:
+        return _fmt(value, "zh")
+    return _fmt(rounded, "zh")
+
+
+def _numeric_leaf(
+    node: Mapping[str, Any], ctx: Context, spec: FieldSpec, value: Decimal, labels: tuple[str, str]
+) -> Outcome:
+    """A number against its threshold. With ``relax`` (a discretionary lowering such as 粤工信规字〔2020〕3号
+    L1979 "可适当降低不超过20%"), the unrelaxed threshold is tried first: a value that passes only the relaxed
+    one passes with ``relaxed`` set, so the result says it depends on the bureau granting the relaxation."""
+    label_zh, label_en = labels
+    op = str(node["op"])
+    factors = [Decimal(1)]
+    missing: list[str] = []
+    relax_known = True
+    if "relax" in node:
+        when = check(node["relax"]["when"], ctx)
+        if when.passed is not False:
+            factors.append(Decimal(str(node["relax"]["factor"])))
+            relax_known = when.passed is True
+            missing = when.missing
+    outcomes = []
+    for factor in factors:
+        required, miss = _threshold(node, ctx, factor)
+        if required is None:
+            return Outcome(
+                None, f"{label_zh}：门槛无法计算", f"{label_en}: threshold unknown", miss or missing
+            )
+        outcomes.append((required, _compare(value, op, required)))
+    if not relax_known and len({ok for _, ok in outcomes}) > 1:  # relaxation decides, applicability unknown
+        return Outcome(
+            None,
+            f"{label_zh} {_fmt(value, 'zh')}：是否适用放宽条件未知",
+            f"{label_en} {_fmt(value, 'en')}: depends on whether the relaxation applies",
+            missing,
+        )
+    relaxed = not outcomes[0][1] and outcomes[-1][1]
+    required, ok = outcomes[-1] if relaxed or not outcomes[0][1] else outcomes[0]
+    sym = _OP_SYMBOL[op]
+    uz, ue = _unit(spec, "zh"), _unit(spec, "en")
+    note_zh = "（仅在适用优先领域放宽时达到，须经主管部门确认）" if relaxed else ""
+    note_en = (
+        " (met only with the priority-field relaxation, to be confirmed by the bureau)" if relaxed else ""
+    )
+    shown = _shown(value, required)
+    out = Outcome(
+        ok,
+        f"{label_zh} {shown}{uz}，要求 {sym} {_fmt(required, 'zh')}{uz}{note_zh}",
+        f"{label_en} {shown}{ue}, required {sym} {_fmt(required, 'en')}{ue}{note_en}",
+        actual=shown,
+        required=_fmt(required, "zh"),
+        relaxed=relaxed,
+    )
+    if not ok and op in (">=", ">", "<=", "<"):
+        shortfall = required - value if op in (">=", ">") else value - required
+        out.gaps.append(Gap(spec.name, required, value, shortfall, ctx.clause))
+    return out
+
+
 def _combine(parts: list[Outcome], mode: str) -> tuple[bool | None, list[str], list[Gap]]:
     states = [p.passed for p in parts]
     if mode == "all":
@@ -275,6 +300,16 @@ def _combine(parts: list[Outcome], mode: str) -> tuple[bool | None, list[str], l
     return passed, missing, gaps
 
 
+def _relaxed(parts: list[Outcome], mode: str, passed: bool | None) -> bool:
+    """Whether a passed combination holds only thanks to a relaxation: ``all`` needs every part, so one
+    relaxed part is enough; ``any`` holds without relaxation if one passing part needs none."""
+    if passed is not True:
+        return False
+    if mode == "all":
+        return any(p.relaxed for p in parts)
+    return all(p.relaxed for p in parts if p.passed)
+
+
 def check(node: Mapping[str, Any], ctx: Context) -> Outcome:
     if "all" in node or "any" in node:
         mode = "all" if "all" in node else "any"
@@ -288,7 +323,7 @@ def check(node: Mapping[str, Any], ctx: Context) -> Outcome:
             en = "any of: " + " or ".join(f"[{p.detail_en}]" for p in shown)
         if node.get("label_zh"):
             zh, en = f"{node['label_zh']}（{zh}）", f"{node.get('label_en', node['label_zh'])} ({en})"
-        return Outcome(passed, zh, en, missing, gaps)
+        return Outcome(passed, zh, en, missing, gaps, relaxed=_relaxed(parts, mode, passed))
     if "cases" in node:
         for case in node["cases"]:
             when = check(case["when"], ctx)
@@ -303,7 +338,12 @@ def check(node: Mapping[str, Any], ctx: Context) -> Outcome:
                 then = check(case["then"], ctx)
                 lz, le = case.get("label_zh", ""), case.get("label_en", case.get("label_zh", ""))
                 return Outcome(
-                    then.passed, f"{lz}：{then.detail_zh}", f"{le}: {then.detail_en}", then.missing, then.gaps
+                    then.passed,
+                    f"{lz}：{then.detail_zh}",
+                    f"{le}: {then.detail_en}",
+                    then.missing,
+                    then.gaps,
+                    relaxed=then.relaxed,
                 )
         ok = node.get("else", "fail") == "pass"
         return Outcome(ok, "无适用档次", "no tier applies")

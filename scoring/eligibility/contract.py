@@ -1,7 +1,8 @@
 """The JSON contract shared by ``python -m scoring eligibility`` and ``POST /api/v1/eligibility``.
 
 ``evaluate_json(payload) -> (status_code, body)``: 200 with the report, or 400 with
-``{"errors": [{"field", "message_zh", "message_en"}]}``. ``INPUT_SCHEMA`` / ``OUTPUT_SCHEMA`` /
+``{"errors": [{"field", "message", "message_zh", "message_en"}]}`` (``message`` = zh, the portal's default
+language; the same item shape as the portal's own errors). ``INPUT_SCHEMA`` / ``OUTPUT_SCHEMA`` /
 ``ERROR_SCHEMA`` (JSON Schema, in ``schema``) are re-exported here.
 """
 
@@ -28,7 +29,15 @@ from scoring.eligibility.fields import (
 from scoring.eligibility.model import EligibilityInput, ProjectInput
 from scoring.eligibility.rules import RuleSet, default_rules
 from scoring.eligibility.schema import ERROR_SCHEMA, INPUT_SCHEMA, OUTPUT_SCHEMA
-from scoring.reference.regions import normalize_city
+from scoring.reference.credit_code import validate as validate_credit_code
+from scoring.reference.regions import (
+    CITIES,
+    CITY_NAMES_EN,
+    DISTRICT_KIND_NAMES_EN,
+    DISTRICT_KIND_NAMES_ZH,
+    find_district,
+    normalize_city,
+)
 
 JSONDict = dict[str, Any]
 
@@ -38,7 +47,8 @@ class _Errors:
         self.items: list[JSONDict] = []
 
     def add(self, field: str, zh: str, en: str) -> None:
-        self.items.append({"field": field, "message_zh": zh, "message_en": en})
+        # ``message`` is the portal's default language (zh): the CLI and the API answer the same bytes.
+        self.items.append({"field": field, "message": zh, "message_zh": zh, "message_en": en})
 
 
 def _parse_date(raw: object) -> date | None:
@@ -205,6 +215,42 @@ def _parse_project(
     return ProjectInput(pid, program_id, direction if isinstance(direction, str) else None, values)
 
 
+def _unknown_city(raw: str) -> tuple[str, str]:
+    """The message for a name that is not one of the 21 cities; a county-level unit names its city."""
+    for parent in CITIES:
+        unit = find_district(parent, raw)
+        if unit is not None:
+            kind_zh, kind_en = DISTRICT_KIND_NAMES_ZH[unit.kind], DISTRICT_KIND_NAMES_EN[unit.kind]
+            return (
+                f"{unit.name_zh}是{parent}下辖的{kind_zh}；所在地级市请填写“{parent}”",
+                f"{unit.name_en} is a {kind_en} of {CITY_NAMES_EN[parent]}; enter the prefecture-level city "
+                f"{parent!r}",
+            )
+    return (
+        f"未知城市：{raw}（应为广东省21个地级市之一）",
+        f"unknown city {raw!r} (must be one of Guangdong's 21 cities)",
+    )
+
+
+def _check_company(company: dict[str, Any], errors: _Errors) -> None:
+    """Checks across company fields, and the credit code (normalised when valid)."""
+    main, total = company.get("main_business_revenue_wan"), company.get("revenue_wan")
+    if isinstance(main, Decimal) and isinstance(total, Decimal) and main > total:
+        errors.add(
+            "company.main_business_revenue_wan",
+            f"主营业务收入（{_show(float(main))} 万元）不能大于营业收入（{_show(float(total))} 万元）",
+            f"must not exceed revenue_wan ({_show(float(main))} > {_show(float(total))} 10k CNY)",
+        )
+    code = company.get("credit_code")
+    if isinstance(code, str):
+        checked = validate_credit_code(code)
+        if checked.ok:
+            company["credit_code"] = checked.normalized
+        else:
+            del company["credit_code"]
+            errors.add("company.credit_code", checked.message_zh, checked.message_en)
+
+
 def parse_input(
     payload: object, rules: RuleSet | None = None
 ) -> tuple[EligibilityInput | None, list[JSONDict]]:
@@ -235,14 +281,11 @@ def parse_input(
             try:
                 city = normalize_city(raw_city)
             except KeyError:
-                errors.add(
-                    "company.city",
-                    f"未知城市：{raw_city}（应为广东省21个地级市之一）",
-                    f"unknown city {raw_city!r} (must be one of Guangdong's 21 cities)",
-                )
+                errors.add("company.city", *_unknown_city(raw_city))
         company = _parse_fields(
             {k: v for k, v in company_raw.items() if k != "city"}, COMPANY, "company", errors
         )
+        _check_company(company, errors)
     projects: list[ProjectInput] = []
     raw_projects = payload.get("projects", [])
     if not isinstance(raw_projects, list):

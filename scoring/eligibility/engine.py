@@ -7,11 +7,13 @@ precedence: expired, not_covered, ineligible, needs_info, eligible.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final
+from typing import Final
 
 from scoring.eligibility.conditions import Context, Outcome, check, region_name
+from scoring.eligibility.derive import derive_company
 from scoring.eligibility.fields import COMPANY
 from scoring.eligibility.model import (
     EligibilityInput,
@@ -73,6 +75,7 @@ def _reason(clause: Clause, outcome: Outcome | None) -> Reason:
         clause.source,
         missing_fields=tuple(dict.fromkeys(outcome.missing)),
         ambiguity=amb,
+        relaxed=outcome.relaxed,
     )
 
 
@@ -188,16 +191,17 @@ def evaluate_program(
         reference = max(reference, program.valid_from)
         if program.valid_to is not None:
             reference = min(reference, program.valid_to)
-    company = dict(profile.company)
-    _derive(company)
+    company, _notes = derive_company(profile.company)
     ctx = Context(reference, city, company, project, profile.projects, program.id)
     covered = in_scope(city, program.region_scope)
     reasons = [_validity_reason(program, profile.as_of, in_force), _region_reason(program, city, covered)]
     gaps: list[Gap] = []
+    relaxed = False
     if covered:
         clause_reasons, gaps = _evaluate_clauses(program, ctx, direction)
         reasons.extend(clause_reasons)
         inner = _status(clause_reasons)
+        relaxed = inner is Status.ELIGIBLE and any(r.relaxed for r in clause_reasons)
     else:
         inner = Status.NOT_COVERED
     award, estimate, cap = _award(program, direction, ctx) if covered else (None, None, None)
@@ -222,15 +226,8 @@ def evaluate_program(
         award_note_zh=award.note_zh if award else "",
         award_note_en=award.note_en if award else "",
         gaps=tuple(gaps),
+        relaxation_to_confirm=relaxed,
     )
-
-
-def _derive(company: dict[str, Any]) -> None:
-    """Fill derivable company fields that the caller left out."""
-    if "main_business_share_pct" not in company or company["main_business_share_pct"] is None:
-        main, total = company.get("main_business_revenue_wan"), company.get("revenue_wan")
-        if isinstance(main, Decimal) and isinstance(total, Decimal) and total > 0:
-            company["main_business_share_pct"] = (main / total * 100).quantize(Decimal("0.01"))
 
 
 def evaluate(profile: EligibilityInput, rules: RuleSet | None = None) -> EligibilityReport:
@@ -241,16 +238,19 @@ def evaluate(profile: EligibilityInput, rules: RuleSet | None = None) -> Eligibi
     unknown = set(profile.company) - set(COMPANY)
     if unknown:
         raise ValueError(f"unknown company fields: {sorted(unknown)}")
-    results = [evaluate_program(p, profile) for p in ruleset.company_programs]
+    company, derived = derive_company(profile.company)
+    derived_profile = replace(profile, company=company)
+    results = [evaluate_program(p, derived_profile) for p in ruleset.company_programs]
     for project in profile.projects:
         program = ruleset.get(project.program)
         if program is None or program.level != "project":
             raise ValueError(f"unknown project-level program {project.program!r}")
-        results.append(evaluate_program(program, profile, project))
+        results.append(evaluate_program(program, derived_profile, project))
     return EligibilityReport(
         as_of=profile.as_of,
         city=profile.city,
         region_group=region_group(profile.city).value,
         zone=zone(profile.city).value,
         results=tuple(results),
+        derived=derived,
     )

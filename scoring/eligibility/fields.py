@@ -76,6 +76,12 @@ PROJECT_FIELDS: Final[tuple[FieldSpec, ...]] = (
         "data kinds moved onto cloud/platform",
         choices=CLOUD_DATA_KINDS,
     ),
+    flag(
+        "data_used_on_platform",
+        _P,
+        "上云上平台的数据在云端或平台集成、分析、应用（不只是存储）",
+        "the data on cloud/platform is integrated, analysed and applied there (not only stored)",
+    ),
     flag("quantified_kpis", _P, "有可量化考核的绩效指标", "has quantified KPIs"),
     yi(
         "lead_firm_revenue_2020_yi",
@@ -87,8 +93,10 @@ PROJECT_FIELDS: Final[tuple[FieldSpec, ...]] = (
     money(
         "equipment_purchase_wan",
         _P,
-        "符合条件的设备购置（租赁）总额",
-        "qualifying equipment purchase (lease) total",
+        "符合条件的设备购置总额（含配套软件）",
+        "qualifying equipment purchases (incl. bundled software)",
+        desc="Purchases only for gd_techreform_equipment_post_award (粤工信规字〔2021〕5号 L402-404, L420); "
+        "jy_tu_techreform_2018_2020 also counts leased equipment (揭市经信[2018]119号 L104).",
     ),
     flag(
         "filed_with_authority",

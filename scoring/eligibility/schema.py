@@ -98,6 +98,7 @@ _REASON: Final = {
         "clause",
         "passed",
         "to_confirm",
+        "relaxed",
         "message_zh",
         "message_en",
         "missing_fields",
@@ -108,6 +109,7 @@ _REASON: Final = {
         "clause": _STR,
         "passed": {"type": ["boolean", "null"]},
         "to_confirm": {"type": "boolean"},
+        "relaxed": {"type": "boolean", "description": "met only under a discretionary relaxation"},
         "message_zh": _STR,
         "message_en": _STR,
         "missing_fields": {"type": "array", "items": _STR},
@@ -119,7 +121,7 @@ _REASON: Final = {
         "ambiguity": {
             "type": ["object", "null"],
             "required": ["decision", "reason"],
-            "properties": {"decision": _STR, "reason": _STR},
+            "properties": {"decision": _STR, "reason": _STR, "change": _STR},
         },
     },
 }
@@ -155,6 +157,7 @@ _RESULT: Final = {
         "award_note_zh",
         "award_note_en",
         "gaps",
+        "relaxation_to_confirm",
     ],
     "properties": {
         "program": _STR,
@@ -174,6 +177,20 @@ _RESULT: Final = {
         "award_note_zh": _STR,
         "award_note_en": _STR,
         "gaps": {"type": "array", "items": _GAP},
+        "relaxation_to_confirm": {
+            "type": "boolean",
+            "description": "eligible only with a discretionary relaxation, to be confirmed by the bureau",
+        },
+    },
+}
+_DERIVATION: Final = {
+    "type": "object",
+    "required": ["field", "value", "message_zh", "message_en"],
+    "properties": {
+        "field": _STR,
+        "value": {"description": "the derived value; null when it could not be derived"},
+        "message_zh": _STR,
+        "message_en": _STR,
     },
 }
 
@@ -182,12 +199,13 @@ OUTPUT_SCHEMA: Final[JSONDict] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "EligibilityReport",
     "type": "object",
-    "required": ["as_of", "city", "region_group", "zone", "results"],
+    "required": ["as_of", "city", "region_group", "zone", "derived", "results"],
     "properties": {
         "as_of": {"type": "string", "format": "date"},
         "city": _STR,
         "region_group": {"type": "string", "enum": ["prd_8", "ewn_12", "shenzhen"]},
         "zone": {"type": "string", "enum": ["prd_core", "coast_east", "coast_west", "north_eco"]},
+        "derived": {"type": "array", "items": _DERIVATION},
         "results": {"type": "array", "items": _RESULT},
     },
 }
@@ -202,8 +220,13 @@ ERROR_SCHEMA: Final[JSONDict] = {
             "minItems": 1,
             "items": {
                 "type": "object",
-                "required": ["field", "message_zh", "message_en"],
-                "properties": {"field": _STR, "message_zh": _STR, "message_en": _STR},
+                "required": ["field", "message", "message_zh", "message_en"],
+                "properties": {
+                    "field": _STR,
+                    "message": {**_STR, "description": "the message in the default language (zh)"},
+                    "message_zh": _STR,
+                    "message_en": _STR,
+                },
             },
         }
     },

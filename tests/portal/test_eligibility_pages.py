@@ -113,7 +113,7 @@ def test_projects_create_edit_delete(make: Any, login_as: Any) -> None:
     chooser = client.get("/company/eligibility/projects/new").get_data(as_text=True)
     assert "gd_dt_benchmark_2022" in chooser and "jy_tu_techreform_2018_2020" in chooser
     form = client.get(NEW_EQUIPMENT).get_data(as_text=True)
-    assert "符合条件的设备购置（租赁）总额（万元）" in form
+    assert "符合条件的设备购置总额（含配套软件）（万元）" in form
     assert 'name="evaluation_score"' not in form  # a field of another program
     assert client.post(NEW_EQUIPMENT, data=EQUIPMENT).status_code == 302
     (project,) = services.projects_of(admin.company)
