@@ -119,25 +119,30 @@ def eligibility(args: argparse.Namespace) -> int:
 
 @command(
     "rules validate",
-    help="validate rule files (default: every file in scoring/rules)",
+    help="validate rule files (default: every file in scoring/rules): schema, quotes against the cited "
+    "source lines, summary table",
     args=[Arg("files", nargs="*", help="rule YAML files")],
 )
 def rules_validate(args: argparse.Namespace) -> int:
-    from scoring.eligibility.rules import RULES_DIR, RuleError, load_rules, validate_rule_file
+    from pathlib import Path
 
-    files = list(args.files) or [str(p) for p in sorted(RULES_DIR.glob("*.yaml"))]
-    errors: list[RuleError] = []
-    for f in files:
-        errors.extend(validate_rule_file(f))
-    if not errors and not args.files:
+    from scoring.eligibility.rule_audit import audit_file, shared_dir, summary_table
+    from scoring.eligibility.rules import RULES_DIR, load_rules
+
+    files = [Path(f).resolve() for f in args.files] or sorted(RULES_DIR.glob("*.yaml"))
+    shared = shared_dir()
+    reports = [audit_file(f, shared) for f in files]
+    problems = [p for r in reports for p in r.problems]
+    if not problems and not args.files:
         try:
             load_rules()  # cross-file checks (duplicate program ids)
         except ValueError as exc:
-            sys.stdout.write(f"{exc}\n")
-            return 1
-    for e in errors:
-        sys.stdout.write(f"{e}\n")
-    if errors:
+            problems.append(str(exc))
+    for problem in problems:
+        sys.stdout.write(f"{problem}\n")
+    sys.stdout.write(summary_table(reports, shared))
+    if problems:
+        sys.stdout.write(f"{len(problems)} problem(s) in {len(files)} rule file(s)\n")
         return 1
     sys.stdout.write(f"ok: {len(files)} rule file(s) valid\n")
     return 0

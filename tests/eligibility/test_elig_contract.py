@@ -268,7 +268,7 @@ def test_cli_missing_file() -> None:
 def test_cli_rules_validate() -> None:
     ok = run_cli("rules", "validate")
     assert ok.returncode == 0, ok.stdout
-    assert ok.stdout.startswith("ok: 7 rule file(s)")
+    assert ok.stdout.endswith("ok: 7 rule file(s) valid\n")
 
 
 def test_cli_rules_validate_broken(tmp_path: Path) -> None:
