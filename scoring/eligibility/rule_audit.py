@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-import yaml
-
 from questionnaires.strict_yaml import YamlError, load_file
 from scoring.eligibility.rule_check import validate_document
 from scoring.eligibility.rule_types import RuleError
@@ -59,32 +57,47 @@ class FileReport:
 # ------------------------------------------------------------------------------------------- lines
 
 
-def _node_line(root: yaml.Node, path: str) -> int | None:
-    """1-based line of the node at a checker path such as ``clauses[3].test.op`` (or its nearest parent)."""
-    node: yaml.Node = root
-    line = node.start_mark.line + 1
-    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
-        child: yaml.Node | None = None
-        if name and isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if getattr(k, "value", None) == name), None)
-            key = next((k for k, _v in node.value if getattr(k, "value", None) == name), None)
-            if key is not None:
-                line = key.start_mark.line + 1
-        elif index and isinstance(node, yaml.SequenceNode) and int(index) < len(node.value):
-            child = node.value[int(index)]
-            line = child.start_mark.line + 1
-        if child is None:
-            break
-        node = child
-    return line
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _block_end(lines: list[str], start: int, indent: int) -> int:
+    """The first line after *start* that is back at *indent* or less (blank lines and comments skipped)."""
+    for i in range(start + 1, len(lines)):
+        stripped = lines[i].strip()
+        if stripped and not stripped.startswith("#") and _indent(lines[i]) <= indent:
+            return i
+    return len(lines)
 
 
 def _where(text: str, path: str) -> int | None:
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return None
-    return _node_line(root, path) if root is not None else None
+    """1-based line of a checker path such as ``clauses[3].test.op`` (or of its nearest parent), found in
+    the text of a file the strict loader has already accepted (block style, flow mappings on one line)."""
+    lines = text.splitlines()
+    start, end, found = 0, len(lines), None
+    for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        if name:
+            key = re.compile(rf"^\s*(?:- )?{re.escape(name)}\s*:|[{{,]\s*{re.escape(name)}\s*:")
+            hit = next((i for i in range(start, end) if key.search(lines[i])), None)
+            if hit is None:
+                break
+            found = hit
+            line = lines[hit]
+            if not key.match(line):  # inside a flow mapping: nothing deeper has its own line
+                break
+            key_indent = _indent(line) + (2 if line.lstrip().startswith("- ") else 0)
+            start, end = hit + 1, _block_end(lines, hit, key_indent)
+        else:
+            dashes = [i for i in range(start, end) if lines[i].lstrip().startswith("- ")]
+            if not dashes:
+                break
+            level = min(_indent(lines[i]) for i in dashes)
+            items = [i for i in dashes if _indent(lines[i]) == level]
+            if int(index) >= len(items):
+                break
+            found = items[int(index)]
+            start, end = found, _block_end(lines, found, level)
+    return None if found is None else found + 1
 
 
 # ------------------------------------------------------------------------------------------- quotes

@@ -176,3 +176,10 @@ def test_finding10_competitive_directions_cite_the_plan_not_l100() -> None:
     assert code == 200
     (inclusive,) = [x for x in body["results"] if x["program"] == J]
     assert reason(inclusive, "industrial_enterprise")["source"]["lines"] == "L114"
+
+
+def test_finding11_5g_tiers_name_their_outside_source() -> None:
+    from scoring.maturity.cloud import cloud_definition
+
+    fiveg = cloud_definition().fiveg_source
+    assert "NOT FROM THE POLICY SOURCES" in fiveg and "5G全连接工厂建设指南" in fiveg
