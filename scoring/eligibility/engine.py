@@ -98,10 +98,14 @@ def _evaluate_clauses(
         cctx = Context(
             ctx.as_of, ctx.city, ctx.company, ctx.project, ctx.all_projects, ctx.program, clause.id
         )
-        if clause.applies_when is not None and check(clause.applies_when, cctx).passed is False:
+        applies = True if clause.applies_when is None else check(clause.applies_when, cctx).passed
+        if applies is False:
             continue
         if clause.to_confirm or clause.test is None:
-            reasons.append(_reason(clause, None))
+            # A conditional to-confirm item (an older accident, registration elsewhere) is shown only when its
+            # condition is known to hold; an unknown condition already makes a tested clause ask for input.
+            if applies:
+                reasons.append(_reason(clause, None))
             continue
         outcome = check(clause.test, cctx)
         reasons.append(_reason(clause, outcome))

@@ -116,6 +116,9 @@ def test_finding4_older_events_and_lesser_violations_are_left_to_the_bureau() ->
     assert recent["status"] == "ineligible"
     never = result(Z)
     assert "earlier_accident_to_confirm" not in {x["clause"] for x in never["reasons"]}
+    unknown = result(Z, drop=("years_since_major_accident",))
+    assert unknown["status"] == "needs_info"
+    assert "earlier_accident_to_confirm" not in {x["clause"] for x in unknown["reasons"]}
 
 
 def test_finding5_relaxation_is_a_distinct_result() -> None:
