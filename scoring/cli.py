@@ -11,11 +11,10 @@ Names with a space ("rules validate") become nested subcommands.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from scoring.maturity.cli import SCORE_ARGUMENTS, SCORE_HELP, score_command
 
@@ -83,25 +82,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 # ------------------------------------------------------------------------------------------- eligibility
 
 
-def _read_payload(path: str, stdin: TextIO) -> tuple[object, str | None]:
+def _read_payload(path: str, stdin: BinaryIO) -> object:
+    """The payload of a file or stdin, read like the API reads a request body (``loads_payload``)."""
+    from scoring.eligibility.json_input import PayloadError, loads_payload
+
     try:
         if path == "-":
-            text = stdin.read()
+            raw = stdin.read()
         else:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
+            with open(path, "rb") as fh:
+                raw = fh.read()
     except OSError as exc:
-        return None, f"cannot read {path}: {exc.strerror or exc}"
-    except UnicodeDecodeError:
-        return None, f"{path} is not UTF-8 text"
-    try:
-        return json.loads(text), None
-    except json.JSONDecodeError as exc:
-        return None, f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-    except RecursionError:  # "[" * 100_000: the decoder recurses once per level
-        return None, "invalid JSON: nested too deeply"
-    except ValueError as exc:  # an integer of more than 4,300 digits
-        return None, f"invalid JSON: {exc}"
+        problem = exc.strerror or str(exc)
+        raise PayloadError(f"无法读取 {path}：{problem}", f"cannot read {path}: {problem}") from None
+    return loads_payload(raw)
 
 
 @command(
@@ -111,11 +105,12 @@ def _read_payload(path: str, stdin: TextIO) -> tuple[object, str | None]:
 )
 def eligibility(args: argparse.Namespace) -> int:
     from scoring.eligibility.contract import dumps, evaluate_json
+    from scoring.eligibility.json_input import PayloadError
 
-    payload, problem = _read_payload(args.profile, sys.stdin)
-    if problem is not None:
-        body = {"errors": [{"field": "", "message_zh": f"无法读取输入：{problem}", "message_en": problem}]}
-        sys.stdout.write(dumps(body))
+    try:
+        payload = _read_payload(args.profile, sys.stdin.buffer)
+    except PayloadError as exc:
+        sys.stdout.write(dumps({"errors": [exc.as_error()]}))
         return 2
     code, body = evaluate_json(payload)
     sys.stdout.write(dumps(body))
@@ -124,25 +119,30 @@ def eligibility(args: argparse.Namespace) -> int:
 
 @command(
     "rules validate",
-    help="validate rule files (default: every file in scoring/rules)",
+    help="validate rule files (default: every file in scoring/rules): schema, quotes against the cited "
+    "source lines, summary table",
     args=[Arg("files", nargs="*", help="rule YAML files")],
 )
 def rules_validate(args: argparse.Namespace) -> int:
-    from scoring.eligibility.rules import RULES_DIR, RuleError, load_rules, validate_rule_file
+    from pathlib import Path
 
-    files = list(args.files) or [str(p) for p in sorted(RULES_DIR.glob("*.yaml"))]
-    errors: list[RuleError] = []
-    for f in files:
-        errors.extend(validate_rule_file(f))
-    if not errors and not args.files:
+    from scoring.eligibility.rule_audit import audit_file, shared_dir, summary_table
+    from scoring.eligibility.rules import RULES_DIR, load_rules
+
+    files = [Path(f).resolve() for f in args.files] or sorted(RULES_DIR.glob("*.yaml"))
+    shared = shared_dir()
+    reports = [audit_file(f, shared) for f in files]
+    problems = [p for r in reports for p in r.problems]
+    if not problems and not args.files:
         try:
             load_rules()  # cross-file checks (duplicate program ids)
         except ValueError as exc:
-            sys.stdout.write(f"{exc}\n")
-            return 1
-    for e in errors:
-        sys.stdout.write(f"{e}\n")
-    if errors:
+            problems.append(str(exc))
+    for problem in problems:
+        sys.stdout.write(f"{problem}\n")
+    sys.stdout.write(summary_table(reports, shared))
+    if problems:
+        sys.stdout.write(f"{len(problems)} problem(s) in {len(files)} rule file(s)\n")
         return 1
     sys.stdout.write(f"ok: {len(files)} rule file(s) valid\n")
     return 0

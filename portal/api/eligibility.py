@@ -18,17 +18,21 @@ from portal.access import signed_in
 from portal.api.blueprint import bp
 from portal.errors import PortalError
 from portal.extensions import csrf
-from scoring.eligibility import dumps, evaluate_json
+from scoring.eligibility import PayloadError, dumps, evaluate_json, loads_payload
 
 
 @bp.post("/eligibility")
 @signed_in
 def eligibility() -> Any:
-    payload = request.get_json(silent=True)
-    if payload is None:
+    if not request.is_json:
         raise PortalError(400, _l("请求内容不是有效的 JSON（Content-Type: application/json）"), "")
-    # The engine's own 400 body stays byte-identical to the CLI's (the contract's schema, message_zh and
-    # message_en); refusals made here, by the portal, are PortalErrors like everywhere else.
+    try:  # the CLI's reader: a UTF-8 BOM is accepted, a repeated key refused
+        payload = loads_payload(request.get_data(cache=False))
+    except PayloadError as exc:
+        raise PortalError(400, (exc.message_zh, exc.message_en), "") from None
+    # The engine's own 400 body stays byte-identical to the CLI's; its items have the portal's error shape
+    # (field, message, message_zh, message_en) with ``message`` in zh, the default language, since the CLI
+    # has no request language. Refusals made here, by the portal, are PortalErrors like everywhere else.
     status, body = evaluate_json(payload)
     return Response(dumps(body), status=status, mimetype="application/json")
 

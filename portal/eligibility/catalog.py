@@ -22,6 +22,7 @@ MAPPED_FROM_PROFILE: Final = {
     "city": "所在地市",
     "sector": "行业门类",
     "sme_size_class": "企业规模（由企业信息自动划型）",
+    "credit_code": "统一社会信用代码",
     "employees": "从业人员",
     "revenue_wan": "营业收入",
     "total_assets_wan": "资产总额",
@@ -284,11 +285,25 @@ def describe_value(spec: FieldSpec, value: Any) -> str:
 
 PROJECT_SPECS: Final = PROJECT
 
+
+def status_key(result: Mapping[str, Any]) -> str:
+    """The STATUS_LABELS key of a result: its status, or eligible_relaxed when it holds only with the
+    relaxation (``relaxation_to_confirm``)."""
+    status = str(result.get("status") or "")
+    return "eligible_relaxed" if status == "eligible" and result.get("relaxation_to_confirm") else status
+
+
 STATUS_LABELS: Final[dict[str, tuple[str, str, str]]] = {
     # status → (zh, en, badge class)
     "eligible": ("符合", "eligible", "badge-ok"),
     "ineligible": ("不符合", "not eligible", "badge-err"),
     "needs_info": ("待补充信息", "needs information", "badge-warn"),
+    # an eligible result that holds only with a discretionary relaxation (result flag relaxation_to_confirm)
+    "eligible_relaxed": (
+        "放宽后符合（须经主管部门确认）",
+        "eligible only with the relaxation, to be confirmed by the bureau",
+        "badge-warn",
+    ),
     "not_covered": ("不适用本地区", "not available in this region", "badge-muted"),
     "expired": ("已过期", "expired", "badge-muted"),
 }

@@ -6,6 +6,7 @@ Registered without a URL prefix: the enterprise pages live under /company/eligib
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -57,6 +58,11 @@ def _hints(specs: list[FieldSpec]) -> dict[str, str]:
 def elig_status(status: str | None) -> dict[str, str]:
     zh, en, badge = catalog.STATUS_LABELS.get(status or "", (status or "", status or "", ""))
     return {"label": pick(zh, en), "badge": badge}
+
+
+@bp.app_template_global("elig_status_key")
+def elig_status_key(result: Mapping[str, Any]) -> str:
+    return catalog.status_key(result)
 
 
 @bp.app_template_global("elig_kind")

@@ -66,7 +66,8 @@ def _programme(
                 label = field_label(name)[0]
                 if label not in missing:
                     missing.append(label)
-    zh, en, _badge = status_labels.get(status, (status, status, ""))
+    key = "eligible_relaxed" if status == "eligible" and row.get("relaxation_to_confirm") else status
+    zh, en, _badge = status_labels.get(key, (status, status, ""))
     return v.Programme(
         name=pick(row.get("name_zh"), row.get("name_en")),
         status=status,

@@ -5,7 +5,8 @@ A pure library: no web or database imports.
 Public API (stable; see docs/eligibility.md):
 
 - ``evaluate_json(payload) -> (status_code, body)`` — the JSON contract of the CLI and
-  ``POST /api/v1/eligibility``.
+  ``POST /api/v1/eligibility``; ``loads_payload(bytes | str)`` reads its text (BOM, duplicate keys),
+  raising ``PayloadError``.
 - ``parse_input(payload) -> (EligibilityInput | None, errors)``;
   ``evaluate(profile, rules=None) -> EligibilityReport``.
 - ``load_rules(directory=None) -> RuleSet``, ``validate_rule_file(path) -> list[RuleError]``.
@@ -23,6 +24,7 @@ from scoring.eligibility.contract import (
     parse_input,
 )
 from scoring.eligibility.engine import evaluate
+from scoring.eligibility.json_input import PayloadError, loads_payload
 from scoring.eligibility.model import (
     EligibilityInput,
     EligibilityReport,
@@ -48,6 +50,7 @@ __all__ = [
     "EligibilityInput",
     "EligibilityReport",
     "Gap",
+    "PayloadError",
     "ProgramResult",
     "ProjectInput",
     "Reason",
@@ -60,6 +63,7 @@ __all__ = [
     "evaluate",
     "evaluate_json",
     "load_rules",
+    "loads_payload",
     "parse_input",
     "validate_rule_file",
 ]

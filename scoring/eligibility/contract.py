@@ -1,8 +1,9 @@
 """The JSON contract shared by ``python -m scoring eligibility`` and ``POST /api/v1/eligibility``.
 
 ``evaluate_json(payload) -> (status_code, body)``: 200 with the report, or 400 with
-``{"errors": [{"field", "message_zh", "message_en"}]}``. ``INPUT_SCHEMA`` / ``OUTPUT_SCHEMA`` /
-``ERROR_SCHEMA`` are JSON Schema (2020-12) dicts for the portal's OpenAPI document.
+``{"errors": [{"field", "message", "message_zh", "message_en"}]}`` (``message`` = zh, the portal's default
+language; the same item shape as the portal's own errors). ``INPUT_SCHEMA`` / ``OUTPUT_SCHEMA`` /
+``ERROR_SCHEMA`` (JSON Schema, in ``schema``) are re-exported here.
 """
 
 from __future__ import annotations
@@ -11,27 +12,34 @@ import json
 import math
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any
 
 from scoring.eligibility.engine import evaluate
 from scoring.eligibility.fields import (
     COMPANY,
-    COMPANY_FIELDS,
     EARLIEST_DATE,
     LATEST_DATE,
+    MAX_PROJECTS,
     PROJECT,
-    PROJECT_FIELDS,
     PROJECT_META,
+    TOP_LEVEL,
     FieldSpec,
     FieldType,
 )
-from scoring.eligibility.model import EligibilityInput, ProjectInput, Status
+from scoring.eligibility.model import EligibilityInput, ProjectInput
 from scoring.eligibility.rules import RuleSet, default_rules
-from scoring.reference.regions import CITIES, normalize_city
+from scoring.eligibility.schema import ERROR_SCHEMA, INPUT_SCHEMA, OUTPUT_SCHEMA
+from scoring.reference.credit_code import validate as validate_credit_code
+from scoring.reference.regions import (
+    CITIES,
+    CITY_NAMES_EN,
+    DISTRICT_KIND_NAMES_EN,
+    DISTRICT_KIND_NAMES_ZH,
+    find_district,
+    normalize_city,
+)
 
 JSONDict = dict[str, Any]
-TOP_LEVEL: Final = ("as_of", "company", "projects")
-MAX_PROJECTS: Final = 200
 
 
 class _Errors:
@@ -39,7 +47,8 @@ class _Errors:
         self.items: list[JSONDict] = []
 
     def add(self, field: str, zh: str, en: str) -> None:
-        self.items.append({"field": field, "message_zh": zh, "message_en": en})
+        # ``message`` is the portal's default language (zh): the CLI and the API answer the same bytes.
+        self.items.append({"field": field, "message": zh, "message_zh": zh, "message_en": en})
 
 
 def _parse_date(raw: object) -> date | None:
@@ -206,6 +215,42 @@ def _parse_project(
     return ProjectInput(pid, program_id, direction if isinstance(direction, str) else None, values)
 
 
+def _unknown_city(raw: str) -> tuple[str, str]:
+    """The message for a name that is not one of the 21 cities; a county-level unit names its city."""
+    for parent in CITIES:
+        unit = find_district(parent, raw)
+        if unit is not None:
+            kind_zh, kind_en = DISTRICT_KIND_NAMES_ZH[unit.kind], DISTRICT_KIND_NAMES_EN[unit.kind]
+            return (
+                f"{unit.name_zh}是{parent}下辖的{kind_zh}；所在地级市请填写“{parent}”",
+                f"{unit.name_en} is a {kind_en} of {CITY_NAMES_EN[parent]}; enter the prefecture-level city "
+                f"{parent!r}",
+            )
+    return (
+        f"未知城市：{raw}（应为广东省21个地级市之一）",
+        f"unknown city {raw!r} (must be one of Guangdong's 21 cities)",
+    )
+
+
+def _check_company(company: dict[str, Any], errors: _Errors) -> None:
+    """Checks across company fields, and the credit code (normalised when valid)."""
+    main, total = company.get("main_business_revenue_wan"), company.get("revenue_wan")
+    if isinstance(main, Decimal) and isinstance(total, Decimal) and main > total:
+        errors.add(
+            "company.main_business_revenue_wan",
+            f"主营业务收入（{_show(float(main))} 万元）不能大于营业收入（{_show(float(total))} 万元）",
+            f"must not exceed revenue_wan ({_show(float(main))} > {_show(float(total))} 10k CNY)",
+        )
+    code = company.get("credit_code")
+    if isinstance(code, str):
+        checked = validate_credit_code(code)
+        if checked.ok:
+            company["credit_code"] = checked.normalized
+        else:
+            del company["credit_code"]
+            errors.add("company.credit_code", checked.message_zh, checked.message_en)
+
+
 def parse_input(
     payload: object, rules: RuleSet | None = None
 ) -> tuple[EligibilityInput | None, list[JSONDict]]:
@@ -236,14 +281,11 @@ def parse_input(
             try:
                 city = normalize_city(raw_city)
             except KeyError:
-                errors.add(
-                    "company.city",
-                    f"未知城市：{raw_city}（应为广东省21个地级市之一）",
-                    f"unknown city {raw_city!r} (must be one of Guangdong's 21 cities)",
-                )
+                errors.add("company.city", *_unknown_city(raw_city))
         company = _parse_fields(
             {k: v for k, v in company_raw.items() if k != "city"}, COMPANY, "company", errors
         )
+        _check_company(company, errors)
     projects: list[ProjectInput] = []
     raw_projects = payload.get("projects", [])
     if not isinstance(raw_projects, list):
@@ -274,195 +316,4 @@ def dumps(body: JSONDict) -> str:
     return json.dumps(body, ensure_ascii=False, indent=2) + "\n"
 
 
-# ------------------------------------------------------------------------------------------- JSON Schema
-
-
-def _field_schema(spec: FieldSpec) -> JSONDict:
-    t = spec.type
-    s: JSONDict
-    if t is FieldType.NUMBER:
-        s = {"type": "number"}
-    elif t is FieldType.INTEGER:
-        s = {"type": "integer"}
-    elif t is FieldType.BOOLEAN:
-        s = {"type": "boolean"}
-    elif t is FieldType.DATE:
-        s = {"type": "string", "format": "date"}
-    elif t is FieldType.ENUM:
-        s = {"type": "string", "enum": list(spec.choices)}
-    elif t is FieldType.ENUM_LIST:
-        s = {"type": "array", "items": {"type": "string", "enum": list(spec.choices)}, "uniqueItems": True}
-    else:
-        s = {"type": "string"}
-    if spec.minimum is not None and spec.numeric:
-        s["minimum"] = spec.minimum
-    if spec.maximum is not None and spec.numeric:
-        s["maximum"] = spec.maximum
-    unit = f" [{spec.unit_en}]" if spec.unit_en else ""
-    s["description"] = f"{spec.label_zh} / {spec.label_en}{unit}" + (
-        f". {spec.description}" if spec.description else ""
-    )
-    if spec.name != "city":
-        s["type"] = [s["type"], "null"]
-    return s
-
-
-def _input_schema() -> JSONDict:
-    company = {f.name: _field_schema(f) for f in COMPANY_FIELDS}
-    company["city"]["enum"] = [*CITIES, *(c.removesuffix("市") for c in CITIES)]
-    project: JSONDict = {
-        "id": {"type": "string", "minLength": 1},
-        "program": {
-            "type": "string",
-            "description": "id of a project-level program (see docs/eligibility.md)",
-        },
-        "direction": {"type": ["string", "null"], "description": "required when the program has directions"},
-    }
-    project.update({f.name: _field_schema(f) for f in PROJECT_FIELDS})
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "EligibilityInput",
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["as_of", "company"],
-        "properties": {
-            "as_of": {"type": "string", "format": "date", "description": "evaluation date (rule validity)"},
-            "company": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["city"],
-                "properties": company,
-            },
-            "projects": {
-                "type": "array",
-                "maxItems": MAX_PROJECTS,
-                "items": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["id", "program"],
-                    "properties": project,
-                },
-            },
-        },
-    }
-
-
-_STATUS: Final = {"type": "string", "enum": [s.value for s in Status]}
-_NUM_OR_NULL: Final = {"type": ["number", "null"]}
-_STR: Final = {"type": "string"}
-_REASON: Final = {
-    "type": "object",
-    "required": [
-        "clause",
-        "passed",
-        "to_confirm",
-        "message_zh",
-        "message_en",
-        "missing_fields",
-        "source",
-        "ambiguity",
-    ],
-    "properties": {
-        "clause": _STR,
-        "passed": {"type": ["boolean", "null"]},
-        "to_confirm": {"type": "boolean"},
-        "message_zh": _STR,
-        "message_en": _STR,
-        "missing_fields": {"type": "array", "items": _STR},
-        "source": {
-            "type": ["object", "null"],
-            "required": ["document", "file", "lines", "quote"],
-            "properties": {"document": _STR, "file": _STR, "lines": _STR, "quote": _STR},
-        },
-        "ambiguity": {
-            "type": ["object", "null"],
-            "required": ["decision", "reason"],
-            "properties": {"decision": _STR, "reason": _STR},
-        },
-    },
-}
-_GAP: Final = {
-    "type": "object",
-    "required": ["field", "required", "actual", "shortfall", "clause", "alternative"],
-    "properties": {
-        "field": _STR,
-        "required": {"type": "number"},
-        "actual": {"type": "number"},
-        "shortfall": {"type": "number", "minimum": 0},
-        "clause": _STR,
-        "alternative": {"type": "boolean"},
-    },
-}
-_RESULT: Final = {
-    "type": "object",
-    "required": [
-        "program",
-        "name_zh",
-        "name_en",
-        "kind",
-        "direction",
-        "project",
-        "status",
-        "under_last_rules",
-        "valid_from",
-        "valid_to",
-        "reasons",
-        "estimated_award_wan",
-        "award_cap_wan",
-        "award_recipient",
-        "award_note_zh",
-        "award_note_en",
-        "gaps",
-    ],
-    "properties": {
-        "program": _STR,
-        "name_zh": _STR,
-        "name_en": _STR,
-        "kind": {"type": "string", "enum": ["subsidy", "recognition", "information"]},
-        "direction": {"type": ["string", "null"]},
-        "project": {"type": ["string", "null"]},
-        "status": _STATUS,
-        "under_last_rules": {"type": ["string", "null"], "enum": [*(s.value for s in Status), None]},
-        "valid_from": {"type": ["string", "null"], "format": "date"},
-        "valid_to": {"type": ["string", "null"], "format": "date"},
-        "reasons": {"type": "array", "items": _REASON},
-        "estimated_award_wan": _NUM_OR_NULL,
-        "award_cap_wan": _NUM_OR_NULL,
-        "award_recipient": {"type": ["string", "null"], "enum": ["applicant", "city_government", None]},
-        "award_note_zh": _STR,
-        "award_note_en": _STR,
-        "gaps": {"type": "array", "items": _GAP},
-    },
-}
-
-INPUT_SCHEMA: Final[JSONDict] = _input_schema()
-OUTPUT_SCHEMA: Final[JSONDict] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "EligibilityReport",
-    "type": "object",
-    "required": ["as_of", "city", "region_group", "zone", "results"],
-    "properties": {
-        "as_of": {"type": "string", "format": "date"},
-        "city": _STR,
-        "region_group": {"type": "string", "enum": ["prd_8", "ewn_12", "shenzhen"]},
-        "zone": {"type": "string", "enum": ["prd_core", "coast_east", "coast_west", "north_eco"]},
-        "results": {"type": "array", "items": _RESULT},
-    },
-}
-ERROR_SCHEMA: Final[JSONDict] = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "EligibilityErrors",
-    "type": "object",
-    "required": ["errors"],
-    "properties": {
-        "errors": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["field", "message_zh", "message_en"],
-                "properties": {"field": _STR, "message_zh": _STR, "message_en": _STR},
-            },
-        }
-    },
-}
+__all__ = ["ERROR_SCHEMA", "INPUT_SCHEMA", "OUTPUT_SCHEMA", "dumps", "evaluate_json", "parse_input"]

@@ -87,12 +87,14 @@ class Reason:
     to_confirm: bool = False
     missing_fields: tuple[str, ...] = ()
     ambiguity: Mapping[str, str] | None = None
+    relaxed: bool = False  # passed only under a discretionary relaxation (the bureau decides)
 
     def to_dict(self) -> dict[str, JSONValue]:
         return {
             "clause": self.clause,
             "passed": self.passed,
             "to_confirm": self.to_confirm,
+            "relaxed": self.relaxed,
             "message_zh": self.message_zh,
             "message_en": self.message_en,
             "missing_fields": list(self.missing_fields),
@@ -120,6 +122,9 @@ class ProgramResult:
     award_note_zh: str
     award_note_en: str
     gaps: tuple[Gap, ...] = field(default_factory=tuple)
+    # The result holds only if the bureau grants a discretionary relaxation (e.g. 粤工信规字〔2020〕3号 L1979
+    # "可适当降低不超过20%"): shown as "eligible only with the relaxation, to be confirmed by the bureau".
+    relaxation_to_confirm: bool = False
 
     def to_dict(self) -> dict[str, JSONValue]:
         return {
@@ -140,6 +145,25 @@ class ProgramResult:
             "award_note_zh": self.award_note_zh,
             "award_note_en": self.award_note_en,
             "gaps": [g.to_dict() for g in self.gaps],
+            "relaxation_to_confirm": self.relaxation_to_confirm,
+        }
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A company fact the engine worked out from other input (or could not), reported with the result."""
+
+    field: str
+    value: JSONValue  # None: could not be derived
+    message_zh: str
+    message_en: str
+
+    def to_dict(self) -> dict[str, JSONValue]:
+        return {
+            "field": self.field,
+            "value": self.value,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
         }
 
 
@@ -150,6 +174,7 @@ class EligibilityReport:
     region_group: str
     zone: str
     results: tuple[ProgramResult, ...]
+    derived: tuple[Derivation, ...] = ()
 
     def to_dict(self) -> dict[str, JSONValue]:
         return {
@@ -157,6 +182,7 @@ class EligibilityReport:
             "city": self.city,
             "region_group": self.region_group,
             "zone": self.zone,
+            "derived": [d.to_dict() for d in self.derived],
             "results": [r.to_dict() for r in self.results],
         }
 

@@ -80,9 +80,9 @@ class _Checker:
             )
 
     def ambiguity(self, node: object, path: str) -> None:
-        if self.keys(node, path, ("decision", "reason"), ("topic",)):
+        if self.keys(node, path, ("decision", "reason"), ("topic", "change")):
             assert isinstance(node, dict)
-            for k in ("decision", "reason", "topic"):
+            for k in ("decision", "reason", "topic", "change"):
                 self.text(node, k, path)
 
     def region_scope(self, node: object, path: str) -> tuple[str, ...]:

@@ -46,9 +46,13 @@ class RuleFileError(ValueError):
 class Ambiguity:
     decision: str
     reason: str
+    change: str = ""  # how to change the decision (which key to edit), when the file says
 
     def to_dict(self) -> dict[str, str]:
-        return {"decision": self.decision, "reason": self.reason}
+        out = {"decision": self.decision, "reason": self.reason}
+        if self.change:
+            out["change"] = self.change
+        return out
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,9 @@ def _source(raw: Mapping[str, Any], document: str, file: str) -> Source:
 def _ambiguity(raw: object) -> Ambiguity | None:
     if not isinstance(raw, dict):
         return None
-    return Ambiguity(str(raw["decision"]).strip(), str(raw["reason"]).strip())
+    return Ambiguity(
+        str(raw["decision"]).strip(), str(raw["reason"]).strip(), str(raw.get("change") or "").strip()
+    )
 
 
 def _award(raw: object, document: str, file: str, parent: Award | None = None) -> Award | None:

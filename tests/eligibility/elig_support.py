@@ -51,6 +51,7 @@ PROJECTS: dict[str, dict[str, Any]] = {
         "evaluation_score": 78,
         "uses_external_provider": True,
         "data_on_cloud": ["equipment", "system"],
+        "data_used_on_platform": True,
         "quantified_kpis": True,
     },
     "gd_techreform_equipment_post_award": {

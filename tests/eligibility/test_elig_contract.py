@@ -61,6 +61,7 @@ BRIEF_EXAMPLE: dict[str, Any] = {
             "evaluation_score": 78,
             "uses_external_provider": True,
             "data_on_cloud": ["equipment", "system"],
+            "data_used_on_platform": True,
             "quantified_kpis": True,
         },
         {
@@ -80,7 +81,8 @@ def errors_of(body: dict[str, Any]) -> dict[str, dict[str, str]]:
     code, out = evaluate_json(body)
     assert code == 400
     for e in out["errors"]:
-        assert set(e) == {"field", "message_zh", "message_en"}
+        assert set(e) == {"field", "message", "message_zh", "message_en"}
+        assert e["message"] == e["message_zh"]  # the default language, identical for the CLI and the API
         assert e["message_zh"]
         assert e["message_en"]
     return {e["field"]: e for e in out["errors"]}
@@ -266,7 +268,7 @@ def test_cli_missing_file() -> None:
 def test_cli_rules_validate() -> None:
     ok = run_cli("rules", "validate")
     assert ok.returncode == 0, ok.stdout
-    assert ok.stdout.startswith("ok: 7 rule file(s)")
+    assert ok.stdout.endswith("ok: 7 rule file(s) valid\n")
 
 
 def test_cli_rules_validate_broken(tmp_path: Path) -> None:

@@ -69,7 +69,12 @@ def test_mining_counts_as_industrial() -> None:
 def test_techreform_to_confirm_does_not_change_status() -> None:
     r = result(T)
     confirm = [x["clause"] for x in r["reasons"] if x["to_confirm"]]
-    assert confirm == ["operating_honest_taxpaying", "industrial_policy", "call_specific_conditions"]
+    assert confirm == [
+        "operating_honest_taxpaying",
+        "industrial_policy",
+        "filing_change_timing",
+        "call_specific_conditions",
+    ]
     assert r["status"] == "eligible"
 
 
@@ -131,14 +136,26 @@ def test_inclusive_size_floor(city: str, total: float, status: str) -> None:
 @pytest.mark.parametrize(
     ("as_of", "status"),
     [
-        ("2020-12-31", "expired"),
-        ("2021-01-01", "eligible"),
+        ("2021-09-02", "expired"),
+        ("2021-09-03", "eligible"),
         ("2025-12-31", "eligible"),
-        ("2026-01-01", "expired"),
+        (
+            "2026-03-01",
+            "eligible",
+        ),  # reward window over, rules still in force (L659: 5 years from 2021-09-03)
+        ("2026-09-02", "eligible"),
+        ("2026-09-03", "expired"),
     ],
 )
-def test_inclusive_window(as_of: str, status: str) -> None:
+def test_finding7_inclusive_validity_is_the_documents_five_years(as_of: str, status: str) -> None:
     assert result(I, as_of=as_of)["status"] == status
+
+
+def test_finding7_inclusive_claimed_investment_and_reward_window_are_surfaced() -> None:
+    confirm = {x["clause"]: x for x in result(I)["reasons"] if x["to_confirm"]}
+    assert "不超过相应期间纳入统计的工业固定资产投资额" in confirm["claimed_not_above_counted"]["message_zh"]
+    assert confirm["claimed_not_above_counted"]["source"]["lines"] == "L590"
+    assert "2021-01-01" in confirm["investment_in_reward_window"]["message_zh"]
 
 
 @pytest.mark.parametrize(

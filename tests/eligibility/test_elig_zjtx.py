@@ -106,7 +106,7 @@ def test_zjtx_basic_conditions(company: dict[str, Any], clause: str, ok: bool) -
         ({"leading_talent": True, "qualified_staff_share_pct": 29.9}, False),
         (
             {
-                "certifications": ["ip_management"],
+                "certifications": ["quality_management", "ip_management"],
                 "own_brand": True,
                 "standards_advanced_level": True,
                 "customer_satisfaction_or_traceability": True,
@@ -275,13 +275,13 @@ def test_little_giant_expired_after_deadline() -> None:
 
 @pytest.mark.parametrize(("level", "status"), [(1, "ineligible"), (2, "eligible"), (4, "eligible")])
 def test_digital_level_target(level: int, status: str) -> None:
-    r = result(D, company={"miit_digital_level": level})
+    r = result(D, as_of="2026-06-01", company={"miit_digital_level": level})
     assert r["status"] == status
     assert r["kind"] == "information"
-    assert r["valid_to"] is None
+    assert r["valid_to"] == "2026-12-31"
 
 
 def test_digital_level_not_yet_in_force() -> None:
-    r = result(D, as_of="2024-09-03")
+    r = result(D, as_of="2023-10-10")
     assert (r["status"], r["under_last_rules"]) == ("expired", "eligible")
     assert "尚未生效" in reason(r, "validity")["message_zh"]

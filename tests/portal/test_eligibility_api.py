@@ -109,3 +109,35 @@ def test_csrf_exempt_but_autosave_still_protected(app: Any, make: Any, csrf_on: 
         f"/api/v1/assessments/{assessment.id}/answers", json={"answers": [{"item_id": "x", "value": 1}]}
     )
     assert response.status_code == 400  # CSRF token missing
+
+
+def test_api_reads_like_the_cli_bom_accepted_repeated_key_refused(app: Any, make: Any) -> None:
+    client = app.test_client()
+    sign_in_session(client, make.user(Role.ENTERPRISE))
+    text = json.dumps(PAYLOAD, ensure_ascii=False).encode("utf-8")
+    response = client.post(
+        "/api/v1/eligibility", data=b"\xef\xbb\xbf" + text, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == _cli(PAYLOAD)[1]
+    duplicate = (
+        b'{"as_of": "2023-03-01", "as_of": "2024-03-01", "company": {"city": "\xe6\x8f\xad\xe9\x98\xb3"}}'
+    )
+    response = client.post(
+        "/api/v1/eligibility",
+        data=duplicate,
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+    assert response.status_code == 400
+    (error,) = response.get_json()["errors"]
+    assert error["field"] == "" and "as_of" in error["message_en"] and "重复" in error["message_zh"]
+
+
+def test_engine_errors_carry_a_readable_message_in_the_portals_error_shape(app: Any, make: Any) -> None:
+    client = app.test_client()
+    sign_in_session(client, make.user(Role.ENTERPRISE))
+    body = client.post("/api/v1/eligibility", json=INVALID).get_json()
+    for error in body["errors"]:
+        assert set(error) == {"field", "message", "message_zh", "message_en"}
+        assert error["message"] == error["message_zh"]

@@ -113,7 +113,7 @@ def test_projects_create_edit_delete(make: Any, login_as: Any) -> None:
     chooser = client.get("/company/eligibility/projects/new").get_data(as_text=True)
     assert "gd_dt_benchmark_2022" in chooser and "jy_tu_techreform_2018_2020" in chooser
     form = client.get(NEW_EQUIPMENT).get_data(as_text=True)
-    assert "符合条件的设备购置（租赁）总额（万元）" in form
+    assert "符合条件的设备购置总额（含配套软件）（万元）" in form
     assert 'name="evaluation_score"' not in form  # a field of another program
     assert client.post(NEW_EQUIPMENT, data=EQUIPMENT).status_code == 302
     (project,) = services.projects_of(admin.company)
@@ -233,3 +233,42 @@ def test_partial_renders_in_english(make: Any, login_as: Any) -> None:
     page = client.get("/company/eligibility?as_of=2025-06-01").get_data(as_text=True)
     assert "Guangdong" in page  # program names in English
     assert "needs information" in page
+
+
+def test_a_result_met_only_with_the_relaxation_is_shown_as_such_in_both_languages(app: Any) -> None:
+    """粤工信规字〔2020〕3号 L1979 "可适当降低不超过20%" is the bureau's call: not a plain 符合 / eligible."""
+    from flask import render_template
+    from flask_babel import force_locale
+
+    from scoring.eligibility import evaluate_json
+
+    company = {
+        "city": "广州市",
+        "registered_in_guangdong": True,
+        "independent_legal_person": True,
+        "sme_size_class": "medium",
+        "total_assets_wan": 2500,  # 3000 in 珠三角核心区, 2400 with the full 20 %
+        "revenue_wan": 12000,
+        "main_business_revenue_wan": 11000,
+        "revenue_growth_2y_avg_pct": 18,
+        "revenue_growth_each_year_positive": True,
+        "profit_total_wan": 600,
+        "rd_ratio_2y_pct": 4.2,
+        "years_in_niche": 5,
+        "priority_field": True,
+        "years_since_major_accident": None,
+        "years_since_serious_violation": None,
+        "dishonest_judgment_debtor": False,
+    }
+    code, report = evaluate_json({"as_of": "2021-06-01", "company": company})
+    assert code == 200
+    zjtx = next(r for r in report["results"] if r["program"] == "gd_zjtx_sme")
+    assert (zjtx["status"], zjtx["relaxation_to_confirm"]) == ("eligible", True)
+    report["results"] = [zjtx]
+    with app.test_request_context("/"):
+        with force_locale("zh_CN"):
+            zh = render_template("eligibility/_programs.html", report=report)
+        with force_locale("en"):
+            en = render_template("eligibility/_programs.html", report=report)
+    assert "放宽后符合（须经主管部门确认）" in zh and "badge-warn" in zh
+    assert "eligible only with the relaxation, to be confirmed by the bureau" in en
