@@ -19,6 +19,10 @@ SPLIT = (
     "questionnaires/validator",
     "portal/bureau/queries",
     "portal/bureau/aggregates",
+    "questionnaires/answers",
+    "questionnaires/item_types",
+    "scoring/maturity/engine",
+    "scoring/maturity/result",
 )
 
 

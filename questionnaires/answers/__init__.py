@@ -26,6 +26,7 @@ answers); reading a stored value and numbers typed as text are in ``questionnair
 
 from __future__ import annotations
 
+from questionnaires.item_types import DEFAULT_MAX_TEXT
 from questionnaires.values import (
     DEFAULT_MAX_COUNT,
     DEFAULT_MAX_MONEY_WAN,
@@ -49,6 +50,7 @@ __all__ = [
     "DEFAULT_MAX_COUNT",
     "DEFAULT_MAX_MONEY_WAN",
     "DEFAULT_MAX_QUANTITY",
+    "DEFAULT_MAX_TEXT",
     "NUL_EN",
     "NUL_ZH",
     "UNITS_EN",

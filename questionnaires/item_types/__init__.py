@@ -17,7 +17,7 @@ from questionnaires.model import EvidenceField, Item
 from .base import Improvement, ItemKind, Pick, number_text
 from .choice import Multi, Single
 from .evidence import EvidenceKind, IntegerEvidence, NumberEvidence, TextEvidence
-from .scalar import Boolean, Integer, Number, ScenarioLevel, Text
+from .scalar import DEFAULT_MAX_TEXT, Boolean, Integer, Number, ScenarioLevel, Text
 
 ITEM_KINDS: Mapping[str, ItemKind] = MappingProxyType(
     {kind.name: kind for kind in (Single(), Multi(), Number(), Integer(), Text(), Boolean(), ScenarioLevel())}
@@ -44,6 +44,7 @@ def answer_text(item: Item, value: object, pick: Pick) -> str:
 
 
 __all__ = [
+    "DEFAULT_MAX_TEXT",
     "EVIDENCE_KINDS",
     "ITEM_KINDS",
     "EvidenceKind",
