@@ -41,8 +41,13 @@ def bad(code: str, zh: str, en: str, field: str | None = None) -> AnswerCheck:
 # ----------------------------------------------------------------------------------------------------
 
 
+_PLAIN = frozenset({str, int, float, bool, list, type(None)})  # answers stored without evidence
+
+
 def answer_value(raw: Any) -> Any:
     """The answer itself, whether stored plainly or as ``{"value": …, "evidence": {…}}``."""
+    if type(raw) in _PLAIN:  # the common case, without the Mapping check's cost (scoring reads answers often)
+        return raw
     if isinstance(raw, Mapping):
         return raw.get("value")
     return raw

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from questionnaires.item_types import kind_of
@@ -20,7 +21,9 @@ from questionnaires.model import (
 from questionnaires.values import answer_value, is_answered, to_decimal
 
 
-def _test(instrument: Instrument, cond: ItemCondition, answers: Mapping[str, Any], hidden: set[str]) -> bool:
+def _test(
+    instrument: Instrument, cond: ItemCondition, answers: Mapping[str, Any], hidden: AbstractSet[str]
+) -> bool:
     raw = None if cond.item in hidden else answers.get(cond.item)
     answered = is_answered(raw)
     if cond.op == "answered":
@@ -52,8 +55,10 @@ def _test(instrument: Instrument, cond: ItemCondition, answers: Mapping[str, Any
 def _same(a: Any, b: Any) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return a is b
+    if isinstance(a, str) and isinstance(b, str):  # option ids: compared as text, never as numbers
+        return a == b
     na, nb = to_decimal(a), to_decimal(b)
-    if na is not None and nb is not None and not (isinstance(a, str) and isinstance(b, str)):
+    if na is not None and nb is not None:
         return na == nb
     return bool(a == b)
 
@@ -66,11 +71,11 @@ def evaluate(
     hidden: Iterable[str] = (),
 ) -> bool:
     """Evaluate a ``show_if`` / ``requires`` condition; answers of *hidden* items count as absent."""
-    hidden_set = set(hidden)
+    hidden_set = hidden if isinstance(hidden, frozenset | set) else set(hidden)
     return holds(condition, instrument, answers, hidden_set)
 
 
-def holds(cond: Condition, inst: Instrument, answers: Mapping[str, Any], hidden: set[str]) -> bool:
+def holds(cond: Condition, inst: Instrument, answers: Mapping[str, Any], hidden: AbstractSet[str]) -> bool:
     if isinstance(cond, ItemCondition):
         return _test(inst, cond, answers, hidden)
     if isinstance(cond, AllOf):

@@ -23,13 +23,13 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from questionnaires import Instrument, evaluate, visible_items
+from questionnaires import Instrument, evaluate
 from questionnaires.answers import answer_value
 from questionnaires.item_types import kind_of
 from questionnaires.strict_yaml import load_file
 
 from .conditions import referenced_items
-from .engine import hidden_ids, item_points, module_score_and_level
+from .engine import Visibility, WhatIf, item_points, visibility
 from .result import ModuleResult, ProgramRef, Roadmap, RoadmapAction, q_points, q_score
 
 CATALOGUE_FILE = "roadmap_actions.yaml"
@@ -119,10 +119,9 @@ def _generic_actions(
     instrument: Instrument,
     modules: list[ModuleResult],
     covered: set[str],
-    cluster: str | None,
+    visible: frozenset[str],
     answers: Mapping[str, Any],
 ) -> list[CatalogueAction]:
-    visible = {i.id for i in visible_items(instrument, answers, cluster)}
     out = []
     for m in modules:
         for item in instrument.module(m.module_id).items:
@@ -214,21 +213,13 @@ def _raised_answers(
     return new_answers if changed else None
 
 
-def _ranked_row(  # noqa: PLR0913, PLR0917 — one action against its dimension, internal
-    instrument: Instrument,
-    answers: Mapping[str, Any],
-    cluster: str | None,
-    a: CatalogueAction,
-    m: ModuleResult,
-    needed: bool,
-) -> RoadmapAction | None:
+def _ranked_row(what_if: WhatIf, a: CatalogueAction, m: ModuleResult, needed: bool) -> RoadmapAction | None:
     """The action with its gain and priority, or None when it changes nothing and no target needs it."""
-    new_answers = _raised_answers(instrument, answers, a)
+    new_answers = _raised_answers(what_if.instrument, what_if.answers, a)
     if new_answers is None:
         return None
-    score_after, level_after = module_score_and_level(
-        instrument, instrument.module(a.module), new_answers, cluster
-    )
+    module = what_if.instrument.module(a.module)
+    score_after, level_after = what_if.score_and_level(module, new_answers, a.answers)
     d_score = (score_after or Decimal(0)) - (m.score or Decimal(0))
     d_level = level_after - m.level
     gain = max(Decimal(0), d_score) + LEVEL_BONUS * max(0, d_level)
@@ -266,7 +257,10 @@ def build_roadmap(  # noqa: PLR0913, PLR0917 — public scoring API kept stable 
     modules: tuple[ModuleResult, ...],
     targets: Mapping[str, int] | None = None,
     actions: tuple[CatalogueAction, ...] | None = None,
+    *,
+    seen: Visibility | None = None,
 ) -> Roadmap:
+    """*seen*: the visibility with these answers, when the caller knows it."""
     cat = actions if actions is not None else catalogue()
     by_id = {m.module_id: m for m in modules}
     weighted = [m for m in modules if m.share > 0]
@@ -275,22 +269,21 @@ def build_roadmap(  # noqa: PLR0913, PLR0917 — public scoring API kept stable 
         t = (targets or {}).get(m.module_id)
         target_map[m.module_id] = int(t) if t is not None else min(5, m.level + 1)
     reached = tuple(sorted(mid for mid, t in target_map.items() if by_id[mid].level >= t))
-    visible = visible_items(instrument, answers, cluster)
-    hidden = hidden_ids(instrument, visible)
-    visible_ids = {i.id for i in visible}
-    needed_items = _needed_items(instrument, answers, hidden, by_id, target_map)
+    seen = seen or visibility(instrument, answers, cluster)
+    what_if = WhatIf(instrument, answers, cluster, seen)
+    needed_items = _needed_items(instrument, answers, seen.hidden, by_id, target_map)
     mine = [a for a in cat if not a.instruments or instrument.id in a.instruments]
     covered = {iid for a in mine for iid in a.answers}
-    candidates = mine + _generic_actions(instrument, weighted, covered, cluster, answers)
+    candidates = mine + _generic_actions(instrument, weighted, covered, seen.ids, answers)
     rows: list[tuple[bool, Decimal, str, RoadmapAction]] = []
     for a in candidates:
         found = by_id.get(a.module)
         if found is None or a.module not in target_map or found.level >= target_map[a.module]:
             continue
-        if any(iid not in visible_ids for iid in a.answers):
+        if any(iid not in seen.ids for iid in a.answers):
             continue
         needed = bool(set(a.answers) & needed_items.get(a.module, set()))
-        row = _ranked_row(instrument, answers, cluster, a, found, needed)
+        row = _ranked_row(what_if, a, found, needed)
         if row is not None:
             rows.append((needed, row.priority, a.id, row))
     rows.sort(key=lambda r: (not r[0], -r[1], r[2]))

@@ -16,7 +16,7 @@ dimension), ``overall`` (all dimensions and the overall level).
 from __future__ import annotations
 
 from .describe import describe_condition, describe_leaf, unmet_requirements
-from .module import module_score_and_level, score_module
+from .module import WhatIf, module_score_and_level, score_module
 from .overall import (
     LEVEL_NAMES,
     OVERALL_LEVEL_RULE,
@@ -25,7 +25,7 @@ from .overall import (
     overall_result,
     score_modules,
 )
-from .points import HUNDRED, ZERO, hidden_ids, item_points
+from .points import HUNDRED, ZERO, Visibility, hidden_ids, item_points, show_if_items, visibility
 
 __all__ = [
     "HUNDRED",
@@ -34,6 +34,8 @@ __all__ = [
     "OVERALL_MAX_LAG",
     "OVERALL_MIN_SCORE",
     "ZERO",
+    "Visibility",
+    "WhatIf",
     "describe_condition",
     "describe_leaf",
     "hidden_ids",
@@ -42,5 +44,7 @@ __all__ = [
     "overall_result",
     "score_module",
     "score_modules",
+    "show_if_items",
     "unmet_requirements",
+    "visibility",
 ]

@@ -9,7 +9,6 @@ from typing import Any
 from questionnaires import (
     Instrument,
     module_visible,
-    visible_items,
 )
 from scoring.maturity.result import (
     ModuleResult,
@@ -20,7 +19,7 @@ from scoring.maturity.result import (
 )
 
 from .module import score_module
-from .points import ZERO, hidden_ids
+from .points import ZERO, Visibility, visibility
 
 # Overall level (our rule, documented in docs/methodology.md §3): level L needs
 #   overall score ≥ OVERALL_MIN_SCORE[L]  AND  every weighted dimension at level ≥ L − 1
@@ -48,10 +47,12 @@ LEVEL_NAMES: dict[int, tuple[str, str, str, str]] = {
 
 
 def score_modules(
-    instrument: Instrument, answers: Mapping[str, Any], cluster: str | None
+    instrument: Instrument, answers: Mapping[str, Any], cluster: str | None, *, seen: Visibility | None = None
 ) -> tuple[tuple[ModuleResult, ...], OverallResult]:
-    visible = visible_items(instrument, answers, cluster)
-    hidden = hidden_ids(instrument, visible)
+    """Every dimension the company sees, and the overall result. *seen*: the visibility with these answers,
+    when the caller knows it."""
+    seen = seen or visibility(instrument, answers, cluster)
+    visible, hidden = list(seen.items), seen.hidden
     shown_modules = [m for m in instrument.modules if module_visible(m, cluster)]
     weighted = [
         m for m in shown_modules if m.weight > 0 and any(i.module_id == m.id and i.scored for i in visible)
