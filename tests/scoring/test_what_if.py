@@ -18,9 +18,7 @@ CLUSTERS = [None, "c01", "c05", "c06", "c12"]
 
 def _answers(instrument: q.Instrument, rng: random.Random) -> dict[str, Any]:
     maturity = rng.random()
-    raw = {
-        i.id: kind_of(i).demo_answer(i, rng, maturity) for i in instrument.items if rng.random() < 0.8
-    }
+    raw = {i.id: kind_of(i).demo_answer(i, rng, maturity) for i in instrument.items if rng.random() < 0.8}
     return normalize_answers(instrument, raw)
 
 
