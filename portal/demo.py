@@ -21,6 +21,7 @@ from portal.auth.services import NewAccount, new_user
 from portal.companies.services import apply_size_classification
 from portal.extensions import db
 from portal.models import Company, JurisdictionLevel, ProviderOrg, Role, User
+from questionnaires.item_types import evidence_kind_of, kind_of
 from scoring.reference import credit_code, regions
 
 DEMO_PASSWORD = "Demo-2026"  # noqa: S105 — documented demo credential, demo data only
@@ -254,36 +255,11 @@ DEMO_INSTRUMENT = "gd-mfg-dt"
 
 
 def _demo_answer(item: Any, rng: random.Random, maturity: float) -> Any:
-    """A plausible answer: options around the company's maturity (0–1), numbers inside the item's range."""
-    options = list(item.options)
-    if item.type == "single":
-        index = min(len(options) - 1, max(0, round(maturity * (len(options) - 1) + rng.uniform(-1, 1))))
-        value: Any = options[index].id
-    elif item.type == "multi":
-        usable = [o.id for o in options if not o.exclusive]
-        count = max(1, min(len(usable), round(maturity * len(usable) + rng.uniform(-1, 1))))
-        value = usable[:count]
-    elif item.type == "scenario_level":
-        value = max(0, min(4, round(maturity * 4 + rng.uniform(-0.6, 0.6))))
-    elif item.type == "boolean":
-        value = rng.random() < maturity + 0.15
-    elif item.type in ("number", "integer"):
-        low = float(item.min if item.min is not None else 0)
-        high = float(item.max if item.max is not None else low + 100)
-        number = low + (high - low) * min(1.0, maturity * rng.uniform(0.5, 1.0))
-        value = int(number) if item.type == "integer" else round(number, 1)
-    else:
-        value = "已建立台账，按月更新。"
+    """A plausible answer: options around the company's maturity (0–1), numbers inside the item's range
+    (each item type's ``demo_answer``)."""
+    value = kind_of(item).demo_answer(item, rng, maturity)
     if item.evidence:
-        evidence: dict[str, Any] = {}
-        for f in item.evidence:
-            if f.type in ("number", "integer"):
-                low = float(f.min if f.min is not None else 0)
-                high = float(f.max if f.max is not None else 100)
-                x = low + (high - low) * min(1.0, maturity * rng.uniform(0.3, 0.8))
-                evidence[f.id] = int(x) if f.type == "integer" else round(x, 1)
-            else:
-                evidence[f.id] = "见附件台账"
+        evidence = {f.id: evidence_kind_of(f).demo_value(f, rng, maturity) for f in item.evidence}
         value = {"value": value, "evidence": evidence}
     return value
 

@@ -20,6 +20,10 @@ SPLIT = (
     "portal/bureau/queries",
     "portal/bureau/aggregates",
     "scoring/eligibility",
+    "questionnaires/answers",
+    "questionnaires/item_types",
+    "scoring/maturity/engine",
+    "scoring/maturity/result",
 )
 
 

@@ -28,7 +28,8 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 import questionnaires
-from portal.assessments.forms import EVIDENCE_SEP, VERSION_PREFIX, choices_of, module_items
+from portal.assessments.forms import EVIDENCE_SEP, VERSION_PREFIX, module_items
+from portal.assessments.item_fields import evidence_input_of, field_of
 from portal.models import Role
 from portal.templating import LOCAL_TZ
 from questionnaires import Instrument, Item, Module
@@ -84,7 +85,8 @@ def compiled_items(
                 items=module_items(module, cluster),
                 locked=locked,
                 slot=_slot,
-                choices_of=choices_of,
+                item_field=field_of,
+                evidence_input=evidence_input_of,
                 evidence_sep=EVIDENCE_SEP,
                 version_prefix=VERSION_PREFIX,
             )
@@ -119,15 +121,8 @@ def slot_values(view: ItemsView) -> dict[str, str]:
         out[_key("version", item_id)] = str(st.get("version", 0))
         if item_id not in view.visible:
             out[_key("hidden", item_id)] = " hidden"
-        value = view.values.get(item_id)
-        if item.type == "multi":
-            for chosen in value or ():
-                out[_key("checked", item_id, str(chosen))] = "checked "
-        elif item.type in ("single", "boolean", "scenario_level"):
-            if value is not None:
-                out[_key("checked", item_id, str(value))] = "checked "
-        elif value is not None:
-            out[_key("value", item_id)] = str(escape(value))
+        for (kind, *parts), text in field_of(item).slots(view.values.get(item_id)).items():
+            out[_key(kind, item_id, *parts)] = text
         for ev in item.evidence:
             name = f"{item_id}{EVIDENCE_SEP}{ev.id}"
             if view.values.get(name) is not None:

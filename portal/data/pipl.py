@@ -23,6 +23,7 @@ from portal.extensions import db
 from portal.instruments import instrument_of
 from portal.models import Answer, AnswerChange, Assessment, Company, Invitation, User
 from portal.reports.models import Report
+from questionnaires.item_types import kind_of
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def delete_company(company: Company, actor: User | None) -> DeletionSummary:
     )
     text_items: set[str] = set()
     for assessment in db.session.scalars(sa.select(Assessment).where(Assessment.company_id == company_id)):
-        text_items |= {i.id for i in instrument_of(assessment).items if i.type == "text"}
+        text_items |= {i.id for i in instrument_of(assessment).items if kind_of(i).free_text}
 
     accounts = _count(sa.delete(User).where(User.company_id == company_id))
     db.session.execute(sa.delete(Invitation).where(Invitation.company_id == company_id))

@@ -7,11 +7,11 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from questionnaires import Instrument, validate_answer, visible_items
+from questionnaires import Instrument, validate_answer
 
 from . import cloud as cloud_mod
 from .benchmark import PeerRecord, benchmark, peer_from_mapping
-from .engine import hidden_ids, score_modules
+from .engine import score_modules, visibility
 from .miit import exchange_to_answers, is_miit, score_miit
 from .result import (
     ENGINE_VERSION,
@@ -133,12 +133,11 @@ def score(
     target_map = _targets(instrument, targets)
     peer_list = _peers(peers) if peers is not None else None
     cluster = prof.cluster
-    modules, overall = score_modules(instrument, norm, cluster)
-    visible = visible_items(instrument, norm, cluster)
-    hidden = hidden_ids(instrument, visible)
-    visible_ids = {i.id for i in visible}
+    seen = visibility(instrument, norm, cluster)  # once per run: every part below sees the same items
+    hidden = seen.hidden
+    modules, overall = score_modules(instrument, norm, cluster, seen=seen)
     unanswered = tuple(u for m in modules for u in m.unanswered)
-    ignored = tuple(k for k in norm if k not in visible_ids)
+    ignored = tuple(k for k in norm if k not in seen.ids)
     miit = score_miit(instrument, norm) if is_miit(instrument) else None
     cloud = fiveg = None
     if cloud_mod.applies_to(instrument):
@@ -150,7 +149,7 @@ def score(
         bench = benchmark(
             mine if mine is not None else Decimal(0), prof.cluster, prof.size, prof.city, peer_list
         )
-    roadmap = build_roadmap(instrument, norm, cluster, modules, target_map)
+    roadmap = build_roadmap(instrument, norm, cluster, modules, target_map, seen=seen)
     return ScoreResult(
         engine_version=ENGINE_VERSION,
         instrument=InstrumentRef(

@@ -21,6 +21,7 @@ from typing import Any
 
 from questionnaires import Instrument, Item, is_answered
 from questionnaires.answers import answer_value
+from questionnaires.item_types import kind_of
 from questionnaires.strict_yaml import load_file
 
 from .engine import item_points
@@ -118,7 +119,7 @@ def exchange_to_answers(doc: Mapping[str, Any], instrument: Instrument) -> dict[
         levels = {}
     merged: dict[str, Any] = dict(answers)
     for sid, value in levels.items():
-        if instrument.has_item(str(sid)) and instrument.item(str(sid)).type != "scenario_level":
+        if instrument.has_item(str(sid)) and not kind_of(instrument.item(str(sid))).has_ladder:
             errors.append(
                 InputError(
                     f"scenario_levels.{sid}",
@@ -139,7 +140,7 @@ def exchange_to_answers(doc: Mapping[str, Any], instrument: Instrument) -> dict[
 def _scenarios(instrument: Instrument, answers: Mapping[str, Any]) -> tuple[ScenarioResult, ...]:
     rows = []
     for item in instrument.items:
-        if item.type != "scenario_level":
+        if not kind_of(item).has_ladder:
             continue
         raw = answers.get(item.id)
         value = answer_value(raw)

@@ -17,18 +17,19 @@ items no catalogue action covers get a generic "raise this answer" action so tha
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from questionnaires import Instrument, Item, visible_items
+from questionnaires import Instrument, evaluate
 from questionnaires.answers import answer_value
+from questionnaires.item_types import kind_of
 from questionnaires.strict_yaml import load_file
 
 from .conditions import referenced_items
-from .engine import hidden_ids, item_points, module_score_and_level
+from .engine import Visibility, WhatIf, item_points, visibility
 from .result import ModuleResult, ProgramRef, Roadmap, RoadmapAction, q_points, q_score
 
 CATALOGUE_FILE = "roadmap_actions.yaml"
@@ -114,36 +115,13 @@ def direction_labels() -> dict[str, tuple[str, str]]:
     return {str(key): (str(v["zh"]), str(v["en"])) for key, v in raw.items()}
 
 
-def _raise_answer(item: Item, current: Any, target: Any) -> Any:  # noqa: PLR0911 — one return per item type; due for the item-type registry
-    """The answer after the action: never lower than the current one."""
-    if item.type == "multi":
-        cur = list(current) if isinstance(current, list | tuple) else []
-        tgt = list(target) if isinstance(target, list | tuple) else [target]
-        chosen = {c for c in cur if not (item.option(c) and item.option(c).exclusive)}  # type: ignore[union-attr]
-        chosen |= set(tgt)
-        return [o.id for o in item.options if o.id in chosen]
-    if item.type == "single":
-        if current is None or not item.scored:
-            return target
-        return target if item_points(item, target) > item_points(item, current) else current
-    if item.type in ("scenario_level", "number", "integer"):
-        try:
-            return target if current is None or Decimal(str(target)) > Decimal(str(current)) else current
-        except ArithmeticError:
-            return current
-    if item.type == "boolean":
-        return True if target is True else current
-    return target if current is None else current
-
-
 def _generic_actions(
     instrument: Instrument,
     modules: list[ModuleResult],
     covered: set[str],
-    cluster: str | None,
+    visible: frozenset[str],
     answers: Mapping[str, Any],
 ) -> list[CatalogueAction]:
-    visible = {i.id for i in visible_items(instrument, answers, cluster)}
     out = []
     for m in modules:
         for item in instrument.module(m.module_id).items:
@@ -153,19 +131,10 @@ def _generic_actions(
             cur_pts = item_points(item, current)
             if cur_pts >= (item.max_points or Decimal(0)):
                 continue
-            if item.type == "single":
-                better = sorted(
-                    (o for o in item.options if (o.points or 0) > cur_pts), key=lambda o: o.points or 0
-                )
-                target: Any = better[0].id
-                lvl = better[0].level
-            elif item.type == "multi":
-                target = [o.id for o in item.options if not o.exclusive and (o.points or 0) > 0]
-                lvl = None
-            elif item.type == "boolean":
-                target, lvl = True, None
-            else:
+            aim = kind_of(item).generic_target(item, cur_pts)
+            if aim is None:
                 continue
+            target, lvl = aim
             horizon = (
                 "0-6"
                 if lvl is not None and lvl <= 2
@@ -191,14 +160,107 @@ def _generic_actions(
     return out
 
 
-def build_roadmap(  # noqa: C901, PLR0912, PLR0913, PLR0915, PLR0917 — per-item-type branches; due for the item-type registry
+def _needed_items(
+    instrument: Instrument,
+    answers: Mapping[str, Any],
+    hidden: frozenset[str],
+    by_id: Mapping[str, ModuleResult],
+    target_map: Mapping[str, int],
+) -> dict[str, set[str]]:
+    """Per dimension, the items in unmet ``requires`` of its levels (current, target]."""
+    needed_items: dict[str, set[str]] = {}
+    for mid, t in target_map.items():
+        items: set[str] = set()
+        for lv in instrument.module(mid).levels:
+            if (
+                by_id[mid].level < lv.level <= t
+                and lv.requires is not None
+                and not evaluate(lv.requires, instrument, answers, hidden=hidden)
+            ):
+                items |= set(referenced_items(lv.requires))
+        needed_items[mid] = items
+    return needed_items
+
+
+def _catalogue_gaps(instrument: Instrument, mine: list[CatalogueAction]) -> list[str]:
+    """Catalogue actions naming items or modules the instrument does not have."""
+    gaps: list[str] = []
+    module_ids = {m.id for m in instrument.modules}
+    for a in mine:
+        gaps.extend(
+            f"action {a.id}: item {iid} not in {instrument.key}"
+            for iid in a.answers
+            if not instrument.has_item(iid)
+        )
+        if a.module not in module_ids:
+            gaps.append(f"action {a.id}: module {a.module} not in {instrument.key}")
+    return gaps
+
+
+def _raised_answers(
+    instrument: Instrument, answers: Mapping[str, Any], action: CatalogueAction
+) -> dict[str, Any] | None:
+    """The answers after *action* (each item's type raises its answer, never lowers it); None when the
+    action changes nothing."""
+    new_answers = dict(answers)
+    changed = False
+    for iid, target in action.answers.items():
+        item = instrument.item(iid)
+        cur = answer_value(answers.get(iid))
+        new = kind_of(item).raise_answer(item, cur, target)
+        changed = changed or new != cur
+        new_answers[iid] = new
+    return new_answers if changed else None
+
+
+def _ranked_row(what_if: WhatIf, a: CatalogueAction, m: ModuleResult, needed: bool) -> RoadmapAction | None:
+    """The action with its gain and priority, or None when it changes nothing and no target needs it."""
+    new_answers = _raised_answers(what_if.instrument, what_if.answers, a)
+    if new_answers is None:
+        return None
+    module = what_if.instrument.module(a.module)
+    score_after, level_after = what_if.score_and_level(module, new_answers, a.answers)
+    d_score = (score_after or Decimal(0)) - (m.score or Decimal(0))
+    d_level = level_after - m.level
+    gain = max(Decimal(0), d_score) + LEVEL_BONUS * max(0, d_level)
+    if gain <= 0 and not needed:
+        return None
+    support = SUPPORT_FACTORS[a.support]
+    priority = gain * m.share * support / Decimal(a.effort)
+    return RoadmapAction(
+        action_id=a.id,
+        rank=0,
+        horizon=a.horizon,
+        module_id=a.module,
+        title_zh=a.title_zh,
+        title_en=a.title_en,
+        measure_zh=a.measure_zh,
+        measure_en=a.measure_en,
+        source=a.source,
+        items={k: new_answers[k] for k in a.answers},
+        score_gain=q_score(d_score),
+        level_before=m.level,
+        level_after=level_after,
+        needed_for_target=needed,
+        dimension_share=m.share,
+        support_factor=support,
+        effort_class=a.effort,
+        priority=q_points(priority),
+        programs=a.programs,
+    )
+
+
+def build_roadmap(  # noqa: PLR0913, PLR0917 — public scoring API kept stable for callers
     instrument: Instrument,
     answers: Mapping[str, Any],
     cluster: str | None,
     modules: tuple[ModuleResult, ...],
     targets: Mapping[str, int] | None = None,
     actions: tuple[CatalogueAction, ...] | None = None,
+    *,
+    seen: Visibility | None = None,
 ) -> Roadmap:
+    """*seen*: the visibility with these answers, when the caller knows it."""
     cat = actions if actions is not None else catalogue()
     by_id = {m.module_id: m for m in modules}
     weighted = [m for m in modules if m.share > 0]
@@ -207,86 +269,23 @@ def build_roadmap(  # noqa: C901, PLR0912, PLR0913, PLR0915, PLR0917 — per-ite
         t = (targets or {}).get(m.module_id)
         target_map[m.module_id] = int(t) if t is not None else min(5, m.level + 1)
     reached = tuple(sorted(mid for mid, t in target_map.items() if by_id[mid].level >= t))
-    visible = visible_items(instrument, answers, cluster)
-    hidden = hidden_ids(instrument, visible)
-    visible_ids = {i.id for i in visible}
-    # items in unmet requires of levels (current, target]
-    needed_items: dict[str, set[str]] = {}
-    from questionnaires import evaluate
-
-    for mid, t in target_map.items():
-        mod = instrument.module(mid)
-        items: set[str] = set()
-        for lv in mod.levels:
-            if (
-                by_id[mid].level < lv.level <= t
-                and lv.requires is not None
-                and not evaluate(lv.requires, instrument, answers, hidden=hidden)
-            ):
-                items |= set(referenced_items(lv.requires))
-        needed_items[mid] = items
-    gaps: list[str] = []
+    seen = seen or visibility(instrument, answers, cluster)
+    what_if = WhatIf(instrument, answers, cluster, seen)
+    needed_items = _needed_items(instrument, answers, seen.hidden, by_id, target_map)
     mine = [a for a in cat if not a.instruments or instrument.id in a.instruments]
-    for a in mine:
-        for iid in a.answers:
-            if not instrument.has_item(iid):
-                gaps.append(f"action {a.id}: item {iid} not in {instrument.key}")
-        if a.module not in {m.id for m in instrument.modules}:
-            gaps.append(f"action {a.id}: module {a.module} not in {instrument.key}")
     covered = {iid for a in mine for iid in a.answers}
-    candidates = mine + _generic_actions(instrument, weighted, covered, cluster, answers)
+    candidates = mine + _generic_actions(instrument, weighted, covered, seen.ids, answers)
     rows: list[tuple[bool, Decimal, str, RoadmapAction]] = []
     for a in candidates:
         found = by_id.get(a.module)
         if found is None or a.module not in target_map or found.level >= target_map[a.module]:
             continue
-        if any(iid not in visible_ids for iid in a.answers):
+        if any(iid not in seen.ids for iid in a.answers):
             continue
-        m = found
-        new_answers = dict(answers)
-        changed = False
-        for iid, target in a.answers.items():
-            item = instrument.item(iid)
-            cur = answer_value(answers.get(iid))
-            new = _raise_answer(item, cur, target)
-            if new != cur:
-                changed = True
-            new_answers[iid] = new
-        if not changed:
-            continue
-        score_after, level_after = module_score_and_level(
-            instrument, instrument.module(a.module), new_answers, cluster
-        )
-        d_score = (score_after or Decimal(0)) - (m.score or Decimal(0))
-        d_level = level_after - m.level
-        gain = max(Decimal(0), d_score) + LEVEL_BONUS * max(0, d_level)
         needed = bool(set(a.answers) & needed_items.get(a.module, set()))
-        if gain <= 0 and not needed:
-            continue
-        support = SUPPORT_FACTORS[a.support]
-        priority = gain * m.share * support / Decimal(a.effort)
-        row = RoadmapAction(
-            action_id=a.id,
-            rank=0,
-            horizon=a.horizon,
-            module_id=a.module,
-            title_zh=a.title_zh,
-            title_en=a.title_en,
-            measure_zh=a.measure_zh,
-            measure_en=a.measure_en,
-            source=a.source,
-            items={k: new_answers[k] for k in a.answers},
-            score_gain=q_score(d_score),
-            level_before=m.level,
-            level_after=level_after,
-            needed_for_target=needed,
-            dimension_share=m.share,
-            support_factor=support,
-            effort_class=a.effort,
-            priority=q_points(priority),
-            programs=a.programs,
-        )
-        rows.append((needed, q_points(priority), a.id, row))
+        row = _ranked_row(what_if, a, found, needed)
+        if row is not None:
+            rows.append((needed, row.priority, a.id, row))
     rows.sort(key=lambda r: (not r[0], -r[1], r[2]))
     ranked = [_with_rank(r[3], n) for n, r in enumerate(rows, start=1)]
     horizons = {h: tuple(r for r in ranked if r.horizon == h) for h in HORIZONS}
@@ -296,11 +295,9 @@ def build_roadmap(  # noqa: C901, PLR0912, PLR0913, PLR0915, PLR0917 — per-ite
         reached=reached,
         formula_zh=FORMULA[0],
         formula_en=FORMULA[1],
-        catalogue_gaps=tuple(sorted(set(gaps))),
+        catalogue_gaps=tuple(sorted(set(_catalogue_gaps(instrument, mine)))),
     )
 
 
 def _with_rank(action: RoadmapAction, rank: int) -> RoadmapAction:
-    from dataclasses import replace
-
     return replace(action, rank=rank)

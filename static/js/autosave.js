@@ -44,16 +44,18 @@
     });
   }
 
+  // How a question's inputs are read is named by its field class (portal/assessments/item_fields.py,
+  // `read_as`, the fieldset's data-read): ticked boxes, one chosen radio (as text, yes/no or a level), or typed.
   function readValue(fs) {
-    var item = fs.dataset.item, type = fs.dataset.type, value = null;
+    var item = fs.dataset.item, read = fs.dataset.read, value = null;
     var inputs = inputsNamed(fs, item);
-    if (type === "multi") {
+    if (read === "ticked") {
       value = inputs.filter(function (i) { return i.checked; }).map(function (i) { return i.value; });
-    } else if (type === "single" || type === "boolean" || type === "scenario_level") {
+    } else if (read === "chosen" || read === "yes_no" || read === "level") {
       var chosen = inputs.filter(function (i) { return i.checked; })[0];
       value = chosen ? chosen.value : null;
-      if (value !== null && type === "boolean") value = value === "true";
-      if (value !== null && type === "scenario_level") value = parseInt(value, 10);
+      if (value !== null && read === "yes_no") value = value === "true";
+      if (value !== null && read === "level") value = parseInt(value, 10);
     } else if (inputs[0]) {
       value = inputs[0].value.trim() === "" ? null : inputs[0].value.trim();
     }
@@ -67,7 +69,7 @@
   }
 
   function writeValue(fs, raw) {
-    var item = fs.dataset.item, type = fs.dataset.type;
+    var item = fs.dataset.item;
     var value = raw && typeof raw === "object" && !Array.isArray(raw) ? raw.value : raw;
     var evidence = raw && typeof raw === "object" && !Array.isArray(raw) ? raw.evidence || {} : {};
     inputsNamed(fs, item).forEach(function (el) {

@@ -1,0 +1,318 @@
+"""One dimension (module): score, level, the checks that decided it, and the gaps to the next level."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from questionnaires import Instrument, Item, Module, evaluate, is_answered, module_visible
+from questionnaires.answers import answer_value
+from questionnaires.item_types import kind_of
+from questionnaires.model import Condition, condition_items
+from scoring.maturity.result import (
+    GroupScore,
+    ItemGap,
+    ItemScore,
+    LevelCheck,
+    ModuleResult,
+    NextLevel,
+    OptionHint,
+    q_points,
+    q_score,
+)
+
+from .describe import describe_condition, unmet_requirements
+from .points import HUNDRED, ZERO, Visibility, item_points, show_if_items, visibility
+
+
+@dataclass(frozen=True)
+class _ModuleCore:
+    points: Decimal
+    max_points: Decimal
+    score: Decimal | None
+    level: int
+    checks: tuple[LevelCheck, ...]
+
+
+@dataclass(frozen=True)
+class _Read:
+    """The answers of a dimension's visible items, each read once: value, answered or not, points."""
+
+    values: dict[str, Any]
+    answered: dict[str, bool]
+    points: dict[str, Decimal]  # scored items only
+
+    @property
+    def earned(self) -> Decimal:
+        return sum(self.points.values(), ZERO)
+
+
+def _read(items: list[Item], answers: Mapping[str, Any]) -> _Read:
+    values: dict[str, Any] = {}
+    answered: dict[str, bool] = {}
+    points: dict[str, Decimal] = {}
+    for i in items:
+        raw = answers.get(i.id)
+        values[i.id] = value = answer_value(raw)
+        answered[i.id] = is_answered(raw)
+        if i.scored:
+            points[i.id] = item_points(i, value)
+    return _Read(values, answered, points)
+
+
+def _core(  # noqa: PLR0913 — internal scoring core, arguments are keyword-only
+    instrument: Instrument,
+    module: Module,
+    items: list[Item],
+    earned: Decimal,
+    hidden: frozenset[str],
+    *,
+    answers: Mapping[str, Any],
+    describe: bool = True,
+    holds: Callable[[Condition], bool] | None = None,
+) -> _ModuleCore:
+    top = sum((i.max_points or ZERO for i in items if i.scored), ZERO)
+    score = q_score(HUNDRED * earned / top) if top > 0 else None
+    level = 0
+    checks: list[LevelCheck] = []
+    for lv in sorted(module.levels, key=lambda x: x.level):
+        min_score = lv.min_score if lv.min_score is not None else ZERO
+        score_met = (score if score is not None else ZERO) >= min_score
+        req_met: bool | None = None
+        zh = en = None
+        if lv.requires is not None:
+            req_met = (
+                holds(lv.requires) if holds else evaluate(lv.requires, instrument, answers, hidden=hidden)
+            )
+            if describe:
+                zh, en = describe_condition(instrument, lv.requires)
+        check = LevelCheck(lv.level, lv.name_zh, lv.name_en, min_score, score_met, zh, en, req_met)
+        checks.append(check)
+        if not check.met:
+            break
+        level = lv.level
+    return _ModuleCore(
+        q_points(earned), q_points(top), score, max(level, 1) if module.levels else 0, tuple(checks)
+    )
+
+
+def _item_gaps(items: list[Item], read: _Read, points_short: Decimal) -> tuple[ItemGap, ...]:
+    gaps: list[tuple[Decimal, int, ItemGap]] = []
+    for pos, item in enumerate(items):
+        if not item.scored:
+            continue
+        value, current = read.values[item.id], read.points[item.id]
+        top = item.max_points or ZERO
+        if current >= top:
+            continue
+        improvement = kind_of(item).improvement(item, value, current, points_short)
+        hints = [
+            OptionHint(o.id, o.text_zh, o.text_en, o.points or ZERO, gain) for o, gain in improvement.better
+        ]
+        needed = improvement.needed
+        closes = top - current >= points_short > 0
+        gap = ItemGap(
+            item_id=item.id,
+            text_zh=item.text_zh,
+            text_en=item.text_en,
+            current_answer=value,
+            current_points=q_points(current),
+            max_points=q_points(top),
+            points_available=q_points(top - current),
+            answer_needed=needed,
+            closes_gap_alone=closes,
+            better_options=tuple(hints),
+        )
+        gaps.append((-(top - current), pos, gap))
+    gaps.sort(key=lambda t: (t[0], t[1]))
+    return tuple(g for _, _, g in gaps)
+
+
+def score_module(  # noqa: PLR0913, PLR0917 — public scoring API kept stable for callers
+    instrument: Instrument,
+    module: Module,
+    visible: list[Item],
+    answers: Mapping[str, Any],
+    hidden: frozenset[str],
+    share: Decimal,
+) -> ModuleResult:
+    items = [i for i in visible if i.module_id == module.id]
+    read = _read(items, answers)
+    core = _core(instrument, module, items, read.earned, hidden, answers=answers)
+    levels = sorted(module.levels, key=lambda x: x.level)
+    names = {lv.level: (lv.name_zh, lv.name_en) for lv in levels}
+    next_level: NextLevel | None = None
+    nxt = next((lv for lv in levels if lv.level == core.level + 1), None)
+    if nxt is not None:
+        min_score = nxt.min_score if nxt.min_score is not None else ZERO
+        cur = core.score if core.score is not None else ZERO
+        score_short = max(ZERO, min_score - cur)
+        points_short = q_points(score_short * core.max_points / HUNDRED) if core.max_points > 0 else ZERO
+        reqs = (
+            tuple(unmet_requirements(instrument, nxt.requires, answers, hidden))
+            if nxt.requires is not None
+            else ()
+        )
+        next_level = NextLevel(
+            level=nxt.level,
+            name_zh=nxt.name_zh,
+            name_en=nxt.name_en,
+            min_score=min_score,
+            score_short=q_score(score_short),
+            points_short=points_short,
+            requirements_missing=reqs,
+            items=_item_gaps(items, read, points_short),
+        )
+    group_rows: list[GroupScore] = []
+    for g in module.groups:
+        g_items = [i for i in items if i.group == g.id and i.scored]
+        if not g_items:
+            continue
+        pts = sum((read.points[i.id] for i in g_items), ZERO)
+        top = sum((i.max_points or ZERO for i in g_items), ZERO)
+        group_rows.append(GroupScore(g.id, g.title_zh, g.title_en, q_points(pts), q_points(top)))
+    answered = [i for i in items if read.answered[i.id]]
+    unanswered = tuple(i.id for i in items if not read.answered[i.id])
+    item_rows = tuple(
+        ItemScore(
+            item_id=i.id,
+            group=i.group,
+            type=i.type,
+            answered=read.answered[i.id],
+            answer=read.values[i.id],
+            points=q_points(read.points[i.id]) if i.scored else None,
+            max_points=q_points(i.max_points) if i.scored and i.max_points is not None else None,
+        )
+        for i in items
+    )
+    lname = names.get(core.level, ("", ""))
+    return ModuleResult(
+        module_id=module.id,
+        title_zh=module.title_zh,
+        title_en=module.title_en,
+        weight=module.weight,
+        share=share,
+        points=core.points,
+        max_points=core.max_points,
+        score=core.score,
+        level=core.level,
+        level_name_zh=lname[0],
+        level_name_en=lname[1],
+        decided_by=core.checks,
+        next_level=next_level,
+        answered=len(answered),
+        visible_items=len(items),
+        unanswered=unanswered,
+        groups=tuple(group_rows),
+        items=item_rows,
+    )
+
+
+def module_score_and_level(
+    instrument: Instrument,
+    module: Module,
+    answers: Mapping[str, Any],
+    cluster: str | None,
+    *,
+    seen: Visibility | None = None,
+) -> tuple[Decimal | None, int]:
+    """Score and level of one module only (fast path used by the roadmap to test what-if answers).
+    *seen*: the visibility with these answers, when the caller knows it."""
+    seen = seen or visibility(instrument, answers, cluster)
+    items = [i for i in seen.items if i.module_id == module.id]
+    core = _core(
+        instrument, module, items, _read(items, answers).earned, seen.hidden, answers=answers, describe=False
+    )
+    return core.score, core.level
+
+
+class WhatIf:
+    """Scores and levels of one dimension with a few answers changed (the roadmap tries some thirty actions
+    per assessment). What the unchanged answers give is worked out once and reused: which items are visible
+    (only rules that test a changed item, or an item whose visibility changed, are evaluated again), the
+    points of the unchanged items, and every ``requires`` condition that tests none of the changed items."""
+
+    def __init__(
+        self, instrument: Instrument, answers: Mapping[str, Any], cluster: str | None, seen: Visibility
+    ) -> None:
+        self.instrument, self.answers, self.cluster, self.seen = instrument, answers, cluster, seen
+        self._items = {m.id: [i for i in seen.items if i.module_id == m.id] for m in instrument.modules}
+        self._show_if_items = show_if_items(instrument)
+        self._earned: dict[str, Decimal] = {}
+        self._holds: dict[int, bool] = {}  # id(condition) -> holds with the unchanged answers
+        self._tests: dict[int, frozenset[str]] = {}  # id(condition) -> the items it tests
+
+    def score_and_level(
+        self, module: Module, new_answers: Mapping[str, Any], changed: Iterable[str]
+    ) -> tuple[Decimal | None, int]:
+        changed_ids = frozenset(changed)
+        hidden = self._hidden_after(new_answers, changed_ids)
+        if hidden != self.seen.hidden:  # other items show: score the dimension from scratch
+            seen = Visibility(
+                tuple(i for i in self.instrument.items if i.id not in hidden),
+                frozenset(i.id for i in self.instrument.items if i.id not in hidden),
+                hidden,
+            )
+            return module_score_and_level(self.instrument, module, new_answers, self.cluster, seen=seen)
+        items = self._items[module.id]
+        earned = self._base_earned(module.id)
+        for item in items:
+            if item.scored and item.id in changed_ids:
+                earned += item_points(item, answer_value(new_answers.get(item.id)))
+                earned -= item_points(item, answer_value(self.answers.get(item.id)))
+
+        def holds(cond: Condition) -> bool:
+            if self._tested_by(cond) & changed_ids:
+                return evaluate(cond, self.instrument, new_answers, hidden=hidden)
+            key = id(cond)
+            if key not in self._holds:
+                self._holds[key] = evaluate(cond, self.instrument, self.answers, hidden=hidden)
+            return self._holds[key]
+
+        core = _core(
+            self.instrument, module, items, earned, hidden, answers=new_answers, describe=False, holds=holds
+        )
+        return core.score, core.level
+
+    def _hidden_after(self, new_answers: Mapping[str, Any], changed: frozenset[str]) -> frozenset[str]:
+        """The hidden items with *new_answers*, evaluating again only the ``show_if`` rules that test a
+        changed item or an item whose visibility changed (in instrument order, as visible_items does)."""
+        if not changed & self._show_if_items:  # no rule tests a changed item
+            return self.seen.hidden
+        dirty = set(changed)
+        hidden_so_far: set[str] = set()
+        flipped = False
+        for item in self.instrument.items:
+            was_hidden = item.id in self.seen.hidden
+            now_hidden = was_hidden
+            if (
+                item.show_if is not None
+                and self._tested_by(item.show_if) & dirty
+                and self._cluster_shows(item)
+            ):
+                now_hidden = not evaluate(item.show_if, self.instrument, new_answers, hidden=hidden_so_far)
+            if now_hidden != was_hidden:
+                dirty.add(item.id)
+                flipped = True
+            if now_hidden:
+                hidden_so_far.add(item.id)
+        return frozenset(hidden_so_far) if flipped else self.seen.hidden
+
+    def _cluster_shows(self, item: Item) -> bool:
+        module = self.instrument.module(item.module_id)
+        return module_visible(module, self.cluster) and (
+            not item.clusters or (self.cluster is not None and self.cluster in item.clusters)
+        )
+
+    def _base_earned(self, module_id: str) -> Decimal:
+        if module_id not in self._earned:
+            self._earned[module_id] = _read(self._items[module_id], self.answers).earned
+        return self._earned[module_id]
+
+    def _tested_by(self, cond: Condition) -> frozenset[str]:
+        key = id(cond)
+        if key not in self._tests:
+            self._tests[key] = frozenset(leaf.item for leaf in condition_items(cond))
+        return self._tests[key]
