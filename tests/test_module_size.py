@@ -19,6 +19,8 @@ SPLIT = (
     "questionnaires/validator",
     "portal/bureau/queries",
     "portal/bureau/aggregates",
+    "portal/providers/services",
+    "portal/api/openapi",
 )
 
 
