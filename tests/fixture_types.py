@@ -2,17 +2,17 @@
 
 A fixture arrives by name; annotating it (`make: Factory`, `login_as: LoginAs`, `app: Flask`,
 `client: FlaskClient`) instead of `Any` lets the editor and mypy check what a test does with it.
-The fixtures themselves are in tests/conftest.py and the conftest.py files of the folders.
+The fixtures themselves are in tests/conftest.py and the conftest.py files of the folders; `make` is a
+`tests_support.Factory`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from flask.testing import FlaskClient
-from tests_support import Factory
 
 from portal.models import Assessment, User
 
@@ -20,9 +20,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 __all__ = [
-    "JSON",
     "Draft",
-    "Factory",
     "LoginAs",
     "OpenPage",
     "WriteDef",
@@ -39,6 +37,3 @@ OpenPage: TypeAlias = Callable[..., "Page"]
 
 # A draft assessment, the company user who started it, and that user's signed-in client.
 Draft: TypeAlias = tuple[Assessment, User, FlaskClient]
-
-# A decoded JSON document whose shape the test does not pin down (API bodies, result JSON, YAML data).
-JSON: TypeAlias = dict[str, Any]
