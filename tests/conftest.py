@@ -11,19 +11,24 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
+from fixture_types import LoginAs
 from flask import Flask
 from flask.testing import FlaskClient
 from tests_support import Factory, empty_all_tables, login
+from werkzeug.test import TestResponse
 
 from portal import create_app
 from portal.assessments import saving
 from portal.extensions import db as _db
 from portal.extensions import limiter
 from portal.models import User
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 
 class IsolatedClient(FlaskClient):
@@ -33,7 +38,7 @@ class IsolatedClient(FlaskClient):
     would leak from one request to the next.
     """
 
-    def open(self, *args: Any, **kwargs: Any) -> Any:
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
         with self.application.app_context():
             return super().open(*args, **kwargs)
 
@@ -102,7 +107,7 @@ def make(app: Flask) -> Factory:
 
 
 @pytest.fixture
-def login_as(app: Flask) -> Any:
+def login_as(app: Flask) -> LoginAs:
     """Sign a user in on a fresh client (one browser per user), through the real login form."""
 
     def _login(user: User) -> FlaskClient:
@@ -113,7 +118,7 @@ def login_as(app: Flask) -> Any:
     return _login
 
 
-def _buffered(app: Flask) -> Any:
+def _buffered(app: Flask) -> WSGIApplication:
     """Read each response body whole and close it before werkzeug touches the socket.
 
     When the browser drops a connection (it navigates on before forms.js has arrived),
@@ -123,7 +128,7 @@ def _buffered(app: Flask) -> Any:
     Production serves through gunicorn, which closes the body in a `finally`.
     """
 
-    def wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
         body = app(environ, start_response)
         try:
             return [b"".join(body)]

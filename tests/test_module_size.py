@@ -24,6 +24,8 @@ SPLIT = (
     "questionnaires/item_types",
     "scoring/maturity/engine",
     "scoring/maturity/result",
+    "portal/providers/services",
+    "portal/api/openapi",
 )
 
 

@@ -20,7 +20,7 @@ import questionnaires
 from portal.assessments import saving
 from portal.assessments import services as assessments
 from portal.extensions import db as _db
-from portal.models import Company, JurisdictionLevel, ProviderOrg, Role, User
+from portal.models import Assessment, Company, JurisdictionLevel, ProviderOrg, Role, User
 from questionnaires.strict_yaml import load_file
 from scoring.reference import credit_code
 
@@ -162,7 +162,7 @@ def empty_all_tables() -> None:
             conn.execute(table.delete())
 
 
-def answer_everything(assessment: Any, user: Any, choice: int = 2) -> None:
+def answer_everything(assessment: Assessment, user: User, choice: int = 2) -> None:
     """Answer every visible item; `choice` picks the option index (higher = more mature)."""
     instrument = assessments.instrument_of(assessment)
     answers: dict[str, Any] = {}
@@ -190,8 +190,9 @@ def answer_everything(assessment: Any, user: Any, choice: int = 2) -> None:
     saving.save(assessment.id, changes, user)
 
 
-def submitted(make: Any, choice: int = 2, **company: Any) -> Any:
+def submitted(make: Factory, choice: int = 2, **company: Any) -> tuple[Assessment, User]:
     user = make.user(Role.ENTERPRISE, company=make.company(**company))
+    assert user.company is not None
     assessment = assessments.start(user.company, "gd-mfg-dt", user)
     answer_everything(assessment, user, choice)
     assessments.submit(assessment, user, attested=True)

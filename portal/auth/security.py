@@ -14,18 +14,20 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
-from typing import Any
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.auth import sessions
-from portal.errors import PortalError
+from portal.errors import Message, PortalError
 from portal.extensions import db
 from portal.models import ApiToken, EmailVerificationToken, PasswordResetToken, User
 from portal.models._common import utcnow
-from portal.models.security import token_digest
+from portal.models.links import UserLink, token_digest
+
+L = TypeVar("L", bound=UserLink)
 
 RESET_TTL = timedelta(hours=1)
 VERIFY_TTL = timedelta(hours=24)
@@ -72,35 +74,31 @@ def request_reset(user: User | None) -> str | None:
     same either way, so the page does not reveal which addresses have accounts)."""
     if user is None or not user.active:
         return None
-    token = secrets.token_urlsafe(32)
-    db.session.add(
-        PasswordResetToken(user_id=user.id, token_hash=token_digest(token), expires_at=utcnow() + RESET_TTL)
-    )
+    _, token = PasswordResetToken.issue(RESET_TTL, user_id=user.id)
     db.session.commit()
     return token
 
 
-def _open_link(model: Any, token: str, invalid: Any, used: Any, expired: Any) -> Any:
+def _open_link(model: type[L], token: str, invalid: Message, used: Message, expired: Message) -> L:
     """The one-time link's row (reset or verification), or SignInError 410 saying why it does not work."""
-    row = db.session.scalar(sa.select(model).where(model.token_hash == token_digest(token)))
+    row = model.find(token)
     if row is None:
         raise SignInError(410, invalid)
     if row.used_at is not None:
         raise SignInError(410, used)
-    if row.expires_at < utcnow():
+    if row.expired:
         raise SignInError(410, expired)
     return row
 
 
 def open_reset(token: str) -> PasswordResetToken:
-    row: PasswordResetToken = _open_link(
+    return _open_link(
         PasswordResetToken,
         token,
         _l("重置链接无效。"),
         _l("重置链接已使用过，请重新申请。"),
         _l("重置链接已过期，请重新申请。"),
     )
-    return row
 
 
 def reset_password(token: str, new_password: str) -> User:
@@ -112,11 +110,7 @@ def reset_password(token: str, new_password: str) -> User:
     user.email_verified_at = user.email_verified_at or row.used_at
     sessions.end_all_sessions(user)
     # any other outstanding reset links of this user stop working too
-    db.session.execute(
-        sa.update(PasswordResetToken)
-        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
-        .values(used_at=row.used_at)
-    )
+    PasswordResetToken.spend_all(user.id, row.used_at)
     db.session.commit()
     return user
 
@@ -126,12 +120,7 @@ def reset_password(token: str, new_password: str) -> User:
 
 def request_verification(user: User) -> str:
     """A one-time verification token for a self-registered account (the digest is stored)."""
-    token = secrets.token_urlsafe(32)
-    db.session.add(
-        EmailVerificationToken(
-            user_id=user.id, token_hash=token_digest(token), expires_at=utcnow() + VERIFY_TTL
-        )
-    )
+    _, token = EmailVerificationToken.issue(VERIFY_TTL, user_id=user.id)
     db.session.commit()
     return token
 
@@ -147,11 +136,7 @@ def verify_email(token: str) -> User:
     )
     now = utcnow()
     row.user.email_verified_at = row.user.email_verified_at or now
-    db.session.execute(
-        sa.update(EmailVerificationToken)
-        .where(EmailVerificationToken.user_id == row.user_id, EmailVerificationToken.used_at.is_(None))
-        .values(used_at=now)
-    )
+    EmailVerificationToken.spend_all(row.user_id, now)
     db.session.commit()
     return row.user
 

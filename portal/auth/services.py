@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -204,29 +203,21 @@ def create_invitation(
     existing = find_user(email)
     if existing is not None:
         raise AccountError(409, _l("该邮箱已有账号；一个账号只能属于一家企业。"), "email")
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation(
-        company=company,
-        email=email,
-        token_hash=Invitation.hash_token(token),
-        created_by_id=invited_by.id,
-        expires_at=utcnow() + timedelta(hours=ttl_hours),
+    invitation, token = Invitation.issue(
+        timedelta(hours=ttl_hours), company=company, email=email, created_by_id=invited_by.id
     )
-    db.session.add(invitation)
     db.session.commit()
     return invitation, token
 
 
 def open_invitation(token: str) -> Invitation:
     """The pending invitation for a token, or AccountError saying why it cannot be used."""
-    invitation = db.session.scalar(
-        sa.select(Invitation).where(Invitation.token_hash == Invitation.hash_token(token))
-    )
+    invitation = Invitation.find(token)
     if invitation is None or invitation.revoked_at is not None:
         raise AccountError(410, _l("邀请链接无效或已被撤销，请联系企业管理员重新邀请。"))
     if invitation.accepted_at is not None:
         raise AccountError(410, _l("该邀请链接已被使用。请直接登录。"))
-    if invitation.expires_at < utcnow():
+    if invitation.expired:
         raise AccountError(410, _l("邀请链接已过期，请联系企业管理员重新邀请。"))
     return invitation
 

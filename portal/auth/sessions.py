@@ -23,7 +23,7 @@ from flask_login import current_user, login_user, logout_user
 from portal.extensions import db
 from portal.models import SignInSession, User
 from portal.models._common import utcnow
-from portal.models.security import token_digest
+from portal.models.links import token_digest
 
 SEEN_EVERY = timedelta(minutes=5)
 # A session unused this long is over (and the remember-me cookie lives as long, see portal/config.py).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models._common import UTCDateTime, utcnow
+from portal.models.links import OneTimeLink
 
 if TYPE_CHECKING:
     from portal.models.user import User
@@ -54,23 +54,16 @@ class Company(db.Model):  # type: ignore[name-defined]
         return f"<Company {self.id} {self.name}>"
 
 
-class Invitation(db.Model):  # type: ignore[name-defined]
-    """A one-time link a company administrator sends to a colleague. Only the token's hash is stored."""
+class Invitation(OneTimeLink, db.Model):  # type: ignore[name-defined]
+    """A one-time link a company administrator sends to a colleague (accepted once, or revoked)."""
 
     __tablename__ = "invitations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(sa.String(254))
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     company: Mapped[Company] = relationship(back_populates="invitations")
-
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()

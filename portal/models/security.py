@@ -3,7 +3,6 @@ for integrators."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -11,25 +10,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models._common import UTCDateTime, utcnow
+from portal.models.links import UserLink
+from portal.models.links import token_digest as token_digest  # where it used to live
 from portal.models.user import User
 
 
-def token_digest(token: str) -> str:
-    """Only digests of secrets are stored; the secret itself is shown once."""
-    return hashlib.sha256(token.encode()).hexdigest()
+class PasswordResetToken(UserLink, db.Model):  # type: ignore[name-defined]
+    """A one-time, expiring link that sets a new password (portal/auth/security.py)."""
 
-
-class PasswordResetToken(db.Model):  # type: ignore[name-defined]
     __tablename__ = "password_reset_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    user: Mapped[User] = relationship()
 
 
 class ApiToken(db.Model):  # type: ignore[name-defined]
@@ -73,19 +64,12 @@ class SignInSession(db.Model):  # type: ignore[name-defined]
     user: Mapped[User] = relationship()
 
 
-class EmailVerificationToken(db.Model):  # type: ignore[name-defined]
+class EmailVerificationToken(UserLink, db.Model):  # type: ignore[name-defined]
     """A one-time, expiring link that proves the owner of a self-registered account reads its mailbox."""
 
     __tablename__ = "email_verification_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    user: Mapped[User] = relationship()
 
 
 class LoginAttempt(db.Model):  # type: ignore[name-defined]

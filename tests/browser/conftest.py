@@ -9,9 +9,14 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
+from fixture_types import OpenPage
+from flask import Flask
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Route
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -32,7 +37,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} not found: run `make install` (as root it installs Debian's chromium)")
     from playwright.sync_api import sync_playwright
@@ -43,7 +48,7 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-def _offline(route: Any) -> None:
+def _offline(route: Route) -> None:
     url = route.request.url
     if url.startswith("http://127.0.0.1") or url.startswith("data:"):
         route.continue_()
@@ -52,14 +57,14 @@ def _offline(route: Any) -> None:
 
 
 @pytest.fixture
-def new_page(browser: Any, live_server: str, app: Any, csrf_on: None) -> Iterator[Any]:
+def new_page(browser: Browser, live_server: str, app: Flask, csrf_on: None) -> Iterator[OpenPage]:
     """Open pages in fresh contexts (desktop by default, or a phone viewport).
 
     CSRF protection is on, as in production.
     """
     contexts = []
 
-    def open_page(width: int = 1280, height: int = 900) -> Any:
+    def open_page(width: int = 1280, height: int = 900) -> Page:
         context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
         context.route("**/*", _offline)
         contexts.append(context)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from browser_support import screenshot
-from tests_support import PASSWORD
+from fixture_types import OpenPage
+from tests_support import PASSWORD, Factory
 
 from portal.assessments import services
 from portal.extensions import db
 from portal.models import Answer, Role
 from questionnaires import answer_value
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
 MIIT = "miit-sme-digital"
 
 
-def _sign_in(page: Any, base: str, email: str) -> None:
+def _sign_in(page: Page, base: str, email: str) -> None:
     page.goto(base + "/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
@@ -24,11 +28,11 @@ def _sign_in(page: Any, base: str, email: str) -> None:
     page.wait_for_url("**/company/")
 
 
-def _item(page: Any, item_id: str) -> Any:
+def _item(page: Page, item_id: str) -> Locator:
     return page.locator(f'fieldset[data-item="{item_id}"]')
 
 
-def _wait_saved(page: Any, item_id: str) -> None:
+def _wait_saved(page: Page, item_id: str) -> None:
     _item(page, item_id).locator(".q-status.saved").wait_for()
 
 
@@ -37,7 +41,9 @@ def _stored() -> dict[str, Any]:
     return {a.item_id: answer_value(a.value) for a in db.session.scalars(sa.select(Answer))}
 
 
-def test_autosave_reload_concurrency_and_conflict(new_page: Any, live_server: str, make: Any) -> None:
+def test_autosave_reload_concurrency_and_conflict(
+    new_page: OpenPage, live_server: str, make: Factory
+) -> None:
     admin = make.user(Role.ENTERPRISE, name="陈志强")
     colleague = make.user(Role.ENTERPRISE, company=admin.company, is_company_admin=False, name="林晓燕")
     assessment = services.start(admin.company, MIIT, admin)
@@ -89,7 +95,7 @@ def test_autosave_reload_concurrency_and_conflict(new_page: Any, live_server: st
     screenshot(phone, "questionnaire_phone")
 
 
-def test_offline_changes_are_kept_and_sent_later(new_page: Any, live_server: str, make: Any) -> None:
+def test_offline_changes_are_kept_and_sent_later(new_page: OpenPage, live_server: str, make: Factory) -> None:
     admin = make.user(Role.ENTERPRISE)
     assessment = services.start(admin.company, MIIT, admin)
     url = f"{live_server}/company/assessments/{assessment.id}/modules/base"

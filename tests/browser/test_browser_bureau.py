@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from browser_support import screenshot
-from tests_support import PASSWORD
+from fixture_types import OpenPage
+from tests_support import PASSWORD, Factory
 
 from portal.bureau import seed_scale, targets
 from portal.models import JurisdictionLevel, Role
 from tests.portal.test_bureau_dashboard import GD, MIIT, submit
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
-def _sign_in(page: Any, base: str, email: str) -> None:
+
+def _sign_in(page: Page, base: str, email: str) -> None:
     page.goto(base + "/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
@@ -23,7 +27,7 @@ def _sign_in(page: Any, base: str, email: str) -> None:
     page.wait_for_url("**/bureau/")
 
 
-def _population(make: Any) -> None:
+def _population(make: Factory) -> None:
     rng = random.Random(3)
     gen = seed_scale.Generator(3)
     places = [
@@ -50,7 +54,7 @@ def _population(make: Any) -> None:
     targets.ensure_catalogue()
 
 
-def test_bureau_dashboard_in_browser(new_page: Any, live_server: str, make: Any) -> None:
+def test_bureau_dashboard_in_browser(new_page: OpenPage, live_server: str, make: Factory) -> None:
     _population(make)
     make.user(
         Role.BUREAU, email="jy@test.dx", jurisdiction_level=JurisdictionLevel.CITY, jurisdiction_city="揭阳市"

@@ -8,21 +8,25 @@ JavaScript) and the English pages' headings are English.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from browser_support import screenshot
-from tests_support import PASSWORD, submitted
+from fixture_types import OpenPage
+from tests_support import PASSWORD, Factory, submitted
 
 from portal.assessments import services
 from portal.extensions import db
-from portal.models import Role
+from portal.models import Role, User
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
 
 
-def _sign_in(page: Any, base: str, email: str) -> None:
+def _sign_in(page: Page, base: str, email: str) -> None:
     page.goto(base + "/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
@@ -30,7 +34,7 @@ def _sign_in(page: Any, base: str, email: str) -> None:
     page.wait_for_load_state()
 
 
-def _as(new_page: Any, base: str, user: Any, lang: str, size: str) -> Any:
+def _as(new_page: OpenPage, base: str, user: User, lang: str, size: str) -> Page:
     user.locale = "en" if lang == "en" else "zh_CN"
     db.session.commit()
     page = new_page(*SIZES[size])
@@ -41,7 +45,7 @@ def _as(new_page: Any, base: str, user: Any, lang: str, size: str) -> Any:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_enterprise_pages_and_autosave_error_follow_the_language(
-    new_page: Any, live_server: str, make: Any, lang: str, size: str
+    new_page: OpenPage, live_server: str, make: Factory, lang: str, size: str
 ) -> None:
     _done, user = submitted(make)
     draft = services.start(user.company, "gd-mfg-dt", user)
@@ -76,7 +80,7 @@ def test_enterprise_pages_and_autosave_error_follow_the_language(
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_provider_and_admin_pages_follow_the_language(
-    new_page: Any, live_server: str, make: Any, lang: str
+    new_page: OpenPage, live_server: str, make: Factory, lang: str
 ) -> None:
     provider = make.user(Role.PROVIDER)
     admin = make.user(Role.ADMIN)

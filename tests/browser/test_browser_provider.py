@@ -5,22 +5,26 @@ revokes; the provider loses access (404)."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from browser_support import screenshot
-from tests_support import PASSWORD
+from fixture_types import OpenPage
+from tests_support import PASSWORD, Factory
 from tests_support import submitted as submitted_assessment
 
-from portal.models import Role
+from portal.models import Assessment, Role, User
 from portal.providers import consent
 
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
-def submitted(make: Any, **company: Any) -> tuple[Any, Any]:
+
+def submitted(make: Factory, **company: Any) -> tuple[Assessment, User]:
     """A submitted gd-mfg-dt assessment answered at a low level (so the roadmap has cloud actions)."""
     return submitted_assessment(make, choice=1, **company)
 
 
-def _sign_in(page: Any, base: str, email: str, home: str) -> None:
+def _sign_in(page: Page, base: str, email: str, home: str) -> None:
     page.goto(base + "/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
@@ -28,7 +32,9 @@ def _sign_in(page: Any, base: str, email: str, home: str) -> None:
     page.wait_for_url(f"**{home}")
 
 
-def test_provider_solution_share_recommend_revoke(new_page: Any, live_server: str, make: Any) -> None:
+def test_provider_solution_share_recommend_revoke(
+    new_page: OpenPage, live_server: str, make: Factory
+) -> None:
     assessment, admin = submitted(make, cluster="c05")
     org = make.provider_org(
         name="粤东工业互联网科技有限公司", cities_served=["揭阳市"], contact_phone="0663-8666000"

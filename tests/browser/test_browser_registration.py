@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from browser_support import screenshot
+from fixture_types import OpenPage
 from flask import current_app
 
 from portal.extensions import db
@@ -15,7 +14,7 @@ from scoring.reference import credit_code
 VALID_CODE = credit_code.with_check_char("91445200MA4X7Y2B3")
 
 
-def test_register_sign_in_and_edit_profile(new_page: Any, live_server: str) -> None:
+def test_register_sign_in_and_edit_profile(new_page: OpenPage, live_server: str) -> None:
     page = new_page()
     page.goto(live_server + "/")
     assert "用户登录" in page.content()

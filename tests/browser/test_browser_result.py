@@ -3,16 +3,20 @@ The chart draws, nothing is wider than the screen, and the page states the level
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from browser_support import screenshot
-from tests_support import PASSWORD, submitted
+from fixture_types import OpenPage
+from tests_support import PASSWORD, Factory, submitted
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 WIDTHS = (1366, 390)
 
 
-def _sign_in(page: Any, base: str, email: str) -> None:
+def _sign_in(page: Page, base: str, email: str) -> None:
     page.goto(base + "/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
@@ -22,7 +26,7 @@ def _sign_in(page: Any, base: str, email: str) -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_result_page_reads_well_in_both_languages(
-    new_page: Any, live_server: str, make: Any, width: int
+    new_page: OpenPage, live_server: str, make: Factory, width: int
 ) -> None:
     assessment, user = submitted(make, choice=1, cluster="c05")
     page = new_page(width=width, height=900)

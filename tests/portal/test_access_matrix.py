@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from tests_support import ROLE_NAMES, sign_in_session
+from tests_support import ROLE_NAMES, Factory, sign_in_session
+from werkzeug.test import TestResponse
 
 from portal import create_app
 from portal.access import rule_for_endpoint
@@ -157,7 +158,7 @@ URL_SAMPLES: dict[str, Any] = {
 }
 
 
-def _users(make: Any) -> dict[str, Any]:
+def _users(make: Factory) -> dict[str, Any]:
     company = make.company()
     users = {
         ANON: None,
@@ -219,7 +220,7 @@ def test_a_route_without_a_rule_is_caught_and_refused() -> None:
     assert "secret" not in response.get_data(as_text=True)
 
 
-def test_route_role_matrix(app: Flask, make: Any) -> None:
+def test_route_role_matrix(app: Flask, make: Factory) -> None:
     users = _users(make)
     checked = 0
     for rule in app.url_map.iter_rules():
@@ -245,7 +246,7 @@ def _build(app: Flask, endpoint: str, args: dict[str, Any]) -> str:
         return url_for(endpoint, **args)
 
 
-def _assert_decision(endpoint: str, method: str, role: str, allowed: bool, response: Any) -> None:
+def _assert_decision(endpoint: str, method: str, role: str, allowed: bool, response: TestResponse) -> None:
     where = f"{method} {endpoint} as {role}: {response.status_code}"
     location = response.headers.get("Location", "")
     if allowed:
@@ -261,7 +262,7 @@ def _assert_decision(endpoint: str, method: str, role: str, allowed: bool, respo
 
 
 @pytest.mark.parametrize("role", [Role.ENTERPRISE, Role.PROVIDER, Role.BUREAU, Role.ADMIN])
-def test_each_role_lands_on_its_home(app: Flask, make: Any, role: Role) -> None:
+def test_each_role_lands_on_its_home(app: Flask, make: Factory, role: Role) -> None:
     user = make.user(role)
     client = app.test_client()
     response = client.post("/login", data={"email": user.email, "password": "Test-pass-1"})

@@ -6,22 +6,25 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
-from typing import Any
 
 import sqlalchemy as sa
-from tests_support import PASSWORD, sign_in_session
+from fixture_types import LoginAs
+from flask import Flask
+from flask.testing import FlaskClient
+from tests_support import PASSWORD, Factory, sign_in_session
+from werkzeug.test import TestResponse
 
 from portal.auth import security
 from portal.extensions import db
-from portal.models import PasswordResetToken, Role
+from portal.models import PasswordResetToken, Role, User
 from portal.models._common import utcnow
 
 
-def _login(client: Any, email: str, password: str) -> Any:
+def _login(client: FlaskClient, email: str, password: str) -> TestResponse:
     return client.post("/login", data={"email": email, "password": password})
 
 
-def _reset_link(app: Any, client: Any, email: str) -> str:
+def _reset_link(app: Flask, client: FlaskClient, email: str) -> str:
     app.extensions["outbox"] = []
     response = client.post("/password/forgot", data={"email": email})
     assert response.status_code == 302
@@ -30,7 +33,7 @@ def _reset_link(app: Any, client: Any, email: str) -> str:
     return "/password/reset/" + mails[0]["body"].split("/password/reset/")[1].split()[0]
 
 
-def test_password_reset_works_once_and_expires(app: Any, make: Any) -> None:
+def test_password_reset_works_once_and_expires(app: Flask, make: Factory) -> None:
     user = make.user(Role.PROVIDER)
     client = app.test_client()
     link = _reset_link(app, client, user.email)
@@ -46,7 +49,7 @@ def test_password_reset_works_once_and_expires(app: Any, make: Any) -> None:
     assert "已过期" in client.get(link2).get_data(as_text=True)
 
 
-def test_reset_request_does_not_reveal_accounts(app: Any) -> None:
+def test_reset_request_does_not_reveal_accounts(app: Flask) -> None:
     app.extensions["outbox"] = []
     response = app.test_client().post(
         "/password/forgot", data={"email": "nobody@test.dx"}, follow_redirects=True
@@ -55,7 +58,7 @@ def test_reset_request_does_not_reveal_accounts(app: Any) -> None:
     assert app.extensions["outbox"] == []
 
 
-def _new_token(login_as: Any, user: Any, scopes: list[str]) -> str:
+def _new_token(login_as: LoginAs, user: User, scopes: list[str]) -> str:
     html = (
         login_as(user)
         .post("/account/tokens", data={"name": "ERP 对接", "scopes": scopes})
@@ -64,7 +67,7 @@ def _new_token(login_as: Any, user: Any, scopes: list[str]) -> str:
     return html.split('id="token-secret" type="text" readonly value="')[1].split('"')[0]
 
 
-def test_api_token_is_scoped_and_revocable(app: Any, login_as: Any, make: Any) -> None:
+def test_api_token_is_scoped_and_revocable(app: Flask, login_as: LoginAs, make: Factory) -> None:
     from portal.assessments.services import start
 
     user = make.user(Role.ENTERPRISE)
@@ -89,14 +92,14 @@ def test_api_token_is_scoped_and_revocable(app: Any, login_as: Any, make: Any) -
     assert api.get(f"/api/v1/assessments/{assessment.id}/answers", headers=headers).status_code == 401
 
 
-def test_tokens_of_others_cannot_be_revoked(login_as: Any, make: Any) -> None:
+def test_tokens_of_others_cannot_be_revoked(login_as: LoginAs, make: Factory) -> None:
     owner = make.user(Role.PROVIDER)
     _new_token(login_as, owner, ["eligibility"])
     token = security.user_tokens(owner)[0]
     assert login_as(make.user(Role.PROVIDER)).post(f"/account/tokens/{token.id}/revoke").status_code == 404
 
 
-def test_security_headers(client: Any) -> None:
+def test_security_headers(client: FlaskClient) -> None:
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
@@ -106,7 +109,7 @@ def test_security_headers(client: Any) -> None:
     assert "<script>" not in response.get_data(as_text=True)  # no inline scripts anywhere
 
 
-def test_session_requests_need_csrf_even_for_json(app: Any, csrf_on: None, make: Any) -> None:
+def test_session_requests_need_csrf_even_for_json(app: Flask, csrf_on: None, make: Factory) -> None:
     from portal.assessments.services import start
 
     user = make.user(Role.ENTERPRISE)
@@ -120,7 +123,7 @@ def test_session_requests_need_csrf_even_for_json(app: Any, csrf_on: None, make:
     assert response.status_code == 400 and "CSRF" in response.get_json()["errors"][0]["message_zh"]
 
 
-def test_json_autosave_takes_the_csrf_token_from_its_header(app: Any, csrf_on: None, make: Any) -> None:
+def test_json_autosave_takes_the_csrf_token_from_its_header(app: Flask, csrf_on: None, make: Factory) -> None:
     """The page's script sends the token in X-CSRFToken (a JSON body has no form fields)."""
     from portal.assessments.services import start
 
@@ -138,14 +141,16 @@ def test_json_autosave_takes_the_csrf_token_from_its_header(app: Any, csrf_on: N
     assert forged.status_code == 400
 
 
-def test_session_cookie_flags(app: Any, make: Any) -> None:
+def test_session_cookie_flags(app: Flask, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     response = app.test_client().post("/login", data={"email": user.email, "password": PASSWORD})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-def test_bureau_token_reads_statistics_of_its_jurisdiction_only(app: Any, login_as: Any, make: Any) -> None:
+def test_bureau_token_reads_statistics_of_its_jurisdiction_only(
+    app: Flask, login_as: LoginAs, make: Factory
+) -> None:
     from portal.models import JurisdictionLevel
 
     officer = make.user(Role.BUREAU, jurisdiction_level=JurisdictionLevel.CITY, jurisdiction_city="揭阳市")

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 import schemathesis
 import sqlalchemy as sa
+from flask import Flask
 from fuzz_counts import fuzz_counts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests_support import sign_in_session
+from tests_support import Factory, sign_in_session
 
 from portal.api.openapi import document
 from portal.assessments.services import start
@@ -30,7 +31,7 @@ DOCUMENT = "/api/v1/openapi.json"
 
 
 @pytest.fixture
-def api_world(app: Any, make: Any) -> dict[str, Any]:
+def api_world(app: Flask, make: Factory) -> dict[str, Any]:
     """An enterprise user with an assessment, a bureau officer, and tokens covering every scope."""
     user = make.user(Role.ENTERPRISE)
     assessment = start(user.company, "miit-sme-digital", user)
@@ -46,7 +47,7 @@ def api_world(app: Any, make: Any) -> dict[str, Any]:
     }
 
 
-def _operations(app: Any) -> list[Any]:
+def _operations(app: Flask) -> list[Any]:
     schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
     # schemathesis leaves out the operation serving the document itself unless a filter selects it
     itself = schema.include(path=DOCUMENT)
@@ -54,7 +55,7 @@ def _operations(app: Any) -> list[Any]:
 
 
 def test_openapi_operations_never_fail_with_a_server_error(
-    app: Any, api_world: dict[str, Any], request: pytest.FixtureRequest
+    app: Flask, api_world: dict[str, Any], request: pytest.FixtureRequest
 ) -> None:
     """schemathesis generates requests (valid and invalid) for every operation of the OpenAPI document;
     an operation that got no request at all fails the test (it would be a silent hole in the fuzzing)."""
@@ -121,7 +122,7 @@ bodies = st.one_of(json_values, st.fixed_dictionaries({"answers": st.lists(answe
 @given(body=bodies)
 @FUZZ
 def test_autosave_never_fails_and_rejected_batches_change_nothing(
-    app: Any, api_world: dict[str, Any], body: Any, request: pytest.FixtureRequest
+    app: Flask, api_world: dict[str, Any], body: Any, request: pytest.FixtureRequest
 ) -> None:
     client = app.test_client()
     sign_in_session(client, api_world["user"])
@@ -139,7 +140,7 @@ def test_autosave_never_fails_and_rejected_batches_change_nothing(
 @given(body=json_values | st.fixed_dictionaries({"as_of": st.text(max_size=12), "company": json_values}))
 @FUZZ
 def test_eligibility_never_fails(
-    app: Any, api_world: dict[str, Any], body: Any, request: pytest.FixtureRequest
+    app: Flask, api_world: dict[str, Any], body: Any, request: pytest.FixtureRequest
 ) -> None:
     response = app.test_client().post("/api/v1/eligibility", json=body, headers=api_world["enterprise"])
     _count(request, response.status_code)
@@ -165,7 +166,7 @@ def _answers(assessment_id: int) -> dict[str, Any]:
     "text", ["[" * 50000, '{"a":' * 50000, "[" * 50000 + "]" * 50000], ids=["open", "object", "closed"]
 )
 def test_deeply_nested_json_is_a_400_that_changes_nothing(
-    app: Any, api_world: dict[str, Any], text: str
+    app: Flask, api_world: dict[str, Any], text: str
 ) -> None:
     """Python's json module raises RecursionError (not a ValueError) on deep nesting: it must not be a 500."""
     client = app.test_client()

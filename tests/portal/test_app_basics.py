@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from portal.config import ConfigError, load_config
 
@@ -32,7 +33,7 @@ def test_config_defaults_to_sqlite_in_instance_folder(tmp_path: Path) -> None:
     assert pg["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@h/db"
 
 
-def test_login_page_is_chinese_by_default_and_english_on_request(client: Any) -> None:
+def test_login_page_is_chinese_by_default_and_english_on_request(client: FlaskClient) -> None:
     html = client.get("/").get_data(as_text=True)
     assert '<html lang="zh-CN">' in html and "用户登录" in html
     client.post("/lang/en", data={"next": "/"})
@@ -40,12 +41,12 @@ def test_login_page_is_chinese_by_default_and_english_on_request(client: Any) ->
     assert '<html lang="en">' in english and "Sign in" in english
 
 
-def test_no_external_assets_in_pages(client: Any) -> None:
+def test_no_external_assets_in_pages(client: FlaskClient) -> None:
     html = client.get("/").get_data(as_text=True)
     assert "http://" not in html.replace("http://localhost", "") and "https://" not in html
 
 
-def test_unknown_page_is_404_in_chinese(client: Any) -> None:
+def test_unknown_page_is_404_in_chinese(client: FlaskClient) -> None:
     response = client.get("/no-such-page")
     assert response.status_code == 404 and "页面不存在" in response.get_data(as_text=True)
 
@@ -76,7 +77,7 @@ def test_pure_packages_import_no_web_or_database_code(package: str) -> None:
     assert _imports(package) & forbidden == set()
 
 
-def test_migrations_match_the_models(app: Any) -> None:
+def test_migrations_match_the_models(app: Flask) -> None:
     """`flask db upgrade` builds exactly the schema the models describe (no drift either way)."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext

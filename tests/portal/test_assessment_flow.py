@@ -9,12 +9,17 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 import yaml
+from fixture_types import LoginAs
+from flask import Flask
+from flask.testing import FlaskClient
+from tests_support import Factory
+from werkzeug.test import TestResponse
 
 import questionnaires
 from portal.assessments import services
 from portal.extensions import db
 from portal.instruments import instrument_of
-from portal.models import Answer, AnswerChange, Assessment, AssessmentStatus, Role
+from portal.models import Answer, AnswerChange, Assessment, AssessmentStatus, Role, User
 from questionnaires import loader
 from questionnaires.storage import read_yaml
 
@@ -22,16 +27,16 @@ MIIT = "miit-sme-digital"
 
 
 @pytest.fixture
-def company_admin(make: Any) -> Any:
+def company_admin(make: Factory) -> User:
     return make.user(Role.ENTERPRISE)
 
 
 @pytest.fixture
-def assessment(company_admin: Any) -> Assessment:
+def assessment(company_admin: User) -> Assessment:
     return services.start(company_admin.company, MIIT, company_admin)
 
 
-def _post(client: Any, assessment: Assessment, body: Any, raw: bool = False) -> Any:
+def _post(client: FlaskClient, assessment: Assessment, body: Any, raw: bool = False) -> TestResponse:
     url = f"/api/v1/assessments/{assessment.id}/answers"
     if raw:
         return client.post(url, data=body, content_type="application/json")
@@ -55,7 +60,7 @@ def test_start_pins_exact_version_and_hash(assessment: Assessment) -> None:
 
 
 def test_autosave_saves_and_reports_versions(
-    login_as: Any, company_admin: Any, assessment: Assessment
+    login_as: LoginAs, company_admin: User, assessment: Assessment
 ) -> None:
     client = login_as(company_admin)
     response = _post(
@@ -110,7 +115,13 @@ def test_autosave_saves_and_reports_versions(
     ],
 )
 def test_bad_input_is_refused_with_clear_message_and_changes_nothing(
-    login_as: Any, company_admin: Any, assessment: Assessment, body: Any, raw: bool, status: int, needle: str
+    login_as: LoginAs,
+    company_admin: User,
+    assessment: Assessment,
+    body: Any,
+    raw: bool,
+    status: int,
+    needle: str,
 ) -> None:
     client = login_as(company_admin)
     response = _post(client, assessment, body, raw=raw)
@@ -121,7 +132,7 @@ def test_bad_input_is_refused_with_clear_message_and_changes_nothing(
 
 
 def test_out_of_range_evidence_number_rejects_whole_batch(
-    login_as: Any, company_admin: Any, assessment: Assessment
+    login_as: LoginAs, company_admin: User, assessment: Assessment
 ) -> None:
     client = login_as(company_admin)
     item = questionnaires.load(MIIT, "2024").item("base.equipment.digitization")
@@ -141,7 +152,9 @@ def test_out_of_range_evidence_number_rejects_whole_batch(
     assert _stored(assessment) == {}  # the valid answer in the same batch was not applied either
 
 
-def test_locked_assessment_refuses_answers(login_as: Any, company_admin: Any, assessment: Assessment) -> None:
+def test_locked_assessment_refuses_answers(
+    login_as: LoginAs, company_admin: User, assessment: Assessment
+) -> None:
     client = login_as(company_admin)
     _post(client, assessment, {"answers": [{"item_id": "base.info_systems.coverage", "value": "C"}]})
     assessment.status = AssessmentStatus.SUBMITTED
@@ -154,7 +167,7 @@ def test_locked_assessment_refuses_answers(login_as: Any, company_admin: Any, as
 
 
 def test_two_colleagues_editing_different_items_both_survive(
-    app: Any, make: Any, login_as: Any, company_admin: Any, assessment: Assessment
+    app: Flask, make: Factory, login_as: LoginAs, company_admin: User, assessment: Assessment
 ) -> None:
     colleague = make.user(Role.ENTERPRISE, company=company_admin.company, is_company_admin=False)
     first = login_as(company_admin)
@@ -180,7 +193,7 @@ def test_two_colleagues_editing_different_items_both_survive(
 
 
 def test_same_item_conflict_is_reported_not_overwritten(
-    app: Any, make: Any, login_as: Any, company_admin: Any, assessment: Assessment
+    app: Flask, make: Factory, login_as: LoginAs, company_admin: User, assessment: Assessment
 ) -> None:
     colleague = make.user(
         Role.ENTERPRISE, company=company_admin.company, is_company_admin=False, name="林晓燕"
@@ -215,7 +228,9 @@ def test_same_item_conflict_is_reported_not_overwritten(
     assert same.status_code == 200
 
 
-def test_every_write_is_kept_in_history(login_as: Any, company_admin: Any, assessment: Assessment) -> None:
+def test_every_write_is_kept_in_history(
+    login_as: LoginAs, company_admin: User, assessment: Assessment
+) -> None:
     client = login_as(company_admin)
     for value in ("B", "C", "D"):
         _post(client, assessment, {"answers": [{"item_id": "base.info_systems.coverage", "value": value}]})
@@ -228,7 +243,7 @@ def test_every_write_is_kept_in_history(login_as: Any, company_admin: Any, asses
     assert {c.user_id for c in changes} == {company_admin.id}
 
 
-def test_other_company_cannot_read_or_write(login_as: Any, make: Any, assessment: Assessment) -> None:
+def test_other_company_cannot_read_or_write(login_as: LoginAs, make: Factory, assessment: Assessment) -> None:
     stranger = make.user(Role.ENTERPRISE)
     client = login_as(stranger)
     assert client.get(f"/api/v1/assessments/{assessment.id}/answers").status_code == 404
@@ -243,7 +258,7 @@ def test_other_company_cannot_read_or_write(login_as: Any, make: Any, assessment
 
 
 def test_module_form_without_javascript_saves_and_keeps_bad_input(
-    login_as: Any, company_admin: Any, assessment: Assessment
+    login_as: LoginAs, company_admin: User, assessment: Assessment
 ) -> None:
     client = login_as(company_admin)
     url = f"/company/assessments/{assessment.id}/modules/base"
@@ -266,7 +281,7 @@ def test_module_form_without_javascript_saves_and_keeps_bad_input(
 
 
 def test_review_lists_missing_and_submission_requires_pledge(
-    login_as: Any, company_admin: Any, assessment: Assessment
+    login_as: LoginAs, company_admin: User, assessment: Assessment
 ) -> None:
     client = login_as(company_admin)
     review = client.get(f"/company/assessments/{assessment.id}/review").get_data(as_text=True)
@@ -281,7 +296,9 @@ def test_review_lists_missing_and_submission_requires_pledge(
     assert assessment.locked and assessment.attestation and assessment.submitted_at
 
 
-def test_member_cannot_submit(login_as: Any, make: Any, company_admin: Any, assessment: Assessment) -> None:
+def test_member_cannot_submit(
+    login_as: LoginAs, make: Factory, company_admin: User, assessment: Assessment
+) -> None:
     member = make.user(Role.ENTERPRISE, company=company_admin.company, is_company_admin=False)
     assert (
         login_as(member)
@@ -292,7 +309,7 @@ def test_member_cannot_submit(login_as: Any, make: Any, company_admin: Any, asse
 
 
 def test_admin_assigns_modules_to_colleagues(
-    login_as: Any, make: Any, company_admin: Any, assessment: Assessment
+    login_as: LoginAs, make: Factory, company_admin: User, assessment: Assessment
 ) -> None:
     colleague = make.user(Role.ENTERPRISE, company=company_admin.company, is_company_admin=False, name="王工")
     client = login_as(company_admin)
@@ -310,7 +327,7 @@ def test_admin_assigns_modules_to_colleagues(
 
 
 def test_resume_point_is_per_user_and_survives_devices(
-    app: Any, login_as: Any, company_admin: Any, assessment: Assessment
+    app: Flask, login_as: LoginAs, company_admin: User, assessment: Assessment
 ) -> None:
     client = login_as(company_admin)
     client.get(f"/company/assessments/{assessment.id}/modules/mgmt")
@@ -355,7 +372,7 @@ def _declare_bounds(data: dict[str, Any]) -> None:
 
 
 def test_old_assessment_still_renders_after_new_version(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, login_as: Any, company_admin: Any
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, login_as: LoginAs, company_admin: User
 ) -> None:
     root = tmp_path / "definitions"
     shutil.copytree(questionnaires.DEFINITIONS_DIR, root)

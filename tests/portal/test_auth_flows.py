@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
+from fixture_types import LoginAs
+from flask import Flask
 from flask.testing import FlaskClient
-from tests_support import csrf_token_from
+from tests_support import Factory, csrf_token_from
+from werkzeug.test import TestResponse
 
 from portal.extensions import db
 from portal.models import Company, Role, User
@@ -15,7 +16,7 @@ from scoring.reference import credit_code
 CODE = credit_code.with_check_char("91445200MA4X7Y2B3")
 
 
-def _register(client: FlaskClient, **overrides: str) -> Any:
+def _register(client: FlaskClient, **overrides: str) -> TestResponse:
     data = {
         "company_name": "揭阳市测试五金有限公司",
         "credit_code": CODE,
@@ -32,12 +33,12 @@ def _register(client: FlaskClient, **overrides: str) -> Any:
     return client.post("/register", data=data)
 
 
-def _verification_link(app: Any) -> str:
+def _verification_link(app: Flask) -> str:
     body = app.extensions["outbox"][-1]["body"]
     return "/register/verify/" + body.split("/register/verify/")[1].split()[0]
 
 
-def test_register_creates_company_and_admin(app: Any, client: FlaskClient) -> None:
+def test_register_creates_company_and_admin(app: Flask, client: FlaskClient) -> None:
     app.extensions["outbox"] = []
     response = _register(client)
     assert response.status_code == 302 and response.headers["Location"] == "/login"
@@ -78,7 +79,7 @@ def test_weak_password_and_mismatch(client: FlaskClient) -> None:
     assert "两次输入的密码不一致" in _register(client, password2="Other-12345").get_data(as_text=True)
 
 
-def test_duplicate_credit_code_and_email(client: FlaskClient, make: Any) -> None:
+def test_duplicate_credit_code_and_email(client: FlaskClient, make: Factory) -> None:
     make.company(credit_code=CODE)
     assert "该统一社会信用代码已有企业注册" in _register(client).get_data(as_text=True)
     make.user(Role.PROVIDER, email="dup@test.dx")
@@ -94,7 +95,7 @@ def test_terms_must_be_accepted(client: FlaskClient) -> None:
     assert "请阅读并同意" in data_html
 
 
-def test_login_failure_message_and_success(client: FlaskClient, make: Any) -> None:
+def test_login_failure_message_and_success(client: FlaskClient, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     html = client.post("/login", data={"email": user.email, "password": "wrong-1234"}).get_data(as_text=True)
     assert "邮箱或密码不正确" in html
@@ -104,12 +105,12 @@ def test_login_failure_message_and_success(client: FlaskClient, make: Any) -> No
     )
 
 
-def test_deactivated_account_cannot_sign_in(client: FlaskClient, make: Any) -> None:
+def test_deactivated_account_cannot_sign_in(client: FlaskClient, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE, active=False)
     assert client.post("/login", data={"email": user.email, "password": "Test-pass-1"}).status_code == 200
 
 
-def test_next_parameter_only_redirects_locally(client: FlaskClient, make: Any) -> None:
+def test_next_parameter_only_redirects_locally(client: FlaskClient, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     response = client.post(
         "/login?next=//evil.example/", data={"email": user.email, "password": "Test-pass-1"}
@@ -122,7 +123,7 @@ def test_next_parameter_only_redirects_locally(client: FlaskClient, make: Any) -
     assert response.headers["Location"] == "/company/members"
 
 
-def test_password_change(login_as: Any, make: Any) -> None:
+def test_password_change(login_as: LoginAs, make: Factory) -> None:
     user = make.user(Role.PROVIDER)
     client = login_as(user)
     html = client.post(
@@ -139,7 +140,7 @@ def test_password_change(login_as: Any, make: Any) -> None:
     assert user.check_password("Newpass-123")
 
 
-def test_provider_registration(app: Any, client: FlaskClient) -> None:
+def test_provider_registration(app: Flask, client: FlaskClient) -> None:
     code = credit_code.with_check_char("91440300MA5F0000X")
     response = client.post(
         "/register/provider",

@@ -8,15 +8,16 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from tests_support import sign_in_session, wait_until_a_backend_waits_for_a_lock
+from flask import Flask
+from tests_support import Factory, sign_in_session, wait_until_a_backend_waits_for_a_lock
 
 from portal.assessments import saving
 from portal.assessments.services import start
 from portal.extensions import db
-from portal.models import Answer, AnswerChange, Role
+from portal.models import Answer, AnswerChange, Role, User
 
 
-def test_racing_first_writes_of_one_item(app: Any, make: Any) -> None:
+def test_racing_first_writes_of_one_item(app: Flask, make: Factory) -> None:
     admin = make.user(Role.ENTERPRISE)
     colleagues = [admin] + [
         make.user(Role.ENTERPRISE, company=admin.company, is_company_admin=False) for _ in range(5)
@@ -26,7 +27,7 @@ def test_racing_first_writes_of_one_item(app: Any, make: Any) -> None:
     statuses: list[int] = []
     barrier = threading.Barrier(len(colleagues))
 
-    def save(user: Any, value: str) -> None:
+    def save(user: User, value: str) -> None:
         with app.app_context():
             client = app.test_client()
             sign_in_session(client, user)
@@ -49,7 +50,7 @@ def test_racing_first_writes_of_one_item(app: Any, make: Any) -> None:
     assert row.value == changes[-1].new_value
 
 
-def test_a_save_that_waited_for_the_lock_reads_what_the_other_save_wrote(app: Any, make: Any) -> None:
+def test_a_save_that_waited_for_the_lock_reads_what_the_other_save_wrote(app: Flask, make: Factory) -> None:
     """PostgreSQL: a save reads the assessment and its answers in one statement that takes the row lock.
     If it waited for another save, the answers it joined predate that save; it must read them again
     (saving.lock_draft) rather than validate and count progress on the old answers."""

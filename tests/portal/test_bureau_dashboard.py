@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from fixture_types import LoginAs
 from openpyxl import load_workbook
+from tests_support import Factory
 
 from portal.bureau import aggregates, queries
 from portal.bureau.models import METRICS, BureauAggregate, BureauFact, BureauProgramStatus
@@ -22,6 +24,7 @@ from portal.models import (
     Assessment,
     AssessmentResult,
     AssessmentStatus,
+    Company,
     JurisdictionLevel,
     Role,
     User,
@@ -40,7 +43,7 @@ PLACES = (
 )
 
 
-def submit(company: Any, when: datetime, instrument: str = GD, **fields: Any) -> AssessmentResult:
+def submit(company: Company, when: datetime, instrument: str = GD, **fields: Any) -> AssessmentResult:
     """A submitted assessment with a stored result, then the same hook results.store calls."""
     assessment = Assessment(
         company_id=company.id,
@@ -86,7 +89,7 @@ def random_fields(rng: random.Random, instrument: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def population(make: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def population(make: Factory, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """~70 companies over 6 districts, 1–4 submissions each in 2024–2025, both instruments, plus noise:
     a draft, a recomputed result (two rows: the latest counts), two submissions in one month.
 
@@ -140,7 +143,7 @@ def population(make: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
 
 def officer(
-    make: Any, level: JurisdictionLevel, city: str | None = None, district: str | None = None
+    make: Factory, level: JurisdictionLevel, city: str | None = None, district: str | None = None
 ) -> User:
     return make.user(
         Role.BUREAU, jurisdiction_level=level, jurisdiction_city=city, jurisdiction_district=district
@@ -234,7 +237,7 @@ CASES = [
 ]
 
 
-def test_counts_equal_independent_sql(population: Any, make: Any) -> None:
+def test_counts_equal_independent_sql(population: dict[str, Any], make: Factory) -> None:
     province = officer(make, JurisdictionLevel.PROVINCE)
     for args, sql in CASES:
         expected = independent_counts(**sql)
@@ -277,7 +280,7 @@ def _snapshot() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
     return cube, facts
 
 
-def test_rebuilt_aggregates_equal_incrementally_maintained(population: Any) -> None:
+def test_rebuilt_aggregates_equal_incrementally_maintained(population: dict[str, Any]) -> None:
     incremental_cube, incremental_facts = _snapshot()
     assert len(incremental_cube) > 50
     counts = aggregates.rebuild_all()
@@ -287,7 +290,7 @@ def test_rebuilt_aggregates_equal_incrementally_maintained(population: Any) -> N
     assert rebuilt_cube == incremental_cube
 
 
-def test_real_submission_updates_aggregates_through_results_store(make: Any) -> None:
+def test_real_submission_updates_aggregates_through_results_store(make: Factory) -> None:
     from tests.portal.test_results import submitted
 
     assessment, _user = submitted(make, cluster="c05")
@@ -300,7 +303,7 @@ def test_real_submission_updates_aggregates_through_results_store(make: Any) -> 
 # ---------------------------------------------------------------------------------- suppression
 
 
-def test_small_cells_are_suppressed_everywhere(make: Any, login_as: Any) -> None:
+def test_small_cells_are_suppressed_everywhere(make: Factory, login_as: LoginAs) -> None:
     rng = random.Random(1)
     for i in range(3):  # three companies in 梅江区: every count there is < 5
         company = make.company(city="梅州市", district="梅江区", bureau_sharing=True, name=f"梅江小样本{i}")
@@ -335,7 +338,7 @@ def test_cell_and_share_rules() -> None:
 # ---------------------------------------------------------------------------------------- scoping
 
 
-def test_scoping_city_district_province(population: Any, make: Any, login_as: Any) -> None:
+def test_scoping_city_district_province(population: dict[str, Any], make: Factory, login_as: LoginAs) -> None:
     jieyang = officer(make, JurisdictionLevel.CITY, "揭阳市")
     client = login_as(jieyang)
     meizhou_names = [c.name for c in population["companies"] if c.city == "梅州市"]
@@ -384,7 +387,9 @@ def test_scoping_city_district_province(population: Any, make: Any, login_as: An
 # ---------------------------------------------------------------------------------------- consent
 
 
-def test_non_sharing_companies_never_appear_by_name(population: Any, make: Any, login_as: Any) -> None:
+def test_non_sharing_companies_never_appear_by_name(
+    population: dict[str, Any], make: Factory, login_as: LoginAs
+) -> None:
     hidden = [c for c in population["companies"] if not c.bureau_sharing]
     shown = [c for c in population["companies"] if c.bureau_sharing]
     for company in population["companies"][:20]:
@@ -422,7 +427,9 @@ def test_non_sharing_companies_never_appear_by_name(population: Any, make: Any, 
 # ---------------------------------------------------------------------------------------- exports
 
 
-def test_exports_equal_the_screen_and_page_renders(population: Any, make: Any, login_as: Any) -> None:
+def test_exports_equal_the_screen_and_page_renders(
+    population: dict[str, Any], make: Factory, login_as: LoginAs
+) -> None:
     jieyang = officer(make, JurisdictionLevel.CITY, "揭阳市")
     client = login_as(jieyang)
     args = "?cluster=c05&from=2024-01&to=2025-12"

@@ -10,8 +10,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from fixture_types import LoginAs
 from flask import Flask
 from openpyxl import load_workbook
+from tests_support import Factory
+from werkzeug.test import TestResponse
 
 from portal.bureau import scope, targets
 from portal.models import JurisdictionLevel
@@ -34,7 +37,7 @@ def bureau_get_urls(app: Flask) -> list[str]:
     return urls
 
 
-def _text(response: Any) -> str:
+def _text(response: TestResponse) -> str:
     if response.mimetype.endswith("spreadsheetml.sheet"):
         book = load_workbook(io.BytesIO(response.data))
         return " ".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row)
@@ -45,9 +48,9 @@ def _text(response: Any) -> str:
 
 def test_every_bureau_read_goes_through_the_jurisdiction_rule(
     app: Flask,
-    population: Any,  # noqa: F811 — the fixture imported above
-    make: Any,
-    login_as: Any,
+    population: dict[str, Any],  # noqa: F811 — the fixture imported above
+    make: Factory,
+    login_as: LoginAs,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     targets.ensure_catalogue()

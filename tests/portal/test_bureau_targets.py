@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from tests_support import SHARED_DIR, require_shared
+from fixture_types import LoginAs
+from flask import Flask
+from tests_support import SHARED_DIR, Factory, require_shared
 
 from portal.bureau import targets
 from portal.bureau.models import BureauIndicator, BureauIndicatorActual
@@ -22,7 +24,7 @@ DIGESTS = {
 }
 
 
-def _officers(make: Any) -> dict[str, Any]:
+def _officers(make: Factory) -> dict[str, Any]:
     return {
         "province": make.user(Role.BUREAU, jurisdiction_level=JurisdictionLevel.PROVINCE),
         "jieyang": make.user(
@@ -37,7 +39,7 @@ def _officers(make: Any) -> dict[str, Any]:
     }
 
 
-def test_catalogue_rows_carry_sources_found_in_the_digests(app: Any) -> None:
+def test_catalogue_rows_carry_sources_found_in_the_digests(app: Flask) -> None:
     targets.ensure_catalogue()
     rows = list(db.session.scalars(sa.select(BureauIndicator)))
     codes = {r.code for r in rows}
@@ -62,7 +64,7 @@ def test_catalogue_rows_carry_sources_found_in_the_digests(app: Any) -> None:
     assert db.session.scalar(sa.select(sa.func.count(BureauIndicator.id))) == len(rows)
 
 
-def test_officers_report_actuals_for_their_own_jurisdiction_only(make: Any, login_as: Any) -> None:
+def test_officers_report_actuals_for_their_own_jurisdiction_only(make: Factory, login_as: LoginAs) -> None:
     officers = _officers(make)
     targets.ensure_catalogue()
     ids = {i.code: i.id for i in db.session.scalars(sa.select(BureauIndicator))}
@@ -108,7 +110,7 @@ def test_officers_report_actuals_for_their_own_jurisdiction_only(make: Any, logi
     assert "mj_above_scale_enterprises" in meijiang_page and "jy_" not in meijiang_page
 
 
-def test_target_actual_and_portal_measured_side_by_side(make: Any, login_as: Any) -> None:
+def test_target_actual_and_portal_measured_side_by_side(make: Factory, login_as: LoginAs) -> None:
     officers = _officers(make)
     for i in range(6):
         company = make.company(city="揭阳市", district="榕城区")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from fixture_types import LoginAs
+from tests_support import Factory
 
 from portal.extensions import db
 from portal.models import Role
@@ -23,7 +24,7 @@ PROFILE = {
 }
 
 
-def test_admin_edits_profile_and_sees_size_rule(login_as: Any, make: Any) -> None:
+def test_admin_edits_profile_and_sees_size_rule(login_as: LoginAs, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     client = login_as(user)
     response = client.post("/company/profile/edit", data=PROFILE, follow_redirects=True)
@@ -35,7 +36,7 @@ def test_admin_edits_profile_and_sees_size_rule(login_as: Any, make: Any) -> Non
     assert user.company.bureau_sharing is False  # unticked box withdraws consent
 
 
-def test_size_boundary_visible_in_profile(login_as: Any, make: Any) -> None:
+def test_size_boundary_visible_in_profile(login_as: LoginAs, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     client = login_as(user)
     client.post("/company/profile/edit", data={**PROFILE, "employees": "19", "revenue_wan": "5000"})
@@ -46,7 +47,7 @@ def test_size_boundary_visible_in_profile(login_as: Any, make: Any) -> None:
     assert user.company.size_class == "small"
 
 
-def test_invalid_profile_input_is_explained_and_kept(login_as: Any, make: Any) -> None:
+def test_invalid_profile_input_is_explained_and_kept(login_as: LoginAs, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     client = login_as(user)
     bad = {**PROFILE, "employees": "-5", "industry_division": "65"}  # 65 is a division of section I, not C
@@ -58,7 +59,7 @@ def test_invalid_profile_input_is_explained_and_kept(login_as: Any, make: Any) -
     assert user.company.employees == 120  # unchanged
 
 
-def test_member_sees_profile_read_only(login_as: Any, make: Any) -> None:
+def test_member_sees_profile_read_only(login_as: LoginAs, make: Factory) -> None:
     admin = make.user(Role.ENTERPRISE)
     member = make.user(Role.ENTERPRISE, company=admin.company, is_company_admin=False)
     client = login_as(member)
@@ -67,7 +68,7 @@ def test_member_sees_profile_read_only(login_as: Any, make: Any) -> None:
     assert client.post("/company/profile/edit", data=PROFILE).status_code == 403
 
 
-def test_consent_change_is_timestamped(login_as: Any, make: Any) -> None:
+def test_consent_change_is_timestamped(login_as: LoginAs, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     client = login_as(user)
     client.post("/company/profile/edit", data={**PROFILE, "bureau_sharing": "y"})

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
 
 import pytest
-from tests_support import empty_all_tables, submitted
+from flask import Flask
+from tests_support import Factory, empty_all_tables, submitted
 
 from portal.data.transfer import ImportRefusedError, export_all, import_all, snapshot
 from portal.evidence import services as evidence
 from portal.models import Role
 
 
-def _populate(make: Any) -> None:
+def _populate(make: Factory) -> None:
     submitted(make, cluster="c05")
     make.user(Role.BUREAU)
     make.user(Role.PROVIDER)
@@ -26,7 +26,7 @@ def _populate(make: Any) -> None:
     evidence.add(draft, "base.equipment.digitization", upload, draft_user)
 
 
-def test_round_trip_reproduces_every_row(app: Any, make: Any) -> None:
+def test_round_trip_reproduces_every_row(app: Flask, make: Factory) -> None:
     _populate(make)
     before = snapshot()
     assert sum(len(rows) for rows in before.values()) > 20
@@ -40,7 +40,7 @@ def test_round_trip_reproduces_every_row(app: Any, make: Any) -> None:
     make.company()
 
 
-def test_import_refuses_a_non_empty_database(app: Any, make: Any) -> None:
+def test_import_refuses_a_non_empty_database(app: Flask, make: Factory) -> None:
     _populate(make)
     buffer = io.StringIO()
     export_all(buffer)
@@ -48,7 +48,7 @@ def test_import_refuses_a_non_empty_database(app: Any, make: Any) -> None:
         import_all(io.StringIO(buffer.getvalue()))
 
 
-def test_cli_round_trip(app: Any, make: Any, tmp_path: Path) -> None:
+def test_cli_round_trip(app: Flask, make: Factory, tmp_path: Path) -> None:
     _populate(make)
     before = snapshot()
     runner = app.test_cli_runner()

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests_support import sign_in_session
+from flask import Flask
+from tests_support import Factory, sign_in_session
 
 from portal.models import Role
 
@@ -59,7 +60,7 @@ def _cli(payload: object) -> tuple[int, str]:
 
 @pytest.mark.parametrize(("payload", "status", "exit_code"), [(PAYLOAD, 200, 0), (INVALID, 400, 2)])
 def test_api_body_equals_cli_output(
-    app: Any, make: Any, payload: dict[str, Any], status: int, exit_code: int
+    app: Flask, make: Factory, payload: dict[str, Any], status: int, exit_code: int
 ) -> None:
     client = app.test_client()
     sign_in_session(client, make.user(Role.PROVIDER))
@@ -70,7 +71,7 @@ def test_api_body_equals_cli_output(
     assert response.mimetype == "application/json"
 
 
-def test_api_gap_of_one_wan(app: Any, make: Any) -> None:
+def test_api_gap_of_one_wan(app: Flask, make: Factory) -> None:
     client = app.test_client()
     sign_in_session(client, make.user(Role.ENTERPRISE))
     body = client.post("/api/v1/eligibility", json=PAYLOAD).get_json()
@@ -84,7 +85,7 @@ def test_api_gap_of_one_wan(app: Any, make: Any) -> None:
     assert (result["status"], result["estimated_award_wan"]) == ("eligible", 135)
 
 
-def test_api_errors(app: Any, make: Any) -> None:
+def test_api_errors(app: Flask, make: Factory) -> None:
     client = app.test_client()
     assert client.post("/api/v1/eligibility", json=PAYLOAD).status_code == 401
     sign_in_session(client, make.user(Role.BUREAU))
@@ -97,7 +98,7 @@ def test_api_errors(app: Any, make: Any) -> None:
     assert all(e["message_zh"] and e["message_en"] for e in body["errors"])
 
 
-def test_csrf_exempt_but_autosave_still_protected(app: Any, make: Any, csrf_on: None) -> None:
+def test_csrf_exempt_but_autosave_still_protected(app: Flask, make: Factory, csrf_on: None) -> None:
     client = app.test_client()
     user = make.user(Role.ENTERPRISE)
     sign_in_session(client, user)

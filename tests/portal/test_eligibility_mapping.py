@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+
+from tests_support import Factory
 
 from portal.eligibility import services
 from portal.extensions import db
@@ -12,7 +13,7 @@ from portal.models import CompanyEligibilityProfile, EligibilityProject
 from scoring.eligibility import parse_input
 
 
-def test_profile_fields_are_mapped_and_unknown_ones_left_out(make: Any) -> None:
+def test_profile_fields_are_mapped_and_unknown_ones_left_out(make: Factory) -> None:
     company = make.company(
         city="揭阳市",
         industry_section="C",
@@ -39,7 +40,7 @@ def test_profile_fields_are_mapped_and_unknown_ones_left_out(make: Any) -> None:
     assert parse_input(payload)[1] == []
 
 
-def test_absent_profile_fields_stay_absent(make: Any) -> None:
+def test_absent_profile_fields_stay_absent(make: Factory) -> None:
     company = make.company(
         industry_section=None,
         industry_division=None,
@@ -61,13 +62,13 @@ def test_sector_mapping_of_industry_sections() -> None:
     assert services.sector_of(None) is None
 
 
-def test_years_in_operation_follows_as_of(make: Any) -> None:
+def test_years_in_operation_follows_as_of(make: Factory) -> None:
     company = make.company(founded_year=2019)
     assert services.build_input(company, date(2021, 5, 1))["company"]["years_in_operation"] == 2
     assert services.build_input(company, date(2018, 5, 1))["company"]["years_in_operation"] == 0
 
 
-def test_conditions_and_projects_join_the_input(make: Any) -> None:
+def test_conditions_and_projects_join_the_input(make: Factory) -> None:
     company = make.company()
     db.session.add(
         CompanyEligibilityProfile(
@@ -107,7 +108,7 @@ def test_conditions_and_projects_join_the_input(make: Any) -> None:
     assert result["estimated_award_wan"] == 100  # min(10 % × 1200, 100)
 
 
-def test_stale_stored_values_do_not_break_the_report(make: Any) -> None:
+def test_stale_stored_values_do_not_break_the_report(make: Factory) -> None:
     company = make.company()
     db.session.add(CompanyEligibilityProfile(company_id=company.id, data={"invention_patents": "many"}))
     db.session.add(

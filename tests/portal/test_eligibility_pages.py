@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from fixture_types import LoginAs
+from tests_support import Factory
+
 from portal.eligibility import services
 from portal.extensions import db
 from portal.models import EligibilityProject, Role
@@ -35,7 +38,7 @@ def _result(html_report: dict[str, Any], project: str) -> dict[str, Any]:
     return next(r for r in html_report["results"] if r["project"] == project)
 
 
-def test_admin_saves_conditions_and_they_reach_the_input(make: Any, login_as: Any) -> None:
+def test_admin_saves_conditions_and_they_reach_the_input(make: Factory, login_as: LoginAs) -> None:
     admin = make.user(Role.ENTERPRISE)
     client = login_as(admin)
     page = client.get("/company/eligibility/conditions/edit").get_data(as_text=True)
@@ -61,7 +64,7 @@ def test_admin_saves_conditions_and_they_reach_the_input(make: Any, login_as: An
     assert 'value="4500.5"' in again
 
 
-def test_conditions_errors_keep_input_and_speak_chinese(make: Any, login_as: Any) -> None:
+def test_conditions_errors_keep_input_and_speak_chinese(make: Factory, login_as: LoginAs) -> None:
     client = login_as(make.user(Role.ENTERPRISE))
     response = client.post(
         "/company/eligibility/conditions/edit",
@@ -82,7 +85,7 @@ def test_conditions_errors_keep_input_and_speak_chinese(make: Any, login_as: Any
     assert services.conditions_of(make.company()) == {}
 
 
-def test_member_reads_but_cannot_edit(make: Any, login_as: Any) -> None:
+def test_member_reads_but_cannot_edit(make: Factory, login_as: LoginAs) -> None:
     admin = make.user(Role.ENTERPRISE)
     member = make.user(Role.ENTERPRISE, company=admin.company, is_company_admin=False)
     login_as(admin).post("/company/eligibility/conditions/edit", data=CONDITIONS)
@@ -107,7 +110,7 @@ def test_member_reads_but_cannot_edit(make: Any, login_as: Any) -> None:
     assert db.session.get(EligibilityProject, project.id) is not None
 
 
-def test_projects_create_edit_delete(make: Any, login_as: Any) -> None:
+def test_projects_create_edit_delete(make: Factory, login_as: LoginAs) -> None:
     admin = make.user(Role.ENTERPRISE)
     client = login_as(admin)
     chooser = client.get("/company/eligibility/projects/new").get_data(as_text=True)
@@ -134,7 +137,7 @@ def test_projects_create_edit_delete(make: Any, login_as: Any) -> None:
     assert services.projects_of(admin.company) == []
 
 
-def test_project_validation_messages(make: Any, login_as: Any) -> None:
+def test_project_validation_messages(make: Factory, login_as: LoginAs) -> None:
     admin = make.user(Role.ENTERPRISE)
     client = login_as(admin)
     url = "/company/eligibility/projects/new?program=gd_dt_benchmark_2022"
@@ -166,7 +169,7 @@ def test_project_validation_messages(make: Any, login_as: Any) -> None:
     assert "已有同名项目" in duplicate
 
 
-def test_other_companys_project_is_404(make: Any, login_as: Any) -> None:
+def test_other_companys_project_is_404(make: Factory, login_as: LoginAs) -> None:
     owner = make.user(Role.ENTERPRISE)
     project = services.save_project(
         owner.company, services.ProjectDraft("别人的", "gd_techreform_equipment_post_award", None, {}), owner
@@ -178,7 +181,7 @@ def test_other_companys_project_is_404(make: Any, login_as: Any) -> None:
     assert db.session.get(EligibilityProject, project.id) is not None
 
 
-def test_company_page_shows_status_award_and_gap(make: Any, login_as: Any) -> None:
+def test_company_page_shows_status_award_and_gap(make: Factory, login_as: LoginAs) -> None:
     admin = make.user(Role.ENTERPRISE)
     client = login_as(admin)
     client.post("/company/eligibility/conditions/edit", data=CONDITIONS)
@@ -220,14 +223,14 @@ def test_company_page_shows_status_award_and_gap(make: Any, login_as: Any) -> No
     assert "已过期" in today_page and "按最近一期规则：" in today_page
 
 
-def test_bad_as_of_falls_back_to_today(make: Any, login_as: Any) -> None:
+def test_bad_as_of_falls_back_to_today(make: Factory, login_as: LoginAs) -> None:
     client = login_as(make.user(Role.ENTERPRISE))
     response = client.get("/company/eligibility?as_of=2025-13-40")
     assert response.status_code == 200
     assert "日期格式应为 YYYY-MM-DD" in response.get_data(as_text=True)
 
 
-def test_partial_renders_in_english(make: Any, login_as: Any) -> None:
+def test_partial_renders_in_english(make: Factory, login_as: LoginAs) -> None:
     client = login_as(make.user(Role.ENTERPRISE))
     client.post("/lang/en", data={"next": "/"})
     page = client.get("/company/eligibility?as_of=2025-06-01").get_data(as_text=True)

@@ -6,16 +6,22 @@ import io
 from datetime import date
 from typing import Any
 
+from fixture_types import LoginAs
+from flask import Flask
+from flask.testing import FlaskClient
+from tests_support import Factory
+from werkzeug.test import TestResponse
+
 from portal.eligibility import services
 from portal.extensions import db
-from portal.models import Role, RuleFile
+from portal.models import Company, Role, RuleFile
 from scoring.eligibility.rules import RULES_DIR
 
 SHIPPED = (RULES_DIR / "gd_techreform_equipment_post_award.yaml").read_text(encoding="utf-8")
 RAISED = SHIPPED.replace("value: {prd_8: 700, ewn_12: 400}", "value: {prd_8: 700, ewn_12: 500}")
 
 
-def _company_with_project(make: Any, amount: int) -> Any:
+def _company_with_project(make: Factory, amount: int) -> Company:
     admin = make.user(Role.ENTERPRISE)
     services.save_conditions(
         admin.company, {"registered_in_guangdong": True, "independent_legal_person": True}, admin
@@ -39,20 +45,20 @@ def _company_with_project(make: Any, amount: int) -> Any:
     return admin.company
 
 
-def _status(company: Any) -> tuple[str, list[Any]]:
+def _status(company: Company) -> tuple[str, list[Any]]:
     report = services.evaluate_company(company, date(2025, 6, 1))
     result = next(r for r in report["results"] if r["project"] == "设备")
     return result["status"], result["gaps"]
 
 
-def _upload(client: Any, name: str, text: str, activate: bool = True) -> Any:
+def _upload(client: FlaskClient, name: str, text: str, activate: bool = True) -> TestResponse:
     data: dict[str, Any] = {"file": (io.BytesIO(text.encode()), name)}
     if activate:
         data["activate"] = "y"
     return client.post("/admin/rules", data=data, content_type="multipart/form-data")
 
 
-def test_valid_upload_replaces_shipped_program(make: Any, login_as: Any) -> None:
+def test_valid_upload_replaces_shipped_program(make: Factory, login_as: LoginAs) -> None:
     company = _company_with_project(make, 450)
     assert _status(company) == ("eligible", [])
     admin = make.user(Role.ADMIN)
@@ -79,7 +85,7 @@ def test_valid_upload_replaces_shipped_program(make: Any, login_as: Any) -> None
     assert client.get(f"/admin/rules/{row.id}").get_data(as_text=True) == RAISED
 
 
-def test_activating_one_upload_deactivates_others_of_the_program(make: Any, login_as: Any) -> None:
+def test_activating_one_upload_deactivates_others_of_the_program(make: Factory, login_as: LoginAs) -> None:
     client = login_as(make.user(Role.ADMIN))
     _upload(client, "a.yaml", RAISED)
     _upload(client, "b.yaml", SHIPPED)
@@ -87,7 +93,7 @@ def test_activating_one_upload_deactivates_others_of_the_program(make: Any, logi
     assert active == ["b.yaml"]
 
 
-def test_invalid_upload_is_rejected_with_reasons(make: Any, login_as: Any) -> None:
+def test_invalid_upload_is_rejected_with_reasons(make: Factory, login_as: LoginAs) -> None:
     company = _company_with_project(make, 450)
     client = login_as(make.user(Role.ADMIN))
     broken = SHIPPED.replace("field: project.equipment_purchase_wan", "field: project.equipment_budget_wan")
@@ -103,7 +109,7 @@ def test_invalid_upload_is_rejected_with_reasons(make: Any, login_as: Any) -> No
     assert _status(company) == ("eligible", [])
 
 
-def test_upload_without_file(make: Any, login_as: Any) -> None:
+def test_upload_without_file(make: Factory, login_as: LoginAs) -> None:
     client = login_as(make.user(Role.ADMIN))
     response = client.post("/admin/rules", data={}, content_type="multipart/form-data")
     assert response.status_code == 400
@@ -119,7 +125,7 @@ BILLION_LAUGHS = "l0: &l0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
 )
 
 
-def _refused(client: Any, text: str | bytes, name: str = "hostile.yaml") -> str:
+def _refused(client: FlaskClient, text: str | bytes, name: str = "hostile.yaml") -> str:
     data: dict[str, Any] = {"file": (io.BytesIO(text if isinstance(text, bytes) else text.encode()), name)}
     response = client.post("/admin/rules", data=data, content_type="multipart/form-data")
     page = response.get_data(as_text=True)
@@ -128,7 +134,7 @@ def _refused(client: Any, text: str | bytes, name: str = "hostile.yaml") -> str:
     return page
 
 
-def test_hostile_yaml_uploads_are_refused_with_a_reason(make: Any, login_as: Any) -> None:
+def test_hostile_yaml_uploads_are_refused_with_a_reason(make: Factory, login_as: LoginAs) -> None:
     company = _company_with_project(make, 450)
     client = login_as(make.user(Role.ADMIN))
     assert "嵌套层级过深（最多 32 层）" in _refused(client, "[" * 50000)
@@ -144,7 +150,7 @@ def test_hostile_yaml_uploads_are_refused_with_a_reason(make: Any, login_as: Any
     assert _status(company) == ("eligible", [])  # the rules did not change
 
 
-def test_yaml_refusals_in_english(make: Any, login_as: Any) -> None:
+def test_yaml_refusals_in_english(make: Factory, login_as: LoginAs) -> None:
     client = login_as(make.user(Role.ADMIN))
     client.post("/lang/en", data={"next": "/"})
     page = _refused(client, TWO_KINDS)
@@ -152,7 +158,9 @@ def test_yaml_refusals_in_english(make: Any, login_as: Any) -> None:
     assert "Nested too deeply (at most 32 levels)." in _refused(client, "[" * 50000)
 
 
-def test_an_active_upload_that_no_longer_loads_is_left_out(make: Any, login_as: Any, app: Any) -> None:
+def test_an_active_upload_that_no_longer_loads_is_left_out(
+    make: Factory, login_as: LoginAs, app: Flask
+) -> None:
     """A file stored before the strict loader (here `kind:` twice) must not break every eligibility page."""
     company = _company_with_project(make, 450)
     admin = make.user(Role.ADMIN)

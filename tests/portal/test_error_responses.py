@@ -10,17 +10,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixture_types import LoginAs
 from flask import Flask
 from flask.testing import FlaskClient
-from tests_support import sign_in_session, submitted
+from tests_support import Factory, sign_in_session, submitted
 from werkzeug.exceptions import TooManyRequests
+from werkzeug.test import TestResponse
 
 from portal.assessments import services, stored
 from portal.auth import security
 from portal.bureau.models import BureauIndicator
 from portal.errors import PortalError
 from portal.extensions import db
-from portal.models import Role
+from portal.models import Role, User
 from portal.providers import consent
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,13 +30,13 @@ KEYS = {"field", "message", "message_zh", "message_en"}
 
 
 @pytest.fixture
-def owner(app: Flask, make: Any) -> tuple[Any, int]:
+def owner(app: Flask, make: Factory) -> tuple[User, int]:
     user = make.user(Role.ENTERPRISE)
     assessment = services.start(user.company, "miit-sme-digital", user)
     return user, assessment.id
 
 
-def _signed_in(app: Flask, user: Any) -> FlaskClient:
+def _signed_in(app: Flask, user: User) -> FlaskClient:
     client = app.test_client()
     sign_in_session(client, user)
     return client
@@ -50,68 +52,74 @@ def _too_many(*_args: Any, **_kwargs: Any) -> Any:
 
 # (name, status, request) — each request is made by a client signed in as the assessment's owner unless
 # it says otherwise; `lang` is appended as ?lang=…
-Request = Callable[[Flask, Any, int, str, pytest.MonkeyPatch], Any]
+Request = Callable[[Flask, User, int, str, pytest.MonkeyPatch], TestResponse]
 
 
-def _bad_json(app: Flask, user: Any, aid: int, lang: str, mp: pytest.MonkeyPatch) -> Any:
+def _bad_json(app: Flask, user: User, aid: int, lang: str, mp: pytest.MonkeyPatch) -> TestResponse:
     return _signed_in(app, user).post(
         f"/api/v1/assessments/{aid}/answers?lang={lang}", data="{", content_type="application/json"
     )
 
 
-def _not_signed_in(app: Flask, user: Any, aid: int, lang: str, mp: pytest.MonkeyPatch) -> Any:
+def _not_signed_in(app: Flask, user: User, aid: int, lang: str, mp: pytest.MonkeyPatch) -> TestResponse:
     return app.test_client().get(f"/api/v1/assessments/{aid}/answers?lang={lang}")
 
 
-def _wrong_role(app: Flask, user: Any, aid: int, lang: str, mp: pytest.MonkeyPatch) -> Any:
+def _wrong_role(app: Flask, user: User, aid: int, lang: str, mp: pytest.MonkeyPatch) -> TestResponse:
     return _signed_in(app, user).get(f"/api/v1/bureau/summary?lang={lang}")
 
 
-def _no_route(app: Flask, user: Any, aid: int, lang: str, mp: pytest.MonkeyPatch) -> Any:
+def _no_route(app: Flask, user: User, aid: int, lang: str, mp: pytest.MonkeyPatch) -> TestResponse:
     return _signed_in(app, user).get(f"/api/v1/no-such-thing?lang={lang}")
 
 
-def _other_assessment(app: Flask, user: Any, aid: int, lang: str, mp: pytest.MonkeyPatch) -> Any:
+def _other_assessment(app: Flask, user: User, aid: int, lang: str, mp: pytest.MonkeyPatch) -> TestResponse:
     return _signed_in(app, user).get(f"/api/v1/assessments/{aid + 1000}/answers?lang={lang}")
 
 
-def _wrong_method(app: Flask, user: Any, aid: int, lang: str, mp: pytest.MonkeyPatch) -> Any:
+def _wrong_method(app: Flask, user: User, aid: int, lang: str, mp: pytest.MonkeyPatch) -> TestResponse:
     return _signed_in(app, user).delete(f"/api/v1/assessments/{aid}/answers?lang={lang}")
 
 
-def _too_large(app: Flask, user: Any, aid: int, lang: str, mp: pytest.MonkeyPatch) -> Any:
+def _too_large(app: Flask, user: User, aid: int, lang: str, mp: pytest.MonkeyPatch) -> TestResponse:
     body = '{"answers": ["' + "x" * (5 * 1024 * 1024) + '"]}'
     return _signed_in(app, user).post(
         f"/api/v1/assessments/{aid}/answers?lang={lang}", data=body, content_type="application/json"
     )
 
 
-def _throttled(app: Flask, user: Any, aid: int, lang: str, mp: pytest.MonkeyPatch) -> Any:
+def _throttled(app: Flask, user: User, aid: int, lang: str, mp: pytest.MonkeyPatch) -> TestResponse:
     mp.setattr(stored, "read", _too_many)
     return _signed_in(app, user).get(f"/api/v1/assessments/{aid}/answers?lang={lang}")
 
 
-def _crash(app: Flask, user: Any, aid: int, lang: str, mp: pytest.MonkeyPatch) -> Any:
+def _crash(app: Flask, user: User, aid: int, lang: str, mp: pytest.MonkeyPatch) -> TestResponse:
     mp.setattr(stored, "read", _boom)
     mp.setitem(app.config, "HANDLE_ERRORS_IN_TESTS", True)
     return _signed_in(app, user).get(f"/api/v1/assessments/{aid}/answers?lang={lang}")
 
 
-def _nul(app: Flask, user: Any, aid: int, lang: str, mp: pytest.MonkeyPatch) -> Any:  # portal.inputs
+def _nul(
+    app: Flask, user: User, aid: int, lang: str, mp: pytest.MonkeyPatch
+) -> TestResponse:  # portal.inputs
     return _signed_in(app, user).get(f"/api/v1/assessments/{aid}/answers?lang={lang}&q=%00")
 
 
-def _bad_module(app: Flask, user: Any, aid: int, lang: str, mp: pytest.MonkeyPatch) -> Any:  # portal.api
+def _bad_module(
+    app: Flask, user: User, aid: int, lang: str, mp: pytest.MonkeyPatch
+) -> TestResponse:  # portal.api
     body = {"answers": [{"item_id": "ops.production.quality", "value": 1}]}
     return _signed_in(app, user).post(f"/api/v1/assessments/{aid}/answers?lang={lang}&module=-x-", json=body)
 
 
-def _invalid_answer(app: Flask, user: Any, aid: int, lang: str, mp: pytest.MonkeyPatch) -> Any:
+def _invalid_answer(app: Flask, user: User, aid: int, lang: str, mp: pytest.MonkeyPatch) -> TestResponse:
     body = {"answers": [{"item_id": "ops.production.quality", "value": "not a level"}]}  # assessments
     return _signed_in(app, user).post(f"/api/v1/assessments/{aid}/answers?lang={lang}", json=body)
 
 
-def _token_scope(app: Flask, user: Any, aid: int, lang: str, mp: pytest.MonkeyPatch) -> Any:  # security
+def _token_scope(
+    app: Flask, user: User, aid: int, lang: str, mp: pytest.MonkeyPatch
+) -> TestResponse:  # security
     token = security.create_api_token(user, "erp", {"assessments:read"}, None)
     body = {"answers": [{"item_id": "ops.production.quality", "value": 1}]}
     return app.test_client().post(
@@ -140,7 +148,7 @@ CASES: list[tuple[int, Request]] = [
 
 @pytest.mark.parametrize(("status", "call"), CASES, ids=[c.__name__.strip("_") for _, c in CASES])
 def test_every_json_error_has_the_agreed_body_in_the_request_language(
-    app: Flask, owner: tuple[Any, int], monkeypatch: pytest.MonkeyPatch, status: int, call: Request
+    app: Flask, owner: tuple[User, int], monkeypatch: pytest.MonkeyPatch, status: int, call: Request
 ) -> None:
     user, aid = owner
     bodies = {}
@@ -188,7 +196,7 @@ def test_portal_error_takes_a_msgid_or_a_pair(app: Flask) -> None:
 # contract's field errors (the engine's shape, attached to HTML form fields, never sent as a portal error).
 _MAY_SPELL_IT = {
     "portal/errors.py",
-    "portal/api/openapi.py",
+    "portal/api/openapi/schemas.py",
     "portal/eligibility/services.py",
     "portal/eligibility/forms.py",
 }
@@ -212,7 +220,9 @@ def test_javascript_shows_message_and_never_chooses_the_language() -> None:
 @pytest.mark.parametrize(
     ("lang", "expected"), [("zh_CN", "当前密码不正确。"), ("en", "The current password is not correct.")]
 )
-def test_account_refusals_are_in_the_user_language(app: Flask, make: Any, lang: str, expected: str) -> None:
+def test_account_refusals_are_in_the_user_language(
+    app: Flask, make: Factory, lang: str, expected: str
+) -> None:
     """Account refusals were msgids missing from the catalog: English users read them in Chinese."""
     client = _signed_in(app, make.user(Role.ENTERPRISE))
     data = {"current": "Wrong-pass-1", "password": "Newpass-123", "password2": "Newpass-123"}
@@ -227,7 +237,7 @@ def test_a_used_reset_link_says_why_in_english(app: Flask) -> None:
     assert "This reset link is not valid." in page.get_data(as_text=True)
 
 
-def test_consent_refusals_are_in_the_user_language(make: Any, login_as: Any) -> None:
+def test_consent_refusals_are_in_the_user_language(make: Factory, login_as: LoginAs) -> None:
     """Consent and provider refusals were Chinese-only text (shown as is to English users)."""
     assessment, admin = submitted(make)
     org = make.provider_org()
@@ -241,7 +251,7 @@ def test_consent_refusals_are_in_the_user_language(make: Any, login_as: Any) -> 
     assert "The end date cannot be before today." in en.get_data(as_text=True)
 
 
-def test_bureau_actual_refusals_are_in_the_user_language(make: Any, login_as: Any) -> None:
+def test_bureau_actual_refusals_are_in_the_user_language(make: Factory, login_as: LoginAs) -> None:
     """The targets page flashed str(error): Chinese-only text for English officers."""
     officer = make.user(Role.BUREAU)
     indicator = BureauIndicator(
@@ -268,7 +278,9 @@ def test_bureau_actual_refusals_are_in_the_user_language(make: Any, login_as: An
         assert expected in page.get_data(as_text=True)
 
 
-def test_a_database_outage_is_a_503_even_for_a_signed_in_user(app: Any, make: Any, login_as: Any) -> None:
+def test_a_database_outage_is_a_503_even_for_a_signed_in_user(
+    app: Flask, make: Factory, login_as: LoginAs
+) -> None:
     """The 503 answer is worded in the user's language; finding that language must not need the database
     that is down (it did: the account's language was read from it, and the outage answered 500)."""
     import sqlalchemy.exc

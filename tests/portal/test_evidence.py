@@ -5,29 +5,42 @@ from __future__ import annotations
 
 import io
 import threading
+from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
+from fixture_types import LoginAs
+from flask import Flask
+from flask.testing import FlaskClient
+from tests_support import Factory
+from werkzeug.test import TestResponse
 
 from portal.assessments.services import start
 from portal.evidence import services
 from portal.instruments import instrument_of
-from portal.models import AssessmentStatus, Role
+from portal.models import Assessment, AssessmentStatus, Role, User
+
+if TYPE_CHECKING:
+    from portal.evidence.models import EvidenceFile
 
 PDF = b"%PDF-1.4\n%test\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ITEM = "base.equipment.digitization"
 
 
+# the company user, a draft assessment of the company, and the user's signed-in client
+Setup = tuple[User, Assessment, FlaskClient]
+
+
 @pytest.fixture
-def setup(make: Any, login_as: Any) -> tuple[Any, Any, Any]:
+def setup(make: Factory, login_as: LoginAs) -> Setup:
     user = make.user(Role.ENTERPRISE)
     assessment = start(user.company, "miit-sme-digital", user)
     return user, assessment, login_as(user)
 
 
-def _upload(client: Any, assessment: Any, name: str, data: bytes) -> Any:
+def _upload(client: FlaskClient, assessment: Assessment, name: str, data: bytes) -> TestResponse:
     return client.post(
         f"/company/assessments/{assessment.id}/evidence",
         data={"item_id": ITEM, "module_id": "base", "file": (io.BytesIO(data), name)},
@@ -36,7 +49,7 @@ def _upload(client: Any, assessment: Any, name: str, data: bytes) -> Any:
     )
 
 
-def test_upload_list_download_delete(setup: Any) -> None:
+def test_upload_list_download_delete(setup: Setup) -> None:
     _user, assessment, client = setup
     page = _upload(client, assessment, "设备台账.pdf", PDF).get_data(as_text=True)
     assert "已上传：设备台账.pdf" in page
@@ -58,7 +71,7 @@ def test_upload_list_download_delete(setup: Any) -> None:
         ("../../etc/passwd.png", b"\x89PNG\r\n\x1a\n" + b"0" * 10, ""),
     ],
 )
-def test_bad_files_are_refused_with_reason(setup: Any, name: str, data: bytes, message: str) -> None:
+def test_bad_files_are_refused_with_reason(setup: Setup, name: str, data: bytes, message: str) -> None:
     _user, assessment, client = setup
     page = _upload(client, assessment, name, data).get_data(as_text=True)
     if message:
@@ -68,14 +81,14 @@ def test_bad_files_are_refused_with_reason(setup: Any, name: str, data: bytes, m
         assert row.filename == "passwd.png"
 
 
-def test_size_limit(setup: Any, monkeypatch: Any) -> None:
+def test_size_limit(setup: Setup, monkeypatch: pytest.MonkeyPatch) -> None:
     _user, assessment, client = setup
     monkeypatch.setattr(services, "MAX_BYTES", 100)
     assert "超过 10 MB" in _upload(client, assessment, "big.pdf", PDF + b"0" * 200).get_data(as_text=True)
 
 
 def test_other_companies_and_anonymous_cannot_download(
-    setup: Any, make: Any, login_as: Any, app: Any
+    setup: Setup, make: Factory, login_as: LoginAs, app: Flask
 ) -> None:
     _user, assessment, client = setup
     _upload(client, assessment, "a.pdf", PDF)
@@ -86,7 +99,7 @@ def test_other_companies_and_anonymous_cannot_download(
     assert login_as(make.user(Role.BUREAU)).get(url).status_code == 403
 
 
-def test_locked_assessment_refuses_uploads(setup: Any) -> None:
+def test_locked_assessment_refuses_uploads(setup: Setup) -> None:
     from portal.extensions import db
 
     _user, assessment, client = setup
@@ -96,7 +109,7 @@ def test_locked_assessment_refuses_uploads(setup: Any) -> None:
     assert services.files_by_item(assessment) == {}
 
 
-def _upload_at_once(app: Any, user: Any, uploads: list[tuple[int, str]], data: bytes) -> list[int]:
+def _upload_at_once(app: Flask, user: User, uploads: list[tuple[int, str]], data: bytes) -> list[int]:
     """One thread per (assessment id, item id), all released together by a barrier: concurrent uploads of
     one company, each through its own client and database session. Returns the status codes."""
     from tests_support import sign_in_session
@@ -125,7 +138,7 @@ def _upload_at_once(app: Any, user: Any, uploads: list[tuple[int, str]], data: b
     return statuses
 
 
-def _stored(assessment_ids: list[int], item_id: str | None = None) -> list[Any]:
+def _stored(assessment_ids: list[int], item_id: str | None = None) -> list[EvidenceFile]:
     from portal.evidence.models import EvidenceFile
     from portal.extensions import db
 
@@ -136,14 +149,14 @@ def _stored(assessment_ids: list[int], item_id: str | None = None) -> list[Any]:
     return list(db.session.scalars(query))
 
 
-def test_parallel_uploads_to_one_item_never_exceed_the_limit(app: Any, setup: Any) -> None:
+def test_parallel_uploads_to_one_item_never_exceed_the_limit(app: Flask, setup: Setup) -> None:
     user, assessment, _client = setup
     statuses = _upload_at_once(app, user, [(assessment.id, ITEM)] * 20, PDF)
     assert len(statuses) == 20 and all(code == 302 for code in statuses), statuses
     assert len(_stored([assessment.id], ITEM)) == services.MAX_FILES_PER_ITEM
 
 
-def test_parallel_uploads_never_exceed_the_company_quota(app: Any, setup: Any) -> None:
+def test_parallel_uploads_never_exceed_the_company_quota(app: Flask, setup: Setup) -> None:
     user, assessment, _client = setup
     other = start(user.company, "gd-mfg-dt", user)  # the quota covers all the company's assessments
     data = PDF + b"0" * (10_000 - len(PDF))
@@ -158,7 +171,7 @@ def test_parallel_uploads_never_exceed_the_company_quota(app: Any, setup: Any) -
     assert len(stored) == 5 and sum(f.size for f in stored) <= 5 * len(data)
 
 
-def test_quota_message_shows_used_and_limit_in_the_users_language(app: Any, setup: Any) -> None:
+def test_quota_message_shows_used_and_limit_in_the_users_language(app: Flask, setup: Setup) -> None:
     _user, assessment, client = setup
     app.config["EVIDENCE_QUOTA_BYTES"] = 3 * 1024 * 1024
     try:
@@ -175,7 +188,7 @@ def test_quota_message_shows_used_and_limit_in_the_users_language(app: Any, setu
     assert len(services.files_by_item(assessment)[ITEM]) == 1  # the refused files left nothing behind
 
 
-def test_evidence_quota_setting_is_validated(tmp_path: Any) -> None:
+def test_evidence_quota_setting_is_validated(tmp_path: Path) -> None:
     from portal.config import ConfigError, load_config
 
     assert load_config(str(tmp_path), {})["EVIDENCE_QUOTA_BYTES"] == 500 * 1024 * 1024
@@ -185,7 +198,7 @@ def test_evidence_quota_setting_is_validated(tmp_path: Any) -> None:
             load_config(str(tmp_path), {"EVIDENCE_QUOTA_MB": bad})
 
 
-def test_company_dashboard_shows_evidence_storage_used_of_limit(setup: Any) -> None:
+def test_company_dashboard_shows_evidence_storage_used_of_limit(setup: Setup) -> None:
     _user, assessment, client = setup
     _upload(client, assessment, "a.pdf", PDF + b"0" * (3 * 1024 * 1024))
     assert "佐证材料存储空间：已用 3.0 MB / 500.0 MB" in client.get("/company/").get_data(as_text=True)

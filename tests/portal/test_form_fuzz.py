@@ -58,7 +58,7 @@ from portal.bureau.models import BureauIndicator
 from portal.eligibility import services as eligibility
 from portal.evidence import services as evidence
 from portal.extensions import db
-from portal.models import Assessment, ConsentMode, Invitation, JurisdictionLevel, Role
+from portal.models import Assessment, ConsentMode, Invitation, JurisdictionLevel, Role, User
 from portal.providers import consent
 from portal.providers import services as providers
 from portal.reports import jobs
@@ -330,7 +330,7 @@ class World:
                 args[name] = self.ids[name]
         return args
 
-    def user_for(self, rule: AccessRule) -> Any:
+    def user_for(self, rule: AccessRule) -> User | None:
         """A user the access rule lets in (None = anonymous)."""
         if rule.kind in ("public", "anonymous_only"):
             return None
@@ -442,7 +442,7 @@ class _ErrorLog(logging.Handler):
             self.sink.append("".join(traceback.format_exception(*record.exc_info))[-3000:])  # type: ignore[misc]
 
 
-def _client(app: Flask, user: Any) -> FlaskClient:
+def _client(app: Flask, user: User | None) -> FlaskClient:
     client = app.test_client()
     if user is not None:
         sign_in_session(client, user)
@@ -493,7 +493,7 @@ class _Anonymous:
     is_authenticated = False
 
 
-def _as_user(user: Any) -> Any:
+def _as_user(user: User | None) -> User | _Anonymous:
     return _Anonymous() if user is None else user
 
 
@@ -708,7 +708,7 @@ REJECTION_FLASHES = {"error", "warning"}
 PARTIAL_SAVE = "被同事同时修改"
 
 
-def _post(app: Flask, user: Any, path: str, body: list[tuple[str, Any]], n: int) -> Sent:
+def _post(app: Flask, user: User | None, path: str, body: list[tuple[str, Any]], n: int) -> Sent:
     client = _client(app, user)
     data = MultiDict([(k, (io.BytesIO(v[0]), v[1]) if isinstance(v, tuple) else v) for k, v in body])
     # a fresh address per request, so the sign-in throttle does not turn every later case into a 429

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import sqlalchemy as sa
+from fixture_types import LoginAs
+from flask import Flask
+from tests_support import Factory
 
 from portal.assessments.services import start
 from portal.extensions import db
@@ -29,7 +31,9 @@ def _hidden(solution_id: int) -> bool:
     return bool(db.session.scalar(sa.select(Solution.hidden).where(Solution.id == solution_id)))
 
 
-def test_nul_in_a_form_field_is_refused_with_a_message_and_changes_nothing(make: Any, login_as: Any) -> None:
+def test_nul_in_a_form_field_is_refused_with_a_message_and_changes_nothing(
+    make: Factory, login_as: LoginAs
+) -> None:
     """PostgreSQL cannot store NUL: a reason with one used to end in a 500 there (and be stored on SQLite)."""
     solution = providers.save_solution(make.user(Role.PROVIDER).provider_org, SOLUTION)
     admin = login_as(make.user(Role.ADMIN))
@@ -49,7 +53,7 @@ def test_nul_in_a_form_field_is_refused_with_a_message_and_changes_nothing(make:
     assert _hidden(solution.id)
 
 
-def test_nul_in_a_field_name_query_or_file_name_is_refused(make: Any, login_as: Any) -> None:
+def test_nul_in_a_field_name_query_or_file_name_is_refused(make: Factory, login_as: LoginAs) -> None:
     user = make.user(Role.ENTERPRISE)
     client = login_as(user)
     assert client.post("/company/profile/edit", data={"na\x00me": "x"}).status_code == 400
@@ -59,14 +63,16 @@ def test_nul_in_a_field_name_query_or_file_name_is_refused(make: Any, login_as: 
     assert admin.post("/admin/rules", data=upload, content_type="multipart/form-data").status_code == 400
 
 
-def test_nul_in_an_api_query_is_refused_with_a_json_error(app: Any, make: Any, login_as: Any) -> None:
+def test_nul_in_an_api_query_is_refused_with_a_json_error(
+    app: Flask, make: Factory, login_as: LoginAs
+) -> None:
     client = login_as(make.user(Role.ENTERPRISE))
     response = client.post("/api/v1/eligibility?x=\x00", json={})
     assert response.status_code == 400
     assert response.get_json()["errors"][0]["message_en"].startswith("The submitted text contains NUL")
 
 
-def test_saving_the_same_assignment_twice_keeps_it(make: Any, login_as: Any) -> None:
+def test_saving_the_same_assignment_twice_keeps_it(make: Factory, login_as: LoginAs) -> None:
     """Re-sending an unchanged assignment removed and re-added the same row in one flush: the INSERT ran
     before the DELETE and broke the unique constraint (a 500)."""
     admin = make.user(Role.ENTERPRISE)
@@ -89,7 +95,7 @@ def test_saving_the_same_assignment_twice_keeps_it(make: Any, login_as: Any) -> 
     assert [(r.module_id, r.user_id) for r in rows] == [("base", member.id)]
 
 
-def test_a_multipart_part_without_a_name_is_an_ordinary_bad_request(make: Any, login_as: Any) -> None:
+def test_a_multipart_part_without_a_name_is_an_ordinary_bad_request(make: Factory, login_as: LoginAs) -> None:
     """A part with no field name reaches the views with the key None (the NUL check choked on it)."""
     body = b'--X\r\nContent-Disposition: form-data; filename="r.yaml"\r\n\r\nprogram: x\r\n--X--\r\n'
     admin = login_as(make.user(Role.ADMIN))

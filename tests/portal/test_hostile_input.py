@@ -13,7 +13,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from fixture_types import Draft, LoginAs
+from flask import Flask
 from flask.testing import FlaskClient
+from tests_support import Factory
 
 from portal.assessments import services as assessments
 from portal.bureau import targets
@@ -31,7 +34,6 @@ from portal.models import (
     ModuleAssignment,
     ResumePoint,
     Role,
-    User,
 )
 from portal.results import services as results
 
@@ -53,7 +55,7 @@ def _answer_rows() -> tuple[int, int, int]:
 
 
 @pytest.fixture
-def draft(make: Any, login_as: Any) -> tuple[Assessment, User, FlaskClient]:
+def draft(make: Factory, login_as: LoginAs) -> Draft:
     user = make.user(Role.ENTERPRISE)
     assessment = assessments.start(user.company, "miit-sme-digital", user)
     return assessment, user, login_as(user)
@@ -69,7 +71,7 @@ def _evidence_item(assessment: Assessment) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("huge", HUGE_IDS)
-def test_ids_the_database_cannot_hold_are_not_found(draft: Any, huge: int) -> None:
+def test_ids_the_database_cannot_hold_are_not_found(draft: Draft, huge: int) -> None:
     """On PostgreSQL an id of 2**31 failed the INTEGER comparison (500); on SQLite 2**63 overflowed."""
     _assessment, _user, client = draft
     for url in (
@@ -86,14 +88,14 @@ def test_ids_the_database_cannot_hold_are_not_found(draft: Any, huge: int) -> No
     assert response.get_json()["errors"][0]["message_en"]
 
 
-def test_full_width_digits_in_a_url_are_not_an_id(draft: Any) -> None:
+def test_full_width_digits_in_a_url_are_not_an_id(draft: Draft) -> None:
     assessment, _user, client = draft
     full_width = str(assessment.id).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     assert client.get(f"/company/assessments/{full_width}").status_code == 404
 
 
 @pytest.mark.parametrize("page", [str(2**66), "9" * 5000, "-3", "abc", "²", "１"])
-def test_any_page_number_shows_a_listing(make: Any, login_as: Any, page: str) -> None:
+def test_any_page_number_shows_a_listing(make: Factory, login_as: LoginAs, page: str) -> None:
     """page=2**66 made an OFFSET that SQLite and PostgreSQL refuse (500)."""
     client = login_as(make.user(Role.BUREAU))
     for url in (
@@ -121,7 +123,7 @@ def test_any_page_number_shows_a_listing(make: Any, login_as: Any, page: str) ->
         '{"item_id": "x", "value": ' + "9" * 5_000 + "}",  # beyond Python's int-from-text limit
     ],
 )
-def test_json_the_decoder_cannot_take_is_a_400_with_the_error_body(draft: Any, body: str) -> None:
+def test_json_the_decoder_cannot_take_is_a_400_with_the_error_body(draft: Draft, body: str) -> None:
     assessment, _user, client = draft
     for url in (f"/api/v1/assessments/{assessment.id}/answers", "/api/v1/eligibility"):
         response = client.post(url, data=body, content_type="application/json")
@@ -131,7 +133,7 @@ def test_json_the_decoder_cannot_take_is_a_400_with_the_error_body(draft: Any, b
     assert _answer_rows() == (0, 0, 0)
 
 
-def test_a_body_over_the_limit_is_refused_before_it_is_read(draft: Any) -> None:
+def test_a_body_over_the_limit_is_refused_before_it_is_read(draft: Draft) -> None:
     assessment, _user, client = draft
     filler = "x" * (5 * 1024 * 1024)
     response = client.post(
@@ -143,7 +145,7 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(draft: Any) -> None:
     assert _answer_rows() == (0, 0, 0)
 
 
-def test_base_version_beyond_the_integer_column_is_a_400(draft: Any) -> None:
+def test_base_version_beyond_the_integer_column_is_a_400(draft: Draft) -> None:
     assessment, _user, client = draft
     response = client.post(
         f"/api/v1/assessments/{assessment.id}/answers",
@@ -157,7 +159,7 @@ def test_base_version_beyond_the_integer_column_is_a_400(draft: Any) -> None:
 # ---------------------------------------------------------------------------------------------- autosave
 
 
-def test_autosave_evidence_with_a_huge_exponent_is_refused_at_once(draft: Any) -> None:
+def test_autosave_evidence_with_a_huge_exponent_is_refused_at_once(draft: Draft) -> None:
     """'1e200000' took ~2 s of CPU to expand, then answered 500."""
     assessment, _user, client = draft
     item_id, field = _evidence_item(assessment)
@@ -173,7 +175,7 @@ def test_autosave_evidence_with_a_huge_exponent_is_refused_at_once(draft: Any) -
     assert _answer_rows() == (0, 0, 0)
 
 
-def test_autosave_evidence_too_large_names_the_maximum(draft: Any) -> None:
+def test_autosave_evidence_too_large_names_the_maximum(draft: Draft) -> None:
     assessment, _user, client = draft
     item_id, field = _evidence_item(assessment)
     response = client.post(
@@ -186,7 +188,7 @@ def test_autosave_evidence_too_large_names_the_maximum(draft: Any) -> None:
 
 
 @pytest.mark.parametrize("module", ["m" * 61, "base; DROP TABLE answers", "模块", "Base", "base\n"])
-def test_autosave_module_parameter_is_checked_before_it_is_stored(draft: Any, module: str) -> None:
+def test_autosave_module_parameter_is_checked_before_it_is_stored(draft: Draft, module: str) -> None:
     """resume_points.module_id is VARCHAR(60): a longer ?module= failed the insert on PostgreSQL (500)."""
     assessment, _user, client = draft
     item_id, field = _evidence_item(assessment)
@@ -200,7 +202,7 @@ def test_autosave_module_parameter_is_checked_before_it_is_stored(draft: Any, mo
     assert _answer_rows() == (0, 0, 0)
 
 
-def test_autosave_with_a_module_id_still_saves_and_remembers_it(draft: Any) -> None:
+def test_autosave_with_a_module_id_still_saves_and_remembers_it(draft: Draft) -> None:
     assessment, _user, client = draft
     item_id, field = _evidence_item(assessment)
     response = client.post(
@@ -211,7 +213,7 @@ def test_autosave_with_a_module_id_still_saves_and_remembers_it(draft: Any) -> N
     assert _answer_rows() == (1, 1, 1)
 
 
-def test_no_javascript_save_ignores_a_version_that_is_not_a_number(draft: Any) -> None:
+def test_no_javascript_save_ignores_a_version_that_is_not_a_number(draft: Draft) -> None:
     assessment, _user, client = draft
     response = client.post(
         f"/company/assessments/{assessment.id}/modules/base",
@@ -223,7 +225,7 @@ def test_no_javascript_save_ignores_a_version_that_is_not_a_number(draft: Any) -
 # ----------------------------------------------------------------------------- targets and assignments
 
 
-def test_target_levels_typed_as_other_digits_change_nothing(draft: Any) -> None:
+def test_target_levels_typed_as_other_digits_change_nothing(draft: Draft) -> None:
     """'²'.isdigit() is True and int('²') raised ValueError (500)."""
     assessment, user, client = draft
     results.set_targets(user.company, assessment.instrument_id, {"base": 3})
@@ -241,7 +243,7 @@ def test_target_levels_typed_as_other_digits_change_nothing(draft: Any) -> None:
 
 
 @pytest.mark.parametrize("user_id", ["²", str(2**31), str(2**66), "１"])
-def test_assignments_to_ids_that_are_no_member_change_nothing(draft: Any, user_id: str) -> None:
+def test_assignments_to_ids_that_are_no_member_change_nothing(draft: Draft, user_id: str) -> None:
     assessment, user, client = draft
     assessments.set_assignments(assessment, "base", [user.id])
     response = client.post(
@@ -265,7 +267,7 @@ def _profile_after(client: FlaskClient, company: Company, **fields: str) -> tupl
     return response.status_code, response.get_data(as_text=True)
 
 
-def test_a_blank_cluster_is_no_cluster(make: Any, login_as: Any) -> None:
+def test_a_blank_cluster_is_no_cluster(make: Factory, login_as: LoginAs) -> None:
     """cluster=' ' was stored as ' ' (Optional() erased the select's invalid-choice error)."""
     user = make.user(Role.ENTERPRISE, company=make.company(cluster="c05"))
     status, _html = _profile_after(login_as(user), user.company, cluster=" ")
@@ -284,7 +286,7 @@ def test_a_blank_cluster_is_no_cluster(make: Any, login_as: Any) -> None:
     ],
 )
 def test_values_not_in_a_select_are_refused_and_change_nothing(
-    make: Any, login_as: Any, field: str, value: str
+    make: Factory, login_as: LoginAs, field: str, value: str
 ) -> None:
     user = make.user(Role.ENTERPRISE, company=make.company(cluster="c05"))
     before = {name: getattr(user.company, name) for name in ("cluster", "industry_division", "district")}
@@ -312,7 +314,7 @@ def test_values_not_in_a_select_are_refused_and_change_nothing(
     ],
 )
 def test_profile_numbers_say_what_is_wrong(
-    make: Any, login_as: Any, field: str, value: str, message: str
+    make: Factory, login_as: LoginAs, field: str, value: str, message: str
 ) -> None:
     """营业收入 99999999999 used to get '请输入不小于 0 的数值' (wrong: it is too large)."""
     user = make.user(Role.ENTERPRISE)
@@ -324,7 +326,7 @@ def test_profile_numbers_say_what_is_wrong(
     assert (company.revenue_wan, company.employees, company.founded_year) == before
 
 
-def test_profile_range_message_in_english(make: Any, login_as: Any) -> None:
+def test_profile_range_message_in_english(make: Factory, login_as: LoginAs) -> None:
     user = make.user(Role.ENTERPRISE)
     client = login_as(user)
     client.post("/lang/en", data={"next": "/"})
@@ -332,7 +334,7 @@ def test_profile_range_message_in_english(make: Any, login_as: Any) -> None:
     assert "must be at most 1,000,000,000." in html
 
 
-def test_a_stored_cluster_that_is_not_one_of_the_twenty_does_not_break_pages(draft: Any) -> None:
+def test_a_stored_cluster_that_is_not_one_of_the_twenty_does_not_break_pages(draft: Draft) -> None:
     """Companies saved with cluster ' ' before the fix: the draft result page, the result API and the
     targets form answered 500."""
     assessment, user, client = draft
@@ -349,7 +351,9 @@ def test_a_stored_cluster_that_is_not_one_of_the_twenty_does_not_break_pages(dra
 
 
 @pytest.mark.parametrize("value", ["1e200000", "１２", "NaN", "-Infinity", "99999999999"])
-def test_eligibility_conditions_refuse_hostile_numbers_quickly(make: Any, login_as: Any, value: str) -> None:
+def test_eligibility_conditions_refuse_hostile_numbers_quickly(
+    make: Factory, login_as: LoginAs, value: str
+) -> None:
     """invention_patents=1e200000 took seconds to convert, then answered 500."""
     client = login_as(make.user(Role.ENTERPRISE))
     started = time.process_time()
@@ -361,7 +365,7 @@ def test_eligibility_conditions_refuse_hostile_numbers_quickly(make: Any, login_
     assert _count(CompanyEligibilityProfile) == 0
 
 
-def test_eligibility_project_dates_beyond_2100_are_refused(make: Any, login_as: Any) -> None:
+def test_eligibility_project_dates_beyond_2100_are_refused(make: Factory, login_as: LoginAs) -> None:
     """A start date of 9999-06-01 overflowed ('year 10001') when the rules added years to it."""
     client = login_as(make.user(Role.ENTERPRISE))
     response = client.post(
@@ -379,7 +383,9 @@ def test_eligibility_project_dates_beyond_2100_are_refused(make: Any, login_as: 
 
 
 @pytest.mark.parametrize("as_of", ["9999-12-31", "0001-01-01", "２０２４-01-01"])
-def test_eligibility_report_date_outside_the_range_uses_today(make: Any, login_as: Any, as_of: str) -> None:
+def test_eligibility_report_date_outside_the_range_uses_today(
+    make: Factory, login_as: LoginAs, as_of: str
+) -> None:
     client = login_as(make.user(Role.ENTERPRISE))
     response = client.get("/company/eligibility", query_string={"as_of": as_of})
     assert response.status_code == 200
@@ -399,7 +405,7 @@ def test_eligibility_report_date_outside_the_range_uses_today(make: Any, login_a
     ],
 )
 def test_bureau_actuals_out_of_the_column_range_are_refused(
-    make: Any, login_as: Any, value: str, message: str
+    make: Factory, login_as: LoginAs, value: str, message: str
 ) -> None:
     targets.ensure_catalogue()
     indicator = db.session.scalar(sa.select(BureauIndicator).where(BureauIndicator.code == "gd_cloud_2025"))
@@ -415,7 +421,7 @@ def test_bureau_actuals_out_of_the_column_range_are_refused(
     assert _count(BureauIndicatorActual) == 0
 
 
-def test_bureau_actual_periods_take_ascii_digits_only(make: Any, login_as: Any) -> None:
+def test_bureau_actual_periods_take_ascii_digits_only(make: Factory, login_as: LoginAs) -> None:
     targets.ensure_catalogue()
     indicator = db.session.scalar(sa.select(BureauIndicator).where(BureauIndicator.code == "gd_cloud_2025"))
     assert indicator is not None
@@ -430,14 +436,14 @@ def test_bureau_actual_periods_take_ascii_digits_only(make: Any, login_as: Any) 
 
 
 @pytest.mark.parametrize("args", [["data", "delete-company"], ["report", "render", "-o", "out.pdf"]])
-def test_cli_ids_beyond_the_integer_column_are_a_usage_error(app: Any, args: list[str]) -> None:
+def test_cli_ids_beyond_the_integer_column_are_a_usage_error(app: Flask, args: list[str]) -> None:
     """On PostgreSQL an id of 2**31 failed inside the database with a traceback."""
     result = app.test_cli_runner().invoke(args=[*args, str(2**31)])
     assert result.exit_code == 2
     assert "2147483647" in result.output
 
 
-def test_bureau_month_filters_take_ascii_digits_only(make: Any, login_as: Any) -> None:
+def test_bureau_month_filters_take_ascii_digits_only(make: Factory, login_as: LoginAs) -> None:
     client = login_as(make.user(Role.BUREAU))
     body = client.get("/api/v1/bureau/summary", query_string={"from": "２０２４-01"}).get_json()
     assert body["warnings"] == ["from: use YYYY-MM"]
@@ -447,7 +453,7 @@ def test_bureau_month_filters_take_ascii_digits_only(make: Any, login_as: Any) -
     ("field", "value"), [("own_brand", "maybe"), ("years_since_major_accident", "sometimes")]
 )
 def test_eligibility_choices_not_in_the_list_are_refused_not_forgotten(
-    make: Any, login_as: Any, field: str, value: str
+    make: Factory, login_as: LoginAs, field: str, value: str
 ) -> None:
     """A forged value of a yes/no select was read as "not known" and erased the stored answer."""
     user = make.user(Role.ENTERPRISE)
@@ -467,7 +473,7 @@ def test_eligibility_choices_not_in_the_list_are_refused_not_forgotten(
     assert eligibility.conditions_of(user.company) == stored
 
 
-def test_a_form_over_the_limit_is_refused_in_the_users_language(make: Any, login_as: Any) -> None:
+def test_a_form_over_the_limit_is_refused_in_the_users_language(make: Factory, login_as: LoginAs) -> None:
     user = make.user(Role.ENTERPRISE)
     client = login_as(user)
     too_big = {**PROFILE, "contact_name": "x" * (5 * 1024 * 1024)}
@@ -481,7 +487,7 @@ def test_a_form_over_the_limit_is_refused_in_the_users_language(make: Any, login
     assert db.session.get(Company, user.company_id).contact_name is None
 
 
-def test_nul_characters_in_forms_and_query_strings_are_refused(make: Any, login_as: Any) -> None:
+def test_nul_characters_in_forms_and_query_strings_are_refused(make: Factory, login_as: LoginAs) -> None:
     """PostgreSQL text cannot hold NUL: a company or project name with one answered 500 there."""
     user = make.user(Role.ENTERPRISE)
     client = login_as(user)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import Any
 
 import sqlalchemy as sa
+from fixture_types import LoginAs
+from flask import Flask
+from flask.testing import FlaskClient
+from tests_support import Factory
 
 from portal.extensions import db
 from portal.models import Invitation, Role, User
@@ -15,14 +18,14 @@ from portal.models._common import utcnow
 JOIN = {"name": "林二", "password": "Abcdef-123", "password2": "Abcdef-123"}
 
 
-def _invite(client: Any, email: str = "colleague@test.dx") -> str:
+def _invite(client: FlaskClient, email: str = "colleague@test.dx") -> str:
     html = client.post("/company/members/invite", data={"email": email}).get_data(as_text=True)
     match = re.search(r'value="(http://[^"]+/invite/[^"]+)"', html)
     assert match, html[:2000]
     return match.group(1).split("localhost", 1)[-1]
 
 
-def test_invitation_joins_company_once(app: Any, login_as: Any, make: Any) -> None:
+def test_invitation_joins_company_once(app: Flask, login_as: LoginAs, make: Factory) -> None:
     admin = make.user(Role.ENTERPRISE)
     path = _invite(login_as(admin))
     guest = app.test_client()
@@ -36,7 +39,7 @@ def test_invitation_joins_company_once(app: Any, login_as: Any, make: Any) -> No
     assert reuse.status_code == 410 and "已被使用" in reuse.get_data(as_text=True)
 
 
-def test_expired_and_revoked_links(app: Any, login_as: Any, make: Any) -> None:
+def test_expired_and_revoked_links(app: Flask, login_as: LoginAs, make: Factory) -> None:
     admin = make.user(Role.ENTERPRISE)
     client = login_as(admin)
     path = _invite(client, "late@test.dx")
@@ -51,7 +54,7 @@ def test_expired_and_revoked_links(app: Any, login_as: Any, make: Any) -> None:
     assert "撤销" in app.test_client().get(path2).get_data(as_text=True)
 
 
-def test_cannot_revoke_other_companies_invitation(login_as: Any, make: Any) -> None:
+def test_cannot_revoke_other_companies_invitation(login_as: LoginAs, make: Factory) -> None:
     other_admin = make.user(Role.ENTERPRISE)
     invitation = Invitation(
         company_id=other_admin.company_id,
@@ -65,7 +68,7 @@ def test_cannot_revoke_other_companies_invitation(login_as: Any, make: Any) -> N
     assert login_as(me).post(f"/company/members/invitations/{invitation.id}/revoke").status_code == 404
 
 
-def test_existing_account_cannot_be_invited(login_as: Any, make: Any) -> None:
+def test_existing_account_cannot_be_invited(login_as: LoginAs, make: Factory) -> None:
     make.user(Role.PROVIDER, email="taken@test.dx")
     admin = make.user(Role.ENTERPRISE)
     html = (
@@ -76,7 +79,7 @@ def test_existing_account_cannot_be_invited(login_as: Any, make: Any) -> None:
     assert "该邮箱已有账号" in html
 
 
-def test_token_is_not_stored_in_clear(login_as: Any, make: Any) -> None:
+def test_token_is_not_stored_in_clear(login_as: LoginAs, make: Factory) -> None:
     admin = make.user(Role.ENTERPRISE)
     path = _invite(login_as(admin))
     token = path.rsplit("/", 1)[-1]

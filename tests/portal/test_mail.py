@@ -7,6 +7,8 @@ import threading
 from typing import Any
 
 import pytest
+from flask import Flask
+from tests_support import Factory
 
 from portal import mail
 from portal.models import Role
@@ -34,7 +36,7 @@ class BlockedSMTP:
 
 
 @pytest.fixture
-def smtp(app: Any, monkeypatch: pytest.MonkeyPatch) -> type[BlockedSMTP]:
+def smtp(app: Flask, monkeypatch: pytest.MonkeyPatch) -> type[BlockedSMTP]:
     BlockedSMTP.release.clear()
     BlockedSMTP.done.clear()
     BlockedSMTP.delivered = []
@@ -45,7 +47,9 @@ def smtp(app: Any, monkeypatch: pytest.MonkeyPatch) -> type[BlockedSMTP]:
     app.config.pop("MAIL_SERVER")
 
 
-def test_a_reset_request_answers_before_the_mail_server_does(app: Any, make: Any, smtp: Any) -> None:
+def test_a_reset_request_answers_before_the_mail_server_does(
+    app: Flask, make: Factory, smtp: type[BlockedSMTP]
+) -> None:
     user = make.user(Role.ENTERPRISE)
     response = app.test_client().post("/password/forgot", data={"email": user.email})
     assert response.status_code == 302  # answered while the server still holds the message
@@ -56,7 +60,7 @@ def test_a_reset_request_answers_before_the_mail_server_does(app: Any, make: Any
     assert message["To"] == user.email and "/password/reset/" in message.get_content()
 
 
-def test_a_mail_server_failure_is_logged_not_raised(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_mail_server_failure_is_logged_not_raised(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: Any, **_kwargs: Any) -> Any:
         raise ConnectionRefusedError("no server")
 

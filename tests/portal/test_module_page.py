@@ -3,32 +3,35 @@ answers filled per view) shows each viewer their own state, and saves keep the r
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 import sqlalchemy as sa
+from fixture_types import LoginAs
+from flask.testing import FlaskClient
+from tests_support import Factory
 
 from portal.assessments import services
 from portal.extensions import db
-from portal.models import ResumePoint, Role
+from portal.models import ResumePoint, Role, User
 
 MIIT = "miit-sme-digital"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def admin(make: Any) -> Any:
+def admin(make: Factory) -> User:
     return make.user(Role.ENTERPRISE)
 
 
-def _page(client: Any, assessment_id: int, module: str = "base", **query: str) -> str:
+def _page(client: FlaskClient, assessment_id: int, module: str = "base", **query: str) -> str:
     response = client.get(f"/company/assessments/{assessment_id}/modules/{module}", query_string=query)
     assert response.status_code == 200
     return str(response.get_data(as_text=True))
 
 
 def test_each_view_shows_its_own_answers_versions_and_visibility(
-    login_as: Any, admin: Any, make: Any
+    login_as: LoginAs, admin: User, make: Factory
 ) -> None:
     first = services.start(admin.company, MIIT, admin)
     other_admin = make.user(Role.ENTERPRISE)
@@ -47,7 +50,7 @@ def test_each_view_shows_its_own_answers_versions_and_visibility(
     assert admin.name not in other
 
 
-def test_language_and_lock_get_their_own_markup(login_as: Any, admin: Any) -> None:
+def test_language_and_lock_get_their_own_markup(login_as: LoginAs, admin: User) -> None:
     assessment = services.start(admin.company, MIIT, admin)
     client = login_as(admin)
     zh, en = _page(client, assessment.id), _page(client, assessment.id, lang="en")
@@ -59,7 +62,7 @@ def test_language_and_lock_get_their_own_markup(login_as: Any, admin: Any) -> No
     assert "disabled" in locked and "上传佐证材料" not in locked
 
 
-def test_typed_text_is_escaped_when_filled_in(login_as: Any, admin: Any) -> None:
+def test_typed_text_is_escaped_when_filled_in(login_as: LoginAs, admin: User) -> None:
     assessment = services.start(admin.company, MIIT, admin)
     client = login_as(admin)
     url = f"/company/assessments/{assessment.id}/modules/base"
@@ -69,7 +72,7 @@ def test_typed_text_is_escaped_when_filled_in(login_as: Any, admin: Any) -> None
     assert 'value="&#34;&gt;&lt;script&gt;x"' in html and '"><script>x' not in html
 
 
-def test_attachments_are_listed_only_where_uploaded(login_as: Any, admin: Any) -> None:
+def test_attachments_are_listed_only_where_uploaded(login_as: LoginAs, admin: User) -> None:
     assessment = services.start(admin.company, MIIT, admin)
     client = login_as(admin)
     assert "📎" not in _page(client, assessment.id)
@@ -82,13 +85,13 @@ def test_attachments_are_listed_only_where_uploaded(login_as: Any, admin: Any) -
     assert html.count("📎") == 1 and "台账.pdf" in html
 
 
-def _pdf() -> Any:
+def _pdf() -> BinaryIO:
     import io
 
     return io.BytesIO(PDF)
 
 
-def test_autosave_moves_the_resume_point_and_page_views_keep_it(login_as: Any, admin: Any) -> None:
+def test_autosave_moves_the_resume_point_and_page_views_keep_it(login_as: LoginAs, admin: User) -> None:
     assessment = services.start(admin.company, MIIT, admin)
     client = login_as(admin)
 
@@ -113,7 +116,7 @@ def test_autosave_moves_the_resume_point_and_page_views_keep_it(login_as: Any, a
     assert point() == ("base", None)
 
 
-def test_page_reads_in_a_fixed_number_of_statements(login_as: Any, admin: Any, make: Any) -> None:
+def test_page_reads_in_a_fixed_number_of_statements(login_as: LoginAs, admin: User, make: Factory) -> None:
     """The page reads in a fixed number of statements (the assessment with the resume module, the evidence
     count and its answers in one); colleagues' names come in one more, however many answers they changed."""
     assessment = services.start(admin.company, MIIT, admin)
@@ -146,7 +149,7 @@ def test_page_reads_in_a_fixed_number_of_statements(login_as: Any, admin: Any, m
     assert len(with_colleague) == len(alone) + 1, "\n\n".join(with_colleague)
 
 
-def test_page_slots_carry_this_view(login_as: Any, admin: Any, make: Any) -> None:
+def test_page_slots_carry_this_view(login_as: LoginAs, admin: User, make: Factory) -> None:
     """The compiled page is shared; the viewer's name, links, language switch target, flashed message and
     a failed save's messages belong to each view."""
     assessment = services.start(admin.company, MIIT, admin)
@@ -171,7 +174,7 @@ def test_page_slots_carry_this_view(login_as: Any, admin: Any, make: Any) -> Non
     assert '<ul class="flashes" role="alert"><li class="flash flash-error">有 1 道题被同事同时修改' in body
 
 
-def test_last_change_is_shown_in_china_time(login_as: Any, admin: Any) -> None:
+def test_last_change_is_shown_in_china_time(login_as: LoginAs, admin: User) -> None:
     """Answers are stored in UTC; the page says when they changed in the respondents' time (UTC+8)."""
     from datetime import UTC, datetime
 

@@ -11,15 +11,17 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import pytest
+from fixture_types import LoginAs
 from flask import Flask
+from flask.testing import FlaskClient
 from flask_babel import force_locale
-from tests_support import sign_in_session, submitted
+from tests_support import Factory, sign_in_session, submitted
 
 from portal.assessments.services import start as start_assessment
-from portal.models import Role
+from portal.models import Assessment, Role, User
 
 ROOT = Path(__file__).resolve().parents[2]
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -190,8 +192,8 @@ def _chinese_interface_text(html: str, data: list[str]) -> list[str]:
 
 
 @pytest.fixture
-def english(app: Flask) -> Any:
-    def _client(user: Any) -> Any:
+def english(app: Flask) -> LoginAs:
+    def _client(user: User) -> FlaskClient:
         user.locale = "en"
         from portal.extensions import db
 
@@ -203,7 +205,7 @@ def english(app: Flask) -> Any:
     return _client
 
 
-def _check(client: Any, urls: list[str], names: list[str]) -> None:
+def _check(client: FlaskClient, urls: list[str], names: list[str]) -> None:
     data = [*sorted(names, key=len, reverse=True), *_data_values()]
     problems = {}
     for url in urls:
@@ -215,7 +217,7 @@ def _check(client: Any, urls: list[str], names: list[str]) -> None:
     assert not problems, "\n".join(f"{url}: {left}" for url, left in problems.items())
 
 
-def test_enterprise_pages_in_english_have_no_chinese_interface_text(make: Any, english: Any) -> None:
+def test_enterprise_pages_in_english_have_no_chinese_interface_text(make: Factory, english: LoginAs) -> None:
     _submitted, user = submitted(make)
     company = user.company
     draft = start_assessment(company, "gd-mfg-dt", user)
@@ -238,7 +240,7 @@ def test_enterprise_pages_in_english_have_no_chinese_interface_text(make: Any, e
     )
 
 
-def test_company_size_is_named_in_english(make: Any, english: Any) -> None:
+def test_company_size_is_named_in_english(make: Factory, english: LoginAs) -> None:
     """The size badge was a gettext of the stored Chinese word, which no catalog entry matched."""
     _submitted, user = submitted(make)
     client = english(user)
@@ -248,14 +250,14 @@ def test_company_size_is_named_in_english(make: Any, english: Any) -> None:
         assert ">小型</span>" not in page, url
 
 
-def draft_module(assessment: Any) -> str:
+def draft_module(assessment: Assessment) -> str:
     from portal.instruments import instrument_of
 
     return str(instrument_of(assessment).modules[0].id)
 
 
 def test_provider_bureau_and_admin_pages_in_english_have_no_chinese_interface_text(
-    make: Any, english: Any
+    make: Factory, english: LoginAs
 ) -> None:
     submitted(make)
     provider = make.user(Role.PROVIDER)
@@ -269,7 +271,7 @@ def test_provider_bureau_and_admin_pages_in_english_have_no_chinese_interface_te
 
 
 def test_report_status_script_gets_its_words_from_the_catalog(
-    make: Any, english: Any, monkeypatch: pytest.MonkeyPatch
+    make: Factory, english: LoginAs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """status.js used to show "排队中 / Queued" in both languages; its words are now rendered by the
     template (data-label-*) in the page's language."""

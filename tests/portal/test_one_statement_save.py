@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from tests_support import wait_until_a_backend_waits_for_a_lock
+from fixture_types import LoginAs
+from flask import Flask
+from tests_support import Factory, wait_until_a_backend_waits_for_a_lock
 
 from portal.assessments import saving, services
 from portal.assessments.saving import fast, pins
@@ -77,12 +79,14 @@ SCENARIOS: dict[str, list[Step]] = {
 
 
 @pytest.fixture
-def postgresql(app: Any) -> None:
+def postgresql(app: Flask) -> None:
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the one-statement save is PostgreSQL's (SQLite saves in several statements)")
 
 
-def _run(steps: list[Step], make: Any, login_as: Any, one: bool, monkeypatch: Any) -> dict[str, Any]:
+def _run(
+    steps: list[Step], make: Factory, login_as: LoginAs, one: bool, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
     """Run the steps on a fresh draft; the replies (without ids and times) and what was stored."""
     admin = make.user(Role.ENTERPRISE, name="管理员")  # the same names in both runs (conflicts name them)
     people = {
@@ -146,7 +150,7 @@ def _without_ids_and_times(body: Any) -> Any:
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_one_statement_and_two_statement_saves_agree(
-    postgresql: None, name: str, make: Any, login_as: Any, monkeypatch: Any
+    postgresql: None, name: str, make: Factory, login_as: LoginAs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     one = _run(SCENARIOS[name], make, login_as, True, monkeypatch)
     two = _run(SCENARIOS[name], make, login_as, False, monkeypatch)
@@ -158,7 +162,7 @@ def test_one_statement_and_two_statement_saves_agree(
 
 
 def test_a_usual_autosave_is_one_statement(
-    postgresql: None, make: Any, login_as: Any, monkeypatch: Any
+    postgresql: None, make: Factory, login_as: LoginAs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """After the page view, a save by a member reads its user and then runs one statement (then commits)."""
     admin = make.user(Role.ENTERPRISE)
@@ -185,7 +189,7 @@ def test_a_usual_autosave_is_one_statement(
 
 
 def test_a_save_meeting_another_save_waits_and_counts_what_that_one_saved(
-    postgresql: None, app: Any, make: Any, login_as: Any, monkeypatch: Any
+    postgresql: None, app: Flask, make: Factory, login_as: LoginAs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While another save holds the assessment's lock, an autosave takes the locked path (the one statement
     does not wait); its reply (progress, visible items) includes what the other save wrote. For a while

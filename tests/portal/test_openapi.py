@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from tests_support import sign_in_session
+from flask.testing import FlaskClient
+from tests_support import Factory, sign_in_session
 
 from portal.api.openapi import document
 from portal.models import Role
@@ -48,7 +49,7 @@ def test_path_parameters_are_declared(app: Flask) -> None:
         assert declared == set(re.findall(r"{(\w+)}", path)), path
 
 
-def test_served_publicly_and_embeds_the_contract(client: Any) -> None:
+def test_served_publicly_and_embeds_the_contract(client: FlaskClient) -> None:
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     doc = response.get_json()
@@ -79,7 +80,7 @@ def _docs_example() -> dict[str, Any]:
     return strip(example)
 
 
-def test_docs_example_is_valid_input(app: Flask, make: Any) -> None:
+def test_docs_example_is_valid_input(app: Flask, make: Factory) -> None:
     # jsonschema is not installed in this project: check the keys against the schema, then post it.
     example = _docs_example()
     props = INPUT_SCHEMA["properties"]

@@ -10,19 +10,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from portal import create_app
 from portal.ops import JsonFormatter
 
 
-def test_readiness_reports_database_and_migration(client: Any) -> None:
+def test_readiness_reports_database_and_migration(client: FlaskClient) -> None:
     response = client.get("/readyz")
     body = response.get_json()
     assert response.status_code == 200 and body["status"] == "ready"
     assert body["checks"]["database"]["ok"] and body["checks"]["database"]["migration"]
 
 
-def test_readiness_fails_when_redis_is_unreachable(app: Any, client: Any) -> None:
+def test_readiness_fails_when_redis_is_unreachable(app: Flask, client: FlaskClient) -> None:
     app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"
     try:
         response = client.get("/readyz")
@@ -31,21 +33,23 @@ def test_readiness_fails_when_redis_is_unreachable(app: Any, client: Any) -> Non
     assert response.status_code == 503 and response.get_json()["checks"]["redis"]["ok"] is False
 
 
-def test_json_log_lines(tmp_path: Any) -> None:
+def test_json_log_lines(tmp_path: Path) -> None:
     record = logging.LogRecord("portal.access", logging.INFO, __file__, 1, "request", None, None)
     record.method, record.path, record.status, record.ms = "GET", "/healthz", 200, 1.5
     entry = json.loads(JsonFormatter().format(record))
     assert entry == {**entry, "level": "INFO", "method": "GET", "path": "/healthz", "status": 200, "ms": 1.5}
 
 
-def test_log_format_is_validated(tmp_path: Any) -> None:
+def test_log_format_is_validated(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="LOG_FORMAT"):
         create_app(
             env={"PORTAL_ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db", "LOG_FORMAT": "xml"}
         )
 
 
-def test_database_outage_answers_503_with_retry_after(app: Any, client: Any, monkeypatch: Any) -> None:
+def test_database_outage_answers_503_with_retry_after(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import sqlalchemy.exc
 
     from portal import ops

@@ -6,7 +6,9 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from tests_support import submitted
+from fixture_types import LoginAs
+from flask import Flask
+from tests_support import Factory, submitted
 
 from portal import audit
 from portal.bureau import aggregates
@@ -25,7 +27,7 @@ def _cube() -> list[tuple[Any, ...]]:
     return sorted(tuple(row) for row in db.session.execute(sa.select(*columns)))
 
 
-def test_deleting_a_company_removes_personal_data_and_keeps_statistics(make: Any) -> None:
+def test_deleting_a_company_removes_personal_data_and_keeps_statistics(make: Factory) -> None:
     assessment, admin = submitted(make, cluster="c05", bureau_sharing=True, contact_name="王经理")
     member = make.user(Role.ENTERPRISE, company=admin.company, is_company_admin=False, phone="13800000000")
     submitted(make, cluster="c05")  # another company that stays
@@ -54,7 +56,7 @@ def test_deleting_a_company_removes_personal_data_and_keeps_statistics(make: Any
     assert [e.target for e in events] == [f"company:{company.id}"]
 
 
-def test_deletion_removes_evidence_files(make: Any) -> None:
+def test_deletion_removes_evidence_files(make: Factory) -> None:
     from portal.assessments.services import start
 
     user = make.user(Role.ENTERPRISE)
@@ -64,7 +66,7 @@ def test_deletion_removes_evidence_files(make: Any) -> None:
     assert evidence.files_by_item(draft) == {}
 
 
-def test_cli_requires_confirmation(app: Any, make: Any) -> None:
+def test_cli_requires_confirmation(app: Flask, make: Factory) -> None:
     company = make.company()
     runner = app.test_cli_runner()
     refused = runner.invoke(args=["data", "delete-company", str(company.id)])
@@ -73,7 +75,7 @@ def test_cli_requires_confirmation(app: Any, make: Any) -> None:
     assert db.session.get(Company, company.id).name.startswith("已注销企业")
 
 
-def test_audit_log_records_submission_consent_and_accounts(login_as: Any, make: Any) -> None:
+def test_audit_log_records_submission_consent_and_accounts(login_as: LoginAs, make: Factory) -> None:
     assessment, owner = submitted(make)
     provider = make.user(Role.PROVIDER)
     consent = grant(

@@ -4,16 +4,18 @@ API), expiry and revocation, share-only cannot write, assist-mode attribution, a
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from tests_support import answer_everything, submitted
+from fixture_types import LoginAs
+from flask.testing import FlaskClient
+from tests_support import Factory, answer_everything, submitted
+from werkzeug.test import TestResponse
 
 from portal.assessments import saving
 from portal.assessments import services as assessments
 from portal.extensions import db
-from portal.models import AnswerChange, AuditEvent, Consent, ConsentMode, Role
+from portal.models import AnswerChange, Assessment, AuditEvent, Consent, ConsentMode, ProviderOrg, Role, User
 from portal.models._common import utcnow
 from portal.providers import consent
 
@@ -29,30 +31,32 @@ READ_PATHS = (
 ITEM = "cloud.ops.integration"
 
 
-def _grant(assessment: Any, admin: Any, org: Any, mode: ConsentMode = ConsentMode.SHARE) -> Consent:
+def _grant(
+    assessment: Assessment, admin: User, org: ProviderOrg, mode: ConsentMode = ConsentMode.SHARE
+) -> Consent:
     return consent.grant(
         assessment.company, assessment, org, mode, consent.local_today() + timedelta(days=7), admin
     )
 
 
-def _draft(make: Any) -> tuple[Any, Any]:
+def _draft(make: Factory) -> tuple[Assessment, User]:
     admin = make.user(Role.ENTERPRISE)
     assessment = assessments.start(admin.company, GD, admin)
     answer_everything(assessment, admin, choice=1)
     return assessment, admin
 
 
-def _statuses(client: Any, assessment_id: int) -> list[int]:
+def _statuses(client: FlaskClient, assessment_id: int) -> list[int]:
     return [client.get(p.format(id=assessment_id)).status_code for p in READ_PATHS]
 
 
-def _write(client: Any, assessment_id: int, value: str = "C") -> Any:
+def _write(client: FlaskClient, assessment_id: int, value: str = "C") -> TestResponse:
     return client.post(
         f"/api/v1/assessments/{assessment_id}/answers", json={"answers": [{"item_id": ITEM, "value": value}]}
     )
 
 
-def test_no_consent_no_data(make: Any, login_as: Any) -> None:
+def test_no_consent_no_data(make: Factory, login_as: LoginAs) -> None:
     assessment, _admin = submitted(make)
     provider = login_as(make.user(Role.PROVIDER))
     assert _statuses(provider, assessment.id) == [404] * len(READ_PATHS)
@@ -60,7 +64,7 @@ def test_no_consent_no_data(make: Any, login_as: Any) -> None:
     assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == 0
 
 
-def test_share_consent_reads_and_is_audited(make: Any, login_as: Any) -> None:
+def test_share_consent_reads_and_is_audited(make: Factory, login_as: LoginAs) -> None:
     assessment, admin = submitted(make)
     user = make.user(Role.PROVIDER)
     _grant(assessment, admin, user.provider_org)
@@ -79,13 +83,13 @@ def test_share_consent_reads_and_is_audited(make: Any, login_as: Any) -> None:
     assert "查看评估结果" in page and user.provider_org.name in page and user.name in page
 
 
-def test_company_members_are_not_audited(make: Any, login_as: Any) -> None:
+def test_company_members_are_not_audited(make: Factory, login_as: LoginAs) -> None:
     assessment, admin = submitted(make)
     assert login_as(admin).get(f"/company/assessments/{assessment.id}/result").status_code == 200
     assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == 0
 
 
-def test_consent_for_another_org_or_assessment_gives_nothing(make: Any, login_as: Any) -> None:
+def test_consent_for_another_org_or_assessment_gives_nothing(make: Factory, login_as: LoginAs) -> None:
     assessment, admin = submitted(make)
     other_assessment, other_admin = submitted(make)
     user = make.user(Role.PROVIDER)
@@ -94,7 +98,7 @@ def test_consent_for_another_org_or_assessment_gives_nothing(make: Any, login_as
     assert _statuses(login_as(user), assessment.id) == [404] * len(READ_PATHS)
 
 
-def test_expired_consent_gives_nothing(make: Any, login_as: Any) -> None:
+def test_expired_consent_gives_nothing(make: Factory, login_as: LoginAs) -> None:
     assessment, admin = submitted(make)
     user = make.user(Role.PROVIDER)
     granted = _grant(assessment, admin, user.provider_org)
@@ -106,14 +110,14 @@ def test_expired_consent_gives_nothing(make: Any, login_as: Any) -> None:
     assert granted.status == "expired"
 
 
-def test_consent_lasts_through_its_last_day_china_time(make: Any) -> None:
+def test_consent_lasts_through_its_last_day_china_time(make: Factory) -> None:
     day = consent.local_today()
     expiry = consent.expiry_for(day)
     assert expiry.astimezone(consent.LOCAL_TZ).date() == day + timedelta(days=1)
     assert expiry.astimezone(consent.LOCAL_TZ).hour == 0
 
 
-def test_revoked_consent_gives_nothing(make: Any, login_as: Any) -> None:
+def test_revoked_consent_gives_nothing(make: Factory, login_as: LoginAs) -> None:
     assessment, admin = submitted(make)
     user = make.user(Role.PROVIDER)
     granted = _grant(assessment, admin, user.provider_org)
@@ -126,7 +130,7 @@ def test_revoked_consent_gives_nothing(make: Any, login_as: Any) -> None:
     assert _statuses(provider, assessment.id) == [404] * len(READ_PATHS)
 
 
-def test_only_the_company_admin_grants_and_revokes_own_consents(make: Any, login_as: Any) -> None:
+def test_only_the_company_admin_grants_and_revokes_own_consents(make: Factory, login_as: LoginAs) -> None:
     assessment, admin = submitted(make)
     member = make.user(Role.ENTERPRISE, company=admin.company, is_company_admin=False)
     org = make.provider_org()
@@ -142,7 +146,7 @@ def test_only_the_company_admin_grants_and_revokes_own_consents(make: Any, login
     assert login_as(stranger).post(f"/company/sharing/{granted.id}/revoke").status_code == 404
 
 
-def test_grant_refuses_past_dates_and_other_companies_assessments(make: Any, login_as: Any) -> None:
+def test_grant_refuses_past_dates_and_other_companies_assessments(make: Factory, login_as: LoginAs) -> None:
     assessment, admin = submitted(make)
     foreign, _ = submitted(make)
     org = make.provider_org()
@@ -162,7 +166,7 @@ def test_grant_refuses_past_dates_and_other_companies_assessments(make: Any, log
     assert db.session.scalar(sa.select(sa.func.count(Consent.id))) == 0
 
 
-def test_share_only_cannot_write(make: Any, login_as: Any) -> None:
+def test_share_only_cannot_write(make: Factory, login_as: LoginAs) -> None:
     assessment, admin = _draft(make)
     user = make.user(Role.PROVIDER)
     _grant(assessment, admin, user.provider_org, ConsentMode.SHARE)
@@ -179,7 +183,7 @@ def test_share_only_cannot_write(make: Any, login_as: Any) -> None:
     assert all(c.acting_provider_org_id is None for c in changes)
 
 
-def test_assist_mode_edits_are_attributed_and_audited(make: Any, login_as: Any) -> None:
+def test_assist_mode_edits_are_attributed_and_audited(make: Factory, login_as: LoginAs) -> None:
     assessment, admin = _draft(make)
     user = make.user(Role.PROVIDER, name="周敏")
     org = user.provider_org
@@ -206,7 +210,7 @@ def test_assist_mode_edits_are_attributed_and_audited(make: Any, login_as: Any) 
     assert _write(provider, assessment.id, "A").status_code == 404
 
 
-def test_assist_cannot_submit_or_assign(make: Any, login_as: Any) -> None:
+def test_assist_cannot_submit_or_assign(make: Factory, login_as: LoginAs) -> None:
     assessment, admin = _draft(make)
     user = make.user(Role.PROVIDER)
     _grant(assessment, admin, user.provider_org, ConsentMode.ASSIST)
@@ -217,7 +221,7 @@ def test_assist_cannot_submit_or_assign(make: Any, login_as: Any) -> None:
     assert provider.post(f"/company/assessments/{assessment.id}/assignments").status_code == 403
 
 
-def test_can_view_hook(make: Any) -> None:
+def test_can_view_hook(make: Factory) -> None:
     assessment, admin = submitted(make)
     member = make.user(Role.ENTERPRISE, company=admin.company, is_company_admin=False)
     user = make.user(Role.PROVIDER)

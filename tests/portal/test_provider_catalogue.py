@@ -4,10 +4,10 @@ administrator verification with dates, recommendations, lead list and anonymous 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import sqlalchemy as sa
-from tests_support import submitted
+from fixture_types import LoginAs
+from tests_support import Factory, submitted
 
 from portal.extensions import db
 from portal.models import ConsentMode, Recognition, Recommendation, Role, Solution
@@ -26,7 +26,7 @@ SOLUTION_FORM = {
 }
 
 
-def test_profile_edit_validates_credit_code_and_keeps_input(make: Any, login_as: Any) -> None:
+def test_profile_edit_validates_credit_code_and_keeps_input(make: Factory, login_as: LoginAs) -> None:
     user = make.user(Role.PROVIDER)
     client = login_as(user)
     assert client.get("/provider/profile").status_code == 200
@@ -48,7 +48,7 @@ def test_profile_edit_validates_credit_code_and_keeps_input(make: Any, login_as:
     assert org.service_types == ["platform", "cloud"]
 
 
-def test_recognition_declared_then_verified_by_admin_with_date(make: Any, login_as: Any) -> None:
+def test_recognition_declared_then_verified_by_admin_with_date(make: Factory, login_as: LoginAs) -> None:
     user = make.user(Role.PROVIDER)
     client = login_as(user)
     response = client.post("/provider/recognitions", data={"kind": "other"})
@@ -65,7 +65,7 @@ def test_recognition_declared_then_verified_by_admin_with_date(make: Any, login_
     assert user.provider_org_id in services.verified_org_ids()
 
 
-def test_solution_crud_with_chinese_messages(make: Any, login_as: Any) -> None:
+def test_solution_crud_with_chinese_messages(make: Factory, login_as: LoginAs) -> None:
     user = make.user(Role.PROVIDER)
     client = login_as(user)
     response = client.post("/provider/solutions/new", data={"name": "半成品方案", "support_listed": "y"})
@@ -95,7 +95,7 @@ def test_solution_crud_with_chinese_messages(make: Any, login_as: Any) -> None:
     assert db.session.scalar(sa.select(sa.func.count(Solution.id))) == 0
 
 
-def test_support_claim_verified_and_reset_on_change(make: Any, login_as: Any) -> None:
+def test_support_claim_verified_and_reset_on_change(make: Factory, login_as: LoginAs) -> None:
     user = make.user(Role.PROVIDER)
     client = login_as(user)
     claimed = {**SOLUTION_FORM, "support_listed": "y", "support_note": "揭阳市上云上平台产品目录（2022）"}
@@ -111,7 +111,7 @@ def test_support_claim_verified_and_reset_on_change(make: Any, login_as: Any) ->
     assert not solution.support_verified  # a changed claim needs verifying again
 
 
-def test_recommendation_needs_consent_and_is_seen_by_the_company(make: Any, login_as: Any) -> None:
+def test_recommendation_needs_consent_and_is_seen_by_the_company(make: Factory, login_as: LoginAs) -> None:
     assessment, admin = submitted(make, choice=1)
     user = make.user(Role.PROVIDER)
     client = login_as(user)
@@ -136,7 +136,7 @@ def test_recommendation_needs_consent_and_is_seen_by_the_company(make: Any, logi
     assert "设备上云快线" in company.get("/company/sharing/").get_data(as_text=True)
 
 
-def test_lead_list_and_anonymous_gaps_suppress_small_groups(make: Any, login_as: Any) -> None:
+def test_lead_list_and_anonymous_gaps_suppress_small_groups(make: Factory, login_as: LoginAs) -> None:
     for _ in range(5):
         submitted(make, choice=1, city="揭阳市")
     for _ in range(2):

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests_support import submitted
+from fixture_types import LoginAs
+from tests_support import Factory, submitted
 
-from portal.models import Role
+from portal.models import ProviderOrg, Role, Solution
 from portal.providers import matching, services
 from portal.providers.matching import Offer
 
@@ -93,7 +94,7 @@ def test_cloud_kind_from_action_id() -> None:
     assert matching.cloud_kind_of({"action_id": "platform_data_integration"}) is None
 
 
-def _solution(org: Any, **fields: Any) -> Any:
+def _solution(org: ProviderOrg, **fields: Any) -> Solution:
     data = {
         "name": "设备上云快线",
         "summary": "哑设备联网与设备数据上云",
@@ -112,7 +113,7 @@ def _solution(org: Any, **fields: Any) -> Any:
     return services.save_solution(org, data)
 
 
-def test_result_page_lists_matches_with_reasons(make: Any, login_as: Any) -> None:
+def test_result_page_lists_matches_with_reasons(make: Factory, login_as: LoginAs) -> None:
     assessment, admin = submitted(make, choice=1, cluster="c05")
     org = make.provider_org(cities_served=["揭阳市"])
     _solution(org)
@@ -121,7 +122,7 @@ def test_result_page_lists_matches_with_reasons(make: Any, login_as: Any) -> Non
     assert "服务商在揭阳市提供服务" in html and "无付费排名" in html
 
 
-def test_matched_actions_read_as_the_roadmap_states_them(make: Any, login_as: Any) -> None:
+def test_matched_actions_read_as_the_roadmap_states_them(make: Factory, login_as: LoginAs) -> None:
     """The solutions sit under the roadmap's own actions (the result view's): the same number and title
     as in the roadmap above them, in the page's language."""
     import re
@@ -145,7 +146,7 @@ def test_matched_actions_read_as_the_roadmap_states_them(make: Any, login_as: An
             assert (int(rank), unescape(title)) == (actions[action_id].rank, actions[action_id].title)
 
 
-def test_moderation_hides_a_solution_from_matching(make: Any, login_as: Any) -> None:
+def test_moderation_hides_a_solution_from_matching(make: Factory, login_as: LoginAs) -> None:
     assessment, admin = submitted(make, choice=1, cluster="c05")
     org = make.provider_org(cities_served=["揭阳市"])
     solution = _solution(org)

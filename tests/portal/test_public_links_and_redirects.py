@@ -4,17 +4,18 @@ bearer header only skips CSRF when its token is valid (issue 16, items 1, 3 and 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from tests_support import csrf_token_from
+from flask import Flask
+from tests_support import Factory, csrf_token_from
+from werkzeug.test import TestResponse
 
 from portal import create_app
 from portal.access import public
 from portal.auth import security
 from portal.config import ConfigError, load_config
 from portal.links import safe_target
-from portal.models import Role
+from portal.models import Role, User
 
 PUBLIC = "http://127.0.0.1:5000"  # the development and testing default
 
@@ -24,7 +25,7 @@ PUBLIC = "http://127.0.0.1:5000"  # the development and testing default
     [{"Host": "attacker.example"}, {"X-Forwarded-Host": "attacker.example"}, {"Host": "attacker.example:80"}],
 )
 def test_reset_mail_links_to_the_public_url_whatever_host_the_request_named(
-    app: Any, make: Any, headers: dict[str, str]
+    app: Flask, make: Factory, headers: dict[str, str]
 ) -> None:
     user = make.user(Role.ENTERPRISE)
     app.extensions["outbox"] = []
@@ -35,7 +36,7 @@ def test_reset_mail_links_to_the_public_url_whatever_host_the_request_named(
     assert "attacker" not in mail["body"]
 
 
-def test_invitation_link_uses_the_public_url(app: Any, make: Any) -> None:
+def test_invitation_link_uses_the_public_url(app: Flask, make: Factory) -> None:
     admin = make.user(Role.ENTERPRISE)
     client = app.test_client()
     evil = "http://attacker.example"  # the whole visit names the attacker's host
@@ -46,7 +47,7 @@ def test_invitation_link_uses_the_public_url(app: Any, make: Any) -> None:
     assert "attacker.example/" not in page
 
 
-def _production(tmp_path: Path, **env: str) -> Any:
+def _production(tmp_path: Path, **env: str) -> Flask:
     settings = {
         "PORTAL_ENV": "production",
         "SECRET_KEY": "x" * 40,
@@ -162,7 +163,7 @@ def test_safe_target_keeps_paths_on_the_site(target: str) -> None:
     assert safe_target(target, "/home") == target
 
 
-def _stays_on_site(response: Any, default: str) -> bool:
+def _stays_on_site(response: TestResponse, default: str) -> bool:
     """Redirected to the default page, or (a NUL character) refused outright."""
     if response.status_code == 400:
         return "空字符" in response.get_data(as_text=True)
@@ -170,7 +171,7 @@ def _stays_on_site(response: Any, default: str) -> bool:
 
 
 @pytest.mark.parametrize("target", HOSTILE_TARGETS)
-def test_sign_in_never_redirects_off_site(app: Any, make: Any, target: str) -> None:
+def test_sign_in_never_redirects_off_site(app: Flask, make: Factory, target: str) -> None:
     user = make.user(Role.ENTERPRISE)
     response = app.test_client().post(
         "/login", query_string={"next": target}, data={"email": user.email, "password": "Test-pass-1"}
@@ -178,7 +179,7 @@ def test_sign_in_never_redirects_off_site(app: Any, make: Any, target: str) -> N
     assert _stays_on_site(response, "/company/")
 
 
-def test_sign_in_follows_a_next_path_on_the_site(app: Any, make: Any) -> None:
+def test_sign_in_follows_a_next_path_on_the_site(app: Flask, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     response = app.test_client().post(
         "/login",
@@ -189,12 +190,12 @@ def test_sign_in_follows_a_next_path_on_the_site(app: Any, make: Any) -> None:
 
 
 @pytest.mark.parametrize("target", HOSTILE_TARGETS)
-def test_language_switch_never_redirects_off_site(app: Any, target: str) -> None:
+def test_language_switch_never_redirects_off_site(app: Flask, target: str) -> None:
     response = app.test_client().post("/lang/en", data={"next": target})
     assert _stays_on_site(response, "/")
 
 
-def _answers_url(make: Any) -> tuple[Any, str]:
+def _answers_url(make: Factory) -> tuple[User, str]:
     from portal.assessments.services import start
 
     user = make.user(Role.ENTERPRISE)
@@ -203,7 +204,7 @@ def _answers_url(make: Any) -> tuple[Any, str]:
 
 
 @pytest.mark.usefixtures("csrf_on")
-def test_a_junk_bearer_header_does_not_skip_csrf(app: Any, make: Any) -> None:
+def test_a_junk_bearer_header_does_not_skip_csrf(app: Flask, make: Factory) -> None:
     user, url = _answers_url(make)
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
@@ -219,7 +220,7 @@ def test_a_junk_bearer_header_does_not_skip_csrf(app: Any, make: Any) -> None:
 
 
 @pytest.mark.usefixtures("csrf_on")
-def test_a_valid_token_acts_as_its_owner_and_ignores_the_session_cookie(app: Any, make: Any) -> None:
+def test_a_valid_token_acts_as_its_owner_and_ignores_the_session_cookie(app: Flask, make: Factory) -> None:
     owner, url = _answers_url(make)
     token = security.create_api_token(owner, "erp", {"assessments:read"}, None)
     stranger = make.user(Role.ENTERPRISE)

@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from fixture_types import LoginAs
 from flask import Flask
-from tests_support import submitted
+from flask.testing import FlaskClient
+from tests_support import Factory, submitted
+from werkzeug.test import TestResponse
 
 from portal.extensions import db
 from portal.models import AuditEvent, ConsentMode, Role
@@ -39,11 +42,11 @@ def _only_report() -> Report:
     return db.session.scalars(sa.select(Report)).one()
 
 
-def _request(client: Any, assessment_id: int, lang: str = "zh") -> Any:
+def _request(client: FlaskClient, assessment_id: int, lang: str = "zh") -> TestResponse:
     return client.post(f"/company/assessments/{assessment_id}/report", data={"lang": lang})
 
 
-def test_request_status_json_and_download(login_as: Any, make: Any, stub_renderer: list[str]) -> None:
+def test_request_status_json_and_download(login_as: LoginAs, make: Factory, stub_renderer: list[str]) -> None:
     assessment, user = submitted(make)
     client = login_as(user)
     response = _request(client, assessment.id)
@@ -62,7 +65,7 @@ def test_request_status_json_and_download(login_as: Any, make: Any, stub_rendere
 
 
 def test_cache_reuses_same_key_and_renders_on_changes(
-    login_as: Any, make: Any, stub_renderer: list[str]
+    login_as: LoginAs, make: Factory, stub_renderer: list[str]
 ) -> None:
     assessment, user = submitted(make)
     client = login_as(user)
@@ -87,7 +90,7 @@ def test_cache_reuses_same_key_and_renders_on_changes(
     assert jobs.find(jobs.CacheKey(key.assessment_id, key.answers_hash, "other-engine", "zh")) is None
 
 
-def test_failure_is_shown_and_retry_succeeds(app: Flask, login_as: Any, make: Any) -> None:
+def test_failure_is_shown_and_retry_succeeds(app: Flask, login_as: LoginAs, make: Factory) -> None:
     assessment, user = submitted(make)
     client = login_as(user)
     app.config["REPORTS_FAIL_ATTEMPTS"] = 1
@@ -109,7 +112,7 @@ def test_failure_is_shown_and_retry_succeeds(app: Flask, login_as: Any, make: An
     assert status["status"] == "done" and status["attempts"] == 2 and status["error"] is None
 
 
-def test_draft_has_no_report(login_as: Any, make: Any) -> None:
+def test_draft_has_no_report(login_as: LoginAs, make: Factory) -> None:
     from portal.assessments import services as assessments
 
     user = make.user(Role.ENTERPRISE)
@@ -119,7 +122,7 @@ def test_draft_has_no_report(login_as: Any, make: Any) -> None:
     assert db.session.scalar(sa.select(sa.func.count(Report.id))) == 0
 
 
-def test_authorisation(app: Flask, login_as: Any, make: Any) -> None:
+def test_authorisation(app: Flask, login_as: LoginAs, make: Factory) -> None:
     assessment, owner = submitted(make)
     _request(login_as(owner), assessment.id)
     report = _only_report()
@@ -160,7 +163,7 @@ def test_authorisation(app: Flask, login_as: Any, make: Any) -> None:
     )
 
 
-def test_verify_page_is_public_and_checks_the_code(app: Flask, login_as: Any, make: Any) -> None:
+def test_verify_page_is_public_and_checks_the_code(app: Flask, login_as: LoginAs, make: Factory) -> None:
     assessment, owner = submitted(make)
     _request(login_as(owner), assessment.id)
     report = _only_report()
@@ -176,7 +179,9 @@ def test_verify_page_is_public_and_checks_the_code(app: Flask, login_as: Any, ma
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_verify_page_states_what_the_report_states(app: Flask, login_as: Any, make: Any, lang: str) -> None:
+def test_verify_page_states_what_the_report_states(
+    app: Flask, login_as: LoginAs, make: Factory, lang: str
+) -> None:
     """The verify page shows the levels of the report's own result view (kept with the report when it was
     rendered, in the report's language), so an official holding the PDF reads the same company, date,
     questionnaire, levels and score."""
@@ -199,7 +204,7 @@ def test_verify_page_states_what_the_report_states(app: Flask, login_as: Any, ma
     assert all(fact in html for fact in stated), [fact for fact in stated if fact not in html]
 
 
-def test_result_page_offers_the_report(login_as: Any, make: Any) -> None:
+def test_result_page_offers_the_report(login_as: LoginAs, make: Factory) -> None:
     assessment, user = submitted(make)
     html = login_as(user).get(f"/company/assessments/{assessment.id}/result").get_data(as_text=True)
     assert "生成 PDF 报告" in html and f"/company/assessments/{assessment.id}/report" in html

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixture_types import LoginAs
 from flask import Flask
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -38,6 +39,10 @@ def _tool(name: str) -> str:
 
 def _run(*args: str) -> str:
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+# {(instrument, lang): {"view", "page", "pdf", "path"}} (the `outputs` fixture)
+Outputs = dict[tuple[str, str], dict[str, Any]]
 
 
 class _Text(HTMLParser):
@@ -65,10 +70,10 @@ def _flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def outputs(_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Any]:
+def outputs(_app: Flask, tmp_path_factory: pytest.TempPathFactory) -> Outputs:
     """A GD assessment (dimensions, cloud, roadmap, programmes) and a MIIT one, each as page and PDF in
     both languages: {(instrument, lang): {"view", "page", "pdf", "path"}}."""
-    out: dict[tuple[str, str], Any] = {}
+    out: Outputs = {}
     tmp = tmp_path_factory.mktemp("agree")
     with _app.app_context():
         try:
@@ -126,9 +131,7 @@ def _both_state(case: dict[str, Any], needles: list[str]) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_levels_gaps_and_answers_are_the_same_on_page_and_pdf(
-    outputs: dict[tuple[str, str], Any], lang: str
-) -> None:
+def test_levels_gaps_and_answers_are_the_same_on_page_and_pdf(outputs: Outputs, lang: str) -> None:
     case = outputs[("gd-mfg-dt", lang)]
     view: ResultView = case["view"]
     needles = [view.overall.level_name, view.overall.gbt39116]
@@ -147,9 +150,7 @@ def test_levels_gaps_and_answers_are_the_same_on_page_and_pdf(
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_answers_read_the_same_with_units_and_level_texts(
-    outputs: dict[tuple[str, str], Any], lang: str
-) -> None:
+def test_answers_read_the_same_with_units_and_level_texts(outputs: Outputs, lang: str) -> None:
     """A scenario level reads "L1：<what L1 means>" wherever it is listed, on the page as in the PDF."""
     case = outputs[("miit-sme-digital", lang)]
     view: ResultView = case["view"]
@@ -160,7 +161,7 @@ def test_answers_read_the_same_with_units_and_level_texts(
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_miit_level_scenarios_and_cloud_are_the_same(outputs: dict[tuple[str, str], Any], lang: str) -> None:
+def test_miit_level_scenarios_and_cloud_are_the_same(outputs: Outputs, lang: str) -> None:
     miit: ResultView = outputs[("miit-sme-digital", lang)]["view"]
     assert miit.miit is not None
     _both_state(
@@ -173,7 +174,7 @@ def test_miit_level_scenarios_and_cloud_are_the_same(outputs: dict[tuple[str, st
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_programmes_and_roadmap_are_the_same(outputs: dict[tuple[str, str], Any], lang: str) -> None:
+def test_programmes_and_roadmap_are_the_same(outputs: Outputs, lang: str) -> None:
     case = outputs[("gd-mfg-dt", lang)]
     view: ResultView = case["view"]
     assert view.programmes.available and view.programmes.rows
@@ -185,9 +186,7 @@ def test_programmes_and_roadmap_are_the_same(outputs: dict[tuple[str, str], Any]
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_comparison_with_the_previous_assessment_is_the_same(
-    outputs: dict[tuple[str, str], Any], lang: str
-) -> None:
+def test_comparison_with_the_previous_assessment_is_the_same(outputs: Outputs, lang: str) -> None:
     case = outputs[("gd-mfg-dt", lang)]
     comparison = case["view"].comparison
     assert comparison is not None
@@ -198,7 +197,7 @@ def test_comparison_with_the_previous_assessment_is_the_same(
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_summary_figures_benchmark_and_miit_next_level_are_the_same(
-    outputs: dict[tuple[str, str], Any], app: Flask, lang: str
+    outputs: Outputs, app: Flask, lang: str
 ) -> None:
     """The summary cards, the peer block and MIIT's "next level" are one markup for page and PDF: the same
     figures under the same labels (the page once had no points or scenarios still missing)."""
@@ -227,7 +226,7 @@ def test_summary_figures_benchmark_and_miit_next_level_are_the_same(
 @pytest.mark.parametrize("instrument_id", ["gd-mfg-dt", "miit-sme-digital"])
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_result_api_states_what_page_and_pdf_state(
-    outputs: dict[tuple[str, str], Any], instrument_id: str, lang: str
+    outputs: Outputs, instrument_id: str, lang: str
 ) -> None:
     """An integrator reading GET …/result gets the view the page and the PDF render: the same levels, gap
     rows, programmes and labels, in the language asked for; the engine's fields stay for older clients."""
@@ -255,7 +254,7 @@ def test_the_result_api_states_what_page_and_pdf_state(
     _both_state(case, needles)
 
 
-def test_the_result_api_matches_its_openapi_schema(outputs: dict[tuple[str, str], Any]) -> None:
+def test_the_result_api_matches_its_openapi_schema(outputs: Outputs) -> None:
     jsonschema_rs = pytest.importorskip("jsonschema_rs")  # comes with schemathesis (dev dependencies)
     from portal.api.openapi import document
 
@@ -267,7 +266,7 @@ def test_the_result_api_matches_its_openapi_schema(outputs: dict[tuple[str, str]
         validator.validate(case["api"])
 
 
-def test_the_result_api_refuses_an_unknown_language(make: Factory, login_as: Any) -> None:
+def test_the_result_api_refuses_an_unknown_language(make: Factory, login_as: LoginAs) -> None:
     from portal.assessments import services as assessments
     from portal.models import Role
 
@@ -278,7 +277,7 @@ def test_the_result_api_refuses_an_unknown_language(make: Factory, login_as: Any
     assert response.get_json()["errors"][0]["field"] == "lang"
 
 
-def test_labels_come_from_one_catalog(outputs: dict[tuple[str, str], Any], app: Flask) -> None:
+def test_labels_come_from_one_catalog(outputs: Outputs, app: Flask) -> None:
     """The same Chinese label reads the same in English on the page and in the PDF (the PDF's own table
     once said "Points" where the page says "Score")."""
     labels = ["得分", "判定依据", "题目", "当前回答", "需要的回答", "升级路线图", "近期（0–6 个月）"]
@@ -294,7 +293,7 @@ def test_labels_come_from_one_catalog(outputs: dict[tuple[str, str], Any], app: 
         assert not re.search(r"[\u4e00-\u9fff]{2,}(得分|等级|判定依据)", case)
 
 
-def test_summary_points_to_the_programmes_section_by_its_number(outputs: dict[tuple[str, str], Any]) -> None:
+def test_summary_points_to_the_programmes_section_by_its_number(outputs: Outputs) -> None:
     case = outputs[("gd-mfg-dt", "zh")]
     context = case["context"]
     assert not context.view.programmes.eligible  # the summary then refers the reader to the programmes
@@ -303,7 +302,7 @@ def test_summary_points_to_the_programmes_section_by_its_number(outputs: dict[tu
     assert f"{number}政策申报匹配" in _flat(case["pdf"])  # the section really has that number
 
 
-def test_pdf_is_tagged_pdfa_with_bookmarks_that_read_as_headings(outputs: dict[tuple[str, str], Any]) -> None:
+def test_pdf_is_tagged_pdfa_with_bookmarks_that_read_as_headings(outputs: Outputs) -> None:
     for lang in LANGS:
         path: Path = outputs[("gd-mfg-dt", lang)]["path"]
         info = _run(_tool("pdfinfo"), str(path))
@@ -328,9 +327,7 @@ INTERNAL = re.compile(
 
 
 @pytest.mark.parametrize("instrument_id", ["gd-mfg-dt", "miit-sme-digital"])
-def test_no_engine_identifiers_file_names_or_line_numbers(
-    outputs: dict[tuple[str, str], Any], instrument_id: str
-) -> None:
+def test_no_engine_identifiers_file_names_or_line_numbers(outputs: Outputs, instrument_id: str) -> None:
     """What a company reads names documents and sections, not the catalogue's codes, seed line numbers,
     file names, questionnaire keys or engine ids."""
     for lang in LANGS:
@@ -340,14 +337,14 @@ def test_no_engine_identifiers_file_names_or_line_numbers(
             assert not found, (lang, where, found[:5])
 
 
-def test_a_company_without_5g_reads_why_in_english(outputs: dict[tuple[str, str], Any]) -> None:
+def test_a_company_without_5g_reads_why_in_english(outputs: Outputs) -> None:
     """The 5G tier below the first one reads "Below production-line level", not the engine's "none"."""
     view: ResultView = outputs[("gd-mfg-dt", "en")]["view"]
     assert view.fiveg is not None and view.fiveg.tier == "Below production-line level"  # low answers: no 5G
     _both_state(outputs[("gd-mfg-dt", "en")], [view.fiveg.tier])
 
 
-def test_the_chart_follows_the_data(outputs: dict[tuple[str, str], Any]) -> None:
+def test_the_chart_follows_the_data(outputs: Outputs) -> None:
     """A MIIT result gets its points per sub-dimension (they decide its level); any other result a radar of
     every dimension that counts in the overall score, whatever the dimensions are called."""
     gd: ResultView = outputs[("gd-mfg-dt", "zh")]["view"]

@@ -4,10 +4,12 @@ benchmark from other companies' submissions, targets steering the roadmap, JSON 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import sqlalchemy as sa
-from tests_support import answer_everything, submitted
+from fixture_types import LoginAs
+from flask import Flask
+from flask.testing import FlaskClient
+from tests_support import Factory, answer_everything, submitted
 
 from portal.assessments import services as assessments
 from portal.eligibility.services import program_labels
@@ -21,7 +23,7 @@ from scoring.maturity.roadmap import catalogue
 GD = "gd-mfg-dt"
 
 
-def test_submission_stores_result_with_engine_version(make: Any) -> None:
+def test_submission_stores_result_with_engine_version(make: Factory) -> None:
     assessment, _ = submitted(make, cluster="c05")
     rows = db.session.scalars(sa.select(AssessmentResult)).all()
     assert len(rows) == 1
@@ -31,7 +33,7 @@ def test_submission_stores_result_with_engine_version(make: Any) -> None:
     assert row.answers_hash == results.answers_hash(assessment.answer_map())
 
 
-def test_draft_shows_live_preview_and_stores_nothing(login_as: Any, make: Any) -> None:
+def test_draft_shows_live_preview_and_stores_nothing(login_as: LoginAs, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     assessment = assessments.start(user.company, GD, user)
     answer_everything(assessment, user, choice=1)
@@ -40,7 +42,7 @@ def test_draft_shows_live_preview_and_stores_nothing(login_as: Any, make: Any) -
     assert db.session.scalar(sa.select(sa.func.count(AssessmentResult.id))) == 0
 
 
-def test_benchmark_needs_five_peers_and_uses_other_companies(make: Any) -> None:
+def test_benchmark_needs_five_peers_and_uses_other_companies(make: Factory) -> None:
     first, _ = submitted(make, cluster="c05")
     assert results.view_result(first)["benchmark"]["status"] == "insufficient_peers"
     for _i in range(5):
@@ -50,7 +52,7 @@ def test_benchmark_needs_five_peers_and_uses_other_companies(make: Any) -> None:
     assert bench["percentile"] == 100.0  # the first company answered more maturely than all five peers
 
 
-def test_targets_steer_roadmap_and_keep_history(login_as: Any, make: Any) -> None:
+def test_targets_steer_roadmap_and_keep_history(login_as: LoginAs, make: Factory) -> None:
     assessment, user = submitted(make, choice=1, cluster="c05")
     client = login_as(user)
     response = client.post(f"/company/assessments/{assessment.id}/targets", data={"target-cloud": "5"})
@@ -63,7 +65,7 @@ def test_targets_steer_roadmap_and_keep_history(login_as: Any, make: Any) -> Non
     assert any(a["module_id"] == "cloud" and a["needed_for_target"] for a in actions)
 
 
-def test_result_api_matches_page_data_and_is_private(login_as: Any, make: Any) -> None:
+def test_result_api_matches_page_data_and_is_private(login_as: LoginAs, make: Factory) -> None:
     assessment, user = submitted(make, cluster="c05")
     body = login_as(user).get(f"/api/v1/assessments/{assessment.id}/result").get_json()
     stored = db.session.scalar(sa.select(AssessmentResult))
@@ -72,7 +74,7 @@ def test_result_api_matches_page_data_and_is_private(login_as: Any, make: Any) -
     assert login_as(stranger).get(f"/api/v1/assessments/{assessment.id}/result").status_code == 404
 
 
-def test_result_page_renders_for_both_instruments(login_as: Any, make: Any) -> None:
+def test_result_page_renders_for_both_instruments(login_as: LoginAs, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     client = login_as(user)
     for instrument_id, needle in ((GD, "各维度等级与提升要点"), ("miit-sme-digital", "经营场景等级")):
@@ -85,14 +87,14 @@ def test_result_page_renders_for_both_instruments(login_as: Any, make: Any) -> N
         assert "/vendor/plotly.min.js" in html  # charts load plotly.js locally, only on this page
 
 
-def test_plotly_is_served_locally(client: Any) -> None:
+def test_plotly_is_served_locally(client: FlaskClient) -> None:
     response = client.get("/vendor/plotly.min.js")
     assert response.status_code == 200 and len(response.data) > 1_000_000
     response.close()
     assert "plotly" not in client.get("/").get_data(as_text=True)
 
 
-def test_recompute_adds_rows_and_keeps_old_ones(app: Any, make: Any) -> None:
+def test_recompute_adds_rows_and_keeps_old_ones(app: Flask, make: Factory) -> None:
     submitted(make)
     submitted(make)
     before = db.session.scalar(sa.select(sa.func.count(AssessmentResult.id)))
@@ -101,7 +103,7 @@ def test_recompute_adds_rows_and_keeps_old_ones(app: Any, make: Any) -> None:
     assert db.session.scalar(sa.select(sa.func.count(AssessmentResult.id))) == before + 2
 
 
-def test_yes_no_items_read_as_yes_and_no(login_as: Any, make: Any) -> None:
+def test_yes_no_items_read_as_yes_and_no(login_as: LoginAs, make: Factory) -> None:
     """Where the result page and the report list an answer and the answer needed for the next level,
     a yes/no item reads 否 / 是, not Python's False or the engine's option id "true"."""
     user = make.user(Role.ENTERPRISE)
@@ -121,7 +123,7 @@ def test_yes_no_items_read_as_yes_and_no(login_as: Any, make: Any) -> None:
     assert not any(row.needed in ("true", "false") for row in rows)
 
 
-def test_roadmap_names_the_programs_an_action_helps_with(login_as: Any, make: Any) -> None:
+def test_roadmap_names_the_programs_an_action_helps_with(login_as: LoginAs, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     assessment = assessments.start(user.company, GD, user)
     answer_everything(assessment, user, choice=1)
@@ -138,7 +140,7 @@ def test_roadmap_names_the_programs_an_action_helps_with(login_as: Any, make: An
     assert any("专精特新" in name for name in shown) and "专精特新" in html
 
 
-def test_every_programme_the_roadmap_catalogue_names_has_a_label(app: Any) -> None:
+def test_every_programme_the_roadmap_catalogue_names_has_a_label(app: Flask) -> None:
     """The catalogue refers to eligibility programmes by id; an id the rules do not know would reach users
     as a bare id."""
     for lang in ("zh", "en"):
@@ -149,7 +151,7 @@ def test_every_programme_the_roadmap_catalogue_names_has_a_label(app: Any) -> No
                 assert key in labels, key
 
 
-def test_stored_rows_read_back_into_the_engine_types(make: Any) -> None:
+def test_stored_rows_read_back_into_the_engine_types(make: Factory) -> None:
     """Every stored result row, of both instruments, reads back (from_plain) into the result it was
     written from (to_plain): the result view works on typed results, not on dicts."""
     from scoring.maturity import from_plain, to_plain

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from fixture_types import Draft, LoginAs
+from tests_support import Factory
 
 import questionnaires
 from portal.assessments import services
@@ -125,7 +127,7 @@ def test_checking_access_does_not_involve_the_save() -> None:
 
 
 @pytest.fixture
-def draft(make: Any, login_as: Any) -> tuple[Any, Any, Any]:
+def draft(make: Factory, login_as: LoginAs) -> Draft:
     admin = make.user(Role.ENTERPRISE)
     assessment = services.start(admin.company, GD, admin)
     client = login_as(admin)
@@ -145,9 +147,7 @@ def _stored_rows(assessment_id: int) -> tuple[dict[str, Any], list[Any]]:
     )
 
 
-def test_the_form_and_the_autosave_store_the_same(
-    draft: tuple[Any, Any, Any], make: Any, login_as: Any
-) -> None:
+def test_the_form_and_the_autosave_store_the_same(draft: Draft, make: Factory, login_as: LoginAs) -> None:
     """The same two edits through the page's form and through the autosave API leave the same answers,
     versions and history (the form's save is the API's save: one rule set, on SQLite the locked path, on
     PostgreSQL the one statement)."""
@@ -171,7 +171,7 @@ def test_the_form_and_the_autosave_store_the_same(
 
 
 def test_a_form_save_after_the_page_view_is_one_statement(
-    draft: tuple[Any, Any, Any], monkeypatch: Any
+    draft: Draft, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The page's form without JavaScript saves through the same one statement as the autosave on
     PostgreSQL (only the API view used to know that path)."""

@@ -11,13 +11,13 @@ import os
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
-from tests_support import PASSWORD, login, signed_in_user_id
+from tests_support import PASSWORD, Factory, login, signed_in_user_id
+from werkzeug.test import TestResponse
 
 from portal.auth import security
 from portal.extensions import db, limiter
@@ -31,7 +31,7 @@ OWNER = {"REMOTE_ADDR": "198.51.100.20"}
 
 def _login(
     client: FlaskClient, email: str, password: str, where: dict[str, str] | None = None, **extra: str
-) -> Any:
+) -> TestResponse:
     return client.post(
         "/login", data={"email": email, "password": password, **extra}, environ_base=where or {}
     )
@@ -60,7 +60,7 @@ def _opens_company(client: FlaskClient) -> bool:
 # --- sessions that end ----------------------------------------------------------------------------
 
 
-def test_cookies_carry_a_per_sign_in_token_not_the_user_id(app: Flask, make: Any) -> None:
+def test_cookies_carry_a_per_sign_in_token_not_the_user_id(app: Flask, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     first, second = app.test_client(), app.test_client()
     _login(first, user.email, PASSWORD, remember="y")
@@ -70,7 +70,7 @@ def test_cookies_carry_a_per_sign_in_token_not_the_user_id(app: Flask, make: Any
         assert session["_user_id"] != str(user.id)
 
 
-def test_sign_out_ends_that_sessions_cookies_and_copies_of_them(app: Flask, make: Any) -> None:
+def test_sign_out_ends_that_sessions_cookies_and_copies_of_them(app: Flask, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     client = app.test_client()
     _login(client, user.email, PASSWORD, remember="y")
@@ -84,7 +84,7 @@ def test_sign_out_ends_that_sessions_cookies_and_copies_of_them(app: Flask, make
     assert _opens_company(elsewhere)  # only that browser was signed out
 
 
-def test_password_change_ends_every_other_session(app: Flask, make: Any) -> None:
+def test_password_change_ends_every_other_session(app: Flask, make: Factory) -> None:
     user = make.user(Role.PROVIDER)
     mine, other = app.test_client(), app.test_client()
     _login(mine, user.email, PASSWORD, remember="y")
@@ -101,7 +101,7 @@ def test_password_change_ends_every_other_session(app: Flask, make: Any) -> None
     )
 
 
-def test_password_reset_ends_every_session(app: Flask, make: Any) -> None:
+def test_password_reset_ends_every_session(app: Flask, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     signed_in = app.test_client()
     _login(signed_in, user.email, PASSWORD, remember="y")
@@ -115,7 +115,7 @@ def test_password_reset_ends_every_session(app: Flask, make: Any) -> None:
     assert not _opens_company(_browser_with(app, copied))
 
 
-def test_sign_out_all_other_devices(app: Flask, make: Any) -> None:
+def test_sign_out_all_other_devices(app: Flask, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     here, phone, office = app.test_client(), app.test_client(), app.test_client()
     for client in (here, phone, office):
@@ -129,7 +129,9 @@ def test_sign_out_all_other_devices(app: Flask, make: Any) -> None:
     assert db.session.scalar(sa.select(sa.func.count(SignInSession.id))) == 1
 
 
-def test_idle_sessions_expire_and_last_seen_is_not_written_on_every_request(app: Flask, make: Any) -> None:
+def test_idle_sessions_expire_and_last_seen_is_not_written_on_every_request(
+    app: Flask, make: Factory
+) -> None:
     user = make.user(Role.ENTERPRISE)
     client = app.test_client()
     login(client, user)
@@ -148,7 +150,7 @@ def test_idle_sessions_expire_and_last_seen_is_not_written_on_every_request(app:
     assert not _opens_company(client)
 
 
-def test_deactivated_account_is_signed_out(app: Flask, make: Any) -> None:
+def test_deactivated_account_is_signed_out(app: Flask, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     client = app.test_client()
     login(client, user)
@@ -193,7 +195,7 @@ def shared_throttle(app: Flask) -> Iterator[None]:
 
 
 def test_concurrent_wrong_sign_ins_get_no_more_password_checks_than_the_limit(
-    app: Flask, make: Any, hashes: list[str], shared_throttle: None
+    app: Flask, make: Factory, hashes: list[str], shared_throttle: None
 ) -> None:
     email = make.user(Role.ENTERPRISE).email
     limit = 5  # LOGIN_LIMIT_ACCOUNT_ADDRESS
@@ -216,7 +218,7 @@ def test_concurrent_wrong_sign_ins_get_no_more_password_checks_than_the_limit(
     assert statuses.count(302) <= 1  # the right password signs in only if it was among the counted
 
 
-def test_throttled_answer_says_when_to_retry(app: Flask, make: Any) -> None:
+def test_throttled_answer_says_when_to_retry(app: Flask, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     client = app.test_client()
     for _ in range(5):
@@ -229,7 +231,7 @@ def test_throttled_answer_says_when_to_retry(app: Flask, make: Any) -> None:
     assert "Too many attempts" in _login(client, user.email, PASSWORD, ATTACKER).get_data(as_text=True)
 
 
-def test_someone_elses_failures_do_not_lock_the_owner_out(app: Flask, make: Any) -> None:
+def test_someone_elses_failures_do_not_lock_the_owner_out(app: Flask, make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     attacker = app.test_client()
     for _ in range(12):
@@ -241,7 +243,7 @@ def test_someone_elses_failures_do_not_lock_the_owner_out(app: Flask, make: Any)
     assert _login(attacker, user.email, PASSWORD, ATTACKER).status_code == 429
 
 
-def test_a_browser_the_owner_used_before_has_its_own_budget(app: Flask, make: Any) -> None:
+def test_a_browser_the_owner_used_before_has_its_own_budget(app: Flask, make: Factory) -> None:
     app.config["LOGIN_LIMIT_ACCOUNT"] = "3 per hour"
     try:
         user = make.user(Role.ENTERPRISE)
@@ -258,7 +260,7 @@ def test_a_browser_the_owner_used_before_has_its_own_budget(app: Flask, make: An
         app.config["LOGIN_LIMIT_ACCOUNT"] = "30 per hour"
 
 
-def test_password_spraying_from_one_address_is_throttled(app: Flask, make: Any) -> None:
+def test_password_spraying_from_one_address_is_throttled(app: Flask, make: Factory) -> None:
     app.config["LOGIN_LIMIT_ADDRESS_FAILURES"] = "3 per 10 minutes"
     try:
         client = app.test_client()
@@ -272,7 +274,7 @@ def test_password_spraying_from_one_address_is_throttled(app: Flask, make: Any) 
 
 
 def test_unknown_deactivated_and_real_accounts_cost_one_equal_hash(
-    app: Flask, make: Any, hashes: list[str]
+    app: Flask, make: Factory, hashes: list[str]
 ) -> None:
     real = make.user(Role.ENTERPRISE)
     gone = make.user(Role.ENTERPRISE, active=False)
@@ -291,7 +293,7 @@ CODE = credit_code.with_check_char("91445200MA4X7Y2B3")
 OTHER_CODE = credit_code.with_check_char("91445200MA4X7Y2B4")
 
 
-def _register(client: FlaskClient, **overrides: str) -> Any:
+def _register(client: FlaskClient, **overrides: str) -> TestResponse:
     data = {
         "company_name": "揭阳市测试五金有限公司",
         "credit_code": CODE,
@@ -310,7 +312,7 @@ def _link(mail: dict[str, str], path: str) -> str:
     return path + mail["body"].split(path)[1].split()[0]
 
 
-def test_registering_a_taken_address_answers_like_a_new_one(app: Flask, make: Any) -> None:
+def test_registering_a_taken_address_answers_like_a_new_one(app: Flask, make: Factory) -> None:
     owner = make.user(Role.PROVIDER, email="taken@test.dx")
     app.extensions["outbox"] = []
     new = _register(app.test_client(), email="fresh@test.dx")
@@ -331,7 +333,7 @@ def test_registering_a_taken_address_answers_like_a_new_one(app: Flask, make: An
 
 
 def test_taken_address_costs_the_same_hash_work(
-    app: Flask, make: Any, monkeypatch: pytest.MonkeyPatch
+    app: Flask, make: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from portal.auth import services
     from portal.models import user as user_model

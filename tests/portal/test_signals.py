@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from tests_support import submitted
+from tests_support import Factory, submitted
 
 from portal import bureau, create_app
 from portal.models import AssessmentResult
@@ -26,7 +26,7 @@ def test_the_bureau_subscribes_once_per_app(app: Flask, tmp_path: Path) -> None:
     assert _receivers(app) == [bureau._keep_aggregates_current]
 
 
-def test_storing_a_result_sends_result_stored_once(app: Flask, make: Any) -> None:
+def test_storing_a_result_sends_result_stored_once(app: Flask, make: Factory) -> None:
     sent: list[tuple[Flask, AssessmentResult]] = []
 
     def record(sender: Flask, *, row: AssessmentResult, **_: Any) -> None:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import threading
 from types import SimpleNamespace
-from typing import Any
 
 import sqlalchemy as sa
-from tests_support import answer_everything, sign_in_session
+from flask import Flask
+from tests_support import Factory, answer_everything, sign_in_session
 
 from portal.assessments import services as assessments
 from portal.extensions import db
-from portal.models import AssessmentResult, Role
+from portal.models import AssessmentResult, Role, User
 from portal.models.platform_audit import PlatformEvent
 
 
-def test_concurrent_submits_score_and_record_once(app: Any, make: Any) -> None:
+def test_concurrent_submits_score_and_record_once(app: Flask, make: Factory) -> None:
     admin = make.user(Role.ENTERPRISE)
     colleague = make.user(Role.ENTERPRISE, company=admin.company, is_company_admin=True)
     assessment = assessments.start(admin.company, "gd-mfg-dt", admin)
@@ -25,7 +25,7 @@ def test_concurrent_submits_score_and_record_once(app: Any, make: Any) -> None:
     barrier = threading.Barrier(len(users), timeout=60)
     statuses: list[int] = []
 
-    def submit(user: Any) -> None:
+    def submit(user: User) -> None:
         with app.app_context():
             client = app.test_client()
             sign_in_session(client, user)

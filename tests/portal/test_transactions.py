@@ -3,10 +3,10 @@ anything that may have written keeps the ROLLBACK (portal/transactions.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 import sqlalchemy as sa
+from flask import Flask
+from tests_support import Factory
 
 from portal import transactions
 from portal.extensions import db
@@ -21,7 +21,7 @@ def _prepared_on_this_connection() -> int:
     return int(db.session.execute(sa.text("SELECT count(*) FROM pg_prepared_statements")).scalar_one())
 
 
-def test_a_request_that_only_read_is_committed(app: Any, make: Any) -> None:
+def test_a_request_that_only_read_is_committed(app: Flask, make: Factory) -> None:
     user = make.user()
     _read(user.id)
     transactions.end_read_only_transaction(None)
@@ -29,7 +29,7 @@ def test_a_request_that_only_read_is_committed(app: Any, make: Any) -> None:
 
 
 @pytest.mark.parametrize("how", ["core", "orm_pending", "orm_flushed", "driver", "exception"])
-def test_a_request_that_may_have_written_is_not_committed(app: Any, make: Any, how: str) -> None:
+def test_a_request_that_may_have_written_is_not_committed(app: Flask, make: Factory, how: str) -> None:
     user = make.user(name="原名")
     company_name = user.company.name
     _read(user.id)
@@ -49,7 +49,7 @@ def test_a_request_that_may_have_written_is_not_committed(app: Any, make: Any, h
     assert db.session.get(Company, user.company_id).name == company_name
 
 
-def test_read_only_requests_keep_prepared_statements(app: Any, make: Any) -> None:
+def test_read_only_requests_keep_prepared_statements(app: Flask, make: Factory) -> None:
     """psycopg prepares a statement after five runs on a connection and forgets them all at a ROLLBACK:
     ending read-only requests with COMMIT is what lets a statement ever be prepared."""
     if db.engine.dialect.name != "postgresql":

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from fixture_types import WriteDef
 
 
 def _levels() -> list[dict[str, Any]]:
@@ -169,9 +169,6 @@ MINIMAL: dict[str, Any] = {
 def minimal() -> dict[str, Any]:
     """A fresh deep copy of a small valid own instrument definition."""
     return copy.deepcopy(MINIMAL)
-
-
-WriteDef = Callable[..., Path]
 
 
 @pytest.fixture

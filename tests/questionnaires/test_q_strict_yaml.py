@@ -28,7 +28,7 @@ DEFAULT = strict_yaml.DEFAULT_LIMITS
         pytest.param(strict_yaml.PyLoader, id="python"),
     ],
 )
-def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Any:
+def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> type:
     monkeypatch.setattr(strict_yaml, "Loader", request.param)
     return request.param
 

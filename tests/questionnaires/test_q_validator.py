@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixture_types import WriteDef
 
 from questionnaires import ValidationError, content_hash, parse_definition, validate_all, validate_file
 
@@ -210,7 +211,7 @@ CASES: list[tuple[str, Mutation, str, str]] = [
 
 @pytest.mark.parametrize(("mutate", "code", "path"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_broken_definition_is_rejected(
-    minimal: dict[str, Any], write_def: Any, mutate: Mutation, code: str, path: str
+    minimal: dict[str, Any], write_def: WriteDef, mutate: Mutation, code: str, path: str
 ) -> None:
     mutate(minimal)
     file = write_def(minimal, version="2025.1")
@@ -221,48 +222,48 @@ def test_broken_definition_is_rejected(
         assert err.reason_zh and err.reason_en
 
 
-def test_minimal_definition_is_valid(minimal: dict[str, Any], write_def: Any) -> None:
+def test_minimal_definition_is_valid(minimal: dict[str, Any], write_def: WriteDef) -> None:
     assert validate_file(write_def(minimal)) == []
 
 
-def test_typo_error_suggests_the_right_key(minimal: dict[str, Any], write_def: Any) -> None:
+def test_typo_error_suggests_the_right_key(minimal: dict[str, Any], write_def: WriteDef) -> None:
     minimal["modules"][0]["items"][0]["txet_zh"] = "x"
     (err,) = [e for e in validate_file(write_def(minimal)) if e.code == "unknown_key"]
     assert "text_zh" in err.reason_en and "text_zh" in err.reason_zh
 
 
-def test_error_message_format(minimal: dict[str, Any], write_def: Any) -> None:
+def test_error_message_format(minimal: dict[str, Any], write_def: WriteDef) -> None:
     minimal["modules"][0]["items"][0]["options"][3]["points"] = 4
     err = next(e for e in validate_file(write_def(minimal)) if e.code == "points_over_max")
     assert str(err).startswith(f"{err.file}:modules[0].items[0].options[3].points: [points_over_max] ")
     assert "0–3" in err.reason_zh
 
 
-def test_multi_sum_only_checked_when_declared(minimal: dict[str, Any], write_def: Any) -> None:
+def test_multi_sum_only_checked_when_declared(minimal: dict[str, Any], write_def: WriteDef) -> None:
     minimal["modules"][0]["items"][1]["options"][2]["points"] = 0.5
     minimal["scoring"]["multi_choice_sum_equals_max"] = False
     assert validate_file(write_def(minimal)) == []
 
 
-def test_external_instrument_items_need_no_source(minimal: dict[str, Any], write_def: Any) -> None:
+def test_external_instrument_items_need_no_source(minimal: dict[str, Any], write_def: WriteDef) -> None:
     minimal["origin"] = "external"
     del minimal["modules"][0]["items"][2]["source"]
     assert validate_file(write_def(minimal)) == []
 
 
-def test_file_location_must_match_id_and_version(minimal: dict[str, Any], write_def: Any) -> None:
+def test_file_location_must_match_id_and_version(minimal: dict[str, Any], write_def: WriteDef) -> None:
     errors = validate_file(write_def(minimal, version="2025.2"))
     assert [e.code for e in errors] == ["bad_location"]
 
 
-def test_duplicate_yaml_key_is_rejected(minimal: dict[str, Any], write_def: Any) -> None:
+def test_duplicate_yaml_key_is_rejected(minimal: dict[str, Any], write_def: WriteDef) -> None:
     text = "id: test-inst\nversion: '2025.1'\nversion: '2025.2'\n"
     errors = validate_file(write_def(minimal, text=text))
     assert [e.code for e in errors] == ["yaml_error"]
     assert "duplicate key 'version'" in errors[0].reason_en
 
 
-def test_not_a_mapping(write_def: Any) -> None:
+def test_not_a_mapping(write_def: WriteDef) -> None:
     errors = validate_file(write_def({}, instrument_id="x", version="2025.1", text="- just\n- a list\n"))
     assert [e.code for e in errors] == ["wrong_type"]
 
@@ -271,13 +272,13 @@ def _lock(path: Path, entries: dict[str, str]) -> None:
     (path.parent.parent / "published.lock.json").write_text(json.dumps(entries), "utf-8")
 
 
-def test_published_without_lock_entry(minimal: dict[str, Any], write_def: Any) -> None:
+def test_published_without_lock_entry(minimal: dict[str, Any], write_def: WriteDef) -> None:
     minimal["status"] = "published"
     errors = validate_file(write_def(minimal))
     assert [(e.code, e.path) for e in errors] == [("not_locked", "status")]
 
 
-def test_published_definitions_may_lack_bounds(minimal: dict[str, Any], write_def: Any) -> None:
+def test_published_definitions_may_lack_bounds(minimal: dict[str, Any], write_def: WriteDef) -> None:
     """Published instruments cannot change: their fields without a max get answers.numeric_bounds' default."""
     del minimal["modules"][0]["items"][2]["max"]
     minimal["status"] = "published"
@@ -286,7 +287,7 @@ def test_published_definitions_may_lack_bounds(minimal: dict[str, Any], write_de
     assert validate_file(file) == []
 
 
-def test_published_hash_mismatch(minimal: dict[str, Any], write_def: Any) -> None:
+def test_published_hash_mismatch(minimal: dict[str, Any], write_def: WriteDef) -> None:
     minimal["status"] = "published"
     file = write_def(minimal)
     _lock(file, {"test-inst@2025.1": content_hash(minimal)})
@@ -298,13 +299,13 @@ def test_published_hash_mismatch(minimal: dict[str, Any], write_def: Any) -> Non
     assert "immutable" in errors[0].reason_en
 
 
-def test_locked_version_cannot_return_to_draft(minimal: dict[str, Any], write_def: Any) -> None:
+def test_locked_version_cannot_return_to_draft(minimal: dict[str, Any], write_def: WriteDef) -> None:
     file = write_def(minimal)
     _lock(file, {"test-inst@2025.1": "0" * 64})
     assert [e.code for e in validate_file(file)] == ["unpublished"]
 
 
-def test_validate_all_reports_deleted_published_version(minimal: dict[str, Any], write_def: Any) -> None:
+def test_validate_all_reports_deleted_published_version(minimal: dict[str, Any], write_def: WriteDef) -> None:
     file = write_def(minimal)
     _lock(file, {"gone@2024": "0" * 64})
     errors = validate_all(file.parent.parent)

@@ -7,12 +7,14 @@ from __future__ import annotations
 import os
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
+from tests_support import Factory
 
 from portal.extensions import db
 from portal.reports import jobs
@@ -22,11 +24,15 @@ from portal.reports.pdf import stop_chart_server
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "portal"))  # the result-test helpers
 from tests_support import submitted
 
+if TYPE_CHECKING:
+    from redis import Redis
+    from rq.job import Job
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture
-def redis_queue(app: Flask) -> Any:
+def redis_queue(app: Flask) -> Iterator[tuple[Redis, str]]:
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -48,7 +54,9 @@ def redis_queue(app: Flask) -> Any:
         stop_chart_server()
 
 
-def test_worker_fails_once_then_retries_and_renders(app: Flask, make: Any, redis_queue: Any) -> None:
+def test_worker_fails_once_then_retries_and_renders(
+    app: Flask, make: Factory, redis_queue: tuple[Redis, str]
+) -> None:
     from rq import Queue, SimpleWorker
 
     connection, name = redis_queue
@@ -69,7 +77,7 @@ def test_worker_fails_once_then_retries_and_renders(app: Flask, make: Any, redis
     assert job is not None and job.is_finished
 
 
-def _die_mid_render(connection: Any, name: str, report: Report) -> Any:
+def _die_mid_render(connection: Redis, name: str, report: Report) -> Job:
     """What a report worker does up to the render, then it is killed (SIGKILL: no cleanup, no more
     heartbeats): the job left the queue and is in the StartedJobRegistry, the row says `running`."""
     from rq import Queue
@@ -89,7 +97,7 @@ def _die_mid_render(connection: Any, name: str, report: Report) -> Any:
 
 
 def test_a_killed_workers_job_expires_within_the_heartbeat_ttl(
-    app: Flask, make: Any, redis_queue: Any
+    app: Flask, make: Factory, redis_queue: tuple[Redis, str]
 ) -> None:
     """A plain SimpleWorker dated its job's registry entry job_timeout + 60 s (360 s) ahead: a killed
     worker's report waited six minutes. The report worker's entry lives one short heartbeat TTL."""
@@ -110,7 +118,7 @@ def test_a_killed_workers_job_expires_within_the_heartbeat_ttl(
     assert HEARTBEAT_TTL_S <= 30
 
 
-def _expire(connection: Any, name: str) -> None:
+def _expire(connection: Redis, name: str) -> None:
     """Age the dead worker's registry entry past its heartbeat TTL (what waiting HEARTBEAT_TTL_S does)."""
     from rq.registry import StartedJobRegistry
 
@@ -120,7 +128,7 @@ def _expire(connection: Any, name: str) -> None:
 
 
 def test_killed_workers_report_is_retried_by_the_next_worker_without_polling(
-    app: Flask, make: Any, redis_queue: Any
+    app: Flask, make: Factory, redis_queue: tuple[Redis, str]
 ) -> None:
     from rq import Queue
 
@@ -142,7 +150,7 @@ def test_killed_workers_report_is_retried_by_the_next_worker_without_polling(
 
 
 def test_killed_worker_on_the_last_attempt_marks_the_report_failed(
-    app: Flask, make: Any, redis_queue: Any
+    app: Flask, make: Factory, redis_queue: tuple[Redis, str]
 ) -> None:
     from rq import Queue
 
@@ -165,7 +173,9 @@ def test_killed_worker_on_the_last_attempt_marks_the_report_failed(
     assert failed.status is ReportStatus.QUEUED and Queue(name, connection=connection).count == 1
 
 
-def test_worker_start_requeues_reports_whose_job_was_lost(app: Flask, make: Any, redis_queue: Any) -> None:
+def test_worker_start_requeues_reports_whose_job_was_lost(
+    app: Flask, make: Factory, redis_queue: tuple[Redis, str]
+) -> None:
     """Redis lost the job (restart without persistence): the row must not stay `queued` forever."""
     from datetime import timedelta
 
@@ -185,7 +195,9 @@ def test_worker_start_requeues_reports_whose_job_was_lost(app: Flask, make: Any,
     assert jobs.requeue_lost() == 0  # its new job exists: RQ's business now
 
 
-def test_concurrent_retries_of_a_failed_report_queue_it_once(app: Flask, make: Any, redis_queue: Any) -> None:
+def test_concurrent_retries_of_a_failed_report_queue_it_once(
+    app: Flask, make: Factory, redis_queue: tuple[Redis, str]
+) -> None:
     """A double-clicked retry button (or two colleagues): one job, not one per click."""
     import threading
     from types import SimpleNamespace
@@ -203,7 +215,7 @@ def test_concurrent_retries_of_a_failed_report_queue_it_once(app: Flask, make: A
     barrier = threading.Barrier(len(clicks), timeout=60)
     statuses: list[int] = []
 
-    def click(who: Any) -> None:
+    def click(who: Any) -> None:  # a stand-in with the user id only
         with app.app_context():
             client = app.test_client()
             sign_in_session(client, who)
