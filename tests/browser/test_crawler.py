@@ -25,6 +25,8 @@ from crawl_support import (
     page_pattern,
     write_known,
 )
+from fixture_types import OpenPage
+from flask import Flask
 
 from portal.bureau import demo as bureau_demo
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed
@@ -54,7 +56,7 @@ def _visit(page: Any, url: str) -> tuple[int, dict[str, Any] | None]:
     return status, page.evaluate(PAGE_FACTS_JS)
 
 
-def _crawl_role(new_page: Any, base: str, email: str, lang: str, axe: str, crawl: Crawl) -> list[str]:
+def _crawl_role(new_page: OpenPage, base: str, email: str, lang: str, axe: str, crawl: Crawl) -> list[str]:
     """Desktop pass: discover pages and check them; returns the URLs for the phone pass."""
     page = new_page(*DESKTOP)
     _sign_in(page, base, email)
@@ -83,7 +85,7 @@ def _crawl_role(new_page: Any, base: str, email: str, lang: str, axe: str, crawl
     return visited
 
 
-def _phone_pass(new_page: Any, base: str, email: str, lang: str, urls: list[str], crawl: Crawl) -> None:
+def _phone_pass(new_page: OpenPage, base: str, email: str, lang: str, urls: list[str], crawl: Crawl) -> None:
     page = new_page(*PHONE)
     _sign_in(page, base, email)
     for url in urls:
@@ -95,7 +97,9 @@ def _phone_pass(new_page: Any, base: str, email: str, lang: str, urls: list[str]
 @pytest.mark.skipif(
     bool(os.environ.get("TEST_DATABASE_URL")), reason="the crawl runs once, in the SQLite pass"
 )
-def test_every_reachable_page_in_both_languages_and_widths(new_page: Any, live_server: str, app: Any) -> None:
+def test_every_reachable_page_in_both_languages_and_widths(
+    new_page: OpenPage, live_server: str, app: Flask
+) -> None:
     axe_file = axe_script()
     if axe_file is None:
         pytest.fail("npm is needed to fetch axe-core once (Debian: apt-get install npm)")

@@ -80,7 +80,9 @@ def test_consent_change_is_timestamped(login_as: LoginAs, make: Factory) -> None
     assert not user.company.bureau_sharing and user.company.bureau_sharing_changed_at >= first
 
 
-def test_out_of_range_long_and_malformed_input_is_refused_in_words_and_kept(login_as: Any, make: Any) -> None:
+def test_out_of_range_long_and_malformed_input_is_refused_in_words_and_kept(
+    login_as: LoginAs, make: Factory
+) -> None:
     user = make.user(Role.ENTERPRISE)
     client = login_as(user)
     form = client.get("/company/profile/edit").get_data(as_text=True)
@@ -96,7 +98,7 @@ def test_out_of_range_long_and_malformed_input_is_refused_in_words_and_kept(logi
     assert user.company.name != long_name  # nothing was saved
 
 
-def test_telephone_numbers_as_people_write_them_are_accepted(login_as: Any, make: Any) -> None:
+def test_telephone_numbers_as_people_write_them_are_accepted(login_as: LoginAs, make: Factory) -> None:
     client = login_as(make.user(Role.ENTERPRISE))
     for phone in ("0663-8888001", "138 0013 8000", "+86 20 1234 5678", "(020)12345678", "0663-8888001 转 12"):
         response = client.post("/company/profile/edit", data={**PROFILE, "contact_phone": phone})

@@ -4,10 +4,10 @@ modules assigned to them and one next step; every page names a round the same wa
 from __future__ import annotations
 
 import re
-from typing import Any
 
+from fixture_types import LoginAs
 from flask.testing import FlaskClient
-from tests_support import answer_everything, submitted
+from tests_support import Factory, answer_everything, submitted
 
 from portal.assessments import services as assessments
 from portal.extensions import db
@@ -27,7 +27,9 @@ def _complete_profile(user: User) -> None:
     db.session.commit()
 
 
-def test_new_company_admin_is_asked_for_the_profile_first_then_to_start(login_as: Any, make: Any) -> None:
+def test_new_company_admin_is_asked_for_the_profile_first_then_to_start(
+    login_as: LoginAs, make: Factory
+) -> None:
     admin = make.user(Role.ENTERPRISE)
     client = login_as(admin)
     page = _text(client, "/company/")
@@ -38,7 +40,7 @@ def test_new_company_admin_is_asked_for_the_profile_first_then_to_start(login_as
     assert "还没有评估" in page and "开始评估" in page
 
 
-def test_draft_is_shown_with_progress_and_a_way_back_in(login_as: Any, make: Any) -> None:
+def test_draft_is_shown_with_progress_and_a_way_back_in(login_as: LoginAs, make: Factory) -> None:
     admin = make.user(Role.ENTERPRISE)
     _complete_profile(admin)
     draft = assessments.start(admin.company, "gd-mfg-dt", admin)
@@ -49,7 +51,7 @@ def test_draft_is_shown_with_progress_and_a_way_back_in(login_as: Any, make: Any
     assert re.search(r'<progress class="progress"[^>]*aria-label="总体完成度"', html)
 
 
-def test_colleague_sees_the_modules_assigned_to_them(login_as: Any, make: Any) -> None:
+def test_colleague_sees_the_modules_assigned_to_them(login_as: LoginAs, make: Factory) -> None:
     admin = make.user(Role.ENTERPRISE)
     _complete_profile(admin)
     colleague = make.user(Role.ENTERPRISE, company=admin.company, is_company_admin=False, name="王工")
@@ -63,7 +65,7 @@ def test_colleague_sees_the_modules_assigned_to_them(login_as: Any, make: Any) -
 
 
 def test_after_submitting_the_next_step_is_the_result_and_rounds_are_numbered(
-    login_as: Any, make: Any
+    login_as: LoginAs, make: Factory
 ) -> None:
     first, admin = submitted(make, cluster="c05", founded_year=2009)
     page = _text(login_as(admin), "/company/")
@@ -78,7 +80,7 @@ def test_after_submitting_the_next_step_is_the_result_and_rounds_are_numbered(
     assert "内容指纹" not in overview and first.instrument_hash[:12] not in overview
 
 
-def test_workspace_in_english(login_as: Any, make: Any) -> None:
+def test_workspace_in_english(login_as: LoginAs, make: Factory) -> None:
     admin = make.user(Role.ENTERPRISE, locale="en")
     _complete_profile(admin)
     page = _text(login_as(admin), "/company/")

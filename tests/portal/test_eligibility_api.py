@@ -112,7 +112,7 @@ def test_csrf_exempt_but_autosave_still_protected(app: Flask, make: Factory, csr
     assert response.status_code == 400  # CSRF token missing
 
 
-def test_api_reads_like_the_cli_bom_accepted_repeated_key_refused(app: Any, make: Any) -> None:
+def test_api_reads_like_the_cli_bom_accepted_repeated_key_refused(app: Flask, make: Factory) -> None:
     client = app.test_client()
     sign_in_session(client, make.user(Role.ENTERPRISE))
     text = json.dumps(PAYLOAD, ensure_ascii=False).encode("utf-8")
@@ -135,7 +135,7 @@ def test_api_reads_like_the_cli_bom_accepted_repeated_key_refused(app: Any, make
     assert error["field"] == "" and "as_of" in error["message_en"] and "重复" in error["message_zh"]
 
 
-def test_engine_errors_carry_a_readable_message_in_the_portals_error_shape(app: Any, make: Any) -> None:
+def test_engine_errors_carry_a_readable_message_in_the_portals_error_shape(app: Flask, make: Factory) -> None:
     client = app.test_client()
     sign_in_session(client, make.user(Role.ENTERPRISE))
     body = client.post("/api/v1/eligibility", json=INVALID).get_json()

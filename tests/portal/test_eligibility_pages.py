@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fixture_types import LoginAs
+from flask import Flask
 from tests_support import Factory
 
 from portal.eligibility import services
@@ -238,7 +239,7 @@ def test_partial_renders_in_english(make: Factory, login_as: LoginAs) -> None:
     assert "needs information" in page
 
 
-def test_a_result_met_only_with_the_relaxation_is_shown_as_such_in_both_languages(app: Any) -> None:
+def test_a_result_met_only_with_the_relaxation_is_shown_as_such_in_both_languages(app: Flask) -> None:
     """粤工信规字〔2020〕3号 L1979 "可适当降低不超过20%" is the bureau's call: not a plain 符合 / eligible."""
     from flask import render_template
     from flask_babel import force_locale

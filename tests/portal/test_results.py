@@ -168,7 +168,9 @@ def test_stored_rows_read_back_into_the_engine_types(make: Factory) -> None:
         assert to_plain(from_plain(row.result)) == row.result
 
 
-def test_result_page_gives_method_version_and_china_time_not_engine_ids(login_as: Any, make: Any) -> None:
+def test_result_page_gives_method_version_and_china_time_not_engine_ids(
+    login_as: LoginAs, make: Factory
+) -> None:
     from datetime import UTC, datetime
 
     assessment, user = submitted(make)
@@ -182,7 +184,7 @@ def test_result_page_gives_method_version_and_china_time_not_engine_ids(login_as
     assert ENGINE_VERSION not in html and "UTC" not in html
 
 
-def test_a_question_hidden_by_an_earlier_answer_is_not_called_unanswered(make: Any) -> None:
+def test_a_question_hidden_by_an_earlier_answer_is_not_called_unanswered(make: Factory) -> None:
     from portal.instruments import instrument_of
     from portal.results.answers import AnswerText
     from portal.results.format import Picker
