@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
@@ -14,6 +15,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from portal.i18n import localized, pick
 from portal.models import Role
@@ -132,7 +134,30 @@ def industry_name(division_code: str | None, section_code: str | None = None) ->
     return ""
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def zh_data(value: Any) -> Markup:
+    """Chinese data (a company's, person's or place's name) marked as Chinese, so an English page's
+    screen reader and hyphenation treat it as such; other values pass through escaped. For text, not
+    attributes."""
+    text = "" if value is None else str(value)
+    if _CJK.search(text):
+        return Markup('<span lang="zh-CN">{}</span>').format(text)
+    return escape(text)
+
+
+def unit_text(unit: str | None) -> str:
+    """An instrument's unit (Chinese data) in the page's language: 台 → machines."""
+    from questionnaires.values import unit_en
+
+    if not unit:
+        return ""
+    return pick(unit, unit_en(unit) or " ").strip()
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.filters.update(unit=unit_text, zh=zh_data)
     app.jinja_env.globals.update(
         industry_name=industry_name,
         nav_items=nav_items,

@@ -25,6 +25,7 @@ from portal.results.answers import AnswerText
 from portal.results.format import Picker, local_date, local_time, num
 from portal.results.indicators import cloud_definition, cloud_view, fiveg_view, method_notes, miit_view
 from portal.results.programmes import comparison, dimension_peers, programmes
+from portal.templating import unit_text
 from questionnaires import Instrument
 from scoring import maturity
 from scoring.maturity import result as r
@@ -287,7 +288,7 @@ def _appendix(
             raw = answers.get(item.id)
             given = questionnaires.answers.answer_evidence(raw) if raw is not None else {}
             evidence = tuple(
-                v.Evidence(pick(f.label_zh, f.label_en), answer_text.number(given[f.id]), f.unit or "")
+                v.Evidence(pick(f.label_zh, f.label_en), answer_text.number(given[f.id]), unit_text(f.unit))
                 for f in item.evidence
                 if given.get(f.id) not in (None, "")
             )

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from questionnaires.model import Item, Option
-from questionnaires.values import AnswerCheck
+from questionnaires.values import AnswerCheck, unit_en
 
 ZERO = Decimal(0)
 
@@ -121,8 +121,9 @@ def read_by_shape(kind: ItemKind, item: Item, value: Any, pick: Pick) -> str:
             if value
             else pick("未勾选", "Not ticked")
         )
-    unit = f" {item.unit}" if item.unit else ""
-    return f"{number_text(value)}{unit}"
+    # " " for a unit English leaves unsaid (个): an empty English text would fall back to the Chinese
+    unit = pick(item.unit, unit_en(item.unit) or " ").strip() if item.unit else ""
+    return f"{number_text(value)} {unit}".rstrip()
 
 
 def option_by_id(item: Item, option_id: str, pick: Pick) -> str:

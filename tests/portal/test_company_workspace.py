@@ -85,3 +85,14 @@ def test_workspace_in_english(login_as: LoginAs, make: Factory) -> None:
     _complete_profile(admin)
     page = _text(login_as(admin), "/company/")
     assert "Next step" in page and "No assessment yet" in page
+
+
+def test_english_workspace_marks_chinese_data_and_names_units_in_english(
+    login_as: LoginAs, make: Factory
+) -> None:
+    admin = make.user(Role.ENTERPRISE, locale="en", name="陈志强")
+    _complete_profile(admin)
+    html = login_as(admin).get("/company/").get_data(as_text=True)
+    assert f'<h1><span lang="zh-CN">{admin.company.name}</span></h1>' in html
+    assert '<span lang="zh-CN">陈志强</span>' in html
+    assert "Manufacture of metal products" in html  # industry 33 by name, in English

@@ -195,3 +195,12 @@ def test_a_question_hidden_by_an_earlier_answer_is_not_called_unanswered(make: F
     item = instrument_of(assessment).items[0].id
     assert _current(item, None, text, frozenset()) == "未显示：取决于前面的回答"
     assert _current(item, None, text, frozenset({item})) == "未作答"
+
+
+def test_english_result_names_units_in_english(login_as: LoginAs, make: Factory) -> None:
+    assessment, user = submitted(make)
+    user.locale = "en"
+    db.session.commit()
+    html = login_as(user).get(f"/company/assessments/{assessment.id}/result").get_data(as_text=True)
+    assert "10 machines" in html  # evidence: 生产设备总数 10 台
+    assert " 台" not in html and "万元/年" not in html
