@@ -19,6 +19,7 @@ SPLIT = (
     "questionnaires/validator",
     "portal/bureau/queries",
     "portal/bureau/aggregates",
+    "portal/eligibility",
 )
 
 

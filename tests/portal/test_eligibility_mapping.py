@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from portal.eligibility import services
+from portal.eligibility import inputs, services
 from portal.extensions import db
 from portal.models import CompanyEligibilityProfile, EligibilityProject
 from scoring.eligibility import parse_input
@@ -52,13 +52,13 @@ def test_absent_profile_fields_stay_absent(make: Any) -> None:
 
 
 def test_sector_mapping_of_industry_sections() -> None:
-    assert services.sector_of("C") == "manufacturing"
-    assert services.sector_of("B") == "mining"
-    assert services.sector_of("D") == "utilities"
-    assert services.sector_of("E") == "construction"
-    assert services.sector_of("I") == "services"
-    assert services.sector_of("A") == "other"
-    assert services.sector_of(None) is None
+    assert inputs.sector_of("C") == "manufacturing"
+    assert inputs.sector_of("B") == "mining"
+    assert inputs.sector_of("D") == "utilities"
+    assert inputs.sector_of("E") == "construction"
+    assert inputs.sector_of("I") == "services"
+    assert inputs.sector_of("A") == "other"
+    assert inputs.sector_of(None) is None
 
 
 def test_years_in_operation_follows_as_of(make: Any) -> None:

@@ -1,14 +1,16 @@
-"""Admin rule files: a valid modified copy replaces the shipped program; an invalid file changes nothing."""
+"""Rule versions: an upload is a draft with a preview; publishing with dates makes it apply, withdrawing
+lets the previous version apply again; every version is kept; an invalid file changes nothing."""
 
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from portal.eligibility import services
+from portal.admin import rule_versions
+from portal.eligibility import rulesets, services
 from portal.extensions import db
-from portal.models import Role, RuleFile
+from portal.models import BureauProgramStatus, Role, RuleVersion
 from scoring.eligibility.rules import RULES_DIR
 
 SHIPPED = (RULES_DIR / "gd_techreform_equipment_post_award.yaml").read_text(encoding="utf-8")
@@ -45,46 +47,114 @@ def _status(company: Any) -> tuple[str, list[Any]]:
     return result["status"], result["gaps"]
 
 
-def _upload(client: Any, name: str, text: str, activate: bool = True) -> Any:
+def _upload(client: Any, name: str, text: str) -> Any:
     data: dict[str, Any] = {"file": (io.BytesIO(text.encode()), name)}
-    if activate:
-        data["activate"] = "y"
     return client.post("/admin/rules", data=data, content_type="multipart/form-data")
 
 
-def test_valid_upload_replaces_shipped_program(make: Any, login_as: Any) -> None:
+def _publish(client: Any, version_id: int, start: date, end: date | None = None) -> Any:
+    data = {"valid_from": start.isoformat(), "valid_until": end.isoformat() if end else ""}
+    response = client.post(f"/admin/rules/{version_id}/publish", data=data)
+    db.session.expire_all()  # the request committed in its own session
+    return response
+
+
+def _latest() -> RuleVersion:
+    return rule_versions.all_versions()[0]
+
+
+def test_upload_is_a_draft_until_published_then_withdrawn(make: Any, login_as: Any) -> None:
     company = _company_with_project(make, 450)
     assert _status(company) == ("eligible", [])
     admin = make.user(Role.ADMIN)
     client = login_as(admin)
     page = client.get("/admin/rules").get_data(as_text=True)
-    assert "替换该内置规则" in page and "gd_techreform_equipment_post_award" in page
-    assert _upload(client, "techreform_2026.yaml", RAISED).status_code == 302
-    row = services.rule_files()[0]
-    assert (row.program_id, row.active, row.uploaded_by_id) == (
+    assert "尚未上传规则文件" in page and "gd_techreform_equipment_post_award" in page
+    response = _upload(client, "techreform_2026.yaml", RAISED)
+    row = _latest()
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/admin/rules/{row.id}")
+    assert (row.program_id, row.status, row.version, row.uploaded_by_id) == (
         "gd_techreform_equipment_post_award",
-        True,
+        "draft",
+        None,
         admin.id,
     )
+    assert _status(company)[0] == "eligible"  # a draft changes nothing
+    preview = client.get(f"/admin/rules/{row.id}").get_data(as_text=True)
+    assert "发布前预览" in preview and company.name in preview  # its status changes: listed by name
+    today = rulesets.today()
+    assert _publish(client, row.id, today).status_code == 302
+    assert (row.status, row.version, row.valid_from, row.valid_until) == ("published", 1, today, None)
     status, gaps = _status(company)
     assert status == "ineligible"
     assert (gaps[0]["required"], gaps[0]["shortfall"]) == (500, 50)
+    assert client.get(f"/admin/rules/{row.id}/source").get_data(as_text=True) == RAISED
+    # a second version of the same program wins; withdrawing it lets version 1 apply again
+    _upload(client, "techreform_2026b.yaml", SHIPPED)
+    second = _latest()
+    assert _publish(client, second.id, today).status_code == 302
+    assert second.version == 2 and _status(company)[0] == "eligible"
+    assert client.post(f"/admin/rules/{second.id}/withdraw").status_code == 302
+    db.session.expire_all()
+    assert second.status == "withdrawn" and _status(company)[0] == "ineligible"
+    assert client.post(f"/admin/rules/{row.id}/withdraw").status_code == 302
+    assert _status(company)[0] == "eligible"  # the shipped file again
+    db.session.expire_all()
+    assert [v.status for v in rule_versions.all_versions()] == ["withdrawn", "withdrawn"]  # all kept
     listing = client.get("/admin/rules").get_data(as_text=True)
-    assert "techreform_2026.yaml" in listing and "启用中" in listing
-    # deactivate → shipped rules again; activate → uploaded again
-    assert client.post(f"/admin/rules/{row.id}/deactivate").status_code == 302
-    assert _status(company)[0] == "eligible"
-    assert client.post(f"/admin/rules/{row.id}/activate").status_code == 302
-    assert _status(company)[0] == "ineligible"
-    assert client.get(f"/admin/rules/{row.id}").get_data(as_text=True) == RAISED
+    assert "techreform_2026.yaml" in listing and "已撤回" in listing
 
 
-def test_activating_one_upload_deactivates_others_of_the_program(make: Any, login_as: Any) -> None:
+def test_validity_dates_decide_when_a_version_applies(make: Any, login_as: Any) -> None:
+    company = _company_with_project(make, 450)
+    client = login_as(make.user(Role.ADMIN))
+    _upload(client, "later.yaml", RAISED)
+    today = rulesets.today()
+    assert _publish(client, _latest().id, today + timedelta(days=10)).status_code == 302
+    assert _status(company)[0] == "eligible"  # not yet in force
+    _upload(client, "past.yaml", RAISED)
+    assert (
+        _publish(client, _latest().id, today - timedelta(days=30), today - timedelta(days=1)).status_code
+        == 302
+    )
+    assert _status(company)[0] == "eligible"  # no longer in force
+
+
+def test_publish_refuses_bad_dates_and_a_second_publication(make: Any, login_as: Any) -> None:
     client = login_as(make.user(Role.ADMIN))
     _upload(client, "a.yaml", RAISED)
-    _upload(client, "b.yaml", SHIPPED)
-    active = [f.filename for f in services.rule_files() if f.active]
-    assert active == ["b.yaml"]
+    row = _latest()
+    today = rulesets.today()
+    response = _publish(client, row.id, today, today - timedelta(days=1))
+    assert response.status_code == 400 and "失效日期不能早于生效日期" in response.get_data(as_text=True)
+    response = client.post(f"/admin/rules/{row.id}/publish", data={"valid_from": "2026-13-45"})
+    db.session.expire_all()
+    assert response.status_code == 400 and row.status == "draft"
+    assert _publish(client, row.id, today).status_code == 302
+    response = _publish(client, row.id, today)
+    assert response.status_code == 400 and "只有草稿可以发布" in response.get_data(as_text=True)
+    assert client.post("/admin/rules/999/publish", data={"valid_from": today.isoformat()}).status_code == 404
+
+
+def test_stored_results_record_the_rule_version(make: Any, login_as: Any) -> None:
+    from portal.bureau.aggregates import refresh_eligibility
+
+    company = _company_with_project(make, 450)
+    refresh_eligibility(company)
+    db.session.commit()
+    row = db.session.get(BureauProgramStatus, (company.id, "gd_techreform_equipment_post_award"))
+    assert row is not None and row.rule_version_id is None  # the shipped file
+    client = login_as(make.user(Role.ADMIN))
+    _upload(
+        client,
+        "b.yaml",
+        SHIPPED.replace("value: {prd_8: 700, ewn_12: 400}", "value: {prd_8: 700, ewn_12: 300}"),
+    )
+    version = _latest()
+    _publish(client, version.id, rulesets.today())  # publishing re-evaluates the stored results
+    db.session.expire_all()
+    row = db.session.get(BureauProgramStatus, (company.id, "gd_techreform_equipment_post_award"))
+    assert row is not None and row.rule_version_id == version.id
 
 
 def test_invalid_upload_is_rejected_with_reasons(make: Any, login_as: Any) -> None:
@@ -98,8 +168,7 @@ def test_invalid_upload_is_rejected_with_reasons(make: Any, login_as: Any) -> No
     assert "broken.yaml" in page and "equipment_budget_wan" in page
     assert "/tmp" not in page  # the temp path is not shown
     assert _upload(client, "bad.yaml", "program: [unclosed").status_code == 400
-    assert services.rule_files() == []
-    assert RuleFile.query.count() == 0
+    assert RuleVersion.query.count() == 0
     assert _status(company) == ("eligible", [])
 
 
@@ -124,7 +193,7 @@ def _refused(client: Any, text: str | bytes, name: str = "hostile.yaml") -> str:
     response = client.post("/admin/rules", data=data, content_type="multipart/form-data")
     page = response.get_data(as_text=True)
     assert response.status_code == 400, page
-    assert RuleFile.query.count() == 0
+    assert RuleVersion.query.count() == 0
     return page
 
 
@@ -152,19 +221,31 @@ def test_yaml_refusals_in_english(make: Any, login_as: Any) -> None:
     assert "Nested too deeply (at most 32 levels)." in _refused(client, "[" * 50000)
 
 
-def test_an_active_upload_that_no_longer_loads_is_left_out(make: Any, login_as: Any, app: Any) -> None:
+def test_validation_messages_name_the_line(make: Any, login_as: Any) -> None:
+    client = login_as(make.user(Role.ADMIN))
+    broken = SHIPPED.replace(
+        "field: project.equipment_purchase_wan", "field: project.equipment_budget_wan", 1
+    )
+    line = broken.splitlines().index(next(x for x in broken.splitlines() if "equipment_budget_wan" in x)) + 1
+    page = _upload(client, "broken.yaml", broken).get_data(as_text=True)
+    assert f"第 {line} 行：" in page
+
+
+def test_a_published_version_that_no_longer_loads_is_left_out(make: Any, login_as: Any, app: Any) -> None:
     """A file stored before the strict loader (here `kind:` twice) must not break every eligibility page."""
     company = _company_with_project(make, 450)
     admin = make.user(Role.ADMIN)
     stored = TWO_KINDS.replace("value: {prd_8: 700, ewn_12: 400}", "value: {prd_8: 700, ewn_12: 500}")
-    row = RuleFile(
+    row = RuleVersion(
         filename="old.yaml",
         program_id="gd_techreform_equipment_post_award",
         name_zh="旧上传",
         content=stored,
         content_hash="0" * 64,
         uploaded_by_id=admin.id,
-        active=True,
+        status="published",
+        version=1,
+        valid_from=date(2026, 1, 1),
     )
     db.session.add(row)
     db.session.commit()
@@ -172,4 +253,4 @@ def test_an_active_upload_that_no_longer_loads_is_left_out(make: Any, login_as: 
     client = login_as(admin)
     page = client.get("/admin/rules")
     assert page.status_code == 200
-    assert client.post(f"/admin/rules/{row.id}/deactivate").status_code == 302
+    assert client.post(f"/admin/rules/{row.id}/withdraw").status_code == 302
