@@ -162,6 +162,8 @@ def shown_facts(facts: list[Fact], conditions: dict[str, Any]) -> list[Shown]:
     for fact in facts:
         entered = None
         if fact.used and conditions.get(fact.key) is not None and conditions[fact.key] != fact.value:
-            entered = describe_value(COMPANY[fact.key], conditions[fact.key])
+            value = conditions[fact.key]
+            named = MIIT_NAMES.get(value) if fact.key == "miit_digital_level" else None
+            entered = pick(*named) if named else describe_value(COMPANY[fact.key], value)
         out.append(Shown(fact, entered))
     return out
