@@ -1,0 +1,33 @@
+"""The administrator uploads the worked example of docs/rules.md in a real browser and sees its preview;
+screenshot in tests/artifacts/rules_preview_worked_example.png."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from browser_support import screenshot
+
+from portal.demo import DEMO_PASSWORD
+from tests.portal.test_rules_doc import EXAMPLE, demo_with_miit_levels
+
+
+def test_worked_example_preview_in_browser(new_page: Any, live_server: str, app: Any) -> None:
+    demo_with_miit_levels()
+    page = new_page(1366, 900)
+    page.goto(live_server + "/login")
+    page.fill("#email", "admin@demo.dx")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button:has-text('登录')")
+    page.wait_for_url("**/admin/")
+    page.goto(live_server + "/admin/rules")
+    page.set_input_files("input[type=file]", str(EXAMPLE))
+    page.click("button:has-text('校验并预览')")
+    page.wait_for_selector("#preview-cities")
+    text = page.locator("main").inner_text()
+    assert "发布前预览" in text and "揭阳市" in text and "结果改变的企业" in text
+    assert "gd_sme_dt_pilot_digital_level" in text  # the administrator sees the id; companies never do
+    assert page.locator("#preview-changes tbody tr").count() > 0
+    screenshot(page, "rules_preview_worked_example")
+    page.fill("#valid_from", "2026-12-06")
+    page.click("form[action$='/publish'] button")
+    page.wait_for_selector("text=已发布第 1 版")
