@@ -25,7 +25,7 @@ def test_worked_example_preview_in_browser(new_page: Any, live_server: str, app:
     page.wait_for_selector("#preview-cities")
     text = page.locator("main").inner_text()
     assert "发布前预览" in text and "揭阳市" in text and "结果改变的企业" in text
-    assert "gd_sme_dt_pilot_digital_level" in text  # the administrator sees the id; companies never do
+    assert "gd_sme_dt_pilot_digital_level" not in text  # programmes are named in words
     assert page.locator("#preview-changes tbody tr").count() > 0
     screenshot(page, "rules_preview_worked_example")
     page.fill("#valid_from", "2026-12-06")

@@ -69,7 +69,8 @@ def test_upload_is_a_draft_until_published_then_withdrawn(make: Any, login_as: A
     admin = make.user(Role.ADMIN)
     client = login_as(admin)
     page = client.get("/admin/rules").get_data(as_text=True)
-    assert "尚未上传规则文件" in page and "gd_techreform_equipment_post_award" in page
+    assert "尚未上传规则文件" in page and "企业技术改造设备事后奖励" in page
+    assert "gd_techreform_equipment_post_award" not in page  # programmes are named in words
     response = _upload(client, "techreform_2026.yaml", RAISED)
     row = _latest()
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/admin/rules/{row.id}")
