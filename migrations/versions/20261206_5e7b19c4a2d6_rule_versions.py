@@ -61,6 +61,7 @@ def upgrade():
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rule_versions")),
+        sa.UniqueConstraint("program_id", "version", name="uq_rule_versions_program_version"),
     )
     with op.batch_alter_table("rule_versions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_rule_versions_program_id"), ["program_id"], unique=False)

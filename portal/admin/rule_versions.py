@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.exc
 import yaml
 from flask_babel import gettext as _
 
@@ -18,6 +19,7 @@ from portal.eligibility import rulesets
 from portal.extensions import db
 from portal.models import Assessment, AssessmentStatus, Company, RuleVersion, RuleVersionStatus, User
 from portal.models._common import utcnow
+from questionnaires import strict_yaml
 from scoring.eligibility.rules import RuleError, RuleFileError
 
 
@@ -95,6 +97,11 @@ def publish(row: RuleVersion, valid_from: date, valid_until: date | None, user: 
     row.status = RuleVersionStatus.PUBLISHED.value
     row.valid_from, row.valid_until = valid_from, valid_until
     row.published_at, row.published_by_id = utcnow(), user.id if user is not None else None
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:  # another administrator published a version of this program just now
+        db.session.rollback()
+        raise PublishError(_("同一政策刚刚发布了另一个版本，请刷新页面后重试。")) from None
     audit.record(
         user,
         "publish_rule_version",
@@ -148,3 +155,16 @@ def all_versions() -> list[RuleVersion]:
 
 def in_force_ids() -> set[int]:
     return {v.id for v in rulesets.versions_in_force()}
+
+
+def program_name(row: RuleVersion, en: bool) -> str:
+    """The program's name in the file, in English when asked and given (the table keeps the Chinese one)."""
+    if en:
+        try:
+            doc = strict_yaml.loads(row.content.encode(), source=row.filename, limits=rulesets.UPLOAD_LIMITS)
+        except strict_yaml.YamlError:
+            return row.name_zh
+        name = doc.get("program", {}).get("name_en") if isinstance(doc, dict) else None
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    return row.name_zh

@@ -46,6 +46,11 @@ def rule_status_label(status: str) -> str:
     return pick(*STATUS_LABELS.get(status, (status, status)))
 
 
+@bp.app_template_global("rule_version_name")
+def rule_version_name(row: RuleVersion) -> str:
+    return rule_versions.program_name(row, pick("zh", "en") == "en")
+
+
 @bp.app_template_global("rule_version_state")
 def rule_version_state(state: str) -> str:
     return pick(*VERSION_STATES.get(state, (state, state)))

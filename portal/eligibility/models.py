@@ -109,6 +109,8 @@ class RuleVersion(db.Model):  # type: ignore[name-defined]
     published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
     withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
 
+    __table_args__ = (sa.UniqueConstraint("program_id", "version", name="uq_rule_versions_program_version"),)
+
     def in_force(self, day: date) -> bool:
         return (
             self.status == RuleVersionStatus.PUBLISHED.value

@@ -255,3 +255,20 @@ def test_a_published_version_that_no_longer_loads_is_left_out(make: Any, login_a
     page = client.get("/admin/rules")
     assert page.status_code == 200
     assert client.post(f"/admin/rules/{row.id}/withdraw").status_code == 302
+
+
+def test_the_preview_page_in_english(make: Any, login_as: Any) -> None:
+    _company_with_project(make, 450)
+    client = login_as(make.user(Role.ADMIN))
+    client.post("/lang/en", data={"next": "/"})
+    _upload(client, "techreform_2026.yaml", RAISED)
+    page = client.get(f"/admin/rules/{_latest().id}").get_data(as_text=True)
+    assert "Preview before publishing" in page and "may qualify" in page and "does not qualify" in page
+    assert "equipment" in page.lower() and "发布前预览" not in page and "企业技术改造设备事后奖励" not in page
+    response = client.post(
+        f"/admin/rules/{_latest().id}/publish", data={"valid_from": "2026-12-06", "valid_until": "2026-01-01"}
+    )
+    assert (
+        response.status_code == 400
+        and "The end date cannot be before the start date." in response.get_data(as_text=True)
+    )
