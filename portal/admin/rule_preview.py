@@ -75,27 +75,32 @@ def _status(company: Company, payload: dict[str, Any], rules: RuleSet, program_i
 def preview(version: RuleVersion, as_of: date | None = None) -> Preview:
     """Evaluate every company on ``as_of`` (today) under the current rules and with ``version`` applied."""
     day = as_of or inputs.today()
-    current = rulesets.effective_rules()
-    candidate = rulesets.rules_with(version.program_id, version.filename, version.content.encode())
+    pid = version.program_id
+    full = rulesets.effective_rules()
+    # Only this program is evaluated (the others do not change): a rule set of one program each.
+    current = RuleSet(tuple(p for p in full.programs if p.id == pid))
+    candidate = rulesets.rules_with(pid, version.filename, version.content.encode())
+    candidate = RuleSet(tuple(p for p in candidate.programs if p.id == pid))
     rows: dict[str, CityRow] = {}
     totals: Counter[str] = Counter()
     changes: list[Change] = []
     companies = list(db.session.scalars(sa.select(Company).order_by(Company.city, Company.name, Company.id)))
     for company in companies:
         payload = inputs.build_input(company, day)
-        before = _status(company, payload, current, version.program_id)
-        after = _status(company, payload, candidate, version.program_id)
+        payload["projects"] = [p for p in payload["projects"] if p.get("program") == pid]
+        before = _status(company, payload, current, pid)
+        after = _status(company, payload, candidate, pid)
         row = rows.setdefault(company.city, CityRow(company.city))
         row.counts[column(after)] += 1
         totals[column(after)] += 1
         if before != after:
             changes.append(Change(company.id, company.name, company.city, before, after))
     return Preview(
-        program_id=version.program_id,
+        program_id=pid,
         as_of=day,
         cities=sorted(rows.values(), key=lambda r: r.city),
         totals=totals,
         changes=changes,
         companies=len(companies),
-        new_program=current.get(version.program_id) is None,
+        new_program=full.get(pid) is None,
     )

@@ -76,29 +76,38 @@ class Fact:
         return _("来自企业信息")
 
 
-def _latest(company_id: int, column: Any) -> tuple[AssessmentResult, datetime | None] | None:
-    """The newest result (of the latest submitted assessment that has ``column``) and its submission time."""
-    row = db.session.execute(
-        sa.select(AssessmentResult, Assessment.submitted_at)
-        .join(Assessment, Assessment.id == AssessmentResult.assessment_id)
-        .where(
-            Assessment.company_id == company_id,
-            Assessment.status == AssessmentStatus.SUBMITTED,
-            column.is_not(None),
-        )
-        .order_by(Assessment.submitted_at.desc(), AssessmentResult.id.desc())
-        .limit(1)
-    ).first()
-    return (row[0], row[1]) if row is not None else None
+def _results(company_id: int) -> list[Any]:
+    """The company's stored results of submitted assessments (the columns facts come from, and the
+    submission time), newest first."""
+    r = AssessmentResult
+    return list(
+        db.session.execute(
+            sa.select(
+                r.assessment_id,
+                r.miit_level,
+                r.overall_level,
+                r.on_cloud,
+                r.on_platform,
+                Assessment.submitted_at,
+            )
+            .join(Assessment, Assessment.id == r.assessment_id)
+            .where(Assessment.company_id == company_id, Assessment.status == AssessmentStatus.SUBMITTED)
+            .order_by(Assessment.submitted_at.desc(), r.id.desc())
+        ).all()
+    )
 
 
 def computed_facts(company: Company) -> list[Fact]:
-    """Every fact the platform computed about the company, newest source first within each kind."""
+    """Every fact the platform computed about the company, each from the latest submission that has it."""
+    results = _results(company.id)
+
+    def latest(name: str) -> Any:
+        return next((row for row in results if getattr(row, name) is not None), None)
+
     facts: list[Fact] = []
-    miit = _latest(company.id, AssessmentResult.miit_level)
+    miit = latest("miit_level")
     if miit is not None:
-        result, submitted = miit
-        level = int(result.miit_level or 0)
+        level = int(miit.miit_level)
         zh, en = MIIT_NAMES.get(level, (str(level), str(level)))
         facts.append(
             Fact(
@@ -108,14 +117,13 @@ def computed_facts(company: Company) -> list[Fact]:
                 "MIIT SME digital level",
                 zh,
                 en,
-                submitted,
-                result.assessment_id,
+                miit.submitted_at,
+                miit.assessment_id,
             )
         )
-    maturity = _latest(company.id, AssessmentResult.overall_level)
+    maturity = latest("overall_level")
     if maturity is not None:
-        result, submitted = maturity
-        level = int(result.overall_level or 0)
+        level = int(maturity.overall_level)
         zh, en = MATURITY_NAMES.get(level, (str(level), str(level)))
         facts.append(
             Fact(
@@ -125,21 +133,22 @@ def computed_facts(company: Company) -> list[Fact]:
                 "digital-transformation maturity level",
                 zh,
                 en,
-                submitted,
-                result.assessment_id,
+                maturity.submitted_at,
+                maturity.assessment_id,
             )
         )
-    cloud = _latest(company.id, AssessmentResult.on_cloud)
+    cloud = latest("on_cloud")
     if cloud is not None:
-        result, submitted = cloud
         for key, zh_label, en_label, value in (
-            ("on_cloud", "已上云", "on the cloud", result.on_cloud),
-            ("on_platform", "已上平台", "on an industrial-internet platform", result.on_platform),
+            ("on_cloud", "已上云", "on the cloud", cloud.on_cloud),
+            ("on_platform", "已上平台", "on an industrial-internet platform", cloud.on_platform),
         ):
             if value is not None:
                 zh, en = YES_NO[bool(value)]
                 facts.append(
-                    Fact(key, bool(value), zh_label, en_label, zh, en, submitted, result.assessment_id)
+                    Fact(
+                        key, bool(value), zh_label, en_label, zh, en, cloud.submitted_at, cloud.assessment_id
+                    )
                 )
     return facts
 
