@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 import sqlalchemy.exc
@@ -84,8 +84,9 @@ def upload(filename: str, content: bytes, user: User | None) -> RuleVersion:
     return row
 
 
-def publish(row: RuleVersion, valid_from: date, valid_until: date | None, user: User | None) -> RuleVersion:
-    """Publish a draft with its validity dates (China dates, inclusive); it gets the program's next number."""
+def publish(row: RuleVersion, valid_from: date, valid_until: date | None, user: User | None) -> int | None:
+    """Publish a draft with its validity dates (China dates, inclusive); it gets the program's next number.
+    Returns what ``refresh_stored_results`` returns."""
     if row.status != RuleVersionStatus.DRAFT.value:
         raise PublishError(_("只有草稿可以发布；已发布或已撤回的版本请重新上传。"))
     if valid_until is not None and valid_until < valid_from:
@@ -109,11 +110,10 @@ def publish(row: RuleVersion, valid_from: date, valid_until: date | None, user: 
         detail=f"{row.program_id} v{row.version} {valid_from}~{valid_until or ''}",
     )
     db.session.commit()
-    refresh_stored_results()
-    return row
+    return refresh_stored_results()
 
 
-def withdraw(row: RuleVersion, user: User | None) -> RuleVersion:
+def withdraw(row: RuleVersion, user: User | None) -> int | None:
     """Withdraw a published version: the previous version in force (or the shipped file) applies again."""
     if row.status != RuleVersionStatus.PUBLISHED.value:
         raise PublishError(_("只有已发布的版本可以撤回。"))
@@ -123,19 +123,26 @@ def withdraw(row: RuleVersion, user: User | None) -> RuleVersion:
         user, "withdraw_rule_version", f"rule_version:{row.id}", detail=f"{row.program_id} v{row.version}"
     )
     db.session.commit()
-    refresh_stored_results()
-    return row
+    return refresh_stored_results()
 
 
-def refresh_stored_results(batch_size: int = 200) -> int:
+# Companies re-evaluated within the publish request; above it the nightly `flask bureau refresh-eligibility`
+# does it (each stored row keeps recording the version it was computed with). ~10 ms per company.
+REFRESH_INLINE_LIMIT: Final = 1000
+
+
+def refresh_stored_results(batch_size: int = 200) -> int | None:
     """Re-evaluate the stored results (the bureau pipeline rows) under the rules now in force: every company
-    with a submitted assessment or a stored row. Returns the number of companies evaluated."""
+    with a submitted assessment or a stored row. Returns the number of companies evaluated, or None when
+    there are more than REFRESH_INLINE_LIMIT (left to the nightly refresh)."""
     from portal.bureau.aggregates import refresh_eligibility
     from portal.bureau.models import BureauProgramStatus
 
     submitted = sa.select(Assessment.company_id).where(Assessment.status == AssessmentStatus.SUBMITTED)
     stored = sa.select(BureauProgramStatus.company_id).where(BureauProgramStatus.synthetic.is_(False))
     ids = sorted(set(db.session.scalars(submitted.union(stored))))
+    if len(ids) > REFRESH_INLINE_LIMIT:
+        return None
     for start in range(0, len(ids), batch_size):
         chunk = ids[start : start + batch_size]
         for company in db.session.scalars(sa.select(Company).where(Company.id.in_(chunk))):

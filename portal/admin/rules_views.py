@@ -156,12 +156,18 @@ def publish(version_id: int) -> Any:
     if not form.validate_on_submit() or form.valid_from.data is None:
         return _version_page(row, form, 400)
     try:
-        rule_versions.publish(row, form.valid_from.data, form.valid_until.data, current_user)
+        refreshed = rule_versions.publish(row, form.valid_from.data, form.valid_until.data, current_user)
     except rule_versions.PublishError as exc:
         flash(str(exc), "error")
         return _version_page(row, form, 400)
     flash(_("已发布第 %(n)s 版。", n=row.version), "success")
+    _refresh_note(refreshed)
     return redirect(url_for("admin_rules.index"))
+
+
+def _refresh_note(refreshed: int | None) -> None:
+    if refreshed is None:
+        flash(_("企业较多：主管部门的项目管线将在夜间按新规则重新计算。"), "info")
 
 
 @bp.post("/<int:version_id>/withdraw")
@@ -171,9 +177,10 @@ def withdraw(version_id: int) -> Any:
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        rule_versions.withdraw(row, current_user)
+        refreshed = rule_versions.withdraw(row, current_user)
     except rule_versions.PublishError as exc:
         flash(str(exc), "error")
         return redirect(url_for("admin_rules.version", version_id=row.id))
     flash(_("已撤回第 %(n)s 版，之前的版本重新适用。", n=row.version), "info")
+    _refresh_note(refreshed)
     return redirect(url_for("admin_rules.index"))

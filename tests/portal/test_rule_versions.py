@@ -272,3 +272,25 @@ def test_the_preview_page_in_english(make: Any, login_as: Any) -> None:
         response.status_code == 400
         and "The end date cannot be before the start date." in response.get_data(as_text=True)
     )
+
+
+def test_many_companies_leave_the_pipeline_refresh_to_the_nightly_job(
+    make: Any, login_as: Any, monkeypatch: Any
+) -> None:
+    from portal.bureau.aggregates import refresh_eligibility
+
+    company = _company_with_project(make, 450)
+    refresh_eligibility(company)
+    db.session.commit()
+    monkeypatch.setattr(rule_versions, "REFRESH_INLINE_LIMIT", 0)
+    client = login_as(make.user(Role.ADMIN))
+    _upload(client, "b.yaml", SHIPPED)
+    response = client.post(
+        f"/admin/rules/{_latest().id}/publish",
+        data={"valid_from": rulesets.today().isoformat()},
+        follow_redirects=True,
+    )
+    assert "项目管线将在夜间按新规则重新计算" in response.get_data(as_text=True)
+    db.session.expire_all()
+    row = db.session.get(BureauProgramStatus, (company.id, "gd_techreform_equipment_post_award"))
+    assert row is not None and row.rule_version_id is None  # still the version it was computed with
