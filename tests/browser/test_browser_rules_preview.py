@@ -1,14 +1,18 @@
-"""The administrator uploads the worked example of docs/rules.md in a real browser and sees its preview;
-screenshot in tests/artifacts/rules_preview_worked_example.png."""
+"""The administrator uploads the worked example of docs/rules.md in a real browser and sees its preview; a
+company sees its computed MIIT level used on its eligibility page. Screenshots in tests/artifacts/
+(rules_preview_worked_example.png, eligibility_computed_miit_level.png)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from browser_support import screenshot
+from tests_support import PASSWORD
 
 from portal.demo import DEMO_PASSWORD
-from tests.portal.test_rules_doc import EXAMPLE, demo_with_miit_levels
+from portal.extensions import db
+from portal.models import Role
+from tests.portal.test_rules_doc import EXAMPLE, demo_with_miit_levels, submit_miit
 
 
 def test_worked_example_preview_in_browser(new_page: Any, live_server: str, app: Any) -> None:
@@ -31,3 +35,22 @@ def test_worked_example_preview_in_browser(new_page: Any, live_server: str, app:
     page.fill("#valid_from", "2026-12-06")
     page.click("form[action$='/publish'] button")
     page.wait_for_selector("text=已发布第 1 版")
+
+
+def test_eligibility_page_uses_the_computed_miit_level(new_page: Any, live_server: str, make: Any) -> None:
+    user = make.user(Role.ENTERPRISE, email="miit@test.dx")
+    submit_miit(user.company, 2)
+    db.session.commit()
+    page = new_page(1366, 900)
+    page.goto(live_server + "/login")
+    page.fill("#email", "miit@test.dx")
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('登录')")
+    page.wait_for_url("**/company/**")
+    page.goto(live_server + "/company/eligibility")
+    facts = page.locator("#computed-facts").inner_text()
+    assert "中小企业数字化水平评测等级" in facts and "二级" in facts and "来自 2026-11-30 提交的评测" in facts
+    assert "用于政策匹配" in facts
+    assert "miit_digital_level" not in page.content()
+    page.locator("#computed-facts").scroll_into_view_if_needed()
+    screenshot(page, "eligibility_computed_miit_level")
