@@ -2,7 +2,8 @@
 
 Each figure is a ratio against a baseline measured in the same run, so it holds on a noisy machine:
 scoring vs loading answers, full PDF report vs a bare WeasyPrint render of the same length, bureau
-dashboard at 100k companies vs the raw SQL, questionnaire page and autosave vs a trivial route.
+dashboard at 100k companies vs the raw SQL, a rule version's preview vs one eligibility pass,
+questionnaire page and autosave vs a trivial route.
 Each benchmark is a module of this package printing one JSON line on its last line of output.
 """
 
@@ -24,6 +25,7 @@ DASHBOARD_DB = os.environ.get(
 BENCHES = [
     ("scoring", [sys.executable, "-m", "bench.bench_scoring"]),
     ("report", [sys.executable, "-m", "bench.bench_report"]),
+    ("rule_preview", [sys.executable, "-m", "bench.bench_rule_preview"]),
     ("dashboard", [sys.executable, "-m", "bench.bench_dashboard", "--database-url", DASHBOARD_DB]),
     ("http", [sys.executable, "-m", "bench.http_load"]),
     (

@@ -87,6 +87,7 @@ def register_input_guards(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal.admin.rules_views import bp as admin_rules_bp
     from portal.admin.views import bp as admin_bp
     from portal.api import bp as api_bp
     from portal.assessments.views import bp as assessments_bp
@@ -115,7 +116,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(provider_moderation_bp, url_prefix="/admin/providers")
     app.register_blueprint(bureau_bp, url_prefix="/bureau")
     app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(eligibility_bp)  # /company/eligibility… and /admin/rules
+    app.register_blueprint(admin_rules_bp, url_prefix="/admin/rules")  # rule versions
+    app.register_blueprint(eligibility_bp)  # /company/eligibility…
 
 
 def register_subscribers(app: Flask) -> None:

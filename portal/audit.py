@@ -21,6 +21,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "upload_rule_file": ("上传政策规则文件", "uploaded a rule file"),
     "activate_rule_file": ("启用政策规则文件", "activated a rule file"),
     "deactivate_rule_file": ("停用政策规则文件", "deactivated a rule file"),
+    "publish_rule_version": ("发布政策规则版本", "published a rule version"),
+    "withdraw_rule_version": ("撤回政策规则版本", "withdrew a rule version"),
     "create_account": ("开通账号", "created an account"),
     "delete_company": ("注销企业（删除个人信息）", "deleted a company's personal data"),
 }

@@ -48,7 +48,7 @@ NAVIGATION: dict[Role, tuple[tuple[str, Any], ...]] = {
         ("admin.users", _l("账号管理")),
         ("admin.audit_log", _l("审计日志")),
         ("moderation.index", _l("服务商审核")),
-        ("eligibility.rules", _l("政策规则")),
+        ("admin_rules.index", _l("政策规则")),
     ),
 }
 

@@ -26,6 +26,7 @@ SPLIT = (
     "scoring/maturity/result",
     "portal/providers/services",
     "portal/api/openapi",
+    "portal/eligibility",
 )
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, SubmitField
+from flask_wtf.file import FileField
+from wtforms import DateField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
 from portal.choices import city_choices, district_choices
-from portal.validators import ChoiceField, MaxChars, district_in_city, password_strength
+from portal.validators import ChoiceField, MaxChars, date_range, district_in_city, password_strength
 
 REQUIRED = _l("此项为必填项。")
 
@@ -37,3 +38,20 @@ class BureauOfficerForm(FlaskForm):
         _l("区县"), choices=district_choices, validators=[Optional(), district_in_city("city")]
     )
     submit = SubmitField(_l("创建主管部门账号"))
+
+
+class RuleUploadForm(FlaskForm):
+    file = FileField(
+        _l("规则文件（YAML）"),
+        description=_l("一个文件对应一个政策；写法见 docs/rules.md。上传后先预览影响，确认后再发布。"),
+    )
+    submit = SubmitField(_l("校验并预览"))
+
+
+class PublishForm(FlaskForm):
+    valid_from = DateField(
+        _l("生效日期（含当天，北京时间）"),
+        validators=[DataRequired(_l("请填写生效日期。")), date_range()],
+    )
+    valid_until = DateField(_l("失效日期（含当天，可不填）"), validators=[Optional(), date_range()])
+    submit = SubmitField(_l("发布"))

@@ -135,6 +135,10 @@ class BureauProgramStatus(db.Model):  # type: ignore[name-defined]
     gaps: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     synthetic: Mapped[bool] = mapped_column(default=False)  # written by seed-scale, not by the engine
+    # The rule version the status was computed with (rule_versions.id); null = the shipped rule file.
+    rule_version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("rule_versions.id", ondelete="SET NULL")
+    )
 
     __table_args__ = (sa.Index("ix_bureau_program_status_program", "program", "status"),)
 

@@ -4,7 +4,8 @@
 The catalogue is seeded from the policy digests (every row names its source document and lines in that
 document, plus the digest line it was taken from):
 
-* province — seed002_digest.md §3.1 (D8 粤府〔2021〕45号 发展目标, D12 press conference, D4 baselines);
+* province — seed002_digest.md §3.1 (D8 粤府〔2021〕45号 发展目标, D12 press conference, D4 baselines, and the
+  D4 “十四五” 2025 targets of 第二章第四节, seed 002 L833-847);
 * 揭阳市 — local_plans_digest.md §1.1/§1.3 (J-AMI, J-TU);
 * 梅州市 梅江区 — local_plans_digest.md §1.4 (M-IND 附表2).
 
@@ -36,6 +37,7 @@ D4: Final = "D4 广东省制造业高质量发展“十四五”规划 粤府〔
 J_AMI: Final = "J-AMI 《揭阳市先进制造业发展和信息化“十四五”规划》 (seeds/000)"
 J_TU: Final = "J-TU 揭阳市工业企业技术改造三年行动计划实施方案（2018—2020年）揭市经信[2018]119号 (seeds/003)"
 M_IND: Final = "M-IND 梅江区“十四五”工业发展规划 附表2 (seeds/004)"
+D4_FYP: Final = "《广东省制造业高质量发展“十四五”规划》（粤府〔2021〕53号）"
 
 PROVINCE: Final = ("province", None, None)
 JIEYANG: Final = ("city", "揭阳市", None)
@@ -70,6 +72,23 @@ CATALOGUE: Final[tuple[tuple[Any, ...], ...]] = (
     ("gd_5g_base_stations", PROVINCE, "5G 基站", "5G base stations", "万座",
      (2020, "12.4266", "124,266 座（D4 L749）"), (2025, "25", "=", "5G 基站 25 万座"),
      D12, "L3000", "seed002_digest.md §3.1 L687", None),
+    # 《广东省制造业高质量发展“十四五”规划》第二章第四节 主要发展目标 (2025), seed 002 L833-847; baselines L735-737.
+    ("gd_fyp14_mfg_gdp_share", PROVINCE, "制造业增加值占 GDP 比重", "Manufacturing value added, share of GDP", "%",
+     (None, None, None), (2025, "30", ">=", "保持在 30%以上"), D4_FYP, "L833", "seed002_digest.md §3.1 L662", None),
+    ("gd_fyp14_hightech_share", PROVINCE, "高技术制造业增加值占规模以上工业增加值的比重",
+     "High-tech manufacturing share of above-scale industrial value added", "%",
+     (2020, "31.1", "2020 年 31.1%"), (2025, "33", "=", "达到 33%"), D4_FYP, "L833", "seed002_digest.md §3.1 L662", None),
+    ("gd_fyp14_rd_intensity", PROVINCE, "规模以上制造业企业研发经费支出占营业收入比重",
+     "R&D spending as a share of revenue, above-scale manufacturers", "%",
+     (2019, "1.67", "2019 年 1.67%（2020 年数据未发布）"), (2025, "2.3", "=", "达到 2.3%"), D4_FYP, "L837",
+     "seed002_digest.md §3.1 L663", None),
+    ("gd_fyp14_invention_patents", PROVINCE, "规模以上制造业有效发明专利数", "Valid invention patents, above-scale manufacturers",
+     "万件", (None, None, None), (2025, "23", "=", "23 万件"), D4_FYP, "L837", "seed002_digest.md §3.1 L663", None),
+    ("gd_fyp14_quality_pass_rate", PROVINCE, "制造业产品质量合格率", "Manufactured-product quality pass rate", "%",
+     (None, None, None), (2025, "94", ">", "超过 94%"), D4_FYP, "L839", "seed002_digest.md §3.1 L664", None),
+    ("gd_fyp14_labour_productivity", PROVINCE, "规模以上制造业全员劳动生产率", "Labour productivity, above-scale manufacturing",
+     "万元/人", (2020, "23.9", "2020 年 23.9 万元/人（2015 年 18.9）"), (2025, "30", "=", "达到 30 万元/人"), D4_FYP,
+     "L839", "seed002_digest.md §3.1 L664", None),
     ("jy_tu_cloud_enterprises", JIEYANG, "“上云用云”企业", "Enterprises on cloud (上云用云)", "家",
      (None, None, None), (2020, "200", "=", "推动 200 家"), J_TU, "L66", "local_plans_digest.md §1.3 L141", "on_cloud"),
     ("jy_above_scale_industry_va", JIEYANG, "规模以上工业增加值", "Value added of 规上 industry", "亿元",

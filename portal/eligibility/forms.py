@@ -15,8 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget, NumberInput
 
 from portal.eligibility import catalog
@@ -195,12 +194,3 @@ def form_data(values: Mapping[str, Any], specs: Iterable[FieldSpec]) -> dict[str
         else:
             data[spec.name] = value
     return data
-
-
-class RuleUploadForm(FlaskForm):
-    file = FileField(
-        _l("规则文件（YAML）"),
-        description=_l("一个文件对应一个政策（program），格式见 docs/eligibility.md 第4节。"),
-    )
-    activate = BooleanField(_l("上传后立即启用"), default=True)
-    submit = SubmitField(_l("校验并上传"))

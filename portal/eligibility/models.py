@@ -1,4 +1,4 @@
-"""Eligibility data of a company, its projects, and rule files uploaded by administrators.
+"""Eligibility data of a company, its projects, and the rule versions administrators publish.
 
 Import these through ``portal.models`` (which loads the other models first), not from this module.
 
@@ -18,7 +18,8 @@ the contract's field names (``scoring/eligibility/fields.py``) rather than one t
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -71,22 +72,49 @@ class EligibilityProject(db.Model):  # type: ignore[name-defined]
     __table_args__ = (sa.UniqueConstraint("company_id", "name", name="uq_eligibility_projects_company_name"),)
 
 
-class RuleFile(db.Model):  # type: ignore[name-defined]
-    """A rule file (YAML, one program) uploaded by an administrator, validated before it is stored.
+class RuleVersionStatus(StrEnum):
+    DRAFT = "draft"  # uploaded and validated, previewed, not in force
+    PUBLISHED = "published"  # in force between valid_from and valid_until (China dates)
+    WITHDRAWN = "withdrawn"  # was published, no longer applies; kept for the record
 
-    An active file replaces the shipped file of the same program id; at most one active file per program.
+
+class RuleVersion(db.Model):  # type: ignore[name-defined]
+    """A version of one program's rule file (YAML), uploaded by an administrator and validated first.
+
+    Every version is kept. A published version replaces the shipped file of the same program id while
+    ``valid_from <= today <= valid_until``; of several published versions in force the highest ``version``
+    applies, so withdrawing one lets the previous one (or the shipped file) apply again.
     """
 
-    __tablename__ = "rule_files"
+    __tablename__ = "rule_versions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    filename: Mapped[str] = mapped_column(sa.String(200))
     program_id: Mapped[str] = mapped_column(sa.String(80), index=True)
+    version: Mapped[int | None]  # 1, 2, … per program, given when published
+    filename: Mapped[str] = mapped_column(sa.String(200))
     name_zh: Mapped[str] = mapped_column(sa.String(200))
     content: Mapped[str] = mapped_column(sa.Text)
     content_hash: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[str] = mapped_column(sa.String(12), default=RuleVersionStatus.DRAFT.value)
+    valid_from: Mapped[date | None] = mapped_column(sa.Date)
+    valid_until: Mapped[date | None] = mapped_column(sa.Date)
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    active: Mapped[bool] = mapped_column(default=False)
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    uploaded_by: Mapped[User | None] = relationship()
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
+    published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
+
+    __table_args__ = (sa.UniqueConstraint("program_id", "version", name="uq_rule_versions_program_version"),)
+
+    def in_force(self, day: date) -> bool:
+        return (
+            self.status == RuleVersionStatus.PUBLISHED.value
+            and self.valid_from is not None
+            and self.valid_from <= day
+            and (self.valid_until is None or day <= self.valid_until)
+        )

@@ -1,7 +1,7 @@
-"""政策匹配 pages (enterprise: report, conditions, projects) and 政策规则 (admin: rule file uploads).
+"""政策匹配 pages (enterprise: report, conditions, projects).
 
-Registered without a URL prefix: the enterprise pages live under /company/eligibility, the admin page at
-/admin/rules. Views are thin; the work is in ``services`` (engine input, saving, rules) and ``forms``.
+Registered without a URL prefix: the pages live under /company/eligibility (the administrators' rule versions
+are in ``portal/admin/rules_views``). Views are thin; the work is in ``services``, ``inputs`` and ``forms``.
 """
 
 from __future__ import annotations
@@ -10,16 +10,15 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from portal.access import roles
-from portal.eligibility import catalog, forms, services
+from portal.eligibility import catalog, facts, forms, services
 from portal.i18n import localized, pick
 from portal.models import Company, EligibilityProject, Role
-from scoring.eligibility import RuleFileError
 from scoring.eligibility.fields import EARLIEST_DATE, LATEST_DATE, FieldSpec
 from scoring.eligibility.rules import Program
 
@@ -44,6 +43,12 @@ def _attach(form: FlaskForm, errors: list[dict[str, Any]]) -> list[str]:
         else:
             loose.append(f"{name}: {message}" if name else message)
     return loose
+
+
+def _without(groups: list[Any], locked: set[str]) -> list[Any]:
+    """The conditions page's groups without the fields the platform computed."""
+    out = [(gid, zh, en, [s for s in specs if s.name not in locked]) for gid, zh, en, specs in groups]
+    return [g for g in out if g[3]]
 
 
 def _hints(specs: list[FieldSpec]) -> dict[str, str]:
@@ -127,6 +132,7 @@ def index() -> Any:
                 )
                 as_of = services.today()
     report = services.evaluate_company(company, as_of)
+    conditions = services.conditions_of(company)
     return render_template(
         "eligibility/index.html",
         company=company,
@@ -134,7 +140,8 @@ def index() -> Any:
         as_of=as_of,
         today=services.today(),
         projects=services.projects_of(company),
-        has_conditions=bool(services.conditions_of(company)),
+        has_conditions=bool(conditions),
+        computed=facts.shown_facts(facts.computed_facts(company), conditions),
     )
 
 
@@ -147,11 +154,15 @@ def conditions() -> Any:
     if current_user.is_company_admin:
         return redirect(url_for("eligibility.edit_conditions"))
     company = _company()
+    values = services.conditions_of(company)
+    computed = facts.computed_facts(company)
+    locked = {f.key for f in computed if f.used}
     return render_template(
         "eligibility/conditions.html",
         company=company,
-        groups=catalog.groups(),
-        values=services.conditions_of(company),
+        groups=_without(catalog.groups(), locked),
+        values=values,
+        computed=facts.shown_facts(computed, values),
         mapped=services.profile_fields(company, services.today()),
         describe=catalog.describe_value,
         group_title=catalog.group_title,
@@ -162,7 +173,9 @@ def conditions() -> Any:
 @roles(Role.ENTERPRISE, company_admin=True)
 def edit_conditions() -> Any:
     company = _company()
-    specs = catalog.company_fields_asked()
+    computed = facts.computed_facts(company)
+    locked = {f.key for f in computed if f.used}  # computed by the platform: shown with the source, not asked
+    specs = [s for s in catalog.company_fields_asked() if s.name not in locked]
     form_class = forms.conditions_form_class(specs, _hints(specs))
     if request.method == "GET":
         form = form_class(data=forms.form_data(services.conditions_of(company), specs))
@@ -185,7 +198,8 @@ def edit_conditions() -> Any:
         "eligibility/conditions_edit.html",
         company=company,
         form=form,
-        groups=catalog.groups(),
+        groups=_without(catalog.groups(), locked),
+        computed=facts.shown_facts(computed, services.conditions_of(company)),
         group_title=catalog.group_title,
         mapped=services.profile_fields(company, services.today()),
         loose=loose,
@@ -290,91 +304,3 @@ def delete_project(project_id: int) -> Any:
         abort(404)
     flash(_("项目已删除。"), "info")
     return redirect(url_for("eligibility.projects"))
-
-
-# ---------------------------------------------------------------------------------- admin: rule files
-
-
-def _rules_page(form: forms.RuleUploadForm, errors: list[Any], status: int = 200) -> Any:
-    shipped = services.shipped_programs()
-    active = {f.program_id: f for f in services.active_rule_files()}
-    effective = services.effective_rules()
-    return (
-        render_template(
-            "eligibility/rules.html",
-            form=form,
-            errors=errors,
-            shipped=shipped,
-            active=active,
-            effective=effective,
-            uploads=services.rule_files(),
-            toggle_form=FlaskForm(),
-        ),
-        status,
-    )
-
-
-@bp.get("/admin/rules")
-@roles(Role.ADMIN)
-def rules() -> Any:
-    return _rules_page(forms.RuleUploadForm(), [])
-
-
-@bp.post("/admin/rules")
-@roles(Role.ADMIN)
-def upload_rule() -> Any:
-    form = forms.RuleUploadForm()
-    if not form.validate_on_submit():
-        return _rules_page(form, [], 400)
-    upload = form.file.data
-    if upload is None or not getattr(upload, "filename", ""):
-        form.file.errors = [_("请选择要上传的规则文件。")]
-        return _rules_page(form, [], 400)
-    try:
-        row = services.upload_rule_file(
-            upload.filename, upload.read(), current_user, bool(form.activate.data)
-        )
-    except RuleFileError as exc:
-        flash(_("规则文件未通过校验，未保存。"), "error")
-        return _rules_page(form, exc.errors, 400)
-    flash(
-        _(
-            "规则文件已保存：%(program)s（%(name)s）%(state)s。",
-            program=row.program_id,
-            name=row.name_zh,
-            state=_("，已启用") if row.active else _("，未启用"),
-        ),
-        "success",
-    )
-    return redirect(url_for("eligibility.rules"))
-
-
-@bp.get("/admin/rules/<int:rule_file_id>")
-@roles(Role.ADMIN)
-def rule_file(rule_file_id: int) -> Any:
-    row = services.get_rule_file(rule_file_id)
-    if row is None:
-        abort(404)
-    return Response(row.content, mimetype="text/plain; charset=utf-8")
-
-
-@bp.post("/admin/rules/<int:rule_file_id>/activate")
-@roles(Role.ADMIN)
-def activate_rule(rule_file_id: int) -> Any:
-    return _toggle(rule_file_id, True)
-
-
-@bp.post("/admin/rules/<int:rule_file_id>/deactivate")
-@roles(Role.ADMIN)
-def deactivate_rule(rule_file_id: int) -> Any:
-    return _toggle(rule_file_id, False)
-
-
-def _toggle(rule_file_id: int, active: bool) -> Any:
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    row = services.set_rule_file_active(rule_file_id, active, current_user)
-    if row is None:
-        abort(404)
-    flash(_("已启用 %(p)s 的上传规则。", p=row.program_id) if active else _("已停用该上传规则。"), "info")
-    return redirect(url_for("eligibility.rules"))

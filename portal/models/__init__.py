@@ -1,7 +1,12 @@
 """Database models, one module per aggregate. Import from here."""
 
 # Eligibility models live in their feature package (portal/eligibility/models.py); imported here for Alembic.
-from portal.eligibility.models import CompanyEligibilityProfile, EligibilityProject, RuleFile
+from portal.eligibility.models import (
+    CompanyEligibilityProfile,
+    EligibilityProject,
+    RuleVersion,
+    RuleVersionStatus,
+)
 from portal.evidence.models import EvidenceFile
 from portal.models.assessment import (
     Answer,
@@ -61,7 +66,8 @@ __all__ = [
     "ReportStatus",
     "ResumePoint",
     "Role",
-    "RuleFile",
+    "RuleVersion",
+    "RuleVersionStatus",
     "SignInSession",
     "Solution",
     "User",

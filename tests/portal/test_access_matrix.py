@@ -104,11 +104,13 @@ POLICY: dict[str, set[str]] = {
     "eligibility.new_project": {ENT_ADMIN},
     "eligibility.edit_project": {ENT_ADMIN},
     "eligibility.delete_project": {ENT_ADMIN},
-    "eligibility.rules": {ADMIN},
-    "eligibility.upload_rule": {ADMIN},
-    "eligibility.rule_file": {ADMIN},
-    "eligibility.activate_rule": {ADMIN},
-    "eligibility.deactivate_rule": {ADMIN},
+    # 政策规则 (rule versions): upload, preview, publish, withdraw — the platform administrator only.
+    "admin_rules.index": {ADMIN},
+    "admin_rules.upload": {ADMIN},
+    "admin_rules.version": {ADMIN},
+    "admin_rules.source": {ADMIN},
+    "admin_rules.publish": {ADMIN},
+    "admin_rules.withdraw": {ADMIN},
     # A pure calculation on the posted JSON (no company data read, nothing stored): any signed-in user.
     # Not anonymous, so the portal is no free public compute service; integrators get API tokens later.
     "api.eligibility": SIGNED_IN,
@@ -152,7 +154,7 @@ URL_SAMPLES: dict[str, Any] = {
     "solution_id": 1,
     "consent_id": 1,
     "project_id": 1,  # no such project: allowed roles get 404, the others 401/403
-    "rule_file_id": 1,
+    "version_id": 1,  # no such rule version: the administrator gets 404, the others 401/403
     "fmt": "csv",  # bureau export format
     "indicator_id": 1,  # bureau indicator: the catalogue may be empty, allowed roles get 404
 }

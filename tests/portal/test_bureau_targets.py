@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -60,6 +61,23 @@ def test_catalogue_rows_carry_sources_found_in_the_digests(app: Flask) -> None:
     cloud = {r.code: r for r in rows}
     assert cloud["gd_cloud_2023"].target_value == 80 and cloud["gd_cloud_2023"].target_year == 2023
     assert cloud["gd_cloud_2025"].target_value == 100 and cloud["gd_cloud_2025"].unit == "万家"
+    # the provincial 14th five-year plan's 2025 targets (seed 002 L833-847), cited by document and number
+    plan = {code: row for code, row in cloud.items() if code.startswith("gd_fyp14_")}
+    assert {code: (row.target_op, row.target_value) for code, row in plan.items()} == {
+        "gd_fyp14_mfg_gdp_share": (">=", 30),
+        "gd_fyp14_hightech_share": ("=", 33),
+        "gd_fyp14_rd_intensity": ("=", Decimal("2.3")),
+        "gd_fyp14_invention_patents": ("=", 23),
+        "gd_fyp14_quality_pass_rate": (">", 94),
+        "gd_fyp14_labour_productivity": ("=", 30),
+    }
+    seed = require_shared(SHARED_DIR / "seeds" / "002_f2edbe3fa4cb40a2.txt").read_text(encoding="utf-8")
+    for row in plan.values():
+        assert row.source_document == "《广东省制造业高质量发展“十四五”规划》（粤府〔2021〕53号）"
+        assert row.target_year == 2025 and 833 <= int(row.source_lines[1:]) <= 847
+        target_text = (row.target_text or "").replace(" ", "")
+        number = re.search(r"[\d.]+", target_text)
+        assert number and number.group() in seed.splitlines()[int(row.source_lines[1:]) - 1].replace(" ", "")
     assert targets.ensure_catalogue() == len(rows)  # idempotent
     assert db.session.scalar(sa.select(sa.func.count(BureauIndicator.id))) == len(rows)
 

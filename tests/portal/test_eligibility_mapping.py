@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from tests_support import Factory
 
-from portal.eligibility import services
+from portal.eligibility import inputs, services
 from portal.extensions import db
 from portal.models import CompanyEligibilityProfile, EligibilityProject
 from scoring.eligibility import parse_input
@@ -53,13 +53,13 @@ def test_absent_profile_fields_stay_absent(make: Factory) -> None:
 
 
 def test_sector_mapping_of_industry_sections() -> None:
-    assert services.sector_of("C") == "manufacturing"
-    assert services.sector_of("B") == "mining"
-    assert services.sector_of("D") == "utilities"
-    assert services.sector_of("E") == "construction"
-    assert services.sector_of("I") == "services"
-    assert services.sector_of("A") == "other"
-    assert services.sector_of(None) is None
+    assert inputs.sector_of("C") == "manufacturing"
+    assert inputs.sector_of("B") == "mining"
+    assert inputs.sector_of("D") == "utilities"
+    assert inputs.sector_of("E") == "construction"
+    assert inputs.sector_of("I") == "services"
+    assert inputs.sector_of("A") == "other"
+    assert inputs.sector_of(None) is None
 
 
 def test_years_in_operation_follows_as_of(make: Factory) -> None:

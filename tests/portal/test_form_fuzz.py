@@ -49,6 +49,7 @@ from werkzeug.routing import Rule
 
 from portal import create_app
 from portal.access import AccessRule, rule_for_endpoint, signed_in
+from portal.admin import rule_versions
 from portal.assessments import saving
 from portal.assessments import services as assessments
 from portal.auth import security
@@ -266,8 +267,8 @@ class World:
         self.ids["indicator_id"] = next(
             i.id for i in db.session.scalars(sa.select(BureauIndicator)) if targets.can_report(officer, i)
         )
-        rule = eligibility.upload_rule_file("fuzz.yaml", _shipped_rule(), self.users["admin"], activate=False)
-        self.ids["rule_file_id"] = rule.id
+        rule = rule_versions.upload("fuzz.yaml", _shipped_rule(), self.users["admin"])
+        self.ids["version_id"] = rule.id
         self.refresh()
 
     def refresh(self) -> None:
@@ -353,7 +354,7 @@ QUERY = {"eligibility.new_project": {"program": SHIPPED_RULE}}
 
 
 def _shipped_rule() -> bytes:
-    from portal.eligibility.services import _shipped_files
+    from portal.eligibility.rulesets import _shipped_files
 
     return next(content for program, _name, content in _shipped_files() if program == SHIPPED_RULE)
 
@@ -650,7 +651,8 @@ def test_discovery_finds_the_fields_users_fill_in(fuzz: FuzzSetup) -> None:
     assert {"user_id", "module_id"} <= fields["assessments.assign"].keys()
     assert any(name.startswith("target-") for name in fields["results.set_targets"])
     assert any(name.startswith("base.") for name in fields["assessments.module"])
-    assert fields["eligibility.upload_rule"]["file"].kind == "file"
+    assert fields["admin_rules.upload"]["file"].kind == "file"
+    assert {"valid_from", "valid_until"} <= fields["admin_rules.publish"].keys()
     assert (
         str(fuzz.world.users["provider"].provider_org_id)
         in fields["sharing.grant"]["provider_org_id"].options

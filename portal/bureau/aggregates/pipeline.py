@@ -31,8 +31,10 @@ def eligibility_evaluator() -> Any:
 
 
 def pipeline_rows(company_id: int, report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """One row per program with status eligible / needs_info (best across projects), awards summed."""
+    """One row per program with status eligible / needs_info (best across projects), awards summed, and the
+    rule version the program was evaluated with (``report["rule_versions"]``; None = the shipped file)."""
     rank = {"eligible": 2, "needs_info": 1}
+    versions = report.get("rule_versions") or {}
     by_program: dict[str, dict[str, Any]] = {}
     for result in report.get("results", []):
         status = result.get("status")
@@ -49,6 +51,7 @@ def pipeline_rows(company_id: int, report: Mapping[str, Any]) -> list[dict[str, 
                 "estimated_award_wan": None,
                 "gaps": [],
                 "synthetic": False,
+                "rule_version_id": versions.get(result["program"]),
             },
         )
         if rank[status] > rank[row["status"]]:

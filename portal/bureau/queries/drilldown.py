@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from portal.bureau import aggregates
 from portal.bureau.models import NONE_MONTH, BureauProgramStatus
@@ -13,8 +14,10 @@ from portal.bureau.queries.filters import Filters, company_cols, dim_conditions
 from portal.bureau.queries.labels import FIVEG_NAMES, LEVEL_NAMES, MIIT_NAMES, SIZE_NAMES
 from portal.bureau.queries.suppression import cell
 from portal.extensions import db
+from portal.i18n import pick
 from portal.inputs import MAX_PAGE
 from portal.models import Company, User
+from scoring.eligibility.fields import FIELDS
 
 PAGE_SIZE: Final = 50
 
@@ -94,6 +97,16 @@ def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
     }
 
 
+def gap_text(gap: dict[str, Any]) -> str:
+    """A pipeline gap in words: the field's label (never its key), then what is missing or short."""
+    spec = FIELDS.get(f"company.{gap.get('field')}") or FIELDS.get(f"project.{gap.get('field')}")
+    label = pick(spec.label_zh, spec.label_en) if spec is not None else _("其他条件")
+    if gap.get("missing"):
+        return _("%(field)s：待补充", field=label)
+    unit = pick(spec.unit_zh, spec.unit_en) if spec is not None else ""
+    return _("%(field)s：差 %(shortfall)s%(unit)s", field=label, shortfall=gap.get("shortfall"), unit=unit)
+
+
 def pipeline_list(user: User, filters: Filters, program: str | None = None, page: int = 1) -> dict[str, Any]:
     """Program pipeline of consenting companies: company, level, program, status, award, gaps."""
     p = BureauProgramStatus
@@ -130,10 +143,7 @@ def pipeline_list(user: User, filters: Filters, program: str | None = None, page
     ).all()
     items = []
     for name, city, district, lvl, status in rows:
-        gaps = [
-            f"{g['field']}：待补充" if g.get("missing") else f"{g['field']}：差 {g.get('shortfall')}"
-            for g in (status.gaps or [])
-        ]
+        gaps = [gap_text(g) for g in (status.gaps or [])]
         items.append(
             {
                 "company": name,
