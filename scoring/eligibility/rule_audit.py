@@ -240,5 +240,5 @@ def summary_table(reports: list[FileReport], shared: Path | None) -> str:
             "quotes not checked: policy sources not found (set DX_SHARED_DIR, or shared/ beside the checkout)"
         )
     else:
-        out.append(f"quotes checked against {shared}")
+        out.append("quotes checked against the policy sources")
     return "\n".join(out) + "\n"

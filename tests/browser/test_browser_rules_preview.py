@@ -4,10 +4,10 @@ company sees its computed MIIT level used on its eligibility page. Screenshots i
 
 from __future__ import annotations
 
-from typing import Any
-
 from browser_support import screenshot
-from tests_support import PASSWORD
+from fixture_types import OpenPage
+from flask import Flask
+from tests_support import PASSWORD, Factory
 
 from portal.demo import DEMO_PASSWORD
 from portal.extensions import db
@@ -15,7 +15,7 @@ from portal.models import Role
 from tests.portal.test_rules_doc import EXAMPLE, demo_with_miit_levels, submit_miit
 
 
-def test_worked_example_preview_in_browser(new_page: Any, live_server: str, app: Any) -> None:
+def test_worked_example_preview_in_browser(new_page: OpenPage, live_server: str, app: Flask) -> None:
     demo_with_miit_levels()
     page = new_page(1366, 900)
     page.goto(live_server + "/login")
@@ -37,7 +37,9 @@ def test_worked_example_preview_in_browser(new_page: Any, live_server: str, app:
     page.wait_for_selector("text=已发布第 1 版")
 
 
-def test_eligibility_page_uses_the_computed_miit_level(new_page: Any, live_server: str, make: Any) -> None:
+def test_eligibility_page_uses_the_computed_miit_level(
+    new_page: OpenPage, live_server: str, make: Factory
+) -> None:
     user = make.user(Role.ENTERPRISE, email="miit@test.dx")
     submit_miit(user.company, 2)
     db.session.commit()

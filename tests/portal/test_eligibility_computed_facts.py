@@ -7,6 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from fixture_types import LoginAs
+from tests_support import Factory
+
 from portal.bureau.aggregates import refresh_eligibility
 from portal.eligibility import facts, services
 from portal.extensions import db
@@ -55,7 +58,7 @@ def _missing_fields(report: dict[str, Any]) -> set[str]:
     return {m for r in report["results"] for reason in r["reasons"] for m in reason.get("missing_fields", [])}
 
 
-def test_the_miit_level_of_a_submitted_assessment_is_used(make: Any) -> None:
+def test_the_miit_level_of_a_submitted_assessment_is_used(make: Factory) -> None:
     user = make.user(Role.ENTERPRISE)
     company = user.company
     report = services.evaluate_company(company)
@@ -66,7 +69,7 @@ def test_the_miit_level_of_a_submitted_assessment_is_used(make: Any) -> None:
     assert "miit_digital_level" not in _missing_fields(services.evaluate_company(company))
 
 
-def test_a_typed_level_does_not_override_the_computed_one(make: Any, login_as: Any) -> None:
+def test_a_typed_level_does_not_override_the_computed_one(make: Factory, login_as: LoginAs) -> None:
     user = make.user(Role.ENTERPRISE)
     company = user.company
     services.save_conditions(company, {"miit_digital_level": 4}, user)
@@ -88,7 +91,7 @@ def test_a_typed_level_does_not_override_the_computed_one(make: Any, login_as: A
     assert stored is not None and "miit_digital_level" not in stored.data
 
 
-def test_sources_are_dated_in_china_time_and_in_english(make: Any, login_as: Any) -> None:
+def test_sources_are_dated_in_china_time_and_in_english(make: Factory, login_as: LoginAs) -> None:
     user = make.user(Role.ENTERPRISE)
     _submit(user.company, EVENING, miit_level=3)
     _submit(user.company, MORNING, GD, overall_level=2, on_cloud=True, on_platform=False)
@@ -107,7 +110,9 @@ def test_computed_facts_name_their_assessment() -> None:
     assert not facts.Fact("gd_maturity_level", 2, "等级", "level", "二级", "level 2", MORNING).used
 
 
-def test_bureau_pipeline_uses_the_computed_level_and_names_fields_in_words(make: Any, login_as: Any) -> None:
+def test_bureau_pipeline_uses_the_computed_level_and_names_fields_in_words(
+    make: Factory, login_as: LoginAs
+) -> None:
     with_level = make.company(name="有评测企业", bureau_sharing=True)
     without = make.company(name="无评测企业", bureau_sharing=True)
     _submit(with_level, MORNING, miit_level=2)

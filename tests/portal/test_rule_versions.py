@@ -7,6 +7,12 @@ import io
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
+from fixture_types import LoginAs
+from flask import Flask
+from flask.testing import FlaskClient
+from tests_support import Factory
+
 from portal.admin import rule_versions
 from portal.eligibility import rulesets, services
 from portal.extensions import db
@@ -17,7 +23,7 @@ SHIPPED = (RULES_DIR / "gd_techreform_equipment_post_award.yaml").read_text(enco
 RAISED = SHIPPED.replace("value: {prd_8: 700, ewn_12: 400}", "value: {prd_8: 700, ewn_12: 500}")
 
 
-def _company_with_project(make: Any, amount: int) -> Any:
+def _company_with_project(make: Factory, amount: int) -> Any:
     admin = make.user(Role.ENTERPRISE)
     services.save_conditions(
         admin.company, {"registered_in_guangdong": True, "independent_legal_person": True}, admin
@@ -47,12 +53,12 @@ def _status(company: Any) -> tuple[str, list[Any]]:
     return result["status"], result["gaps"]
 
 
-def _upload(client: Any, name: str, text: str) -> Any:
+def _upload(client: FlaskClient, name: str, text: str) -> Any:
     data: dict[str, Any] = {"file": (io.BytesIO(text.encode()), name)}
     return client.post("/admin/rules", data=data, content_type="multipart/form-data")
 
 
-def _publish(client: Any, version_id: int, start: date, end: date | None = None) -> Any:
+def _publish(client: FlaskClient, version_id: int, start: date, end: date | None = None) -> Any:
     data = {"valid_from": start.isoformat(), "valid_until": end.isoformat() if end else ""}
     response = client.post(f"/admin/rules/{version_id}/publish", data=data)
     db.session.expire_all()  # the request committed in its own session
@@ -63,7 +69,7 @@ def _latest() -> RuleVersion:
     return rule_versions.all_versions()[0]
 
 
-def test_upload_is_a_draft_until_published_then_withdrawn(make: Any, login_as: Any) -> None:
+def test_upload_is_a_draft_until_published_then_withdrawn(make: Factory, login_as: LoginAs) -> None:
     company = _company_with_project(make, 450)
     assert _status(company) == ("eligible", [])
     admin = make.user(Role.ADMIN)
@@ -106,7 +112,7 @@ def test_upload_is_a_draft_until_published_then_withdrawn(make: Any, login_as: A
     assert "techreform_2026.yaml" in listing and "已撤回" in listing
 
 
-def test_validity_dates_decide_when_a_version_applies(make: Any, login_as: Any) -> None:
+def test_validity_dates_decide_when_a_version_applies(make: Factory, login_as: LoginAs) -> None:
     company = _company_with_project(make, 450)
     client = login_as(make.user(Role.ADMIN))
     _upload(client, "later.yaml", RAISED)
@@ -121,7 +127,7 @@ def test_validity_dates_decide_when_a_version_applies(make: Any, login_as: Any) 
     assert _status(company)[0] == "eligible"  # no longer in force
 
 
-def test_publish_refuses_bad_dates_and_a_second_publication(make: Any, login_as: Any) -> None:
+def test_publish_refuses_bad_dates_and_a_second_publication(make: Factory, login_as: LoginAs) -> None:
     client = login_as(make.user(Role.ADMIN))
     _upload(client, "a.yaml", RAISED)
     row = _latest()
@@ -137,7 +143,7 @@ def test_publish_refuses_bad_dates_and_a_second_publication(make: Any, login_as:
     assert client.post("/admin/rules/999/publish", data={"valid_from": today.isoformat()}).status_code == 404
 
 
-def test_stored_results_record_the_rule_version(make: Any, login_as: Any) -> None:
+def test_stored_results_record_the_rule_version(make: Factory, login_as: LoginAs) -> None:
     from portal.bureau.aggregates import refresh_eligibility
 
     company = _company_with_project(make, 450)
@@ -158,7 +164,7 @@ def test_stored_results_record_the_rule_version(make: Any, login_as: Any) -> Non
     assert row is not None and row.rule_version_id == version.id
 
 
-def test_invalid_upload_is_rejected_with_reasons(make: Any, login_as: Any) -> None:
+def test_invalid_upload_is_rejected_with_reasons(make: Factory, login_as: LoginAs) -> None:
     company = _company_with_project(make, 450)
     client = login_as(make.user(Role.ADMIN))
     broken = SHIPPED.replace("field: project.equipment_purchase_wan", "field: project.equipment_budget_wan")
@@ -173,7 +179,7 @@ def test_invalid_upload_is_rejected_with_reasons(make: Any, login_as: Any) -> No
     assert _status(company) == ("eligible", [])
 
 
-def test_upload_without_file(make: Any, login_as: Any) -> None:
+def test_upload_without_file(make: Factory, login_as: LoginAs) -> None:
     client = login_as(make.user(Role.ADMIN))
     response = client.post("/admin/rules", data={}, content_type="multipart/form-data")
     assert response.status_code == 400
@@ -189,7 +195,7 @@ BILLION_LAUGHS = "l0: &l0 [x, x, x, x, x, x, x, x, x]\n" + "".join(
 )
 
 
-def _refused(client: Any, text: str | bytes, name: str = "hostile.yaml") -> str:
+def _refused(client: FlaskClient, text: str | bytes, name: str = "hostile.yaml") -> str:
     data: dict[str, Any] = {"file": (io.BytesIO(text if isinstance(text, bytes) else text.encode()), name)}
     response = client.post("/admin/rules", data=data, content_type="multipart/form-data")
     page = response.get_data(as_text=True)
@@ -198,7 +204,7 @@ def _refused(client: Any, text: str | bytes, name: str = "hostile.yaml") -> str:
     return page
 
 
-def test_hostile_yaml_uploads_are_refused_with_a_reason(make: Any, login_as: Any) -> None:
+def test_hostile_yaml_uploads_are_refused_with_a_reason(make: Factory, login_as: LoginAs) -> None:
     company = _company_with_project(make, 450)
     client = login_as(make.user(Role.ADMIN))
     assert "嵌套层级过深（最多 32 层）" in _refused(client, "[" * 50000)
@@ -214,7 +220,7 @@ def test_hostile_yaml_uploads_are_refused_with_a_reason(make: Any, login_as: Any
     assert _status(company) == ("eligible", [])  # the rules did not change
 
 
-def test_yaml_refusals_in_english(make: Any, login_as: Any) -> None:
+def test_yaml_refusals_in_english(make: Factory, login_as: LoginAs) -> None:
     client = login_as(make.user(Role.ADMIN))
     client.post("/lang/en", data={"next": "/"})
     page = _refused(client, TWO_KINDS)
@@ -222,7 +228,7 @@ def test_yaml_refusals_in_english(make: Any, login_as: Any) -> None:
     assert "Nested too deeply (at most 32 levels)." in _refused(client, "[" * 50000)
 
 
-def test_validation_messages_name_the_line(make: Any, login_as: Any) -> None:
+def test_validation_messages_name_the_line(make: Factory, login_as: LoginAs) -> None:
     client = login_as(make.user(Role.ADMIN))
     broken = SHIPPED.replace(
         "field: project.equipment_purchase_wan", "field: project.equipment_budget_wan", 1
@@ -232,7 +238,9 @@ def test_validation_messages_name_the_line(make: Any, login_as: Any) -> None:
     assert f"第 {line} 行：" in page
 
 
-def test_a_published_version_that_no_longer_loads_is_left_out(make: Any, login_as: Any, app: Any) -> None:
+def test_a_published_version_that_no_longer_loads_is_left_out(
+    make: Factory, login_as: LoginAs, app: Flask
+) -> None:
     """A file stored before the strict loader (here `kind:` twice) must not break every eligibility page."""
     company = _company_with_project(make, 450)
     admin = make.user(Role.ADMIN)
@@ -257,7 +265,7 @@ def test_a_published_version_that_no_longer_loads_is_left_out(make: Any, login_a
     assert client.post(f"/admin/rules/{row.id}/withdraw").status_code == 302
 
 
-def test_the_preview_page_in_english(make: Any, login_as: Any) -> None:
+def test_the_preview_page_in_english(make: Factory, login_as: LoginAs) -> None:
     _company_with_project(make, 450)
     client = login_as(make.user(Role.ADMIN))
     client.post("/lang/en", data={"next": "/"})
@@ -275,7 +283,7 @@ def test_the_preview_page_in_english(make: Any, login_as: Any) -> None:
 
 
 def test_many_companies_leave_the_pipeline_refresh_to_the_nightly_job(
-    make: Any, login_as: Any, monkeypatch: Any
+    make: Factory, login_as: LoginAs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from portal.bureau.aggregates import refresh_eligibility
 
