@@ -53,6 +53,8 @@ def conditions_of(company: Company) -> JSONDict:
 def profile_fields(company: Company, as_of: date) -> JSONDict:
     """Company fields taken from the company profile; fields the profile does not know are left out."""
     out: JSONDict = {"city": company.city}
+    if company.credit_code:
+        out["credit_code"] = company.credit_code  # registered in Guangdong is derived from its division code
     sector = sector_of(company.industry_section)
     if sector is not None:
         out["sector"] = sector

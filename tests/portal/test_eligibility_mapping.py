@@ -28,6 +28,7 @@ def test_profile_fields_are_mapped_and_unknown_ones_left_out(make: Factory) -> N
         "as_of": "2025-06-01",
         "company": {
             "city": "揭阳市",
+            "credit_code": company.credit_code,  # 44…: registered in Guangdong, derived by the engine
             "sector": "manufacturing",
             "sme_size_class": "small",
             "years_in_operation": 10,
@@ -49,7 +50,10 @@ def test_absent_profile_fields_stay_absent(make: Factory) -> None:
         total_assets_wan=None,
         founded_year=None,
     )
-    assert services.build_input(company, date(2025, 1, 1))["company"] == {"city": "揭阳市"}
+    assert services.build_input(company, date(2025, 1, 1))["company"] == {
+        "city": "揭阳市",
+        "credit_code": company.credit_code,
+    }
 
 
 def test_sector_mapping_of_industry_sections() -> None:
