@@ -19,6 +19,7 @@ from portal.access import roles
 from portal.eligibility import catalog, facts, forms, services
 from portal.i18n import localized, pick
 from portal.models import Company, EligibilityProject, Role
+from portal.results.citations import cite_document
 from scoring.eligibility.fields import EARLIEST_DATE, LATEST_DATE, FieldSpec
 from scoring.eligibility.rules import Program
 
@@ -63,6 +64,9 @@ def _hints(specs: list[FieldSpec]) -> dict[str, str]:
 def elig_status(status: str | None) -> dict[str, str]:
     zh, en, badge = catalog.STATUS_LABELS.get(status or "", (status or "", status or "", ""))
     return {"label": pick(zh, en), "badge": badge}
+
+
+bp.add_app_template_global(cite_document, "cite_document")
 
 
 @bp.app_template_global("elig_status_key")

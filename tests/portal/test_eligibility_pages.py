@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fixture_types import LoginAs
@@ -212,7 +213,12 @@ def test_company_page_shows_status_award_and_gap(make: Factory, login_as: LoginA
     assert "符合" in page and "不符合" in page and "待补充信息" in page
     assert "<strong>135</strong>" in page
     assert "还差 1万元（需 ≥ 400万元，现为 399万元）" in page
-    assert "粤工信规字〔2021〕5号" in page  # source line of a reason
+    # each reason cites its document as people do, the quoted sentence one click away; no file or line
+    assert "《先进制造业发展专项资金（企业技术改造）管理实施细则》（粤工信规字〔2021〕5号）" in page
+    assert '<details class="elig-quote"><summary>原文</summary>' in page
+    visible = re.sub(r"<[^>]+>", " ", page)
+    assert "seeds/" not in visible, visible[visible.index("seeds/") - 200 : visible.index("seeds/") + 100]
+    assert not re.search(r"\bL\d{2,4}\b", visible), re.search(r".{0,200}\bL\d{2,4}\b.{0,50}", visible)
     assert "✓" in page and "✗" in page
     assert "待人工核实" in page  # to_confirm reasons
     # 2018-2020 Jieyang measures, evaluated today: expired, with the last rules' status
@@ -276,3 +282,16 @@ def test_a_result_met_only_with_the_relaxation_is_shown_as_such_in_both_language
             en = render_template("eligibility/_programs.html", report=report)
     assert "放宽后符合（须经主管部门确认）" in zh and "badge-warn" in zh
     assert "eligible only with the relaxation, to be confirmed by the bureau" in en
+
+
+def test_policy_sources_are_cited_by_title_and_number_with_the_sentence_on_request() -> None:
+    from portal.results.citations import cite_document
+
+    assert cite_document("粤工信规字〔2020〕3号") == (
+        "《广东省工业和信息化厅专精特新中小企业遴选办法》（粤工信规字〔2020〕3号）"
+    )
+    # a number whose title the sources do not give is cited by number, never by a made-up title
+    assert (
+        cite_document("粤工信工业互联网函〔2024〕57号及延续试点政策的通知")
+        == "粤工信工业互联网函〔2024〕57号"
+    )
