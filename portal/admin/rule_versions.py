@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-from typing import Any, Final
+from typing import Final
 
 import sqlalchemy as sa
 import sqlalchemy.exc
-import yaml
 from flask_babel import gettext as _
 
 from portal import audit
@@ -20,6 +19,7 @@ from portal.extensions import db
 from portal.models import Assessment, AssessmentStatus, Company, RuleVersion, RuleVersionStatus, User
 from portal.models._common import utcnow
 from questionnaires import strict_yaml
+from scoring.eligibility.rule_audit import line_of_path
 from scoring.eligibility.rules import RuleError, RuleFileError
 
 
@@ -30,25 +30,9 @@ class PublishError(ValueError):
 def line_of(content: bytes, path: str) -> int | None:
     """The 1-based line of a validator path (``clauses[2].test.value``) in the YAML text, if it exists."""
     try:
-        node: Any = yaml.compose(content.decode("utf-8"), Loader=yaml.SafeLoader)
-    except (yaml.YAMLError, UnicodeDecodeError):
+        return line_of_path(content.decode("utf-8"), path)
+    except UnicodeDecodeError:
         return None
-    line = node.start_mark.line + 1 if node is not None else None
-    for part in path.replace("[", ".[").split("."):
-        if not part or node is None:
-            continue
-        if part.startswith("[") and isinstance(node, yaml.SequenceNode):
-            index = int(part.strip("[]"))
-            node = node.value[index] if index < len(node.value) else None
-        elif isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == part), None)
-            if node is None:  # the key is missing: the line of the mapping that lacks it
-                break
-        else:
-            break
-        if node is not None:
-            line = node.start_mark.line + 1
-    return line
 
 
 def with_lines(content: bytes, errors: list[RuleError]) -> list[RuleError]:

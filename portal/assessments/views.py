@@ -15,6 +15,7 @@ from portal.access import roles
 from portal.assessments import page, rounds, saving, services, stored
 from portal.assessments.access import PageAssessment, assessment_for, page_assessment_for
 from portal.assessments.forms import (
+    EVIDENCE_SEP,
     VERSION_PREFIX,
     build_module_form,
     module_items,
@@ -218,6 +219,7 @@ def review(assessment_id: int) -> Any:
         progress=_progress(assessment),
         attestation=services.ATTESTATION_ZH,
         form=FlaskForm(),
+        evidence_sep=EVIDENCE_SEP,
     )
 
 

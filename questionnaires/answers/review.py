@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from questionnaires.model import Instrument
+from questionnaires.model import Instrument, Item
 from questionnaires.values import answer_evidence, is_answered
 
 from .visibility import holds, module_visible, shown_items, visible_items
@@ -76,10 +76,19 @@ def progress(instrument: Instrument, answers: Mapping[str, Any], cluster: str | 
         items = [i for i in module.items if shown[i.id]]
         if not items:
             continue
-        done = sum(1 for i in items if is_answered(answers.get(i.id)))
+        done = sum(1 for i in items if _complete(i, answers.get(i.id)))
         rows.append(ModuleProgress(module.id, module.title_zh, module.title_en, done, len(items)))
     visible = frozenset(item_id for item_id, on in shown.items() if on)
     return Progress(tuple(rows), sum(r.answered for r in rows), sum(r.total for r in rows), visible)
+
+
+def _complete(item: Item, raw: Any) -> bool:
+    """Answered, with every required evidence figure given: what progress counts, so that a module at
+    61/61 never leaves the submit button disabled for a figure the counter did not mention."""
+    if not is_answered(raw):
+        return False
+    evidence = answer_evidence(raw)
+    return all(is_answered(evidence.get(spec.id)) for spec in item.evidence if spec.required)
 
 
 def missing_required(

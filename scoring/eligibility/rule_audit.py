@@ -70,7 +70,7 @@ def _block_end(lines: list[str], start: int, indent: int) -> int:
     return len(lines)
 
 
-def _where(text: str, path: str) -> int | None:
+def line_of_path(text: str, path: str) -> int | None:
     """1-based line of a checker path such as ``clauses[3].test.op`` (or of its nearest parent), found in
     the text of a file the strict loader has already accepted (block style, flow mappings on one line)."""
     lines = text.splitlines()
@@ -170,7 +170,7 @@ def check_quote(shared: Path, citation: Citation) -> str | None:
 
 
 def _located(file: str, text: str, error: RuleError) -> str:
-    line = _where(text, error.path) if error.path else None
+    line = line_of_path(text, error.path) if error.path else None
     return f"{file}:{line}: {error.path}: {error.reason}" if line else f"{file}: {error.reason}"
 
 
@@ -200,7 +200,7 @@ def audit_file(path: Path, shared: Path | None) -> FileReport:
                 if problem is None:
                     report.verified += 1
                 else:
-                    report.problems.append(f"{shown}:{_where(text, c.path)}: {c.path}: {problem}")
+                    report.problems.append(f"{shown}:{line_of_path(text, c.path)}: {c.path}: {problem}")
     return report
 
 
