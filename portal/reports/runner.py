@@ -47,11 +47,11 @@ def job_context() -> Iterator[None]:
         try:
             yield
         except Exception as exc:
-            forget_connection(exc)
+            forget_connection(exc, quiet=True)  # (the job itself may have reset the pool already)
             raise
 
 
-def forget_connection(exc: BaseException) -> None:
+def forget_connection(exc: BaseException, *, quiet: bool = False) -> None:
     """Roll the session back after an error; dispose of the pool when the error says the connection is
     gone (server restart, backend terminated)."""
     try:
@@ -61,7 +61,8 @@ def forget_connection(exc: BaseException) -> None:
     if _connection_lost(exc):
         db.session.remove()
         db.engine.dispose()
-        current_app.logger.warning("report job: database connection lost (%s); pool reset", exc)
+        if not quiet:
+            current_app.logger.warning("report job: database connection lost (%s); pool reset", exc)
 
 
 def _connection_lost(exc: BaseException) -> bool:
