@@ -16,6 +16,8 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from flask import Flask
 
+from portal.reports.runner import run_report
+
 THREADS = 1
 
 _lock = threading.Lock()
@@ -36,8 +38,6 @@ def submit(app: Flask, report_id: int) -> Future[str]:
 
 
 def _job(app: Flask, report_id: int) -> str:
-    from portal.reports.runner import run_report
-
     with app.app_context():
         try:
             return run_report(report_id)
