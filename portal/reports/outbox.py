@@ -167,6 +167,7 @@ def _job_alive(report_id: int, job_id: str | None) -> bool:
         return local_pool.in_flight(report_id)
     if not job_id:
         return False
+    from redis.exceptions import RedisError
     from rq.exceptions import NoSuchJobError
     from rq.job import Job
 
@@ -174,6 +175,8 @@ def _job_alive(report_id: int, job_id: str | None) -> bool:
         status = Job.fetch(job_id, connection=queue().connection).get_status()
     except NoSuchJobError:
         return False
+    except RedisError:  # Redis is down: nothing can be queued now; leave the row for a later sweep
+        return True
     return status is not None and str(getattr(status, "value", status)) in LIVE_JOB_STATES
 
 

@@ -96,13 +96,17 @@ def test_after_a_postgresql_restart_a_new_report_completes_and_none_stays_queued
     cluster: dict[str, Any],  # noqa: F811
 ) -> None:
     """Every connection of the database is terminated (what a PostgreSQL restart does to the nodes and
-    the worker: AdminShutdown on the next statement). The nodes and the worker go on without a restart of
-    their own: a report asked for next completes, and no report is left pending, queued or running."""
+    the worker: AdminShutdown on the next statement) while the report worker idles after its start. The
+    nodes and the worker go on without a restart of their own: a report asked for next completes on its
+    first attempt, and no report is left pending, queued or running. (The worker of the previous release
+    kept its start-up query's transaction open on a session it used for every job: after the restart
+    every job failed, AdminShutdown then PendingRollbackError, and the row stayed `queued`.)"""
     import re
 
     import psycopg
 
     a, b = cluster["nodes"]
+    _wait_for_a_worker_on(cluster["env"], "reports")
     browser = Browser()
     browser.sign_in(a, "qiye@demo.dx")
     _, listing, _ = browser.get(a + "/company/assessments/")
@@ -135,3 +139,15 @@ def test_after_a_postgresql_restart_a_new_report_completes_and_none_stays_queued
             "SELECT id, status FROM reports WHERE status IN ('PENDING', 'QUEUED', 'RUNNING')"
         ).fetchall()
     assert left == [], left
+
+
+def _wait_for_a_worker_on(env: dict[str, str], queue_name: str) -> None:
+    """Until a report worker has started (it registers with RQ once its start-up work is done)."""
+    from redis import Redis
+    from rq import Queue, Worker
+
+    connection = Redis.from_url(env["REDIS_URL"])
+    deadline = time.monotonic() + 60
+    while not Worker.all(queue=Queue(queue_name, connection=connection)):
+        assert time.monotonic() < deadline, "no report worker started within a minute"
+        time.sleep(0.2)
