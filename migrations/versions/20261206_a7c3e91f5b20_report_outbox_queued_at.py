@@ -6,7 +6,7 @@ sweep can tell a report stuck in the queue from one that was just queued. Additi
 release ignore the column.
 
 Revision ID: a7c3e91f5b20
-Revises: 8c41f0d2a7e3
+Revises: 5e7b19c4a2d6
 Create Date: 2026-12-06 13:00:00
 
 """
@@ -17,7 +17,7 @@ import portal.models._common
 
 
 revision = 'a7c3e91f5b20'
-down_revision = '8c41f0d2a7e3'
+down_revision = '5e7b19c4a2d6'
 branch_labels = None
 depends_on = None
 

@@ -8,13 +8,14 @@ import threading
 from typing import Any
 
 import pytest
-from tests_support import PASSWORD, submitted
+from fixture_types import OpenPage
+from tests_support import PASSWORD, Factory, submitted
 
 from portal.reports import local_pool
 
 
 def test_the_status_page_follows_the_report_job_to_the_download(
-    new_page: Any, live_server: str, make: Any, monkeypatch: pytest.MonkeyPatch
+    new_page: OpenPage, live_server: str, make: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started, release = threading.Event(), threading.Event()
 

@@ -304,7 +304,7 @@ def test_a_database_outage_is_a_503_even_for_a_signed_in_user(
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 def test_the_503_page_of_a_database_outage_is_in_the_users_language(
-    app: Any, make: Any, login_as: Any, lang: str
+    app: Flask, make: Factory, login_as: LoginAs, lang: str
 ) -> None:
     """A signed-in user browsing pages when the database goes down gets the 503 page (not a bare 500:
     the page around it must not read the account), in the account's language, which is noted in the

@@ -8,14 +8,18 @@ Synchronisation is by events and by joining the pool (`local_pool.wait_all`), ne
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from tests_support import submitted
+from fixture_types import LoginAs
+from flask.testing import FlaskClient
+from tests_support import Factory, submitted
 
 from portal.extensions import db
+from portal.models import Assessment, User
 from portal.models._common import utcnow
 from portal.reports import local_pool, outbox
 from portal.reports.models import Report, ReportStatus
@@ -39,20 +43,20 @@ class BlockedRender:
 
 
 @pytest.fixture
-def render(monkeypatch: pytest.MonkeyPatch) -> Any:
+def render(monkeypatch: pytest.MonkeyPatch) -> Iterator[BlockedRender]:
     blocked = BlockedRender()
     monkeypatch.setattr("portal.reports.pdf.render_report_pdf", blocked)
     yield blocked
     blocked.release.set()  # never leave a pool thread waiting
 
 
-def _status(client: Any, report_id: int) -> dict[str, Any]:
+def _status(client: FlaskClient, report_id: int) -> dict[str, Any]:
     body: dict[str, Any] = client.get(f"/reports/{report_id}/status").get_json()
     return body
 
 
 def test_the_request_answers_before_the_render_and_the_status_page_follows_the_job(
-    login_as: Any, make: Any, render: BlockedRender
+    login_as: LoginAs, make: Factory, render: BlockedRender
 ) -> None:
     assessment, user = submitted(make)
     client = login_as(user)
@@ -73,7 +77,7 @@ def test_the_request_answers_before_the_render_and_the_status_page_follows_the_j
 
 
 def test_a_report_lost_with_its_process_is_taken_up_by_the_status_poll(
-    login_as: Any, make: Any, render: BlockedRender
+    login_as: LoginAs, make: Factory, render: BlockedRender
 ) -> None:
     """The app restarted while a report was queued in its pool: the row says `queued`, no thread has it.
     Once stale, the status poll hands it over again and it completes."""
@@ -89,7 +93,7 @@ def test_a_report_lost_with_its_process_is_taken_up_by_the_status_poll(
 
 
 def test_a_stuck_report_out_of_attempts_is_shown_failed_with_the_retry_button(
-    login_as: Any, make: Any, render: BlockedRender
+    login_as: LoginAs, make: Factory, render: BlockedRender
 ) -> None:
     render.release.set()
     assessment, user = submitted(make)
@@ -103,7 +107,9 @@ def test_a_stuck_report_out_of_attempts_is_shown_failed_with_the_retry_button(
     assert state["status"] == "done" and state["attempts"] == outbox.MAX_ATTEMPTS + 1, state
 
 
-def test_a_fresh_queued_report_is_left_to_its_job(login_as: Any, make: Any, render: BlockedRender) -> None:
+def test_a_fresh_queued_report_is_left_to_its_job(
+    login_as: LoginAs, make: Factory, render: BlockedRender
+) -> None:
     """The sweep takes up only stale rows: a report queued a moment ago by another process is not
     queued a second time by a status poll here."""
     assessment, user = submitted(make)
@@ -114,7 +120,11 @@ def test_a_fresh_queued_report_is_left_to_its_job(login_as: Any, make: Any, rend
 
 
 def _stuck_row(
-    assessment: Any, user: Any, status: ReportStatus, attempts: int, age: timedelta = timedelta(minutes=10)
+    assessment: Assessment,
+    user: User,
+    status: ReportStatus,
+    attempts: int,
+    age: timedelta = timedelta(minutes=10),
 ) -> Report:
     """A row as a process that died would leave it: handed to a pool that no longer exists."""
     from portal.reports import jobs

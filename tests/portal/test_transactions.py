@@ -67,7 +67,7 @@ def test_read_only_requests_keep_prepared_statements(app: Flask, make: Factory) 
     assert _prepared_on_this_connection() >= 1
 
 
-def test_a_connection_lost_mid_transaction_reports_the_real_error(app: Any, make: Any) -> None:
+def test_a_connection_lost_mid_transaction_reports_the_real_error(app: Flask, make: Factory) -> None:
     """A database restart under a writing transaction: the caller sees the OperationalError (which the app
     answers with 503 and the report job records and retries), not a PendingRollbackError raised by the
     end-of-transaction hook asking the dead connection for its info."""

@@ -25,7 +25,9 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from fixture_types import LoginAs
 from flask import Flask
+from tests_support import Factory, submitted
 
 from portal.extensions import db
 from portal.models import Assessment, User
@@ -34,7 +36,6 @@ from portal.reports import jobs, outbox
 from portal.reports.models import Report, ReportStatus
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "portal"))  # the result-test helpers
-from tests_support import submitted
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL") or "redis://127.0.0.1:6379/15"
 FAKE_PDF = b"%PDF-1.7 fake report\n%%EOF"
@@ -89,7 +90,7 @@ def _drop_session() -> None:
 
 
 def test_a_report_asked_for_while_redis_is_down_is_kept_and_queued_once_redis_is_back(
-    app: Flask, make: Any, login_as: Any, queue_name: str
+    app: Flask, make: Factory, login_as: LoginAs, queue_name: str
 ) -> None:
     from rq import Queue
 
@@ -136,7 +137,7 @@ def test_a_report_asked_for_while_redis_is_down_is_kept_and_queued_once_redis_is
     reason="terminates PostgreSQL backends: runs in the PostgreSQL pass",
 )
 def test_the_worker_survives_a_postgresql_restart(
-    app: Flask, make: Any, queue_name: str, monkeypatch: pytest.MonkeyPatch
+    app: Flask, make: Factory, queue_name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assessment, user = submitted(make)
     assessment_id, user_id = assessment.id, user.id
@@ -174,7 +175,7 @@ def test_the_worker_survives_a_postgresql_restart(
     assert all(status == "done" for status, _, _ in rows.values()), rows  # nothing left queued
 
 
-def _stuck_before_the_fix(assessment: Any, user: Any) -> Report:
+def _stuck_before_the_fix(assessment: Assessment, user: User) -> Report:
     """A row as the worker of the previous release left it after a restart: `queued`, 0 attempts, its
     RQ job gone (failed and expired) long ago."""
     key = jobs.cache_key(assessment, "zh")
