@@ -26,6 +26,7 @@ BENCHES = [
     ("scoring", [sys.executable, "-m", "bench.bench_scoring"]),
     ("report", [sys.executable, "-m", "bench.bench_report"]),
     ("rule_preview", [sys.executable, "-m", "bench.bench_rule_preview"]),
+    ("report_request", [sys.executable, "-m", "bench.bench_report_request"]),
     ("dashboard", [sys.executable, "-m", "bench.bench_dashboard", "--database-url", DASHBOARD_DB]),
     ("http", [sys.executable, "-m", "bench.http_load"]),
     (

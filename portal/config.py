@@ -132,7 +132,7 @@ CONFIGS: dict[str, type[BaseConfig]] = {
 SETTINGS = (
     _Setting("PORTAL_ENV", "development | production | testing (default development)"),
     _Setting("DATABASE_URL", "SQLAlchemy URL; default: SQLite in the instance folder"),
-    _Setting("REDIS_URL", "Redis: job queue, sign-in throttling; unset: jobs inline, throttle in memory"),
+    _Setting("REDIS_URL", "Redis: job queue and throttling; unset: jobs in an app thread, counts in memory"),
     _Setting("SECRET_KEY", "session signing key; required in production"),
     _Setting("LOG_FORMAT", "text (default) or json: one JSON object per log line, with access lines"),
     _Setting("PUBLIC_URL", "the address people use (https://host); links in mail; required in production"),

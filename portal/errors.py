@@ -17,6 +17,7 @@ libraries, which carry both languages), a ``(zh, en)`` pair.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, TypeAlias
 
 import sqlalchemy.exc
@@ -121,6 +122,21 @@ def error_response(status: int, message: Message | None = None, field: str | Non
     return current_app.make_response((page, status))
 
 
+def _set_account_aside() -> None:
+    """The rest of this response treats the visitor as signed out if the account cannot be read: the page
+    around a 503 (its top bar names the user) must not need the database that is down."""
+    from flask_login import current_user
+
+    try:
+        getattr(current_user, "is_authenticated", False)
+    except sqlalchemy.exc.OperationalError:
+        from flask import g
+
+        from portal.extensions import login_manager
+
+        g._login_user = login_manager.anonymous_user()  # where Flask-Login keeps the request's user
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(PortalError)
     def portal_error(exc: PortalError) -> Response:
@@ -154,8 +170,11 @@ def register(app: Flask) -> None:
 
         if app.testing and not app.config.get("HANDLE_ERRORS_IN_TESTS"):
             raise exc
-        db.session.rollback()
+        with contextlib.suppress(sqlalchemy.exc.SQLAlchemyError):  # a connection gone: nothing to roll back
+            db.session.rollback()
         app.logger.warning("database unavailable: %s", type(exc).__name__)
+        get_locale()  # settled first: with the account unreadable, from what the session noted
+        _set_account_aside()
         response = error_response(503)
         response.headers["Retry-After"] = "2"
         return response

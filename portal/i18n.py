@@ -24,6 +24,9 @@ from portal.access import public
 from portal.links import safe_target
 
 SUPPORTED = ("zh_CN", "en")
+# The signed-in account's language as last read, kept in the (signed) session cookie: while the database is
+# down the account cannot be read, and the 503 answer is still worded in the user's language.
+ACCOUNT_LANG = "account_lang"
 
 
 def is_english() -> bool:
@@ -74,18 +77,23 @@ def _selected_code() -> str:
         return lang
     if session.get("lang") in SUPPORTED:
         return str(session["lang"])
-    if _account_locale() in SUPPORTED:
-        return str(current_user.locale)
+    account = _account_locale()
+    if account in SUPPORTED:
+        return str(account)
     return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def _account_locale() -> str | None:
     """The signed-in account's language, or None. Loading the account needs the database: while it is
-    down, the 503 answer must still be worded (in the default language), not end in a 500."""
+    down, the language noted in the session when the account was last read words the 503 answer."""
     try:
-        return current_user.locale if getattr(current_user, "is_authenticated", False) else None
+        locale = current_user.locale if getattr(current_user, "is_authenticated", False) else None
     except sqlalchemy.exc.OperationalError:
-        return None
+        noted = session.get(ACCOUNT_LANG)
+        return str(noted) if noted in SUPPORTED else None
+    if locale in SUPPORTED and session.get(ACCOUNT_LANG) != locale:
+        session[ACCOUNT_LANG] = locale
+    return str(locale) if locale else None
 
 
 bp = Blueprint("i18n", __name__)

@@ -38,6 +38,11 @@ def note_write() -> None:
 
 
 def _transaction_ended(conn: Any) -> None:
+    if conn.invalidated:
+        # The connection died under this transaction (a database restart): the mark goes with it. Asking
+        # an invalidated connection for its info raises PendingRollbackError, which replaced the real
+        # error (OperationalError: AdminShutdown) and left the session unusable.
+        return
     conn.info.pop(_WROTE, None)
 
 

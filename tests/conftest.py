@@ -26,6 +26,7 @@ from portal.assessments import saving
 from portal.extensions import db as _db
 from portal.extensions import limiter
 from portal.models import User
+from portal.reports import local_pool
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -82,6 +83,8 @@ def app(_app: Flask) -> Iterator[Flask]:
         try:
             yield _app
         finally:
+            # report jobs still running in the app's thread pool (no Redis) end before their rows go
+            assert local_pool.wait_all(timeout=120), "a report job did not end within 2 minutes"
             empty_all_tables()
             saving.forget_this_worker()  # ids come back once tables are emptied (SQLite)
             limiter.reset()  # throttle counts belong to one test

@@ -25,8 +25,8 @@ KNOWN_MODULE_LEVEL_EDGES: dict[tuple[str, str], str] = {}
 
 # Cycles closed by an import inside a function, as strongly connected groups of modules.
 KNOWN_FUNCTION_LEVEL_CYCLES = {
-    # The app factory registers the CLI and the report views; the report worker and the scale seeder
-    # build an app of their own (create_app) when run as a separate process.
+    # The app factory registers the CLI and the report views; a report job (portal.reports.runner) and
+    # the scale seeder build an app of their own (create_app) when run in a bare process.
     frozenset(
         {
             "portal",
@@ -36,7 +36,11 @@ KNOWN_FUNCTION_LEVEL_CYCLES = {
             "portal.cli",
             "portal.reports.cli",
             "portal.reports.jobs",
+            "portal.reports.local_pool",
+            "portal.reports.outbox",
+            "portal.reports.runner",
             "portal.reports.views",
+            "portal.reports.worker",
         }
     ),
 }

@@ -64,27 +64,28 @@ def worker_command(burst: bool, queue_name: str | None) -> None:
     """Run an RQ worker for report jobs inside the app context.
 
     SimpleWorker (no fork per job): the app, its database pool and ONE persistent chart browser live as
-    long as the worker, so charts cost ~0.2 s each instead of a browser start per chart. It heartbeats
-    while rendering, so a worker killed mid-render has its job retried by the next worker within seconds.
+    long as the worker, so charts cost ~0.2 s each instead of a browser start per chart; each job has its
+    own app context and database session (a database restart costs no more than the jobs it interrupts).
+    It heartbeats while rendering, so a worker killed mid-render has its job retried by the next worker
+    within seconds, and it sweeps the report outbox at start and at every maintenance.
     """
     from redis import Redis
     from rq import Queue
 
-    from portal.reports.jobs import QUEUE_NAME
+    from portal.reports.outbox import QUEUE_NAME, sweep
     from portal.reports.pdf import ensure_chart_server, stop_chart_server
 
     url = current_app.config.get("REDIS_URL")
     if not url:
-        click.echo("REDIS_URL is not set: reports are rendered inline by the web process; no worker needed.")
+        click.echo("REDIS_URL is not set: the web process renders reports in a thread; no worker needed.")
         sys.exit(1)
     connection = Redis.from_url(url)
     name = queue_name or current_app.config.get("REPORTS_QUEUE", QUEUE_NAME)
-    from portal.reports.jobs import requeue_lost
     from portal.reports.worker import ReportWorker
 
-    handled = requeue_lost()  # rows whose RQ job is gone (abandoned jobs are RQ's maintenance)
-    if handled:
-        click.echo(f"{handled} report(s) whose job was lost: queued again or marked failed")
+    moved = sweep()  # pending rows (Redis was down) and rows whose job was lost; then at every maintenance
+    if moved:
+        click.echo(f"{moved} report(s) pending or stuck: handed to the queue or marked failed")
     ensure_chart_server()
     try:
         ReportWorker([Queue(name, connection=connection)], connection=connection).work(burst=burst)

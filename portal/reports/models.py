@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 class ReportStatus(StrEnum):
+    # Recorded, not (yet) handed to a queue: the outbox state; a sweep hands it over (reports/outbox.py).
+    PENDING = "pending"
     QUEUED = "queued"
     RUNNING = "running"
     DONE = "done"
@@ -41,7 +43,7 @@ class Report(db.Model):  # type: ignore[name-defined]
     engine_version: Mapped[str] = mapped_column(sa.String(20))
     lang: Mapped[str] = mapped_column(sa.String(5))
     status: Mapped[ReportStatus] = mapped_column(
-        sa.Enum(ReportStatus, native_enum=False, length=10), default=ReportStatus.QUEUED
+        sa.Enum(ReportStatus, native_enum=False, length=10), default=ReportStatus.PENDING
     )
     error: Mapped[str | None] = mapped_column(sa.Text)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -56,6 +58,8 @@ class Report(db.Model):  # type: ignore[name-defined]
     summary: Mapped[dict[str, object] | None] = mapped_column(sa.JSON)
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the row was last handed to a queue (RQ or the in-process pool): a sweep judges "stuck" by it.
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

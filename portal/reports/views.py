@@ -1,7 +1,8 @@
 """Report pages: request a PDF (POST), its status page and JSON, download, retry, and the public verify page.
 
-Rendering never happens here when Redis is configured: the POST only creates or reuses the job row and
-enqueues it (inline rendering is the documented fallback for the embedded setup without Redis).
+Rendering never happens here: the POST only records or reuses the job row and hands it to a queue (RQ,
+or without Redis the app's own thread pool); the status poll hands over a row left `pending` (Redis was
+down) or stuck (portal/reports/outbox.py).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def request_report(assessment_id: int) -> Any:
 @bp.get("/reports/<int:report_id>")
 @roles(Role.ENTERPRISE, Role.PROVIDER)
 def status_page(report_id: int) -> Any:
-    report = _readable(report_id)
+    report = jobs.revive(_readable(report_id))
     return render_template(
         "reports/status.html", report=report, status=jobs.status_of(report), form=FlaskForm()
     )
@@ -63,7 +64,7 @@ def status_page(report_id: int) -> Any:
 @bp.get("/reports/<int:report_id>/status")
 @roles(Role.ENTERPRISE, Role.PROVIDER)
 def status_json(report_id: int) -> Any:
-    report = _readable(report_id)
+    report = jobs.revive(_readable(report_id))
     body = jobs.status_of(report)
     body["download_url"] = (
         url_for("reports.download", report_id=report.id) if body["status"] == "done" else None

@@ -11,6 +11,9 @@ the registry maintenance every `MAINTENANCE_INTERVAL_S`, so the next worker retr
 `Retry`; the job's failure callback records it on the report row). Worst case from the next worker's
 start: HEARTBEAT_TTL_S + DEQUEUE_TIMEOUT_S + one render, well under a minute.
 
+At every maintenance the worker also sweeps the report outbox (portal/reports/outbox.py): rows left
+`pending` while Redis was down are queued, rows stuck with no live job are queued again or marked failed.
+
 A hung render is still ended by RQ's job timeout (SIGALRM in the main thread); should even that fail, the
 heartbeats stop once the timeout has passed, so the job is taken as abandoned and retried elsewhere.
 """
@@ -43,6 +46,18 @@ class ReportWorker(SimpleWorker):
         kwargs.setdefault("maintenance_interval", MAINTENANCE_INTERVAL_S)
         kwargs.setdefault("job_monitoring_interval", HEARTBEAT_INTERVAL_S)
         super().__init__(*args, **kwargs)
+
+    def run_maintenance_tasks(self) -> None:
+        super().run_maintenance_tasks()
+        from portal.reports.outbox import sweep
+
+        try:
+            moved = sweep()
+        except Exception:  # a database outage must not stop the worker: the next maintenance tries again
+            self.log.warning("report worker: outbox sweep failed", exc_info=True)
+            return
+        if moved:
+            self.log.info("report worker: %s pending or stuck report(s) handed over or marked failed", moved)
 
     def get_heartbeat_ttl(self, job: Job) -> int:
         return HEARTBEAT_TTL_S

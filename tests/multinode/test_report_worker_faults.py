@@ -90,3 +90,64 @@ def _report_row(env: dict[str, str], report_id: int) -> tuple[str, int, str | No
         ).fetchone()
     assert found is not None
     return str(found[0]).lower(), int(found[1]), found[2]  # the enum is stored by name
+
+
+def test_after_a_postgresql_restart_a_new_report_completes_and_none_stays_queued(
+    cluster: dict[str, Any],  # noqa: F811
+) -> None:
+    """Every connection of the database is terminated (what a PostgreSQL restart does to the nodes and
+    the worker: AdminShutdown on the next statement) while the report worker idles after its start. The
+    nodes and the worker go on without a restart of their own: a report asked for next completes on its
+    first attempt, and no report is left pending, queued or running. (The worker of the previous release
+    kept its start-up query's transaction open on a session it used for every job: after the restart
+    every job failed, AdminShutdown then PendingRollbackError, and the row stayed `queued`.)"""
+    import re
+
+    import psycopg
+
+    a, b = cluster["nodes"]
+    _wait_for_a_worker_on(cluster["env"], "reports")
+    browser = Browser()
+    browser.sign_in(a, "qiye@demo.dx")
+    _, listing, _ = browser.get(a + "/company/assessments/")
+    assessment_id = int(re.findall(rb'/company/assessments/(\d+)"', listing)[0])
+    token = browser.csrf(a + f"/company/assessments/{assessment_id}/result")
+    url = cluster["env"]["DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as admin:
+        terminated = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()
+    assert terminated and terminated[0] >= 2, terminated  # at least a node's and the worker's
+    restarted_at = time.monotonic()
+    response = browser.post(
+        a + f"/company/assessments/{assessment_id}/report", {"csrf_token": token, "lang": "zh"}
+    )
+    report_id = int(re.search(r"/reports/(\d+)", response.geturl()).group(1))  # type: ignore[union-attr]
+    deadline = restarted_at + 120
+    state: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        state = json.loads(browser.get(b + f"/reports/{report_id}/status")[1])
+        if state.get("status") in ("done", "failed"):
+            break
+        time.sleep(0.5)
+    print(f"\npostgresql restart: report done {time.monotonic() - restarted_at:.1f} s after the restart")
+    assert state.get("status") == "done" and state.get("attempts") == 1, state
+    assert browser.get(b + f"/reports/{report_id}/download")[1].startswith(b"%PDF")
+    with psycopg.connect(url) as conn:
+        left = conn.execute(
+            "SELECT id, status FROM reports WHERE status IN ('PENDING', 'QUEUED', 'RUNNING')"
+        ).fetchall()
+    assert left == [], left
+
+
+def _wait_for_a_worker_on(env: dict[str, str], queue_name: str) -> None:
+    """Until a report worker has started (it registers with RQ once its start-up work is done)."""
+    from redis import Redis
+    from rq import Queue, Worker
+
+    connection = Redis.from_url(env["REDIS_URL"])
+    deadline = time.monotonic() + 60
+    while not Worker.all(queue=Queue(queue_name, connection=connection)):
+        assert time.monotonic() < deadline, "no report worker started within a minute"
+        time.sleep(0.2)

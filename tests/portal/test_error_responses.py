@@ -300,3 +300,41 @@ def test_a_database_outage_is_a_503_even_for_a_signed_in_user(
         app.config.pop("HANDLE_ERRORS_IN_TESTS")
     assert response.status_code == 503 and response.headers["Retry-After"] == "2"
     assert response.get_json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_the_503_page_of_a_database_outage_is_in_the_users_language(
+    app: Flask, make: Factory, login_as: LoginAs, lang: str
+) -> None:
+    """A signed-in user browsing pages when the database goes down gets the 503 page (not a bare 500:
+    the page around it must not read the account), in the account's language, which is noted in the
+    session while the account could still be read."""
+    import sqlalchemy.exc
+
+    user = make.user(Role.ENTERPRISE)
+    user.locale = lang
+    db.session.commit()
+    client = login_as(user)
+    assert client.get("/company/").status_code == 200  # the account is read: its language is noted
+
+    def database_down(_token: str) -> Any:
+        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, ConnectionRefusedError("database down"))
+
+    app.config["HANDLE_ERRORS_IN_TESTS"] = True
+    loader = app.login_manager._user_callback
+    app.login_manager._user_callback = database_down
+    try:
+        page = client.get("/company/", headers={"Accept": "text/html"})
+        api = client.get("/api/v1/assessments/1/answers")
+    finally:
+        app.login_manager._user_callback = loader
+        app.config.pop("HANDLE_ERRORS_IN_TESTS")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 503 and page.headers["Retry-After"] == "2"
+    assert api.status_code == 503
+    if lang == "en":
+        assert 'lang="en"' in html and "database is briefly unavailable" in html, html[-800:]
+        assert "数据库暂时不可用" not in html
+        assert "briefly unavailable" in api.get_json()["errors"][0]["message"]
+    else:
+        assert "数据库暂时不可用" in html and "数据库暂时不可用" in api.get_json()["errors"][0]["message"]

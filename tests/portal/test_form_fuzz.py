@@ -62,7 +62,7 @@ from portal.extensions import db
 from portal.models import Assessment, ConsentMode, Invitation, JurisdictionLevel, Role, User
 from portal.providers import consent
 from portal.providers import services as providers
-from portal.reports import jobs
+from portal.reports import jobs, outbox
 from portal.reports.models import ReportStatus
 from scoring.reference import credit_code
 
@@ -413,7 +413,7 @@ def fuzz(_app: Flask) -> Iterator[FuzzSetup]:
     with _app.app_context():
         empty_all_tables()
         saving.forget_this_worker()
-        dispatch, jobs.dispatch = jobs.dispatch, lambda report: None  # no PDF rendering: input handling only
+        dispatch, outbox.dispatch = outbox.dispatch, lambda report_id: False  # no PDF rendering: input only
         errors: list[str] = []
         handler = _ErrorLog(errors)
         _app.logger.addHandler(handler)
@@ -426,7 +426,7 @@ def fuzz(_app: Flask) -> Iterator[FuzzSetup]:
         finally:
             _app.config["HANDLE_ERRORS_IN_TESTS"] = False
             _app.logger.removeHandler(handler)
-            jobs.dispatch = dispatch
+            outbox.dispatch = dispatch
             empty_all_tables()
             saving.forget_this_worker()
 

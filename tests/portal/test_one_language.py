@@ -283,9 +283,13 @@ def test_report_status_script_gets_its_words_from_the_catalog(
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     labels = dict(re.findall(r'data-label-(\w+)="([^"]*)"', page))
     assert labels == {
+        "pending": "Queued, will start shortly",
         "queued": "Queued",
         "running": "Generating",
         "done": "Done",
         "failed": "Failed",
         "pages": "{n} pages",
     }
+    details = dict(re.findall(r'data-detail-(\w+)="([^"]*)"', page))
+    assert set(details) == {"waiting", "pending", "retrying"}
+    assert not [text for text in details.values() if re.search(r"[\u4e00-\u9fff]", text)], details

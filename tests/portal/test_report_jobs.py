@@ -1,6 +1,8 @@
 """Report jobs through the web: request → status page → JSON → download; cache reuse and invalidation;
-failure and retry; authorisation; public verify page. Inline mode (no REDIS_URL) with a stub renderer, so
-these tests stay fast; the real render is covered by test_report_pdf.py and tests/workers/."""
+failure and retry; authorisation; public verify page. Without REDIS_URL (the app's own thread pool renders
+the job after the request has answered) and with a stub renderer, so these tests stay fast; the real
+render is covered by test_report_pdf.py and tests/workers/. Tests wait for the pool's jobs to end
+(`local_pool.wait_all`), never for a fixed time."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from werkzeug.test import TestResponse
 from portal.extensions import db
 from portal.models import AuditEvent, ConsentMode, Role
 from portal.providers.consent import grant, local_today, revoke
-from portal.reports import jobs
+from portal.reports import jobs, local_pool
 from portal.reports.models import Report, ReportStatus
 
 FAKE_PDF = b"%PDF-1.7 fake report\n%%EOF"
@@ -43,7 +45,14 @@ def _only_report() -> Report:
 
 
 def _request(client: FlaskClient, assessment_id: int, lang: str = "zh") -> TestResponse:
-    return client.post(f"/company/assessments/{assessment_id}/report", data={"lang": lang})
+    """Ask for the report, then wait until its job (in the app's thread pool) has ended."""
+    response = client.post(f"/company/assessments/{assessment_id}/report", data={"lang": lang})
+    _jobs_ended()
+    return response
+
+
+def _jobs_ended() -> None:
+    assert local_pool.wait_all(timeout=60), "the report job did not end within a minute"
 
 
 def test_request_status_json_and_download(login_as: LoginAs, make: Factory, stub_renderer: list[str]) -> None:
@@ -108,6 +117,7 @@ def test_failure_is_shown_and_retry_succeeds(app: Flask, login_as: LoginAs, make
     assert "重试" in client.get(f"/reports/{report.id}").get_data(as_text=True)
     assert client.get(f"/reports/{report.id}/download").status_code == 404
     assert client.post(f"/reports/{report.id}/retry").status_code == 302
+    _jobs_ended()
     status = client.get(f"/reports/{report.id}/status").get_json()
     assert status["status"] == "done" and status["attempts"] == 2 and status["error"] is None
 

@@ -65,3 +65,22 @@ def test_read_only_requests_keep_prepared_statements(app: Flask, make: Factory) 
         _read(user_id)
         transactions.end_read_only_transaction(None)
     assert _prepared_on_this_connection() >= 1
+
+
+def test_a_connection_lost_mid_transaction_reports_the_real_error(app: Flask, make: Factory) -> None:
+    """A database restart under a writing transaction: the caller sees the OperationalError (which the app
+    answers with 503 and the report job records and retries), not a PendingRollbackError raised by the
+    end-of-transaction hook asking the dead connection for its info."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("terminates a PostgreSQL backend")
+    user = make.user(name="原名")
+    user.name = "改名"
+    db.session.flush()
+    backend = db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+    with db.engine.connect() as other:  # what a restart does to this connection
+        other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        other.commit()
+    with pytest.raises(sa.exc.OperationalError):
+        db.session.execute(sa.text("SELECT 1"))
+    db.session.rollback()
+    assert db.session.execute(sa.text("SELECT 1")).scalar_one() == 1  # and the session is usable again

@@ -17,7 +17,7 @@ from flask import Flask
 from tests_support import Factory
 
 from portal.extensions import db
-from portal.reports import jobs
+from portal.reports import jobs, outbox, runner
 from portal.reports.models import Report, ReportStatus
 from portal.reports.pdf import stop_chart_server
 
@@ -167,7 +167,7 @@ def test_killed_worker_on_the_last_attempt_marks_the_report_failed(
     db.session.expire_all()
     failed = db.session.get(Report, report.id)
     assert failed is not None and failed.status is ReportStatus.FAILED  # not left `running` forever
-    assert failed.error == jobs.ABANDONED_ERROR
+    assert failed.error == runner.ABANDONED_ERROR
     assert Queue(name, connection=connection).count == 0
     jobs.retry(failed)  # the user's retry button queues it again
     assert failed.status is ReportStatus.QUEUED and Queue(name, connection=connection).count == 1
@@ -188,11 +188,12 @@ def test_worker_start_requeues_reports_whose_job_was_lost(
     report = jobs.request_report(assessment, "zh", user)
     Queue(name, connection=connection).empty()
     connection.delete(f"rq:job:{report.rq_job_id}")
-    report.created_at = utcnow() - timedelta(minutes=5)
+    report.queued_at = utcnow() - timedelta(minutes=5)
     db.session.commit()
-    assert jobs.requeue_lost() == 1
+    assert outbox.sweep() == 1
+    db.session.refresh(report)
     assert report.status is ReportStatus.QUEUED and Queue(name, connection=connection).count == 1
-    assert jobs.requeue_lost() == 0  # its new job exists: RQ's business now
+    assert outbox.sweep() == 0  # its new job exists: RQ's business now
 
 
 def test_concurrent_retries_of_a_failed_report_queue_it_once(

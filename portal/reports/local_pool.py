@@ -1,0 +1,67 @@
+"""Report jobs without Redis (the embedded default of `make run`): a small thread pool in the app process.
+
+The POST that asks for a report returns at once, as with RQ; one background thread renders the queued
+reports one after the other (a render keeps a CPU core busy for seconds: more threads would only slow
+the pages down), each job in its own app context and database session (`runner.run_report`). The status
+page polls the row exactly as it does with RQ: pending → queued → running → done or failed.
+
+A job lost with its process (restart, crash) leaves its row `queued` or `running`; the status poll hands
+such a row over again once it is stale (portal/reports/outbox.py).
+"""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+
+from flask import Flask
+
+from portal.reports.runner import run_report
+
+THREADS = 1
+
+_lock = threading.Lock()
+_executor: ThreadPoolExecutor | None = None
+_futures: dict[int, Future[str]] = {}  # report id → its job, while queued or running in this process
+
+
+def submit(app: Flask, report_id: int) -> Future[str]:
+    """Queue the report's job in this process's pool (created at first use: after gunicorn's fork)."""
+    global _executor
+    with _lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="report-jobs")
+        future = _executor.submit(_job, app, report_id)
+        _futures[report_id] = future
+    future.add_done_callback(lambda _done: _forget(report_id, future))
+    return future
+
+
+def _job(app: Flask, report_id: int) -> str:
+    with app.app_context():
+        try:
+            return run_report(report_id)
+        except Exception:  # recorded on the row by run_report (status failed, error text)
+            app.logger.info("report %s failed in the local pool; see the report row", report_id)
+            return "failed"
+
+
+def _forget(report_id: int, future: Future[str]) -> None:
+    with _lock:
+        if _futures.get(report_id) is future:
+            del _futures[report_id]
+
+
+def in_flight(report_id: int) -> bool:
+    """True while this process has the report's job queued or running."""
+    with _lock:
+        return report_id in _futures
+
+
+def wait_all(timeout: float) -> bool:
+    """Wait until every job submitted so far has ended; False if some are still going after `timeout`
+    seconds. For tests and for an orderly shutdown."""
+    with _lock:
+        pending = list(_futures.values())
+    _, not_done = wait(pending, timeout=timeout)
+    return not not_done
