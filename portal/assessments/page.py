@@ -111,6 +111,7 @@ class ItemsView:
     assessment_id: int
     locked: bool
     errors: Mapping[str, list[str]] = field(default_factory=dict)  # field name -> messages
+    warnings: Mapping[str, list[str]] = field(default_factory=dict)  # item id -> contradictions to check
 
 
 def slot_values(view: ItemsView) -> dict[str, str]:
@@ -129,11 +130,7 @@ def slot_values(view: ItemsView) -> dict[str, str]:
                 out[_key("value", name)] = str(escape(view.values[name]))
             if view.errors.get(name):
                 out[_key("error_class", name)] = " has-error"
-        errors = view.errors.get(item_id)
-        if errors:
-            out[_key("error_class", item_id)] = " has-error"
-            items = "".join(f"<li>{escape(e)}</li>" for e in errors)
-            out[_key("errors", item_id)] = f'<ul class="errors" role="alert">{items}</ul>'
+        out.update(_messages(item_id, view))
         if st.get("updated_by"):
             out[_key("status", item_id)] = str(
                 escape(
@@ -146,6 +143,20 @@ def slot_values(view: ItemsView) -> dict[str, str]:
             )
         if view.files.get(item_id):
             out[_key("files", item_id)] = _attachments(view, view.files[item_id])
+    return out
+
+
+def _messages(item_id: str, view: ItemsView) -> dict[str, str]:
+    """The item's refusals (errors: not saved) and contradictions to check (warnings: saved)."""
+    out = {}
+    errors = view.errors.get(item_id)
+    if errors:
+        out[_key("error_class", item_id)] = " has-error"
+        items = "".join(f"<li>{escape(e)}</li>" for e in errors)
+        out[_key("errors", item_id)] = f'<ul class="errors" role="alert">{items}</ul>'
+    if view.warnings.get(item_id):
+        notes = "".join(f"<li>{escape(w)}</li>" for w in view.warnings[item_id])
+        out[_key("warnings", item_id)] = f'<ul class="warnings" role="status">{notes}</ul>'
     return out
 
 

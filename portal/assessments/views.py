@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 
 import questionnaires
 from portal.access import roles
-from portal.assessments import page, rounds, saving, services, stored
+from portal.assessments import consistency, page, rounds, saving, services, stored
 from portal.assessments.access import PageAssessment, assessment_for, page_assessment_for
 from portal.assessments.forms import (
     EVIDENCE_SEP,
@@ -177,6 +177,7 @@ def _module_page(
         files=files,
         assessment_id=assessment.id,
         locked=assessment.locked,
+        warnings=consistency.by_item(consistency.warnings(instrument, values, assessment.id)),
     )
     view = page.PageView(
         module=module_def,
@@ -216,6 +217,7 @@ def review(assessment_id: int) -> Any:
         assessment=assessment,
         instrument=instrument,
         missing=services.missing_required(assessment),
+        warnings=consistency.warnings(instrument_of(assessment), assessment.answer_map(), assessment.id),
         progress=_progress(assessment),
         attestation=services.ATTESTATION_ZH,
         form=FlaskForm(),

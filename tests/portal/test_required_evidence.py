@@ -39,3 +39,25 @@ def test_missing_required_figure_is_marked_counted_and_named(login_as: LoginAs, 
     assert "生产设备总数" in visible and FIGURE not in visible  # named in words, not by its key
     assert re.search(rf'href="/company/assessments/{draft.id}/modules/cloud#{field_id}"', review)
     assert re.search(r"<button class=\"btn\" type=\"submit\" disabled>", review)
+
+
+def test_contradictions_are_warned_at_the_questions_and_on_the_review_page(
+    login_as: LoginAs, make: Factory
+) -> None:
+    admin = make.user(Role.ENTERPRISE)
+    draft = assessments.start(admin.company, "gd-mfg-dt", admin)  # profile: 120 employees
+    answer_everything(draft, admin)
+    saving.save(
+        draft.id,
+        [saving.Change("org.employees", 35, None), saving.Change("org.digital_staff", 35, None)],
+        admin,
+    )
+    client = login_as(admin)
+    page = client.get(f"/company/assessments/{draft.id}/modules/org")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<ul class="warnings" role="status">' in html
+    assert "企业员工总数 35 人，而企业资料中的从业人员为 120 人" in html
+    review = client.get(f"/company/assessments/{draft.id}/review").get_data(as_text=True)
+    assert "请核对" in review and "不少于企业员工总数（35 人）" in review
+    assert draft.answer_map()["org.employees"] == 35  # a warning, not a refusal: the answer is kept
