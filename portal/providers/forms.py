@@ -39,6 +39,7 @@ from portal.validators import (
     date_range,
     phone_number,
 )
+from scoring.maturity import roadmap
 from scoring.reference import industries, regions
 
 REQUIRED = _l("此项为必填项。")
@@ -119,6 +120,11 @@ class SolutionForm(FlaskForm):
     )
     modules = MultiCheckboxField(_l("针对的维度"))
     cloud_kinds = MultiCheckboxField(_l("上云上平台类型（专栏2）"))
+    actions = MultiCheckboxField(
+        _l("能交付的提升措施"),
+        validators=[at_least_one(_l("请至少选择一项方案能交付的提升措施，否则不会推荐给企业。"))],
+        description=_l("只在企业的路线图含有所选措施时推荐本方案。"),
+    )
     all_clusters = BooleanField(_l("适用于所有产业集群"), default=True)
     clusters = MultiCheckboxField(_l("适用的战略性产业集群（最多 5 个）"))
     sizes = MultiCheckboxField(_l("适用企业规模"), validators=[at_least_one(_l("请至少选择一种企业规模。"))])
@@ -138,17 +144,12 @@ class SolutionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.modules.choices = labelled(MODULES)
         self.cloud_kinds.choices = labelled(CLOUD_KINDS)
+        self.actions.choices = [(a.id, localized(a, "title")) for a in roadmap.catalogue()]
         self.clusters.choices = [(c.id, localized(c, "name")) for c in industries.clusters()]
         self.sizes.choices = labelled(SIZES)
         self.deployments.choices = labelled(DEPLOYMENTS)
         self.price_band.choices = [("", _l("请选择")), *labelled(PRICE_BANDS)]
         self.duration.choices = [("", _l("请选择")), *labelled(DURATIONS)]
-
-    def validate_modules(self, field: Any) -> None:
-        if not field.data and not self.cloud_kinds.data:
-            raise ValidationError(
-                _l("请至少选择一个维度或一种上云上平台类型，否则无法与企业的提升措施匹配。")
-            )
 
     def validate_clusters(self, field: Any) -> None:
         if self.all_clusters.data:

@@ -5,11 +5,11 @@ and returns the best first, each with the reasons (推荐理由) that make up it
 
     score = gap + cluster + size + city + support + verified          (0–100)
 
-    gap      35  the solution is tagged with the action's 上云上平台 kind (cloud_equipment, cloud_rnd,
-                 cloud_supply_chain, cloud_operations — read from the action id), or
-             25  it is tagged with the action's dimension (module id: cloud, platform, net, software, equip,
-                 data, chain, org, green).
-                 A solution addressing neither is not shown at all, whatever its other points.
+    gap      35  the provider lists the action among the measures the solution delivers (the roadmap
+                 catalogue's measure ids, which carry both the dimension and the capability). A solution
+                 that does not list the action is not shown at all, whatever its other points: sharing a
+                 dimension is not enough (a device-networking kit is no answer to "建立安全管理制度", nor an
+                 MES to "研发设计类软件").
     cluster  20  it names the company's 战略性产业集群; 10 when it is for every cluster; 0 otherwise.
     size     15  it names the company's size class; 8 when it is for every size; 0 otherwise.
     city     15  the provider serves the company's city (its declared cities served).
@@ -31,8 +31,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-GAP_KIND = 35
-GAP_MODULE = 25
+GAP = 35
 CLUSTER_NAMED = 20
 CLUSTER_ALL = 10
 SIZE_NAMED = 15
@@ -64,6 +63,7 @@ class Offer:
     org_name: str
     modules: frozenset[str] = frozenset()
     cloud_kinds: frozenset[str] = frozenset()
+    actions: frozenset[str] = frozenset()  # roadmap measures the solution delivers
     clusters: frozenset[str] = frozenset()  # empty = every cluster
     sizes: frozenset[str] = frozenset()  # empty = every size
     cities_served: frozenset[str] = frozenset()
@@ -108,18 +108,14 @@ def score(  # noqa: C901 — one scoring component per branch; Reason lists them
     if offer.hidden:
         return None
     reasons: list[Reason] = []
-    kind = cloud_kind_of(action)
-    module = action.get("module_id")
-    if kind and kind in offer.cloud_kinds:
-        reasons.append(
-            Reason("gap", GAP_KIND, f"针对{_KIND_ZH[kind]}", f"addresses {kind.replace('_', ' ')}")
-        )
-    elif module and module in offer.modules:
-        reasons.append(
-            Reason("gap", GAP_MODULE, "覆盖本项措施所在维度", f"covers the action's dimension ({module})")
-        )
-    else:
+    action_id = str(action.get("action_id") or "")
+    if action_id not in offer.actions:
         return None
+    kind = cloud_kind_of(action)
+    if kind:
+        reasons.append(Reason("gap", GAP, f"提供本项措施（{_KIND_ZH[kind]}）", "delivers this measure"))
+    else:
+        reasons.append(Reason("gap", GAP, "提供本项措施", "delivers this measure"))
 
     cluster = company_profile.get("cluster")
     if cluster and cluster in offer.clusters:

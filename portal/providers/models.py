@@ -133,6 +133,9 @@ class Solution(db.Model):  # type: ignore[name-defined]
     summary: Mapped[str] = mapped_column(sa.Text)
     modules: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # MODULES
     cloud_kinds: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # CLOUD_KINDS
+    # The roadmap measures (scoring/maturity/roadmap_actions.yaml ids) the solution delivers: what matching
+    # requires, so that a product is offered only for a gap it actually closes.
+    actions: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     clusters: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # c01..c20; empty = every cluster
     sizes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # SIZES; empty = every size
     deployments: Mapped[list[str]] = mapped_column(sa.JSON, default=list)  # DEPLOYMENTS

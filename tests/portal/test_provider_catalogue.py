@@ -18,6 +18,7 @@ SOLUTION_FORM = {
     "name": "设备上云快线",
     "summary": "哑设备联网与设备数据上云",
     "cloud_kinds": ["cloud_equipment"],
+    "actions": ["cloud_equipment_dumb_devices", "cloud_equipment_realtime"],
     "all_clusters": "y",
     "sizes": ["small", "micro"],
     "deployments": ["public"],
@@ -74,7 +75,7 @@ def test_solution_crud_with_chinese_messages(make: Factory, login_as: LoginAs) -
     assert "半成品方案" in html  # input kept
     for message in (
         "此项为必填项",
-        "请至少选择一个维度或一种上云上平台类型",
+        "请至少选择一项方案能交付的提升措施",
         "请选择价格区间",
         "请填写产品目录名称或文号",
     ):
@@ -82,6 +83,7 @@ def test_solution_crud_with_chinese_messages(make: Factory, login_as: LoginAs) -
     assert client.post("/provider/solutions/new", data=SOLUTION_FORM).status_code == 302
     solution = db.session.scalars(sa.select(Solution)).one()
     assert solution.cloud_kinds == ["cloud_equipment"] and solution.clusters == []
+    assert solution.actions == ["cloud_equipment_dumb_devices", "cloud_equipment_realtime"]
     too_many = {**SOLUTION_FORM, "all_clusters": "", "clusters": ["c01", "c02", "c03", "c04", "c05", "c06"]}
     assert client.post(f"/provider/solutions/{solution.id}/edit", data=too_many).status_code == 422
     every_size = {**SOLUTION_FORM, "sizes": ["micro", "small", "medium", "large"], "name": "改名"}
@@ -153,6 +155,7 @@ def test_lead_list_and_anonymous_gaps_suppress_small_groups(make: Factory, login
             "summary": "x",
             "modules": [],
             "cloud_kinds": ["cloud_equipment"],
+            "actions": ["cloud_equipment_realtime"],
             "all_clusters": True,
             "sizes": ["small"],
             "deployments": ["public"],

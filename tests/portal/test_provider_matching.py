@@ -20,10 +20,13 @@ def offer(n: int, **fields: Any) -> Offer:
     return Offer(solution_id=n, name=f"方案{n}", org_id=n, org_name=f"服务商{n}", **fields)
 
 
+REALTIME = frozenset({"cloud_equipment_realtime"})
+
+
 def test_ranking_on_a_small_catalogue() -> None:
     best = offer(
         1,
-        cloud_kinds=frozenset({"cloud_equipment"}),
+        actions=REALTIME,
         clusters=frozenset({"c05"}),
         sizes=frozenset({"small"}),
         cities_served=frozenset({"揭阳市"}),
@@ -31,10 +34,10 @@ def test_ranking_on_a_small_catalogue() -> None:
         support_verified=True,
         provider_verified=True,
     )
-    module_only = offer(2, modules=frozenset({"cloud"}), cities_served=frozenset({"揭阳市"}))
-    elsewhere = offer(3, cloud_kinds=frozenset({"cloud_equipment"}), clusters=frozenset({"c01"}))
-    unrelated = offer(4, modules=frozenset({"green"}), clusters=frozenset({"c05"}), support_verified=True)
-    ranked = matching.rank(ACTION, PROFILE, [unrelated, elsewhere, module_only, best])
+    nearby = offer(2, actions=REALTIME, cities_served=frozenset({"揭阳市"}))
+    elsewhere = offer(3, actions=REALTIME, clusters=frozenset({"c01"}))
+    unrelated = offer(4, actions=frozenset({"green_energy_monitoring"}), clusters=frozenset({"c05"}))
+    ranked = matching.rank(ACTION, PROFILE, [unrelated, elsewhere, nearby, best])
     assert [m.offer.solution_id for m in ranked] == [1, 2, 3]
     assert ranked[0].score == 100
     assert [r.component for r in ranked[0].reasons] == [
@@ -45,43 +48,52 @@ def test_ranking_on_a_small_catalogue() -> None:
         "support",
         "verified",
     ]
-    # module 25 + every cluster 10 + every size 8 + city 15
-    assert ranked[1].score == 25 + 10 + 8 + 15
-    # kind 35 + other cluster 0 + every size 8
+    # measure 35 + every cluster 10 + every size 8 + city 15
+    assert ranked[1].score == 35 + 10 + 8 + 15
+    # measure 35 + other cluster 0 + every size 8
     assert ranked[2].score == 35 + 8
     assert all(m.score == sum(r.points for r in m.reasons) for m in ranked)
 
 
 def test_reasons_are_readable() -> None:
-    match = matching.score(
-        ACTION, PROFILE, offer(1, cloud_kinds=frozenset({"cloud_equipment"}), support_listed=True)
-    )
+    match = matching.score(ACTION, PROFILE, offer(1, actions=REALTIME, support_listed=True))
     assert match is not None
     texts = [r.text_zh for r in match.reasons]
-    assert "针对设备上云上平台" in texts
+    assert "提供本项措施（设备上云上平台）" in texts
     assert "服务商声明可享受省级支持（待平台核实）" in texts
 
 
-def test_a_solution_not_addressing_the_gap_is_never_shown() -> None:
-    strong = offer(
+def test_sharing_the_dimension_or_the_cloud_kind_is_not_enough() -> None:
+    # the examples: a device-networking kit for "建立安全管理制度", an MES for another software gap
+    kit = offer(
         1,
-        modules=frozenset({"net"}),
+        modules=frozenset({"equip", "cloud", "data"}),
+        cloud_kinds=frozenset({"cloud_equipment"}),
+        actions=frozenset({"cloud_equipment_dumb_devices"}),
         clusters=frozenset({"c05"}),
         sizes=frozenset({"small"}),
         cities_served=frozenset({"揭阳市"}),
         support_verified=True,
         provider_verified=True,
     )
-    assert matching.rank(ACTION, PROFILE, [strong]) == []
+    security = {"action_id": "data_security_baseline", "module_id": "data"}
+    assert matching.rank(security, PROFILE, [kit]) == []
+    assert matching.rank(ACTION, PROFILE, [kit]) == []  # same kind (设备上云), another measure
+    mes = offer(2, modules=frozenset({"software"}), actions=frozenset({"software_mes_erp"}))
+    rnd_software = {"action_id": "cloud_rnd_simulation", "module_id": "software"}
+    assert matching.rank(rnd_software, PROFILE, [mes]) == []
+    generic = {"action_id": "item:software.rnd_tools", "module_id": "software"}
+    assert matching.rank(generic, PROFILE, [mes]) == []
 
 
 def test_hidden_solutions_are_never_ranked() -> None:
-    hidden = offer(1, cloud_kinds=frozenset({"cloud_equipment"}), hidden=True)
+    hidden = offer(1, actions=REALTIME, hidden=True)
     assert matching.rank(ACTION, PROFILE, [hidden]) == []
 
 
 def test_top_three_and_neutral_stable_ties() -> None:
-    same = [offer(n, modules=frozenset({"cloud"})) for n in range(1, 7)]
+    both = frozenset({"cloud_equipment_realtime", "cloud_operations_saas"})
+    same = [offer(n, actions=both) for n in range(1, 7)]
     first = matching.rank(ACTION, PROFILE, same)
     assert len(first) == 3 and first == matching.rank(ACTION, PROFILE, list(reversed(same)))
     other = matching.rank({**ACTION, "action_id": "cloud_operations_saas"}, PROFILE, same, limit=None)
@@ -100,6 +112,7 @@ def _solution(org: ProviderOrg, **fields: Any) -> Solution:
         "summary": "哑设备联网与设备数据上云",
         "modules": ["equip", "cloud"],
         "cloud_kinds": ["cloud_equipment"],
+        "actions": ["cloud_equipment_dumb_devices", "cloud_equipment_realtime", "data_auto_collection"],
         "all_clusters": True,
         "clusters": [],
         "sizes": ["small", "micro"],

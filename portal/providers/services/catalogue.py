@@ -20,6 +20,7 @@ from portal.models import (
 from portal.models._common import utcnow
 from portal.providers import matching
 from portal.providers.models import CLOUD_KINDS, MODULES
+from scoring.maturity import roadmap
 
 
 class ProviderError(PortalError):
@@ -118,6 +119,8 @@ def save_solution(org: ProviderOrg, data: Mapping[str, Any], solution: Solution 
     solution.summary = data["summary"].strip()
     solution.modules = [m for m in MODULES if m in (data.get("modules") or [])]
     solution.cloud_kinds = [k for k in CLOUD_KINDS if k in (data.get("cloud_kinds") or [])]
+    known = [a.id for a in roadmap.catalogue()]
+    solution.actions = [a for a in known if a in (data.get("actions") or [])]
     solution.clusters = [] if data.get("all_clusters") else sorted(set(data.get("clusters") or []))
     solution.sizes = [] if len(sizes) >= 4 else sizes
     solution.deployments = list(dict.fromkeys(data.get("deployments") or []))
@@ -137,6 +140,7 @@ def form_data_of(solution: Solution) -> dict[str, Any]:
         "summary": solution.summary,
         "modules": list(solution.modules),
         "cloud_kinds": list(solution.cloud_kinds),
+        "actions": list(solution.actions or ()),
         "all_clusters": not solution.clusters,
         "clusters": list(solution.clusters),
         "sizes": list(solution.sizes) or ["micro", "small", "medium", "large"],
@@ -161,6 +165,7 @@ def to_offer(solution: Solution, org: ProviderOrg, verified_orgs: set[int]) -> m
         org_name=org.name,
         modules=frozenset(solution.modules or ()),
         cloud_kinds=frozenset(solution.cloud_kinds or ()),
+        actions=frozenset(solution.actions or ()),
         clusters=frozenset(solution.clusters or ()),
         sizes=frozenset(solution.sizes or ()),
         cities_served=frozenset(org.cities_served or ()),
