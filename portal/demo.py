@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from portal.auth.services import NewAccount, new_user
+from portal.cli import demo_data_command
 from portal.companies.services import apply_size_classification
 from portal.extensions import db
 from portal.models import Company, JurisdictionLevel, ProviderOrg, Role, User
@@ -230,6 +231,7 @@ def seed_provider_catalogue(provider: ProviderOrg) -> int:
 @click.command("seed-demo")
 @click.option("--companies", "n_companies", default=60, show_default=True, help="number of demo companies")
 @with_appcontext
+@demo_data_command
 def seed_demo_command(n_companies: int) -> None:
     """Create demo accounts for every role and demo companies (idempotent)."""
     created = seed(n_companies)
