@@ -154,9 +154,9 @@ def register_commands(app: Flask) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    from portal.ops import configure_logging as structured
+    from portal import logs
 
     if app.config.get("LOG_FORMAT") == "json":
-        structured(app)
+        logs.configure(app)
     elif not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

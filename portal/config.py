@@ -245,6 +245,15 @@ def _check_metrics_token(token: str) -> str:
     return token
 
 
+def check_environment(env: dict[str, str]) -> None:
+    """Validate the environment as `create_app` will, without touching the instance folder: gunicorn's
+    master calls it before starting any worker, so a bad setting stops the node instead of a boot loop."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        load_config(scratch, env)
+
+
 # Loopback names stay accepted so health checks and the machine's own tools can reach a node directly;
 # they cannot poison anything, since links are built from PUBLIC_URL.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")

@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from portal.auth.services import NewAccount, new_user
-from portal.cli import demo_data_command
 from portal.companies.services import apply_size_classification
+from portal.demo_guard import demo_data_command
 from portal.extensions import db
 from portal.models import Company, JurisdictionLevel, ProviderOrg, Role, User
 from scoring.reference import credit_code, regions

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from portal.cli import demo_data_command
+from portal.demo_guard import demo_data_command
 
 
 @click.group("bureau")
