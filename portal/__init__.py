@@ -10,7 +10,10 @@ from flask import Flask
 
 from portal.config import ConfigError, load_config
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+# The folder holding templates/, static/ and migrations/: the package itself in an installed release (the
+# build copies them in, build_hooks.py), the checkout's root during development.
+ASSETS = PACKAGE if (PACKAGE / "migrations").is_dir() else PACKAGE.parent
 
 
 def create_app(overrides: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> Flask:
@@ -21,8 +24,8 @@ def create_app(overrides: dict[str, Any] | None = None, env: dict[str, str] | No
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(ASSETS / "templates"),
+        static_folder=str(ASSETS / "static"),
     )
     try:
         app.config.from_mapping(load_config(app.instance_path, env))
@@ -60,7 +63,7 @@ def register_extensions(app: Flask) -> None:
     from portal.extensions import babel, csrf, db, limiter, limits_storage_uri, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(ASSETS / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     if app.config.get("RATELIMIT_STORAGE_URI", "memory://") == "memory://":
