@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from portal.assets import ASSETS
 from portal.config import ConfigError, load_config
-
-PACKAGE = Path(__file__).resolve().parent
-# The folder holding templates/, static/ and migrations/: the package itself in an installed release (the
-# build copies them in, build_hooks.py), the checkout's root during development.
-ASSETS = PACKAGE if (PACKAGE / "migrations").is_dir() else PACKAGE.parent
 
 
 def create_app(overrides: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> Flask:
@@ -43,6 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None, env: dict[str, str] | No
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_metrics(app)
     configure_logging(app)
     return app
 
@@ -154,6 +150,12 @@ def register_commands(app: Flask) -> None:
     from portal.cli import register
 
     register(app)
+
+
+def register_metrics(app: Flask) -> None:
+    from portal import metrics
+
+    metrics.register(app)
 
 
 def configure_logging(app: Flask) -> None:

@@ -41,6 +41,20 @@ def on_starting(server: Any) -> None:
         check_environment(dict(os.environ))
     except ConfigError as exc:
         raise SystemExit(f"Configuration error — {exc}") from None
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:  # the workers' metric files of an earlier run would be added to this one's
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A finished worker's live gauges go; its counters stay in the totals (prometheus-client)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
 
 
 def post_worker_init(worker: Any) -> None:

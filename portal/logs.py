@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import time
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,8 +17,9 @@ from zoneinfo import ZoneInfo
 from flask import Flask, request
 from pythonjsonlogger.json import JsonFormatter
 
+from portal.metrics import request_seconds
+
 CHINA = ZoneInfo("Asia/Shanghai")
-STARTED = "dx.started"  # the WSGI environ key holding when the request reached the app
 
 
 class PortalJsonFormatter(JsonFormatter):
@@ -51,27 +51,20 @@ def configure(app: Flask) -> None:
     root.handlers[:] = [json_handler()]
     root.setLevel(logging.INFO)
     access = logging.getLogger("portal.access")
-    inner = app.wsgi_app
-
-    def timed(environ: dict[str, Any], start_response: Any) -> Any:
-        # before anything in the app: a request refused early (unknown host, oversized) has a duration too
-        environ[STARTED] = time.perf_counter()
-        return inner(environ, start_response)
-
-    app.wsgi_app = timed  # type: ignore[method-assign]
 
     @app.after_request
     def _access_log(response: Any) -> Any:
         from flask_login import current_user
 
-        started = request.environ.get(STARTED, time.perf_counter())
+        # timed from the moment the request reached the app (portal.metrics): a request refused early
+        # (unknown host, oversized body) has a real duration too
         access.info(
             "request",
             extra={
                 "method": request.method,
                 "path": request.path,
                 "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
+                "ms": round(request_seconds() * 1000, 1),
                 "user_id": getattr(current_user, "id", None),
                 "request_id": request.headers.get("X-Request-Id"),
                 "client": request.remote_addr,

@@ -25,14 +25,11 @@ KNOWN_MODULE_LEVEL_EDGES: dict[tuple[str, str], str] = {}
 
 # Cycles closed by an import inside a function, as strongly connected groups of modules.
 KNOWN_FUNCTION_LEVEL_CYCLES = {
-    # The app factory registers the CLI and the report views; the report worker and the scale seeder
-    # build an app of their own (create_app) when run as a separate process.
+    # The app factory registers the CLI and the report views; the report worker builds an app of its own
+    # (create_app) when run as a separate process.
     frozenset(
         {
             "portal",
-            "portal.bureau.cli",
-            "portal.bureau.demo",
-            "portal.bureau.seed_scale",
             "portal.cli",
             "portal.reports.cli",
             "portal.reports.jobs",

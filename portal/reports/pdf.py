@@ -28,7 +28,8 @@ from urllib.parse import unquote
 import jinja2
 from markupsafe import Markup
 
-from portal import ASSETS, charts
+from portal import charts
+from portal.assets import ASSETS
 from portal.reports.context import ReportContext
 from portal.results.model import Charts
 from portal.results.view import locale_of

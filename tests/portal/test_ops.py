@@ -161,3 +161,32 @@ def test_a_bad_configuration_stops_gunicorn_with_the_variable_named(tmp_path: Pa
     assert node.returncode != 0 and time.monotonic() - started < 15
     assert "Configuration error — SECRET_KEY: required in production" in node.stderr
     assert "Booting worker" not in node.stderr
+
+
+TOKEN = "m" * 40
+
+
+def test_metrics_need_the_token_and_count_requests_and_reports(app: Any, client: Any, make: Any) -> None:
+    assert client.get("/metrics").status_code == 404  # no METRICS_TOKEN configured: not there at all
+    app.config["METRICS_TOKEN"] = TOKEN
+    try:
+        assert client.get("/metrics").status_code == 404
+        assert client.get("/metrics", headers={"Authorization": "Bearer " + "x" * 40}).status_code == 404
+        client.get("/healthz")
+        text = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).get_data(as_text=True)
+    finally:
+        app.config.pop("METRICS_TOKEN")
+    healthz = re.search(
+        r'dx_http_request_duration_seconds_count\{endpoint="home.healthz",method="GET",status="200"\} (\S+)',
+        text,
+    )
+    assert healthz and float(healthz.group(1)) >= 1
+    assert 'dx_reports{status="queued"} 0.0' in text
+    assert "dx_reports_queued_oldest_seconds 0.0" in text
+
+
+def test_metrics_token_is_validated(tmp_path: Any) -> None:
+    from portal.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="METRICS_TOKEN"):
+        load_config(str(tmp_path), {"METRICS_TOKEN": "short"})
