@@ -62,3 +62,25 @@ def create_admin(email: str, name: str, password_stdin: bool) -> None:
     except AccountError as exc:
         raise click.ClickException(f"{address} already has an account") from exc
     click.echo(f"Created platform administrator {user.email} (user {user.id}); sign in at /login.")
+
+
+@users_group.command("end-sessions")
+@click.option("--email", default=None, help="only this account's sessions (default: every account's)")
+@with_appcontext
+def end_sessions(email: str | None) -> None:
+    """Sign browsers out: every account's (after a suspected leak), or one account's."""
+    from portal.auth import sessions
+    from portal.auth.services import find_user
+    from portal.extensions import db
+
+    if email is None:
+        ended = sessions.end_every_session()
+        db.session.commit()
+        click.echo(f"Ended {ended} sign-in session(s): everyone signs in again.")
+        return
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account {email}")
+    sessions.end_all_sessions(user)
+    db.session.commit()
+    click.echo(f"Ended every sign-in session of {user.email}.")

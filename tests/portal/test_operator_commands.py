@@ -97,3 +97,16 @@ def test_force_demo_lets_a_staging_copy_seed(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert find_user("admin@demo.dx") is not None
+
+
+def test_end_sessions_signs_every_browser_out(app: Any, make: Any, login_as: Any) -> None:
+    first, second = make.user(Role.ENTERPRISE), make.user(Role.ENTERPRISE)
+    browsers = [login_as(first), login_as(second)]
+    assert all(b.get("/company/").status_code == 200 for b in browsers)
+    runner = app.test_cli_runner()
+    one = runner.invoke(args=["users", "end-sessions", "--email", first.email])
+    assert one.exit_code == 0, one.output
+    assert browsers[0].get("/company/").status_code == 302 and browsers[1].get("/company/").status_code == 200
+    everyone = runner.invoke(args=["users", "end-sessions"])
+    assert everyone.exit_code == 0 and "Ended 1 sign-in session" in everyone.output
+    assert browsers[1].get("/company/").status_code == 302
