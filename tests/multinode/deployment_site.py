@@ -86,6 +86,20 @@ class Site:
     units: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     ran: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    redis: subprocess.Popen[bytes] | None = None  # the site's own Redis (stopped by one scenario)
+
+    def start_redis(self) -> None:
+        port = self.env["REDIS_URL"].rsplit(":", 1)[1].split("/")[0]
+        self.redis = subprocess.Popen(
+            ["redis-server", "--port", port, "--save", "", "--appendonly", "no", "--dir", str(self.home)],
+            stdout=subprocess.DEVNULL,
+        )
+
+    def stop_redis(self) -> None:
+        if self.redis is not None:
+            self.redis.terminate()
+            self.redis.wait()
+            self.redis = None
 
     # ------------------------------------------------------------------ running the guide's commands
     def run(self, command: str, *, env: dict[str, str] | None = None) -> str:
@@ -167,6 +181,7 @@ class Site:
     def stop_all(self) -> None:
         for unit in list(self.units):
             self.stop(unit)
+        self.stop_redis()
         pid = self.nginx_pid()
         if pid:
             os.kill(pid, signal.SIGQUIT)

@@ -89,8 +89,22 @@ def _settings(home: Path, ports: dict[str, int], listen: int, redis_port: int) -
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    if not shutil.which("nginx"):
-        pytest.skip("nginx is not installed (scripts/system-packages.sh installs it as root)")
+    tools = (
+        "nginx",
+        "envsubst",
+        "openssl",
+        "curl",
+        "redis-server",
+        "pg_dump",
+        "pg_restore",
+        "createdb",
+        "psql",
+    )
+    missing = [tool for tool in tools if not shutil.which(tool)]
+    if missing:
+        pytest.skip(
+            f"not installed: {', '.join(missing)} (scripts/system-packages.sh installs nginx as root)"
+        )
     import psycopg
 
     home = tmp_path_factory.mktemp("site")
@@ -101,22 +115,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         for name in (DATABASE, "dx_restore_drill"):
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {DATABASE}")
-    redis_port = free_port()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no", "--dir", str(home)],
-        stdout=subprocess.DEVNULL,
-    )
     ports = {"8001": free_port(), "8002": free_port()}
-    site = Site(home=home, env=_settings(home, ports, free_port(), redis_port), ports=ports)
-    site.redis = redis  # type: ignore[attr-defined]
+    site = Site(home=home, env=_settings(home, ports, free_port(), free_port()), ports=ports)
+    site.start_redis()
     site.write_nginx_main()
     try:
         yield site
     finally:
         site.stop_all()
-        if redis.poll() is None:
-            redis.terminate()
-        redis.wait()
         ARTIFACT.parent.mkdir(exist_ok=True)
         ARTIFACT.write_text(json.dumps(site.timings, indent=2))
         with psycopg.connect(admin, autocommit=True) as conn:
@@ -362,10 +368,7 @@ def test_a_report_requested_while_redis_is_down_is_not_lost(site: Site) -> None:
     if not site.ran:
         pytest.skip("the deployment test did not run")
     browser, assessment_id = _company_browser(site)
-    redis = site.redis  # type: ignore[attr-defined]
-    port = site.env["REDIS_URL"].rsplit(":", 1)[1].split("/")[0]
-    redis.terminate()
-    redis.wait()
+    site.stop_redis()
     try:
         token = browser.csrf(f"/company/assessments/{assessment_id}/result")
         try:
@@ -376,10 +379,7 @@ def test_a_report_requested_while_redis_is_down_is_not_lost(site: Site) -> None:
             status = error.code
         assert status != 500
     finally:
-        site.redis = subprocess.Popen(  # type: ignore[attr-defined]
-            ["redis-server", "--port", port, "--save", "", "--appendonly", "no", "--dir", str(site.home)],
-            stdout=subprocess.DEVNULL,
-        )
+        site.start_redis()
     deadline = time.monotonic() + 120
     while _queued_reports() and time.monotonic() < deadline:
         time.sleep(1)
