@@ -31,7 +31,7 @@ from deployment_site import DEV_BIN, GUIDE, ROOT, Browser, Site, guide_command, 
 from bench.http_load import free_port
 
 pytestmark = pytest.mark.multinode
-DATABASE = "dx_ops_deploy"
+DATABASE = f"dx_deploy_{os.getpid()}"  # one per run: runs on one machine do not collide
 ADMIN = "it-admin@bureau.example.cn"
 ARTIFACT = ROOT / "tests" / "artifacts" / "deployment.json"
 
