@@ -8,9 +8,12 @@ from flask import current_app
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Interpret the config file for Python logging, unless the app logs JSON (LOG_FORMAT=json): then its
+# handler stays and the migration lines are JSON like every other line.
+if current_app.config.get("LOG_FORMAT") == "json":
+    logging.getLogger("alembic").setLevel(logging.INFO)
+else:
+    fileConfig(config.config_file_name)
 logger = logging.getLogger("alembic.env")
 
 

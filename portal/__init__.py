@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
+from portal.assets import ASSETS
 from portal.config import ConfigError, load_config
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> Flask:
@@ -21,8 +19,8 @@ def create_app(overrides: dict[str, Any] | None = None, env: dict[str, str] | No
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(ASSETS / "templates"),
+        static_folder=str(ASSETS / "static"),
     )
     try:
         app.config.from_mapping(load_config(app.instance_path, env))
@@ -40,6 +38,7 @@ def create_app(overrides: dict[str, Any] | None = None, env: dict[str, str] | No
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_metrics(app)
     configure_logging(app)
     return app
 
@@ -60,7 +59,7 @@ def register_extensions(app: Flask) -> None:
     from portal.extensions import babel, csrf, db, limiter, limits_storage_uri, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(ASSETS / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     if app.config.get("RATELIMIT_STORAGE_URI", "memory://") == "memory://":
@@ -155,10 +154,16 @@ def register_commands(app: Flask) -> None:
     register(app)
 
 
+def register_metrics(app: Flask) -> None:
+    from portal import metrics
+
+    metrics.register(app)
+
+
 def configure_logging(app: Flask) -> None:
-    from portal.ops import configure_logging as structured
+    from portal import logs
 
     if app.config.get("LOG_FORMAT") == "json":
-        structured(app)
+        logs.configure(app)
     elif not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

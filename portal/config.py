@@ -138,7 +138,12 @@ SETTINGS = (
     _Setting("PUBLIC_URL", "the address people use (https://host); links in mail; required in production"),
     _Setting("TRUSTED_HOSTS", "extra host names accepted besides PUBLIC_URL's (comma-separated; production)"),
     _Setting("TRUSTED_PROXIES", "number of reverse proxies in front (0 default; 1 behind one nginx)"),
-    _Setting("MAIL_SERVER", "SMTP host for password-reset mail; unset: mail is written to the log"),
+    _Setting("MAIL_SERVER", "SMTP host for reset/verification mail; required in production (else logged)"),
+    _Setting("MAIL_PORT", "SMTP port (default 25; 587 with starttls, 465 with ssl)"),
+    _Setting("MAIL_SECURITY", "none (default) | starttls | ssl"),
+    _Setting("MAIL_USERNAME", "SMTP user name, with MAIL_PASSWORD (unset: no authentication)"),
+    _Setting("MAIL_FROM", "sender address (default noreply@dx-assess.local)"),
+    _Setting("METRICS_TOKEN", "bearer token for /metrics (>= 32 characters; unset: /metrics answers 404)"),
     _Setting("EVIDENCE_QUOTA_MB", "evidence storage per company, in MB (default 500)"),
 )
 
@@ -177,9 +182,8 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
 
     if env.get("REDIS_URL"):
         config["REDIS_URL"] = _check_redis_url(env["REDIS_URL"])
-    for setting in ("MAIL_SERVER", "MAIL_PORT", "MAIL_FROM"):
-        if env.get(setting):
-            config[setting] = env[setting]
+    if env.get("METRICS_TOKEN"):
+        config["METRICS_TOKEN"] = _check_metrics_token(env["METRICS_TOKEN"])
     if env.get("REPORTS_TEST_DELAY_S"):  # fault-test hook: a slow first attempt, to kill its worker
         config["REPORTS_TEST_DELAY_S"] = float(env["REPORTS_TEST_DELAY_S"])
     config["EVIDENCE_QUOTA_BYTES"] = _check_evidence_quota(
@@ -204,7 +208,50 @@ def load_config(instance_path: str, env: dict[str, str] | None = None) -> dict[s
         raise ConfigError("SECRET_KEY: must be at least 32 characters in production")
     config["SECRET_KEY"] = secret
     _public_address(config, env, production=name == "production")
+    _mail(config, env, production=name == "production")
     return config
+
+
+MAIL_SECURITY = ("none", "starttls", "ssl")
+
+
+def _mail(config: dict[str, Any], env: dict[str, str], *, production: bool) -> None:
+    """SMTP settings. Without a mail server the messages (with their one-time links) are written to the
+    log, which must never happen in production: there MAIL_SERVER is required."""
+    for setting in ("MAIL_SERVER", "MAIL_FROM", "MAIL_USERNAME", "MAIL_PASSWORD"):
+        if env.get(setting):
+            config[setting] = env[setting]
+    if production and not config.get("MAIL_SERVER"):
+        raise ConfigError(
+            "MAIL_SERVER: required in production (password-reset and verification links would otherwise "
+            "be written to the log), e.g. smtp.internal"
+        )
+    security = env.get("MAIL_SECURITY") or "none"
+    if security not in MAIL_SECURITY:
+        raise ConfigError(f"MAIL_SECURITY: {security!r} is not one of {', '.join(MAIL_SECURITY)}")
+    config["MAIL_SECURITY"] = security
+    default_port = {"none": "25", "starttls": "587", "ssl": "465"}[security]
+    port = env.get("MAIL_PORT") or default_port
+    if not port.isascii() or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"MAIL_PORT: expected a port number, got {port!r}")
+    config["MAIL_PORT"] = int(port)
+    if bool(config.get("MAIL_USERNAME")) != bool(config.get("MAIL_PASSWORD")):
+        raise ConfigError("MAIL_USERNAME: give it together with MAIL_PASSWORD (SMTP authentication)")
+
+
+def _check_metrics_token(token: str) -> str:
+    if len(token) < 32:
+        raise ConfigError("METRICS_TOKEN: must be at least 32 characters (it opens /metrics)")
+    return token
+
+
+def check_environment(env: dict[str, str]) -> None:
+    """Validate the environment as `create_app` will, without touching the instance folder: gunicorn's
+    master calls it before starting any worker, so a bad setting stops the node instead of a boot loop."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        load_config(scratch, env)
 
 
 # Loopback names stay accepted so health checks and the machine's own tools can reach a node directly;

@@ -19,6 +19,7 @@ from flask.cli import with_appcontext
 
 from portal.auth.services import NewAccount, new_user
 from portal.companies.services import apply_size_classification
+from portal.demo_guard import demo_data_command
 from portal.extensions import db
 from portal.models import Company, JurisdictionLevel, ProviderOrg, Role, User
 from questionnaires.item_types import evidence_kind_of, kind_of
@@ -231,6 +232,7 @@ def seed_provider_catalogue(provider: ProviderOrg) -> int:
 @click.command("seed-demo")
 @click.option("--companies", "n_companies", default=60, show_default=True, help="number of demo companies")
 @with_appcontext
+@demo_data_command
 def seed_demo_command(n_companies: int) -> None:
     """Create demo accounts for every role and demo companies (idempotent)."""
     created = seed(n_companies)

@@ -53,3 +53,12 @@ def readyz() -> Any:
     checks = readiness()
     ready = all(c["ok"] for c in checks.values())
     return {"status": "ready" if ready else "not ready", "checks": checks}, (200 if ready else 503)
+
+
+@bp.get("/metrics")
+@public  # the token is the rule: Bearer METRICS_TOKEN, else 404 (portal/metrics.py)
+def metrics() -> Any:
+    """Prometheus metrics for the operator's monitoring; not for people, so no page and no link."""
+    from portal.metrics import scrape
+
+    return scrape()

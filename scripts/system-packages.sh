@@ -5,8 +5,10 @@
 #   chromium              kaleido chart export and Playwright browser tests
 #   poppler-utils         pdffonts / pdftotext / pdftoppm for report checks
 #   wrk                   HTTP load generator for bench/
+#   nginx, gettext-base   the reverse proxy of docs/deploy.md and envsubst, which renders its configuration
+#                         (tests/multinode/test_deployment.py starts one; the Debian service is not used)
 set -euo pipefail
-packages=(fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils wrk)
+packages=(fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils wrk nginx gettext-base)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

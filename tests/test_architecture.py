@@ -30,9 +30,6 @@ KNOWN_FUNCTION_LEVEL_CYCLES = {
     frozenset(
         {
             "portal",
-            "portal.bureau.cli",
-            "portal.bureau.demo",
-            "portal.bureau.seed_scale",
             "portal.cli",
             "portal.reports.cli",
             "portal.reports.jobs",

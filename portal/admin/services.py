@@ -28,6 +28,19 @@ def create_bureau_officer(
     return user
 
 
+def create_platform_admin(account: NewAccount) -> User:
+    """A platform administrator (the first one is made with `flask users create-admin`); verified, since
+    whoever runs the command on the server vouches for the address."""
+    if find_user(account.email) is not None:
+        raise AccountError(409, _l("该邮箱已注册。"), "email")
+    user = new_user(account, Role.ADMIN)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(None, "create_account", f"user:{user.id}", detail="platform administrator (command line)")
+    db.session.commit()
+    return user
+
+
 def overview() -> dict[str, int]:
     def count(model: type) -> int:
         return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0

@@ -124,6 +124,13 @@ def end_all_sessions(user: User) -> None:
     db.session.execute(sa.delete(SignInSession).where(SignInSession.user_id == user.id))
 
 
+def end_every_session() -> int:
+    """Sign every browser of every account out (a leaked SECRET_KEY or database copy: docs/deploy.md);
+    returns how many ended. Caller commits."""
+    result = db.session.execute(sa.delete(SignInSession))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def active_sessions(user: User) -> list[SignInSession]:
     since = utcnow() - IDLE_LIMIT
     return list(

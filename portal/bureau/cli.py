@@ -5,6 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from portal.demo_guard import demo_data_command
+
 
 @click.group("bureau")
 def bureau_group() -> None:
@@ -45,6 +47,7 @@ def seed_indicators() -> None:
 
 @bureau_group.command("seed-demo")
 @with_appcontext
+@demo_data_command
 def seed_demo() -> None:
     """Demo bureau data: synthetic assessments for the demo companies, catalogue, example actuals."""
     from portal.bureau import demo
@@ -56,6 +59,7 @@ def seed_demo() -> None:
 @click.option("--companies", "n_companies", default=100_000, show_default=True)
 @click.option("--seed", "seed_value", default=2026, show_default=True)
 @with_appcontext
+@demo_data_command
 def seed_scale(n_companies: int, seed_value: int) -> None:
     """Append a synthetic population (companies, submitted assessments, results) and rebuild aggregates."""
     from portal.bureau import seed_scale as generator

@@ -133,9 +133,9 @@ class Report:
 
 
 def _hashes() -> dict[str, str]:
-    from portal import ROOT
+    from questionnaires.storage import DEFINITIONS_DIR
 
-    lock = json.loads((ROOT / "questionnaires" / "definitions" / "published.lock.json").read_text())
+    lock = json.loads((DEFINITIONS_DIR / "published.lock.json").read_text())
     return {key.split("@")[0]: value for key, value in lock.items()}
 
 

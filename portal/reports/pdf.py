@@ -29,13 +29,13 @@ import jinja2
 from markupsafe import Markup
 
 from portal import charts
+from portal.assets import ASSETS
 from portal.reports.context import ReportContext
 from portal.results.model import Charts
 from portal.results.view import locale_of
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = ROOT / "templates" / "reports"
-STATIC = (ROOT / "static" / "reports").resolve()
+TEMPLATES = ASSETS / "templates" / "reports"
+STATIC = (ASSETS / "static" / "reports").resolve()
 STATIC_URL = STATIC.as_uri() + "/"
 
 log = logging.getLogger(__name__)

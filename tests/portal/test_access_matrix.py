@@ -33,6 +33,7 @@ POLICY: dict[str, set[str]] = {
     "home.index": EVERYONE,  # signed-in users are sent to their home
     "home.healthz": EVERYONE,
     "home.readyz": EVERYONE,
+    "home.metrics": EVERYONE,  # the rule is the METRICS_TOKEN bearer token, else 404 (test_ops.py)
     "i18n.set_language": EVERYONE,
     "auth.login": {ANON},
     "auth.register": {ANON},

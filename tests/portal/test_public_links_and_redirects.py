@@ -53,6 +53,7 @@ def _production(tmp_path: Path, **env: str) -> Flask:
         "SECRET_KEY": "x" * 40,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}",
         "PUBLIC_URL": "https://dx.example.cn",
+        "MAIL_SERVER": "smtp.example.cn",
         **env,
     }
     app = create_app(env=settings)

@@ -452,3 +452,38 @@ def test_an_unverified_registration_does_not_hold_its_code_or_address_for_ever(a
     assert again is not None and again.company.credit_code == third
     # the abandoned company went with its only member
     assert db.session.scalar(sa.select(Company.id).where(Company.credit_code == OTHER_CODE)) is None
+
+
+def test_behind_a_trusted_proxy_the_throttle_counts_each_client_address(app: Flask, make: Factory) -> None:
+    """Every request reaches the node from nginx's address: with TRUSTED_PROXIES=1 the throttle keys on
+    the client address nginx forwards, so one client's failures do not lock out the others (issue 24)."""
+    from portal import trust_proxies
+
+    direct = app.wsgi_app
+    app.config.update(TRUSTED_PROXIES=1, LOGIN_LIMIT_ADDRESS_FAILURES="3 per 10 minutes")
+    trust_proxies(app)
+    try:
+        user = make.user(Role.ENTERPRISE)
+
+        def via_nginx(client_address: str, email: str, password: str) -> int:
+            return (
+                app.test_client()
+                .post(
+                    "/login",
+                    data={"email": email, "password": password},
+                    environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                    headers={"X-Forwarded-For": client_address},
+                )
+                .status_code
+            )
+
+        for n in range(3):
+            assert via_nginx("203.0.113.9", f"nobody{n}@test.dx", "Wrong-pass-1") == 200
+        assert via_nginx("203.0.113.9", user.email, PASSWORD) == 429
+        assert via_nginx("198.51.100.7", user.email, PASSWORD) == 302  # another client, same nginx
+        # a client cannot pick its own address: nginx appends the real one and only that hop is believed
+        spoofed = "198.51.100.7, 203.0.113.9"
+        assert via_nginx(spoofed, user.email, PASSWORD) == 429
+    finally:
+        app.wsgi_app = direct  # type: ignore[method-assign]
+        app.config.update(TRUSTED_PROXIES=0, LOGIN_LIMIT_ADDRESS_FAILURES="30 per 10 minutes")
