@@ -347,7 +347,6 @@ def _company_browser(site: Site) -> tuple[Browser, int]:
     )
 
 
-@pytest.mark.xfail(strict=False, reason="worker fix pending")
 def test_after_a_database_restart_a_new_report_completes_and_none_stays_queued(site: Site) -> None:
     """Every connection of the site's database is ended by the server (what a PostgreSQL restart does to
     the worker and the nodes: AdminShutdown), without restarting the machine's shared server."""
@@ -361,7 +360,6 @@ def test_after_a_database_restart_a_new_report_completes_and_none_stays_queued(s
     assert _queued_reports() == 0
 
 
-@pytest.mark.xfail(strict=False, reason="worker fix pending")
 def test_a_report_requested_while_redis_is_down_is_not_lost(site: Site) -> None:
     """Redis stops while a report is requested: no 500, and once Redis is back the report completes (or
     the request was refused with a clear message) — no row left queued with nothing in the queue."""
