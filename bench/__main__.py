@@ -2,7 +2,9 @@
 
 Each figure is a ratio against a baseline measured in the same run, so it holds on a noisy machine:
 scoring vs loading answers, full PDF report vs a bare WeasyPrint render of the same length, bureau
-dashboard at 100k companies vs the raw SQL, questionnaire page and autosave vs a trivial route.
+dashboard at 100k companies vs the raw SQL, questionnaire page and autosave vs a trivial route (and the
+database's own ceiling for the same saves), every page's server time per role vs the trivial route, bytes
+on the wire of each kind of page vs the login page.
 Each benchmark is a module of this package printing one JSON line on its last line of output.
 """
 
@@ -26,6 +28,8 @@ BENCHES = [
     ("report", [sys.executable, "-m", "bench.bench_report"]),
     ("dashboard", [sys.executable, "-m", "bench.bench_dashboard", "--database-url", DASHBOARD_DB]),
     ("http", [sys.executable, "-m", "bench.http_load"]),
+    ("pages", [sys.executable, "-m", "bench.bench_pages"]),
+    ("weight", [sys.executable, "-m", "bench.bench_weight"]),
     (
         "autosave_load",
         [sys.executable, "-m", "bench.autosave_load", "--respondents", "50", "--seconds", "60"],
