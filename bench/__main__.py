@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 DASHBOARD_DB = os.environ.get(
     "BENCH_DASHBOARD_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/dx_bench_bureau"
 )
+OPT_IN = {"lighthouse"}  # run only when named: `python -m bench lighthouse`
 BENCHES = [
     ("scoring", [sys.executable, "-m", "bench.bench_scoring"]),
     ("report", [sys.executable, "-m", "bench.bench_report"]),
@@ -30,6 +31,7 @@ BENCHES = [
     ("http", [sys.executable, "-m", "bench.http_load"]),
     ("pages", [sys.executable, "-m", "bench.bench_pages"]),
     ("weight", [sys.executable, "-m", "bench.bench_weight"]),
+    ("lighthouse", [sys.executable, "-m", "bench.bench_lighthouse"]),  # opt-in: needs npm (see the module)
     (
         "autosave_load",
         [sys.executable, "-m", "bench.autosave_load", "--respondents", "50", "--seconds", "60"],
@@ -74,7 +76,8 @@ def table(results: list[dict[str, Any]]) -> str:
 
 def main() -> int:
     chosen = set(sys.argv[1:])
-    results = [run(name, cmd) for name, cmd in BENCHES if not chosen or name in chosen]
+    wanted = chosen or {name for name, _ in BENCHES} - OPT_IN
+    results = [run(name, cmd) for name, cmd in BENCHES if name in wanted]
     summary = {"cores": os.cpu_count(), "when": time.strftime("%Y-%m-%dT%H:%M:%S"), "results": results}
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)
