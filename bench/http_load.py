@@ -395,7 +395,7 @@ def main() -> int:
         "autosave_one_assessment": figures["save_one_assessment"],
         # no target: the database's own ceiling, and the share of it the application's autosave reaches
         "db_ceiling_saves_per_s": figures["db_ceiling"]["rps"],
-        "autosave_share_of_db_ceiling": statistics.median(figures["db_ceiling"]["autosave_share"]),
+        "autosave_share_of_db_ceiling": round(statistics.median(figures["db_ceiling"]["autosave_share"]), 3),
         "page_weight": weights,
         "targets": {
             "questionnaire_ratio_ge_0.5": page["ratio_to_trivial"] >= 0.5,
