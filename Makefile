@@ -8,7 +8,7 @@ export FLASK_APP := portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install sysdeps lint typecheck pytest-sqlite pytest-postgres translations translations-update bench clean worker
+.PHONY: run test install sysdeps lint typecheck pytest-sqlite pytest-postgres translations translations-update bench clean worker plotly-bundle
 
 ## Install what is needed (system packages too when run as root), migrate, seed demo data, serve.
 run: install
@@ -62,6 +62,11 @@ pytest-postgres: $(STAMP)
 ## Render PDF reports from the RQ queue (needs REDIS_URL; BURST=1 exits when the queue is empty).
 worker: install
 	$(FLASK) report worker $(if $(BURST),--burst,)
+
+## Rebuild the vendored partial plotly.js (static/vendor/plotly-dx.min.js) from the npm registry and
+## check its checksum; `make plotly-bundle UPDATE=1` replaces it (after changing scripts/plotly/).
+plotly-bundle:
+	bash scripts/plotly/build.sh $(if $(UPDATE),--update,)
 
 bench: install
 	$(PY) -m bench

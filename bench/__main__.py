@@ -3,7 +3,9 @@
 Each figure is a ratio against a baseline measured in the same run, so it holds on a noisy machine:
 scoring vs loading answers, full PDF report vs a bare WeasyPrint render of the same length, bureau
 dashboard at 100k companies vs the raw SQL, a rule version's preview vs one eligibility pass,
-questionnaire page and autosave vs a trivial route.
+questionnaire page and autosave vs a trivial route (and the database's own ceiling for the same saves),
+every page's server time per role vs the trivial route, bytes on the wire of each kind of page vs the
+login page.
 Each benchmark is a module of this package printing one JSON line on its last line of output.
 """
 
@@ -22,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 DASHBOARD_DB = os.environ.get(
     "BENCH_DASHBOARD_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/dx_bench_bureau"
 )
+OPT_IN = {"lighthouse"}  # run only when named: `python -m bench lighthouse`
 BENCHES = [
     ("scoring", [sys.executable, "-m", "bench.bench_scoring"]),
     ("report", [sys.executable, "-m", "bench.bench_report"]),
@@ -29,6 +32,9 @@ BENCHES = [
     ("report_request", [sys.executable, "-m", "bench.bench_report_request"]),
     ("dashboard", [sys.executable, "-m", "bench.bench_dashboard", "--database-url", DASHBOARD_DB]),
     ("http", [sys.executable, "-m", "bench.http_load"]),
+    ("pages", [sys.executable, "-m", "bench.bench_pages"]),
+    ("weight", [sys.executable, "-m", "bench.bench_weight"]),
+    ("lighthouse", [sys.executable, "-m", "bench.bench_lighthouse"]),  # opt-in: needs npm (see the module)
     (
         "autosave_load",
         [sys.executable, "-m", "bench.autosave_load", "--respondents", "50", "--seconds", "60"],
@@ -73,7 +79,8 @@ def table(results: list[dict[str, Any]]) -> str:
 
 def main() -> int:
     chosen = set(sys.argv[1:])
-    results = [run(name, cmd) for name, cmd in BENCHES if not chosen or name in chosen]
+    wanted = chosen or {name for name, _ in BENCHES} - OPT_IN
+    results = [run(name, cmd) for name, cmd in BENCHES if name in wanted]
     summary = {"cores": os.cpu_count(), "when": time.strftime("%Y-%m-%dT%H:%M:%S"), "results": results}
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)

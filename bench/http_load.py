@@ -28,6 +28,9 @@ Usage: python -m bench.http_load [--seconds 2] [--rounds 8] [--workers 2] [--con
 - The routes are measured in turn, in short rounds (8 x 2 s), so that the machine's own ups and downs
   (a shared virtual machine: the trivial route ranged 750-1,300 requests/s within minutes) land on all
   routes alike; a ratio is the median of the rounds' ratios, a p99 the worst round's.
+- The database's own ceiling (bench/db_ceiling.py): in each round, the autosave's write statement and its
+  COMMIT run by a bare psycopg client over the same respondents at the same concurrency; the table shows
+  it and the share of it the application's autosave reaches (no target: the disk's synchronous commit).
 - Workers are not recycled during the run (`--max-requests 0`): with gunicorn.conf.py's 5,000 the
   trivial route restarted each worker every few seconds, which cut its rate and put 0.6-0.9 s cold
   starts into its p99 (and so flattered the ratios).
@@ -52,6 +55,8 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
+
+from bench import db_ceiling
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -349,10 +354,15 @@ def main() -> int:
         # Rounds of every route in turn, so a burst of load elsewhere on the machine lands on all of
         # them alike; each ratio is the median of the per-round ratios.
         rounds: dict[str, list[dict[str, float]]] = {name: [] for name in routes}
+        people = db_ceiling.respondents(url, [a["assessment"] for a in accounts])
+        ceiling: list[float] = []  # the same saves by a bare psycopg client (bench/db_ceiling.py)
         for _ in range(args.rounds):
             for name, (route_url, headers, script) in routes.items():
                 rounds[name].append(run_wrk(route_url, args.seconds, headers, script, args.connections))
+            ceiling.append(db_ceiling.saves_per_second(url, people, args.seconds, args.connections))
         figures = {name: combine(runs) for name, runs in rounds.items()}
+        shares = [round(r["rps"] / c, 3) for r, c in zip(rounds["save"], ceiling, strict=True)]
+        figures["db_ceiling"] = {"rps": round(statistics.median(ceiling), 1), "autosave_share": shares}
         for name in ("page", "save", "save_one_assessment"):
             ratios = round_ratios(rounds[name], rounds["trivial"])
             figures[name]["ratio_to_trivial"] = round(statistics.median(ratios), 3)
@@ -383,6 +393,9 @@ def main() -> int:
         "questionnaire_page": page,
         "autosave": save,
         "autosave_one_assessment": figures["save_one_assessment"],
+        # no target: the database's own ceiling, and the share of it the application's autosave reaches
+        "db_ceiling_saves_per_s": figures["db_ceiling"]["rps"],
+        "autosave_share_of_db_ceiling": round(statistics.median(figures["db_ceiling"]["autosave_share"]), 3),
         "page_weight": weights,
         "targets": {
             "questionnaire_ratio_ge_0.5": page["ratio_to_trivial"] >= 0.5,

@@ -55,12 +55,13 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from portal import i18n
+    from portal import compression, i18n
     from portal.extensions import babel, csrf, db, limiter, limits_storage_uri, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ASSETS / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    compression.register(app)  # first: its after_request runs last, on the finished response
     login_manager.init_app(app)
     if app.config.get("RATELIMIT_STORAGE_URI", "memory://") == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = limits_storage_uri(app.config.get("REDIS_URL"))

@@ -106,6 +106,12 @@ class BaseConfig:
     TRUSTED_PROXIES = 0
     TESTING = False
     DEBUG = False
+    # Flask-Compress: text responses (HTML, JSON, CSS, JS, SVG) compressed as the browser asks, brotli or
+    # gzip first; below 1 KB compression saves less than its headers cost. PDFs, spreadsheets and images
+    # are not in its list (already compressed). See portal/compression.py.
+    COMPRESS_ALGORITHM = "br, gzip, zstd, deflate"
+    COMPRESS_ALGORITHM_STREAMING = "br, zstd, deflate"
+    COMPRESS_MIN_SIZE = 1024
 
 
 class DevelopmentConfig(BaseConfig):

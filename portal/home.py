@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, send_from_directory
+from flask import Blueprint, Response, redirect, render_template, request
 from flask_login import current_user
 
 from portal.access import home_url, public
@@ -23,18 +24,32 @@ def index() -> Any:
     return render_template("home/index.html", form=LoginForm())
 
 
+PLOTLY_BUNDLE = Path(__file__).resolve().parents[1] / "static" / "vendor" / "plotly-dx.min.js"
+
+
+@functools.cache
+def plotly_digest() -> str:
+    """The vendored bundle's recorded sha256 (scripts/plotly/build.sh checks that it reproduces)."""
+    return PLOTLY_BUNDLE.with_name(PLOTLY_BUNDLE.name + ".sha256").read_text().split()[0]
+
+
 @bp.get("/vendor/plotly.min.js")
 @public
 def plotly_js() -> Any:
-    """plotly.js from the installed plotly package: no CDN (users' networks may block foreign hosts).
+    """plotly.js served locally (no CDN: users' networks may block foreign hosts), only to chart pages:
+    a partial bundle with the trace types the portal draws (scripts/plotly), cached for a year under
+    its checksum (the pages link it with ?v=<checksum>)."""
+    from portal.compression import best_encoding, encoded
 
-    Only pages with charts load it."""
-    import plotly
-
-    folder = Path(plotly.__file__).parent / "package_data"
-    response = send_from_directory(folder, "plotly.min.js", max_age=365 * 24 * 3600)
-    response.headers["ETag"] = f'"plotly-{plotly.__version__}"'
-    return response
+    encoding = best_encoding()
+    response = Response(encoded(PLOTLY_BUNDLE, encoding), mimetype="text/javascript")
+    if encoding != "identity":
+        response.headers["Content-Encoding"] = encoding  # Flask-Compress leaves it as it is
+    response.headers["Vary"] = "Accept-Encoding"
+    response.set_etag(f"{plotly_digest()[:16]}-{encoding}")
+    response.cache_control.public = True
+    response.cache_control.max_age = 365 * 24 * 3600
+    return response.make_conditional(request)
 
 
 @bp.get("/healthz")

@@ -86,6 +86,13 @@ def asset(filename: str) -> str:
     return fixed_url("static", filename=filename, v=version)
 
 
+def plotly_url() -> str:
+    """The vendored plotly.js, versioned by its checksum (served by home.plotly_js, cached for a year)."""
+    from portal.home import plotly_digest
+
+    return fixed_url("home.plotly_js", v=plotly_digest()[:12])
+
+
 def local_dt(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return "—"
@@ -162,6 +169,7 @@ def register(app: Flask) -> None:
         industry_name=industry_name,
         nav_items=nav_items,
         asset=asset,
+        plotly_url=plotly_url,
         fixed_url=fixed_url,
         Role=Role,
         role_label=role_label,

@@ -3,7 +3,9 @@
 Definitions live at ``<root>/<instrument_id>/<version>.yaml`` (default root: ``questionnaires/definitions``).
 Published versions are immutable: ``<root>/published.lock.json`` maps ``id@version`` to the sha256 of the
 definition's canonical JSON, and loading a published definition whose hash differs fails.
-Loaded instruments are cached per registry (definitions never change once published).
+Loaded instruments are cached per registry (definitions never change once published), and so is the
+listing, for as long as no definition file is added, removed or changed (compared by size and mtime: a
+`stat` per file instead of parsing every YAML file on each page that offers the instruments).
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class Registry:
     def __init__(self, root: str | Path | None = None) -> None:
         self.root = Path(root) if root is not None else DEFINITIONS_DIR
         self._cache: dict[tuple[str, str], Instrument] = {}
+        self._listing: tuple[tuple[tuple[str, int, int], ...], list[InstrumentInfo]] | None = None
         self._lock = threading.Lock()
 
     def path_for(self, instrument_id: str, version: str) -> Path:
@@ -87,8 +90,20 @@ class Registry:
 
     def list_available(self) -> list[InstrumentInfo]:
         """One row per definition file, sorted by id then version (files that cannot be read are skipped)."""
+        files = definition_files(self.root)
+        signature = tuple((str(p), st.st_size, st.st_mtime_ns) for p in files for st in (p.stat(),))
+        with self._lock:
+            listing = self._listing
+        if listing is not None and listing[0] == signature:
+            return list(listing[1])
+        rows = self._read_listing(files)
+        with self._lock:
+            self._listing = (signature, rows)
+        return list(rows)
+
+    def _read_listing(self, files: list[Path]) -> list[InstrumentInfo]:
         rows: list[InstrumentInfo] = []
-        for path in definition_files(self.root):
+        for path in files:
             try:
                 raw = read_yaml(path)
             except Exception:  # noqa: S112 - an unreadable file is reported by `validate`, not by `list`

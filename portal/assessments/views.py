@@ -14,6 +14,7 @@ import questionnaires
 from portal.access import roles
 from portal.assessments import consistency, page, rounds, saving, services, stored
 from portal.assessments.access import PageAssessment, assessment_for, page_assessment_for
+from portal.assessments.completion import completion
 from portal.assessments.forms import (
     EVIDENCE_SEP,
     VERSION_PREFIX,
@@ -48,7 +49,7 @@ def _own(assessment_id: int, write: bool = False) -> Assessment:
 def index() -> Any:
     company = current_user.company
     history = services.company_assessments(company)
-    progress = {a.id: _progress(a) for a in history}
+    progress = completion(history)
     return render_template(
         "assessments/index.html",
         instruments=available_instruments(),

@@ -56,11 +56,14 @@
     spec.layout.height = Math.min(spec.layout.height || 420, width + 40);
   }
 
+  // The page's language: the bundle registers plotly.js's zh-CN locale (scripts/plotly/index.js).
+  var locale = document.documentElement.lang === "zh-CN" ? "zh-CN" : "en";
+
   document.querySelectorAll("script[type='application/json'][data-chart]").forEach(function (node) {
     var spec = JSON.parse(node.textContent);
     var target = document.getElementById(node.dataset.chart);
     if (!target) return;
     fitRadar(spec, target.clientWidth || window.innerWidth);
-    window.Plotly.newPlot(target, spec.data, spec.layout, { displayModeBar: false, responsive: true });
+    window.Plotly.newPlot(target, spec.data, spec.layout, { displayModeBar: false, responsive: true, locale: locale });
   });
 })();

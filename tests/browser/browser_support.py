@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -16,3 +16,29 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def watch(page: Page) -> tuple[list[str], list[dict[str, str]]]:
+    """Script errors of the page, and the plotly.js responses (their encoding and size)."""
+    errors: list[str] = []
+    bundles: list[dict[str, str]] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on(
+        "response",
+        lambda r: bundles.append(r.headers) if "/vendor/plotly.min.js" in r.url and r.status == 200 else None,
+    )
+    return errors, bundles
+
+
+def drawn(page: Page, chart: str) -> dict[str, Any]:
+    page.wait_for_selector(f"#{chart} .main-svg")
+    return dict(
+        page.evaluate(
+            """(id) => ({
+              traces: Object.keys(Plotly.PlotSchema.get().traces).sort(),
+              locale: document.getElementById(id)._context.locale,
+            })""",
+            chart,
+        )
+    )

@@ -7,7 +7,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from browser_support import screenshot
+from browser_support import drawn, screenshot, watch
 from fixture_types import OpenPage
 from tests_support import PASSWORD, Factory
 
@@ -96,3 +96,34 @@ def test_bureau_dashboard_in_browser(new_page: OpenPage, live_server: str, make:
     _sign_in(phone, live_server, "jy@test.dx")
     phone.wait_for_selector("#chart-levels .main-svg")
     screenshot(phone, "bureau_dashboard_phone")
+
+
+def test_bureau_charts_in_both_languages_answer_clicks(
+    new_page: OpenPage, live_server: str, make: Factory
+) -> None:
+    _population(make)
+    make.user(Role.BUREAU, email="sheng@test.dx", jurisdiction_level=JurisdictionLevel.PROVINCE)
+    page = new_page(1366, 900)
+    errors, _ = watch(page)
+    _sign_in(page, live_server, "sheng@test.dx")
+    """The partial plotly.js bundle (bar, scatter): no script error, its locale, a click on a bar reaches
+    the chart (the charts stay interactive)."""
+    for lang, locale in (("zh_CN", "zh-CN"), ("en", "en")):
+        page.goto(f"{live_server}/bureau/?lang={lang}")
+        assert drawn(page, "chart-levels")["locale"] == locale
+        page.wait_for_selector("#chart-geo .main-svg")
+        page.locator("#chart-levels").scroll_into_view_if_needed()
+        x, y = page.evaluate(
+            """() => {
+              const bars = [...document.querySelectorAll('#chart-levels .bars path')]
+                .map(p => p.getBoundingClientRect()).sort((a, b) => b.height - a.height);
+              return [bars[0].left + bars[0].width / 2, bars[0].top + bars[0].height / 2];
+            }"""
+        )
+        page.evaluate(
+            """() => document.getElementById('chart-levels')
+                 .on('plotly_click', (e) => { window.clicked = e.points[0].x; })"""
+        )
+        page.mouse.click(x, y)  # on the tallest bar: plotly answers with the bar's category
+        assert page.evaluate("window.clicked")
+    assert not errors, errors

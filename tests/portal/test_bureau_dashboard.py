@@ -452,7 +452,7 @@ def test_exports_equal_the_screen_and_page_renders(
 
     client = login_as(officer(make, JurisdictionLevel.PROVINCE))
     html = client.get("/bureau/?from=2024-01&to=2025-12&size_class=small").get_data(as_text=True)
-    assert 'data-chart="chart-levels"' in html and "/vendor/plotly.min.js" in html
+    assert 'data-chart="chart-levels"' in html and "/vendor/plotly.min.js?v=" in html
     assert "计数规则" in html and "<script>" not in html
     bad = client.get("/api/v1/bureau/summary?from=2024-13&city=Atlantis").get_json()
     assert bad["warnings"] and bad["filters"] == {}
