@@ -24,7 +24,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from portal.bureau import queries, scope
+from portal.bureau import disclosure, queries, scope
 from portal.bureau.models import BureauIndicator, BureauIndicatorActual
 from portal.errors import PortalError
 from portal.extensions import db
@@ -226,11 +226,12 @@ def indicator_views(user: User) -> list[IndicatorView]:
         measured: Any = None
         measured_progress = "—"
         if ind.portal_metric == "on_cloud":
-            count = queries.measure(_officer_for(ind), queries.Filters())[""]["on_cloud"]
-            measured = queries.cell(count)
-            if isinstance(measured, int) and ind.target_value:
+            measured = disclosure.publish(
+                queries.measure(_officer_for(ind), queries.Filters())[""]["on_cloud"]
+            )
+            if disclosure.is_number(measured) and ind.target_value:
                 scale = Decimal(10000) if ind.unit.startswith("万") else Decimal(1)
-                measured_progress = _progress(Decimal(count), ind.target_value * scale)
+                measured_progress = _progress(Decimal(measured), ind.target_value * scale)
         views.append(
             IndicatorView(
                 ind,

@@ -21,6 +21,7 @@ from portal.bureau.aggregates.tables import (
     month_index,
     quarter_of,
 )
+from portal.bureau.disclosure import record_key
 from portal.bureau.models import (
     DIMENSIONS,
     NONE_MONTH,
@@ -176,6 +177,7 @@ def _miit_vector(fact: Mapping[str, Any]) -> dict[str, int]:
 def contributions(fact: Mapping[str, Any]) -> Iterator[tuple[Key, dict[str, int]]]:
     """What one fact row adds to the cube, per grain (the Python twin of `_cube_select`)."""
     dims = tuple(fact[d] for d in DIMENSIONS)
+    rkey = record_key(fact["company_id"])
     month = fact["month"]
     quarter = quarter_of(month)
     for grain, period, any_on, gd_on, miit_on in (
@@ -203,6 +205,7 @@ def contributions(fact: Mapping[str, Any]) -> Iterator[tuple[Key, dict[str, int]
         if miit_on:
             vector.update(_miit_vector(fact))
         if vector:
+            vector |= {f"key_{m}": rkey for m in list(vector)}  # the cell keys move with the counts
             for code, kept in ROLLUPS.items():
                 rolled = tuple(v if d in kept else ROLLED for d, v in zip(DIMENSIONS, dims, strict=True))
                 yield (grain_code(grain, code), period, *rolled), vector  # type: ignore[misc]

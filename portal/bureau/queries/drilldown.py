@@ -1,18 +1,29 @@
 """Drill-down lists of the companies that agreed to share details (Company.bureau_sharing); the others
-are only counted, suppressed below 5, never named."""
+are only counted (published through `portal.bureau.disclosure`), never named. A list is withheld when
+1–4 companies of the selection did not agree: the published totals minus the list would single them out."""
 
 from __future__ import annotations
 
 from typing import Any, Final
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from portal.bureau import aggregates
+from portal.bureau.disclosure import list_withheld, publish, record_key_sql, tally
 from portal.bureau.models import NONE_MONTH, BureauProgramStatus
 from portal.bureau.queries.filters import Filters, company_cols, dim_conditions
-from portal.bureau.queries.labels import FIVEG_NAMES, LEVEL_NAMES, MIIT_NAMES, SIZE_NAMES
-from portal.bureau.queries.suppression import cell
+from portal.bureau.queries.labels import (
+    FIVEG_NAMES,
+    LEVEL_NAMES,
+    MIIT_NAMES,
+    SIZE_NAMES,
+    city_name,
+    cluster_name,
+    district_name,
+)
 from portal.extensions import db
+from portal.i18n import pick
 from portal.inputs import MAX_PAGE
 from portal.models import Company, User
 
@@ -41,9 +52,13 @@ def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
     sharing = db.session.scalar(
         sa.select(sa.func.count()).select_from(join).where(*base, Company.bureau_sharing == sa.true())
     )
-    hidden = db.session.scalar(
-        sa.select(sa.func.count()).select_from(join).where(*base, Company.bureau_sharing == sa.false())
-    )
+    hidden_row = db.session.execute(
+        sa.select(sa.func.count(), sa.func.sum(record_key_sql(f.company_id)))
+        .select_from(join)
+        .where(*base, Company.bureau_sharing == sa.false())
+    ).one()
+    hidden = tally(*hidden_row)
+    withheld = list_withheld(hidden)
     page = min(max(1, page), MAX_PAGE)  # a huge page made an OFFSET the database refuses
     rows = db.session.execute(
         sa.select(
@@ -64,34 +79,47 @@ def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
         .select_from(join)
         .where(*base, Company.bureau_sharing == sa.true())
         .order_by(Company.name, Company.id)
-        .limit(PAGE_SIZE)
+        .limit(0 if withheld else PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
     companies = [
         {
             "id": r.id,
             "name": r.name,
-            "city": r.city,
-            "district": r.district or "",
-            "cluster": r.cluster or "",
-            "size_class": SIZE_NAMES.get(r.size_class or "", r.size_class),
+            "city": city_name(r.city),
+            "district": district_name(r.city, r.district or ""),
+            "cluster": cluster_name(r.cluster or ""),
+            "size_class": str(SIZE_NAMES.get(r.size_class or "", r.size_class)),
             "month": aggregates.month_label(r.month),
-            "level": LEVEL_NAMES.get(r.overall_level, "—") if r.has_gd else "—",
+            "level": str(LEVEL_NAMES.get(r.overall_level, "—")) if r.has_gd else "—",
             "on_cloud": bool(r.on_cloud) if r.has_gd else None,
             "on_platform": bool(r.on_platform) if r.has_gd else None,
-            "fiveg": FIVEG_NAMES.get(r.fiveg_tier or "", "—") if r.has_gd else "—",
-            "miit_level": MIIT_NAMES.get(r.miit_level, "—") if r.miit_level is not None else "—",
+            "fiveg": str(FIVEG_NAMES.get(r.fiveg_tier or "", "—")) if r.has_gd else "—",
+            "miit_level": str(MIIT_NAMES.get(r.miit_level, "—")) if r.miit_level is not None else "—",
         }
         for r in rows
     ]
-    total = int(sharing or 0)
+    total = 0 if withheld else int(sharing or 0)
     return {
         "companies": companies,
+        "withheld": withheld,
         "sharing": total,
-        "not_sharing": cell(int(hidden or 0)),
+        "not_sharing": publish(hidden),
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
     }
+
+
+def _gap_text(gap: dict[str, Any]) -> str:
+    """A gap as people read it: the field's name from the eligibility catalogue, never its key."""
+    from portal.eligibility import catalog
+
+    spec = catalog.field_spec(str(gap.get("field", "")))
+    label = pick(spec.label_zh, spec.label_en) if spec else _("其他条件")
+    if gap.get("missing"):
+        return _("%(field)s：待补充", field=label)
+    unit = pick(spec.unit_zh, spec.unit_en) if spec else ""
+    return _("%(field)s：差 %(shortfall)s%(unit)s", field=label, shortfall=gap.get("shortfall"), unit=unit)
 
 
 def pipeline_list(user: User, filters: Filters, program: str | None = None, page: int = 1) -> dict[str, Any]:
@@ -107,12 +135,15 @@ def pipeline_list(user: User, filters: Filters, program: str | None = None, page
         .limit(1)
         .scalar_subquery()
     )
-    hidden = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(p)
-        .join(Company, Company.id == p.company_id)
-        .where(*where, Company.bureau_sharing == sa.false())
+    hidden = tally(
+        *db.session.execute(
+            sa.select(sa.func.count(), sa.func.sum(record_key_sql(p.company_id)))
+            .select_from(p)
+            .join(Company, Company.id == p.company_id)
+            .where(*where, Company.bureau_sharing == sa.false())
+        ).one()
     )
+    withheld = list_withheld(hidden)
     shown = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(p)
@@ -125,35 +156,32 @@ def pipeline_list(user: User, filters: Filters, program: str | None = None, page
         .join(Company, Company.id == p.company_id)
         .where(*where, Company.bureau_sharing == sa.true())
         .order_by(p.program, p.status, sa.desc(p.estimated_award_wan), Company.name)
-        .limit(PAGE_SIZE)
+        .limit(0 if withheld else PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
     items = []
     for name, city, district, lvl, status in rows:
-        gaps = [
-            f"{g['field']}：待补充" if g.get("missing") else f"{g['field']}：差 {g.get('shortfall')}"
-            for g in (status.gaps or [])
-        ]
         items.append(
             {
                 "company": name,
-                "area": f"{city} {district or ''}".strip(),
-                "level": LEVEL_NAMES.get(lvl, "—"),
+                "area": f"{city_name(city)} {district_name(city, district or '')}".strip(),
+                "level": str(LEVEL_NAMES.get(lvl, "—")),
                 "program": status.program,
-                "program_name": status.name_zh,
+                "program_name": pick(status.name_zh, status.name_en),
                 "status": status.status,
                 "estimated_award_wan": str(status.estimated_award_wan)
                 if status.estimated_award_wan is not None
                 else None,
-                "gaps": gaps,
+                "gaps": [_gap_text(g) for g in (status.gaps or [])],
                 "synthetic": status.synthetic,
             }
         )
-    total = int(shown or 0)
+    total = 0 if withheld else int(shown or 0)
     return {
         "items": items,
+        "withheld": withheld,
         "sharing": total,
-        "not_sharing": cell(int(hidden or 0)),
+        "not_sharing": publish(hidden),
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
     }
