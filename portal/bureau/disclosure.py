@@ -9,14 +9,16 @@ method, its parameters and its limits; in short:
   sums can be taken in the database). A cell's *key* is the sum of its companies' record keys mod 256,
   so the same set of companies always has the same key, however it was asked for (a filter, a row of
   another table, a trend point, a date range that happens to select the same companies).
-* `publish`: 0 stays 0; 1–4 companies show as "<5"; 5 or more show as count + noise, where the noise
-  is looked up from (count, cell key) in a fixed perturbation table (mostly 0 or ±1, at most ±6, never
-  below 5). Same companies → same published figure; different sets → independent noise, so totals,
-  complements, other filters and other periods cannot be subtracted to an exact small count.
+* `publish`: count + noise, where the noise is looked up from (count, cell key) in a fixed
+  perturbation table (mostly 0 or ±1, at most ±6); a perturbed value below 5 shows as "<5" (and no
+  company is always "<5"). Same companies → same published figure; different sets → independent
+  noise, so totals, complements, other filters and other periods cannot be subtracted to an exact
+  small count, and the threshold itself proves nothing exact either.
 * Shares are computed from published figures only, and are "—" when either is suppressed; money totals
   are shown only with a published count of 5 or more and carry their own keyed noise.
 * Lists of consenting companies are withheld when 1–4 non-consenting companies are in the selection
-  (`list_withheld`), so "aggregate minus list" never isolates fewer than 5 companies.
+  (`list_withheld`), so "aggregate minus list" never isolates fewer than 5 companies (and, at random
+  but fixed per selection, for some selections where everyone consented, so withholding proves nothing).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ NOISE: Final[dict[int, float]] = {
 }
 MAX_NOISE: Final = max(NOISE)
 MONEY_NOISE: Final = Decimal("0.05")  # award totals: up to ±5 %, keyed like the counts
+WITHHOLD_ALL_CONSENTING: Final = 0.5  # share of all-consenting selections whose list is withheld too
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,19 +96,20 @@ def _key_parameters(secret: str) -> tuple[int, int, int]:
     return a, b, c
 
 
-def _parameters() -> tuple[int, int, int]:
+def parameters() -> tuple[int, int, int]:
+    """This app's record-key parameters (from its secret key)."""
     return _key_parameters(str(current_app.config["SECRET_KEY"]))
 
 
 def record_key(company_id: int) -> int:
     """The company's record key, 0..255 (derived from its id with the app's secret key)."""
-    a, b, c = _parameters()
+    a, b, c = parameters()
     return ((company_id * a) % _PRIME * b + c) % KEY_SPACE
 
 
 def record_key_sql(company_id: Any) -> Any:
     """`record_key` as a SQL expression on a company-id column (64-bit arithmetic on both databases)."""
-    a, b, c = _parameters()
+    a, b, c = parameters()
     big = sa.cast(company_id, sa.BigInteger)
     return ((big * a) % _PRIME * b + c) % KEY_SPACE
 
@@ -134,12 +138,15 @@ def noise(count: int, key: int) -> int:
 
 
 def publish(t: Tally) -> int | str:
-    """A count as a bureau sees it: 0, "<5", or the perturbed count (never below MIN_CELL)."""
+    """A count as a bureau sees it: the count plus its keyed noise, or "<5" when that is below 5.
+
+    No company → always "<5". The threshold applies to the perturbed value, so neither side of it is
+    exact: "<5" can hide up to 4 + MAX_NOISE companies, and a figure of 5 or more can stand for fewer.
+    """
     if t.count <= 0:
-        return 0
-    if t.count < MIN_CELL:
         return SUPPRESSED
-    return max(MIN_CELL, t.count + noise(t.count, t.key))
+    value = t.count + noise(t.count, t.key)
+    return value if value >= MIN_CELL else SUPPRESSED
 
 
 def is_number(value: Any) -> bool:
@@ -163,7 +170,15 @@ def money(total: Decimal, companies: Tally) -> Decimal | str:
     return (total * factor).quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
-def list_withheld(hidden: Tally) -> bool:
-    """Whether a list of consenting companies must be withheld: 1–4 companies of the selection did not
-    consent, so the published totals minus the list would single them out."""
-    return 0 < hidden.count < MIN_CELL
+def list_withheld(hidden: Tally, selection: Tally) -> bool:
+    """Whether a list of consenting companies must be withheld from a selection.
+
+    Withheld when 1–4 of the selection's companies did not consent (the published totals minus the list
+    would single them out) — and, keyed on the selection's cell key, for half of the selections where
+    every company consented, so that a withheld list never proves that non-consenting companies exist.
+    """
+    if hidden.count >= MIN_CELL:
+        return False
+    if hidden.count > 0:
+        return True
+    return selection.count > 0 and _uniform("list", selection.count, selection.key) < WITHHOLD_ALL_CONSENTING

@@ -4,12 +4,14 @@ or the fact rows, registered companies, trends and the program pipeline."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
 
 from portal.bureau import aggregates
 from portal.bureau.disclosure import ZERO, Tally, record_key_sql, tally
+from portal.bureau.disclosure import parameters as disclosure_parameters
 from portal.bureau.models import CUBE_COLUMNS, METRICS, NONE_MONTH, BureauProgramStatus
 from portal.bureau.queries.filters import Filters, company_cols, dim_conditions, grain_filter
 from portal.extensions import db
@@ -26,21 +28,42 @@ def zero_tallies() -> Tallies:
     return dict.fromkeys(METRICS, ZERO)
 
 
+@cache
+def _dated_columns(_key_parameters: tuple[int, int, int]) -> list[Any]:
+    """The metric and cell-key sums over fact rows for a date range, with the range's end as the bound
+    parameter "hi" — built once per record-key secret (building 46 CASE expressions per request cost
+    ~30 ms)."""
+    f = aggregates.FACT_TABLE.c
+    hi = sa.bindparam("hi", type_=sa.Integer)
+    return aggregates.metric_columns(
+        aggregates.FACT_TABLE,
+        f.next_any > hi,
+        sa.and_(f.has_gd == sa.true(), f.next_gd > hi),
+        sa.and_(f.has_miit == sa.true(), f.next_miit > hi),
+    )
+
+
+def _dated_window() -> Any:
+    f = aggregates.FACT_TABLE.c
+    return sa.and_(
+        f.month >= sa.bindparam("lo", type_=sa.Integer), f.month <= sa.bindparam("hi", type_=sa.Integer)
+    )
+
+
+def _range_params(filters: Filters) -> dict[str, int]:
+    lo = filters.month_from if filters.month_from is not None else 0
+    hi = filters.month_to if filters.month_to is not None else NONE_MONTH - 1
+    return {"lo": lo, "hi": hi}
+
+
 def measure(user: User, filters: Filters, group_by: str | None = None) -> dict[str, Tallies]:
     """True metric tallies, optionally grouped by one dimension ('' key when ungrouped)."""
     if filters.dated:
         table = aggregates.FACT_TABLE
-        lo = filters.month_from if filters.month_from is not None else 0
-        hi = filters.month_to if filters.month_to is not None else NONE_MONTH - 1
-        f = table.c
-        cols = aggregates.metric_columns(
-            table,
-            f.next_any > hi,
-            sa.and_(f.has_gd == sa.true(), f.next_gd > hi),
-            sa.and_(f.has_miit == sa.true(), f.next_miit > hi),
-        )
-        where = [f.month >= lo, f.month <= hi]
+        cols, where = _dated_columns(disclosure_parameters()), [_dated_window()]
+        params = _range_params(filters)
     else:
+        params = {}
         table = aggregates.AGG_TABLE
         cols = [sa.func.coalesce(sa.func.sum(table.c[m]), 0).label(m) for m in CUBE_COLUMNS]
         where = [grain_filter("all", user, filters, group_by)]
@@ -52,7 +75,7 @@ def measure(user: User, filters: Filters, group_by: str | None = None) -> dict[s
         else sa.select(*cols).where(*where)
     )
     out: dict[str, Tallies] = {}
-    for row in db.session.execute(query):
+    for row in db.session.execute(query, params):
         mapping = row._mapping
         k = str(mapping["k"]) if group_by else ""
         out[k] = _tallies(mapping)
@@ -82,20 +105,12 @@ def measure_many(
     """`measure` for several groupings; for a date range on PostgreSQL one scan with GROUPING SETS."""
     if not filters.dated or db.engine.dialect.name != "postgresql":
         return {g: measure(user, filters, g) for g in groups}
-    table = aggregates.FACT_TABLE
-    f = table.c
-    lo = filters.month_from if filters.month_from is not None else 0
-    hi = filters.month_to if filters.month_to is not None else NONE_MONTH - 1
-    cols = aggregates.metric_columns(
-        table,
-        f.next_any > hi,
-        sa.and_(f.has_gd == sa.true(), f.next_gd > hi),
-        sa.and_(f.has_miit == sa.true(), f.next_miit > hi),
-    )
-    where = [f.month >= lo, f.month <= hi, *dim_conditions(f, user, filters)]
+    f = aggregates.FACT_TABLE.c
+    cols = _dated_columns(disclosure_parameters())
+    where = [_dated_window(), *dim_conditions(f, user, filters)]
     query, by_mask = _grouping_sets([f[g] for g in groups if g], groups, cols, where)
     out: dict[str | None, dict[str, Tallies]] = {g: {} for g in groups}
-    for row in db.session.execute(query):
+    for row in db.session.execute(query, _range_params(filters)):
         m = row._mapping
         group = by_mask[int(m["g"])]
         key = str(m[group]) if group else ""

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from portal.bureau import aggregates
-from portal.bureau.disclosure import list_withheld, publish, record_key_sql, tally
+from portal.bureau.disclosure import ZERO, Tally, list_withheld, publish, record_key_sql, tally
 from portal.bureau.models import NONE_MONTH, BureauProgramStatus
 from portal.bureau.queries.filters import Filters, company_cols, dim_conditions
 from portal.bureau.queries.labels import (
@@ -40,6 +40,18 @@ def _latest_facts(user: User, filters: Filters) -> Any:
     return [f.next_any == NONE_MONTH]
 
 
+def _tallies_by_consent(source: Any, where: list[Any], company_id: Any) -> tuple[Tally, Tally]:
+    """Rows of consenting and of non-consenting companies: (sharing, hidden) tallies."""
+    query = (
+        sa.select(Company.bureau_sharing, sa.func.count(), sa.func.sum(record_key_sql(company_id)))
+        .select_from(source)
+        .where(*where)
+        .group_by(Company.bureau_sharing)
+    )
+    found = {bool(sharing): tally(n, keys) for sharing, n, keys in db.session.execute(query)}
+    return found.get(True, ZERO), found.get(False, ZERO)
+
+
 def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
     """Assessed companies of the selection that agreed to share details (Company.bureau_sharing).
 
@@ -49,16 +61,8 @@ def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
     f = aggregates.FACT_TABLE.c
     base = [*_latest_facts(user, filters), *dim_conditions(f, user, filters)]
     join = aggregates.FACT_TABLE.join(Company.__table__, Company.id == f.company_id)
-    sharing = db.session.scalar(
-        sa.select(sa.func.count()).select_from(join).where(*base, Company.bureau_sharing == sa.true())
-    )
-    hidden_row = db.session.execute(
-        sa.select(sa.func.count(), sa.func.sum(record_key_sql(f.company_id)))
-        .select_from(join)
-        .where(*base, Company.bureau_sharing == sa.false())
-    ).one()
-    hidden = tally(*hidden_row)
-    withheld = list_withheld(hidden)
+    sharing, hidden = _tallies_by_consent(join, base, f.company_id)
+    withheld = list_withheld(hidden, sharing + hidden)
     page = min(max(1, page), MAX_PAGE)  # a huge page made an OFFSET the database refuses
     rows = db.session.execute(
         sa.select(
@@ -99,7 +103,7 @@ def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
         }
         for r in rows
     ]
-    total = 0 if withheld else int(sharing or 0)
+    total = 0 if withheld else sharing.count
     return {
         "companies": companies,
         "withheld": withheld,
@@ -135,21 +139,10 @@ def pipeline_list(user: User, filters: Filters, program: str | None = None, page
         .limit(1)
         .scalar_subquery()
     )
-    hidden = tally(
-        *db.session.execute(
-            sa.select(sa.func.count(), sa.func.sum(record_key_sql(p.company_id)))
-            .select_from(p)
-            .join(Company, Company.id == p.company_id)
-            .where(*where, Company.bureau_sharing == sa.false())
-        ).one()
+    shown, hidden = _tallies_by_consent(
+        sa.join(p.__table__, Company.__table__, Company.id == p.company_id), where, p.company_id
     )
-    withheld = list_withheld(hidden)
-    shown = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(p)
-        .join(Company, Company.id == p.company_id)
-        .where(*where, Company.bureau_sharing == sa.true())
-    )
+    withheld = list_withheld(hidden, shown + hidden)
     page = min(max(1, page), MAX_PAGE)  # a huge page made an OFFSET the database refuses
     rows = db.session.execute(
         sa.select(Company.name, Company.city, Company.district, level.label("level"), p)
@@ -176,7 +169,7 @@ def pipeline_list(user: User, filters: Filters, program: str | None = None, page
                 "synthetic": status.synthetic,
             }
         )
-    total = 0 if withheld else int(shown or 0)
+    total = 0 if withheld else shown.count
     return {
         "items": items,
         "withheld": withheld,
