@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font
 
 from portal.bureau.disclosure import is_number
 from portal.bureau.queries import Table, cluster_name, counting_rule
-from portal.bureau.queries.labels import SIZE_NAMES, city_name
+from portal.bureau.queries.labels import SIZE_NAMES, city_name, district_name
 from portal.bureau.queries.tables import COUNT, MONEY, SHARE
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -72,10 +72,13 @@ def _meta(scope: str, args: dict[str, str]) -> list[list[Any]]:
 def filename(scope: str, args: dict[str, str], ext: str) -> str:
     """e.g. 揭阳市_数字化转型统计_2026-12-06.xlsx, or with its filters: 揭阳市_c01_小型_2024-01至2025-06_…"""
     parts = [scope.replace(" ", "")]
-    for name in ("city", "district", "cluster", "size_class"):
-        if name in args and args[name] not in scope:
-            value = args[name]
-            parts.append(str(SIZE_NAMES.get(value, value)) if name == "size_class" else value)
+    shown = {
+        "city": city_name(args.get("city", "")),
+        "district": district_name(args.get("city", ""), args.get("district", "")),
+        "cluster": args.get("cluster", ""),
+        "size_class": str(SIZE_NAMES.get(args.get("size_class", ""), "")) if args.get("size_class") else "",
+    }
+    parts += [value for value in shown.values() if value and value.replace(" ", "") not in parts[0]]
     if "from" in args or "to" in args:
         parts.append(f"{args.get('from', '')}{_('至')}{args.get('to', '')}")
     parts += [_("数字化转型统计"), datetime.now(CHINA).strftime("%Y-%m-%d")]

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from portal.access import roles
 from portal.bureau import charts, exports, queries, targets
+from portal.bureau.citations import citation
 from portal.i18n import pick
 from portal.inputs import page_number
 from portal.models import Role
@@ -121,6 +122,7 @@ def target_list() -> Any:
         "bureau/targets.html",
         views=targets.indicator_views(current_user),
         scope=queries.jurisdiction_name(current_user),
+        citation=citation,
     )
 
 

@@ -12,8 +12,11 @@ import sqlalchemy as sa
 
 from portal.bureau.aggregates.tables import (
     FIVEG_TIERS,
+    GD_FLAGS,
     GD_INSTRUMENT,
+    LEVELS,
     MIIT_INSTRUMENT,
+    MIIT_LEVELS,
     ROLLED,
     ROLLUPS,
     Key,
@@ -150,17 +153,10 @@ def _empty_fact(company_id: int, month: int, dims: Mapping[str, str]) -> dict[st
 
 def _gd_vector(fact: Mapping[str, Any]) -> dict[str, int]:
     out = {"gd_assessed": 1}
-    for flag in (
-        "on_cloud",
-        "on_platform",
-        "cloud_equipment",
-        "cloud_rnd",
-        "cloud_supply_chain",
-        "cloud_operations",
-    ):
+    for flag in GD_FLAGS:
         if fact[flag]:
             out[flag] = 1
-    if fact["overall_level"] in (1, 2, 3, 4, 5):
+    if fact["overall_level"] in LEVELS:
         out[f"level_{fact['overall_level']}"] = 1
     if fact["fiveg_tier"] in FIVEG_TIERS:
         out[f"fiveg_{fact['fiveg_tier']}"] = 1
@@ -169,7 +165,7 @@ def _gd_vector(fact: Mapping[str, Any]) -> dict[str, int]:
 
 def _miit_vector(fact: Mapping[str, Any]) -> dict[str, int]:
     out = {"miit_assessed": 1}
-    if fact["miit_level"] in (0, 1, 2, 3, 4):
+    if fact["miit_level"] in MIIT_LEVELS:
         out[f"miit_{fact['miit_level']}"] = 1
     return out
 

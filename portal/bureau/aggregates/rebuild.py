@@ -13,7 +13,10 @@ from portal.bureau.aggregates.tables import (
     FACT_COLUMNS,
     FACT_TABLE,
     FIVEG_TIERS,
+    GD_FLAGS,
     GRAINS,
+    LEVELS,
+    MIIT_LEVELS,
     ROLLED,
     ROLLUPS,
     grain_code,
@@ -42,19 +45,11 @@ def metric_columns(table: Any, any_on: Any, gd_on: Any, miit_on: Any) -> list[An
         return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
 
     cols = [count(any_on).label("assessed"), count(gd_on).label("gd_assessed")]
-    for flag in (
-        "on_cloud",
-        "on_platform",
-        "cloud_equipment",
-        "cloud_rnd",
-        "cloud_supply_chain",
-        "cloud_operations",
-    ):
-        cols.append(count(sa.and_(gd_on, f[flag] == sa.true())).label(flag))
-    cols += [count(sa.and_(gd_on, f.overall_level == k)).label(f"level_{k}") for k in range(1, 6)]
+    cols += [count(sa.and_(gd_on, f[flag] == sa.true())).label(flag) for flag in GD_FLAGS]
+    cols += [count(sa.and_(gd_on, f.overall_level == k)).label(f"level_{k}") for k in LEVELS]
     cols += [count(sa.and_(gd_on, f.fiveg_tier == t)).label(f"fiveg_{t}") for t in FIVEG_TIERS]
     cols.append(count(miit_on).label("miit_assessed"))
-    cols += [count(sa.and_(miit_on, f.miit_level == k)).label(f"miit_{k}") for k in range(5)]
+    cols += [count(sa.and_(miit_on, f.miit_level == k)).label(f"miit_{k}") for k in MIIT_LEVELS]
     rkey = record_key_sql(f.company_id)
     cols += [
         sa.func.coalesce(sa.func.sum(sa.case((cond, rkey), else_=0)), 0).label(f"key_{col.name}")
