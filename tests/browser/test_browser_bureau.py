@@ -103,7 +103,7 @@ def test_bureau_dashboard_in_browser(new_page: Any, live_server: str, make: Any)
     labels = [
         *english.locator("th").all_inner_texts(),
         *english.locator(".stat .label").all_inner_texts(),
-        *english.locator(".gtitle").all_inner_texts(),
+        *english.locator(".gtitle").all_text_contents(),
         *english.locator("h1, h2, label, #f-cluster option, #f-size option").all_inner_texts(),
     ]
     assert labels and not [t for t in labels if cjk.search(t)], [t for t in labels if cjk.search(t)][:5]

@@ -383,6 +383,10 @@ def test_no_small_cell_is_recovered_from_everything_a_bureau_can_request(
         for name in ("targets", "recovered", "narrowed", "constraints", "cells"):
             setattr(totals, name, getattr(totals, name) + getattr(outcome, name))
         _clear()
+        with capsys.disabled():
+            print(
+                f"\n[disclosure attack] population {index + 1}: {len(firms)} companies, {outcome}", flush=True
+            )
     with capsys.disabled():
         print(
             f"\n[disclosure attack] populations={POPULATIONS} requests={requests} cells={totals.cells} "
