@@ -174,11 +174,12 @@ def list_withheld(hidden: Tally, selection: Tally) -> bool:
     """Whether a list of consenting companies must be withheld from a selection.
 
     Withheld when 1–4 of the selection's companies did not consent (the published totals minus the list
-    would single them out) — and, keyed on the selection's cell key, for half of the selections where
-    every company consented, so that a withheld list never proves that non-consenting companies exist.
+    would single them out), whenever their published count is "<5" (so withholding bounds them no more
+    tightly than "<5" does), and, keyed on the selection's cell key, for half of the selections where
+    every company consented (so a withheld list never proves that non-consenting companies exist).
     """
-    if hidden.count >= MIN_CELL:
-        return False
-    if hidden.count > 0:
-        return True
-    return selection.count > 0 and _uniform("list", selection.count, selection.key) < WITHHOLD_ALL_CONSENTING
+    if hidden.count == 0:
+        return (
+            selection.count > 0 and _uniform("list", selection.count, selection.key) < WITHHOLD_ALL_CONSENTING
+        )
+    return hidden.count < MIN_CELL or publish(hidden) == SUPPRESSED

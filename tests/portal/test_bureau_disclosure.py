@@ -59,7 +59,10 @@ def test_shares_money_and_lists(app: Flask) -> None:
     awards = {disclosure.money(Decimal(1000), Tally(20, k)) for k in range(50)}
     assert all(950 <= a <= 1050 for a in awards) and len(awards) > 10  # keyed noise of up to ±5 %
     assert all(disclosure.list_withheld(Tally(h, 3), Tally(20, 7)) for h in (1, 2, 3, 4))
-    assert not disclosure.list_withheld(Tally(5, 3), Tally(20, 7))
+    assert not disclosure.list_withheld(Tally(12, 3), Tally(20, 7))
+    for key in range(256):  # 5–10 others: withheld exactly when their published count is "<5"
+        hidden = Tally(6, key)
+        assert disclosure.list_withheld(hidden, Tally(20, 7)) == (publish(hidden) == SUPPRESSED)
     withheld = [disclosure.list_withheld(Tally(0, 0), Tally(n, k)) for n in range(5, 30) for k in range(40)]
     assert 0.3 < sum(withheld) / len(withheld) < 0.7  # so a withheld list proves no one is hidden
 

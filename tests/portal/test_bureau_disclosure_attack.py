@@ -297,11 +297,12 @@ def _bounds(value: Any) -> tuple[float, float]:
 
 
 def _list_bounds(listing: dict[str, Any]) -> tuple[float, float]:
-    """What a list tells about the non-consenting companies of its selection: withheld → 0–4; shown →
+    """What a list tells about the non-consenting companies of its selection: withheld → at most 4 + the
+    noise bound (a list is withheld whenever their published count is "<5"); shown →
     what its published count of others says (the attacker cannot use "0 or at least 5" in a linear
     programme; it is at least as well off with the published count)."""
     if listing["withheld"]:
-        return 0, disclosure.MIN_CELL - 1
+        return 0, disclosure.MIN_CELL - 1 + disclosure.MAX_NOISE
     return _bounds(listing["not_sharing"])
 
 
