@@ -130,10 +130,14 @@ def _table_row(count: int) -> int:
     return count if count <= 750 else (count - 1) % 250 + 501
 
 
-@cache
 def noise(count: int, key: int) -> int:
     """The perturbation-table entry for (count, cell key)."""
-    u = _uniform("count", _table_row(count), key) * _CUMULATIVE[-1]
+    return _table_entry(_table_row(count), key % KEY_SPACE)
+
+
+@cache  # at most 750 × 256 entries: the whole perturbation table
+def _table_entry(row: int, key: int) -> int:
+    u = _uniform("count", row, key) * _CUMULATIVE[-1]
     return _NOISE_VALUES[min(bisect_right(_CUMULATIVE, u), len(_NOISE_VALUES) - 1)]
 
 
