@@ -1,52 +1,158 @@
-"""CSV and Excel exports of the dashboard: the very tables `queries.summary` gives the page."""
+"""CSV and Excel exports of the dashboard: the very tables `queries.summary` gives the page.
+
+Counts and shares are stored as numbers (Excel: number formats, shares as percentages); a suppressed
+("<5") or undefined ("—") cell is left empty and each table says so in a note; every rate names its
+denominator in its column header; file names carry the jurisdiction, the filters and the date.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 
-from portal.bureau.queries import COUNTING_RULE_ZH, Table
+from portal.bureau.disclosure import is_number
+from portal.bureau.queries import Table, cluster_name, counting_rule
+from portal.bureau.queries.labels import SIZE_NAMES, city_name, district_name
+from portal.bureau.queries.tables import COUNT, MONEY, SHARE
+
+CHINA = ZoneInfo("Asia/Shanghai")
+_FORMATS = {COUNT: "#,##0", SHARE: "0.0%", MONEY: "#,##0"}
+_INVALID_SHEET = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
 
-def _meta(scope: str, filters: dict[str, Any]) -> list[list[Any]]:
-    described = ", ".join(f"{k}={v}" for k, v in filters.items()) or "无（全部）"
-    return [["辖区", scope], ["筛选条件", described], ["计数规则", COUNTING_RULE_ZH]]
+def _value(value: Any, kind: str) -> Any:
+    """The cell as stored in a file: numbers stay numbers; "<5" and "—" become empty."""
+    if kind in _FORMATS:
+        return value if is_number(value) or isinstance(value, float | Decimal) else None
+    if is_number(value) or value is None:
+        return value
+    return str(value)
 
 
-def to_csv(tables: Sequence[Table], scope: str, filters: dict[str, Any]) -> bytes:
+def _kinds(table: Table) -> list[str]:
+    return table.kinds or ["text"] * len(table.columns)
+
+
+def describe_filters(args: dict[str, str]) -> str:
+    parts = []
+    for name, value in args.items():
+        if name == "city":
+            parts.append(city_name(value))
+        elif name == "cluster":
+            parts.append(cluster_name(value))
+        elif name == "size_class":
+            parts.append(str(SIZE_NAMES.get(value, value)))
+        elif name in ("from", "to"):
+            parts.append(f"{_('起') if name == 'from' else _('止')} {value}")
+        else:
+            parts.append(value)
+    return "，".join(parts) if parts else _("无（全部）")
+
+
+def _meta(scope: str, args: dict[str, str]) -> list[list[Any]]:
+    return [
+        [_("辖区"), scope],
+        [_("筛选条件"), describe_filters(args)],
+        [_("导出时间（北京时间）"), datetime.now(CHINA).strftime("%Y-%m-%d %H:%M")],
+        [_("计数规则"), counting_rule()],
+        [_("空白单元格"), _("少于 5 家企业（为保护企业信息不显示），或分母为零/不显示时的比例。")],
+    ]
+
+
+def filename(scope: str, args: dict[str, str], ext: str) -> str:
+    """e.g. 揭阳市_数字化转型统计_2026-12-06.xlsx, or with its filters: 揭阳市_c01_小型_2024-01至2025-06_…"""
+    parts = [scope.replace(" ", "")]
+    shown = {
+        "city": city_name(args.get("city", "")),
+        "district": district_name(args.get("city", ""), args.get("district", "")),
+        "cluster": args.get("cluster", ""),
+        "size_class": str(SIZE_NAMES.get(args.get("size_class", ""), "")) if args.get("size_class") else "",
+    }
+    parts += [value for value in shown.values() if value and value.replace(" ", "") not in parts[0]]
+    if "from" in args or "to" in args:
+        parts.append(f"{args.get('from', '')}{_('至')}{args.get('to', '')}")
+    parts += [_("数字化转型统计"), datetime.now(CHINA).strftime("%Y-%m-%d")]
+    name = "_".join(p for p in parts if p).replace("/", "-").replace("\\", "-")
+    return f"{name}.{ext}"
+
+
+def content_disposition(name: str) -> str:
+    """An attachment header with an ASCII fallback and the real name RFC 5987-encoded."""
+    stem, _dot, ext = name.rpartition(".")
+    fallback = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in stem)
+    return f"attachment; filename=\"{fallback or 'export'}.{ext}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def to_csv(tables: Sequence[Table], scope: str, args: dict[str, str]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    for row in _meta(scope, filters):
-        writer.writerow(row)
+    writer.writerows(_meta(scope, args))
     for table in tables:
+        kinds = _kinds(table)
         writer.writerow([])
         writer.writerow([f"# {table.key}", table.title])
         writer.writerow(table.columns)
-        writer.writerows(table.rows)
+        for row in table.rows:
+            values = [_value(c, k) for c, k in zip(row, kinds, strict=True)]
+            writer.writerow(
+                [
+                    "" if v is None else (f"{v:.1%}" if k == SHARE else v)
+                    for v, k in zip(values, kinds, strict=True)
+                ]
+            )
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
 
 
-def to_xlsx(tables: Sequence[Table], scope: str, filters: dict[str, Any]) -> bytes:
+def _sheet_name(title: str, taken: set[str]) -> str:
+    base = title.translate(_INVALID_SHEET).split("（")[0][:28] or "Sheet"
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base[:26]} {n}", n + 1
+    taken.add(name)
+    return name
+
+
+def to_xlsx(tables: Sequence[Table], scope: str, args: dict[str, str]) -> bytes:
     book = Workbook()
     info = book.active
-    info.title = "说明"
-    for row in _meta(scope, filters):
+    info.title = _("说明")
+    for row in _meta(scope, args):
         info.append(row)
+    info.column_dimensions["A"].width = 22
     info.column_dimensions["B"].width = 100
+    for cell in info["B"]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    taken = {info.title}
     for table in tables:
-        sheet = book.create_sheet(table.key[:31])
+        kinds = _kinds(table)
+        sheet = book.create_sheet(_sheet_name(table.title, taken))
         sheet.append([table.title])
         sheet["A1"].font = Font(bold=True)
         sheet.append(table.columns)
         for cell in sheet[2]:
             cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True)
+        blanks = False
         for row in table.rows:
-            sheet.append(list(row))
+            values = [_value(c, k) for c, k in zip(row, kinds, strict=True)]
+            blanks = blanks or any(v is None and k in _FORMATS for v, k in zip(values, kinds, strict=True))
+            sheet.append(values)
+            for cell, kind in zip(sheet[sheet.max_row], kinds, strict=True):
+                if kind in _FORMATS:
+                    cell.number_format = _FORMATS[kind]
+        if blanks:
+            sheet.append([])
+            sheet.append([_("空白：少于 5 家企业，为保护企业信息不显示（或比例无法计算）。")])
         sheet.column_dimensions["A"].width = 28
     buffer = io.BytesIO()
     book.save(buffer)

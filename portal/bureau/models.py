@@ -40,6 +40,10 @@ GD_METRICS: tuple[str, ...] = (
 )
 MIIT_METRICS: tuple[str, ...] = ("miit_assessed", "miit_0", "miit_1", "miit_2", "miit_3", "miit_4")
 METRICS: tuple[str, ...] = ("assessed", *GD_METRICS, *MIIT_METRICS)
+# Beside each count the cube keeps the sum of the counted companies' record keys (the cell key before
+# mod 256, see portal.bureau.disclosure): `key_<metric>`.
+KEYS: tuple[str, ...] = tuple(f"key_{m}" for m in METRICS)
+CUBE_COLUMNS: tuple[str, ...] = (*METRICS, *KEYS)
 DIMENSIONS: tuple[str, ...] = ("city", "district", "cluster", "size_class")
 
 
@@ -87,7 +91,7 @@ class BureauFact(db.Model):  # type: ignore[name-defined]
 
 _metric_columns: dict[str, Any] = {
     m: mapped_column(sa.Integer, default=0, server_default="0", nullable=False) for m in METRICS
-}
+} | {k: mapped_column(sa.BigInteger, default=0, server_default="0", nullable=False) for k in KEYS}
 
 
 class BureauAggregate(db.Model):  # type: ignore[name-defined]

@@ -23,12 +23,15 @@ from decimal import Decimal
 from typing import Any, Final
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.bureau import queries, scope
+from portal.bureau import disclosure, queries, scope
+from portal.bureau.citations import citation, without_line_refs
 from portal.bureau.models import BureauIndicator, BureauIndicatorActual
 from portal.errors import PortalError
 from portal.extensions import db
+from portal.i18n import pick
 from portal.models import JurisdictionLevel, User
 
 D8: Final = "D8 广东省制造业数字化转型实施方案（2021—2025年）粤府〔2021〕45号 (seeds/002)"
@@ -234,22 +237,23 @@ def indicator_views(user: User) -> list[IndicatorView]:
         )
         baseline = " ".join(
             p for p in (f"{ind.baseline_year}年" if ind.baseline_year else "", _fmt(ind.baseline_value),
-                        ind.unit if ind.baseline_value is not None else "", f"（{ind.baseline_text}）" if ind.baseline_text else "") if p
+                        ind.unit if ind.baseline_value is not None else "", f"（{without_line_refs(ind.baseline_text)}）" if without_line_refs(ind.baseline_text) else "") if p
         ) or "—"  # fmt: skip
         target = " ".join(
             p for p in (f"{ind.target_year}年" if ind.target_year else "", ind.target_op if ind.target_value is not None else "",
                         _fmt(ind.target_value), ind.unit if ind.target_value is not None else "",
-                        f"（{ind.target_text}）" if ind.target_text else "") if p
+                        f"（{without_line_refs(ind.target_text)}）" if without_line_refs(ind.target_text) else "") if p
         ) or "—"  # fmt: skip
         actual = latest.get(ind.id)
         measured: Any = None
         measured_progress = "—"
         if ind.portal_metric == "on_cloud":
-            count = queries.measure(_officer_for(ind), queries.Filters())[""]["on_cloud"]
-            measured = queries.cell(count)
-            if isinstance(measured, int) and ind.target_value:
+            measured = disclosure.publish(
+                queries.measure(_officer_for(ind), queries.Filters())[""]["on_cloud"]
+            )
+            if disclosure.is_number(measured) and ind.target_value:
                 scale = Decimal(10000) if ind.unit.startswith("万") else Decimal(1)
-                measured_progress = _progress(Decimal(count), ind.target_value * scale)
+                measured_progress = _progress(Decimal(measured), ind.target_value * scale)
         views.append(
             IndicatorView(
                 ind,
@@ -302,26 +306,27 @@ def report_actual(
 def targets_table(user: User) -> queries.Table:
     """The target overview as a table (for the exports and the API)."""
     rows = []
-    for v in indicator_views(user):
+    views = indicator_views(user)
+    for v in views:
         i = v.indicator
         rows.append(
             [
-                i.code,
                 v.jurisdiction,
-                i.name_zh,
+                pick(i.name_zh, i.name_en),
                 v.baseline,
                 v.target,
                 f"{v.actual.period}: {_fmt(v.actual.value)}" if v.actual else "—",
                 v.actual_progress,
-                v.measured if v.measured is not None else "not measured by the portal（门户未测量）",
+                v.measured if v.measured is not None else _("门户未测量"),
                 v.measured_progress,
-                f"{i.source_document} {i.source_lines}",
-                i.digest_ref,
+                citation(i.source_document),
             ]
         )
     return queries.Table(
         "targets",
-        "规划目标、报送实际值与门户测得值",
-        ["代码", "辖区", "指标", "基期", "目标", "报送实际值", "报送进度", "门户测得值", "门户进度", "来源（文件与行）", "摘要行"],
+        _("规划目标、报送实际值与门户测得值"),
+        [_("辖区"), _("指标"), _("基期"), _("目标"), _("报送实际值"), _("报送进度"), _("门户测得值"), _("门户进度"), _("来源")],
         rows,
+        ["text", "label", "text", "text", "text", "text", "text", "text", "text"],
+        [v.indicator.code for v in views],
     )  # fmt: skip

@@ -7,10 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.access import roles
 from portal.bureau import charts, exports, queries, targets
+from portal.bureau.citations import citation
+from portal.i18n import pick
 from portal.inputs import page_number
 from portal.models import Role
 from scoring.reference import industries, regions
@@ -25,10 +28,12 @@ def _filters() -> queries.Filters:
 def _filter_options(filters: queries.Filters) -> dict[str, Any]:
     city = filters.city or current_user.jurisdiction_city
     return {
-        "cities": regions.CITIES,
-        "districts": [d.name_zh for d in regions.districts(city)] if city else [],
-        "clusters": [(c.id, c.name_zh) for c in industries.clusters()],
-        "sizes": [(s, queries.SIZE_NAMES[s]) for s in queries.SIZE_CLASSES],
+        "cities": [(c, pick(c, regions.CITY_NAMES_EN.get(c))) for c in regions.CITIES],
+        "districts": [(d.name_zh, pick(d.name_zh, d.name_en)) for d in regions.districts(city)]
+        if city
+        else [],
+        "clusters": [(c.id, queries.cluster_name(c.id)) for c in industries.clusters()],
+        "sizes": [(s, str(queries.SIZE_NAMES[s])) for s in queries.SIZE_CLASSES],
     }
 
 
@@ -39,12 +44,12 @@ def dashboard() -> Any:
     tables = queries.summary(current_user, filters)
     geo = tables.get("by_city") or tables["by_district"]
     figures = {
-        "chart-levels": charts.distribution(tables["levels"], "成熟度等级分布"),
-        "chart-miit": charts.distribution(tables["miit_levels"], "工信部数字化水平等级"),
-        "chart-fiveg": charts.distribution(tables["fiveg"], "5G 工厂就绪等级"),
-        "chart-geo": charts.breakdown(geo, geo.title),
-        "chart-month": charts.trend(tables["trend_month"], "按月（每家企业每月最近一次评估）"),
-        "chart-quarter": charts.trend(tables["trend_quarter"], "按季度（每家企业每季度最近一次评估）"),
+        "chart-levels": charts.distribution(tables["levels"]),
+        "chart-miit": charts.distribution(tables["miit_levels"]),
+        "chart-fiveg": charts.distribution(tables["fiveg"]),
+        "chart-geo": charts.breakdown(geo),
+        "chart-month": charts.trend(tables["trend_month"]),
+        "chart-quarter": charts.trend(tables["trend_quarter"]),
     }
     return render_template(
         "bureau/dashboard.html",
@@ -52,28 +57,29 @@ def dashboard() -> Any:
         args=filters.as_args(),
         tables=tables,
         geo=geo,
-        headline={row[0]: row for row in tables["headline"].rows},
+        headline=dict(zip(tables["headline"].row_keys, tables["headline"].rows, strict=True)),
         chart_specs={k: charts.to_web(v) for k, v in figures.items()},
         options=_filter_options(filters),
-        counting_rule=queries.COUNTING_RULE_ZH,
+        counting_rule=queries.counting_rule(),
+        scope=queries.jurisdiction_name(current_user),
     )
 
 
 @bp.get("/export.<fmt>")
 @roles(Role.BUREAU)
 def export(fmt: str) -> Any:
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
     filters = _filters()
     tables = [*queries.summary(current_user, filters).values(), targets.targets_table(current_user)]
-    scope = current_user.jurisdiction_label
+    scope, args = queries.jurisdiction_name(current_user), filters.as_args()
     if fmt == "csv":
-        body, mime = exports.to_csv(tables, scope, filters.as_args()), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        body = exports.to_xlsx(tables, scope, filters.as_args())
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, mime = exports.to_csv(tables, scope, args), "text/csv; charset=utf-8"
     else:
-        abort(404)
-    headers = {"Content-Disposition": f"attachment; filename=bureau_dashboard.{fmt}"}
-    return Response(body, mimetype=mime, headers=headers)
+        body = exports.to_xlsx(tables, scope, args)
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    name = exports.filename(scope, args, fmt)
+    return Response(body, mimetype=mime, headers={"Content-Disposition": exports.content_disposition(name)})
 
 
 @bp.get("/companies")
@@ -87,6 +93,7 @@ def companies() -> Any:
         args=filters.as_args(),
         listing=listing,
         options=_filter_options(filters),
+        scope=queries.jurisdiction_name(current_user),
     )
 
 
@@ -104,13 +111,19 @@ def pipeline() -> Any:
         program=program,
         programs=queries.programs_table(current_user, filters),
         options=_filter_options(filters),
+        scope=queries.jurisdiction_name(current_user),
     )
 
 
 @bp.get("/targets")
 @roles(Role.BUREAU)
 def target_list() -> Any:
-    return render_template("bureau/targets.html", views=targets.indicator_views(current_user))
+    return render_template(
+        "bureau/targets.html",
+        views=targets.indicator_views(current_user),
+        scope=queries.jurisdiction_name(current_user),
+        citation=citation,
+    )
 
 
 @bp.post("/targets/<int:indicator_id>/actuals")
@@ -126,5 +139,5 @@ def report_actual(indicator_id: int) -> Any:
     except targets.ReportError as error:
         flash(error.text(), "error")
     else:
-        flash("已保存实际值。", "success")
+        flash(_("已保存实际值。"), "success")
     return redirect(url_for("bureau.target_list"))

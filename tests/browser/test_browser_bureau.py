@@ -4,6 +4,7 @@ consenting-only drill-down, targets page; screenshots in tests/artifacts/bureau_
 from __future__ import annotations
 
 import random
+import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -85,12 +86,34 @@ def test_bureau_dashboard_in_browser(new_page: OpenPage, live_server: str, make:
     assert "浏览器样本" in text and "梅州" not in text and "未同意共享" in text
     screenshot(jy, "bureau_companies")
     jy.goto(live_server + "/bureau/targets")
-    assert "not measured by the portal" in jy.content()
+    assert "门户未测量" in jy.content()
+    assert "seed" not in jy.locator("main").inner_text() and " L2" not in jy.locator("main").inner_text()
+    assert (
+        "《广东省制造业数字化转型实施方案（2021—2025年）》（粤府〔2021〕45号）" not in jy.content()
+    )  # a city sees its own
+    assert "（揭市经信[2018]119号）" in jy.content()
     jy.fill("#ind-jy_tu_cloud_enterprises input[name=period]", "2020")
     jy.fill("#ind-jy_tu_cloud_enterprises input[name=value]", "186")
     jy.click("#ind-jy_tu_cloud_enterprises button")
     jy.wait_for_selector("text=已保存实际值")
     screenshot(jy, "bureau_targets")
+
+    english = new_page(1366, 900)
+    _sign_in(english, live_server, "jy@test.dx")
+    english.goto(live_server + "/bureau/?lang=en&from=2024-02&to=2025-12")
+    english.wait_for_selector("#chart-month .main-svg")
+    english.wait_for_selector("#chart-levels .main-svg")
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    labels = [
+        *english.locator("th").all_inner_texts(),
+        *english.locator(".stat .label").all_inner_texts(),
+        *english.locator(".gtitle").all_text_contents(),
+        *english.locator("h1, h2, label, #f-cluster option, #f-size option").all_inner_texts(),
+    ]
+    assert labels and not [t for t in labels if cjk.search(t)], [t for t in labels if cjk.search(t)][:5]
+    assert "Key figures" in english.content() or "Registered companies" in english.content()
+    assert "gd-mfg-dt" not in english.locator("main").inner_text()
+    screenshot(english, "bureau_dashboard_en")
 
     phone = new_page(390, 844)
     _sign_in(phone, live_server, "jy@test.dx")

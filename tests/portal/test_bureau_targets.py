@@ -13,7 +13,7 @@ from fixture_types import LoginAs
 from flask import Flask
 from tests_support import SHARED_DIR, Factory, require_shared
 
-from portal.bureau import targets
+from portal.bureau import disclosure, targets
 from portal.bureau.models import BureauIndicator, BureauIndicatorActual
 from portal.extensions import db
 from portal.models import JurisdictionLevel, Role
@@ -130,22 +130,31 @@ def test_officers_report_actuals_for_their_own_jurisdiction_only(make: Factory, 
 
 def test_target_actual_and_portal_measured_side_by_side(make: Factory, login_as: LoginAs) -> None:
     officers = _officers(make)
-    for i in range(6):
+    for i in range(14):
         company = make.company(city="揭阳市", district="榕城区")
         submit(
             company,
             datetime(2025, 3, 1 + i, tzinfo=UTC),
             GD,
             overall_level=2,
-            on_cloud=i < 5,
-            cloud_rnd=i < 5,
+            on_cloud=i < 12,
+            cloud_rnd=i < 12,
         )
     client = login_as(officers["jieyang"])
     body = client.get("/api/v1/bureau/targets").get_json()["table"]
-    rows = {r[0]: dict(zip(body["columns"], r, strict=True)) for r in body["rows"]}
+    rows = {
+        k: dict(zip(body["columns"], r, strict=True))
+        for k, r in zip(body["row_keys"], body["rows"], strict=True)
+    }
     cloud = rows["jy_tu_cloud_enterprises"]
-    assert cloud["门户测得值"] == 5 and cloud["门户进度"] == "2.5%"  # 5 of the 200 target
-    assert "J-TU" in cloud["来源（文件与行）"] and "L66" in cloud["来源（文件与行）"]
-    assert "not measured by the portal" in rows["jy_above_scale_industry_va"]["门户测得值"]
+    measured = cloud["门户测得值"]  # 12 companies, published under disclosure control
+    assert isinstance(measured, int) and abs(measured - 12) <= disclosure.MAX_NOISE
+    assert cloud["门户进度"] == f"{100 * measured / 200:.1f}%"  # of the 200 target, from the published figure
+    assert (
+        cloud["来源"]
+        == "《揭阳市工业企业技术改造三年行动计划实施方案（2018—2020年）》（揭市经信[2018]119号）"
+    )
+    assert rows["jy_above_scale_industry_va"]["门户测得值"] == "门户未测量"
     html = client.get("/bureau/targets").get_data(as_text=True)
-    assert "not measured by the portal" in html and "L100; L668-670" in html
+    assert "门户未测量" in html and "L100; L668-670" not in html and "seeds/" not in html
+    assert "（揭市经信[2018]119号）" in html

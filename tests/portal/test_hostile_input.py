@@ -446,7 +446,7 @@ def test_cli_ids_beyond_the_integer_column_are_a_usage_error(app: Flask, args: l
 def test_bureau_month_filters_take_ascii_digits_only(make: Factory, login_as: LoginAs) -> None:
     client = login_as(make.user(Role.BUREAU))
     body = client.get("/api/v1/bureau/summary", query_string={"from": "２０２４-01"}).get_json()
-    assert body["warnings"] == ["from: use YYYY-MM"]
+    assert body["warnings"] == ["提交月份起：月份格式为 YYYY-MM"]
 
 
 @pytest.mark.parametrize(

@@ -174,8 +174,11 @@ PATHS: Final[JSONDict] = {
                 "description": (
                     "Bureau officers (session sign-in); every figure is limited to the officer's "
                     "jurisdiction (province: all; city; district) and equals the dashboard and its "
-                    "exports. Counts of 1–4 companies are the string '<5'; shares derived from them '—'. "
-                    "Company names only for companies that agreed to share them with their bureau."
+                    "exports. Counts are published under cell-key perturbation (docs/disclosure.md): "
+                    "a number of 5 or more (the count plus a fixed noise of at most ±6), or the string "
+                    "'<5'; shares are fractions (0.253) computed from published figures, or '—'; each "
+                    "table gives its columns' kinds and row keys. A list of consenting companies is "
+                    "withheld (withheld: true) when fewer than 5 others in the selection did not agree."
                 ),
                 "security": [{"session": []}],
                 "parameters": [*_BUREAU_FILTERS, *extra],

@@ -12,8 +12,11 @@ import sqlalchemy as sa
 
 from portal.bureau.aggregates.tables import (
     FIVEG_TIERS,
+    GD_FLAGS,
     GD_INSTRUMENT,
+    LEVELS,
     MIIT_INSTRUMENT,
+    MIIT_LEVELS,
     ROLLED,
     ROLLUPS,
     Key,
@@ -21,6 +24,7 @@ from portal.bureau.aggregates.tables import (
     month_index,
     quarter_of,
 )
+from portal.bureau.disclosure import record_key
 from portal.bureau.models import (
     DIMENSIONS,
     NONE_MONTH,
@@ -149,17 +153,10 @@ def _empty_fact(company_id: int, month: int, dims: Mapping[str, str]) -> dict[st
 
 def _gd_vector(fact: Mapping[str, Any]) -> dict[str, int]:
     out = {"gd_assessed": 1}
-    for flag in (
-        "on_cloud",
-        "on_platform",
-        "cloud_equipment",
-        "cloud_rnd",
-        "cloud_supply_chain",
-        "cloud_operations",
-    ):
+    for flag in GD_FLAGS:
         if fact[flag]:
             out[flag] = 1
-    if fact["overall_level"] in (1, 2, 3, 4, 5):
+    if fact["overall_level"] in LEVELS:
         out[f"level_{fact['overall_level']}"] = 1
     if fact["fiveg_tier"] in FIVEG_TIERS:
         out[f"fiveg_{fact['fiveg_tier']}"] = 1
@@ -168,7 +165,7 @@ def _gd_vector(fact: Mapping[str, Any]) -> dict[str, int]:
 
 def _miit_vector(fact: Mapping[str, Any]) -> dict[str, int]:
     out = {"miit_assessed": 1}
-    if fact["miit_level"] in (0, 1, 2, 3, 4):
+    if fact["miit_level"] in MIIT_LEVELS:
         out[f"miit_{fact['miit_level']}"] = 1
     return out
 
@@ -176,6 +173,7 @@ def _miit_vector(fact: Mapping[str, Any]) -> dict[str, int]:
 def contributions(fact: Mapping[str, Any]) -> Iterator[tuple[Key, dict[str, int]]]:
     """What one fact row adds to the cube, per grain (the Python twin of `_cube_select`)."""
     dims = tuple(fact[d] for d in DIMENSIONS)
+    rkey = record_key(fact["company_id"])
     month = fact["month"]
     quarter = quarter_of(month)
     for grain, period, any_on, gd_on, miit_on in (
@@ -203,6 +201,7 @@ def contributions(fact: Mapping[str, Any]) -> Iterator[tuple[Key, dict[str, int]
         if miit_on:
             vector.update(_miit_vector(fact))
         if vector:
+            vector |= {f"key_{m}": rkey for m in list(vector)}  # the cell keys move with the counts
             for code, kept in ROLLUPS.items():
                 rolled = tuple(v if d in kept else ROLLED for d, v in zip(DIMENSIONS, dims, strict=True))
                 yield (grain_code(grain, code), period, *rolled), vector  # type: ignore[misc]

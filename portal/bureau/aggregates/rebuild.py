@@ -13,14 +13,18 @@ from portal.bureau.aggregates.tables import (
     FACT_COLUMNS,
     FACT_TABLE,
     FIVEG_TIERS,
+    GD_FLAGS,
     GRAINS,
+    LEVELS,
+    MIIT_LEVELS,
     ROLLED,
     ROLLUPS,
     grain_code,
 )
+from portal.bureau.disclosure import record_key_sql
 from portal.bureau.models import (
+    CUBE_COLUMNS,
     DIMENSIONS,
-    METRICS,
     NONE_MONTH,
 )
 from portal.extensions import db
@@ -28,30 +32,30 @@ from portal.models import Company
 
 
 def metric_columns(table: Any, any_on: Any, gd_on: Any, miit_on: Any) -> list[Any]:
-    """SUM(CASE …) expressions of every metric over fact rows, given when a row counts for each group.
+    """SUM(CASE …) expressions of every metric over fact rows, given when a row counts for each group,
+    then the same sums of the counted companies' record keys (`key_<metric>`, the cell keys).
 
     Used by the rebuild (per grain) and by the queries package for date ranges, so both count the same way.
     """
     f = table.c
+    conds: list[Any] = []
 
     def count(cond: Any) -> Any:
+        conds.append(cond)
         return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
 
     cols = [count(any_on).label("assessed"), count(gd_on).label("gd_assessed")]
-    for flag in (
-        "on_cloud",
-        "on_platform",
-        "cloud_equipment",
-        "cloud_rnd",
-        "cloud_supply_chain",
-        "cloud_operations",
-    ):
-        cols.append(count(sa.and_(gd_on, f[flag] == sa.true())).label(flag))
-    cols += [count(sa.and_(gd_on, f.overall_level == k)).label(f"level_{k}") for k in range(1, 6)]
+    cols += [count(sa.and_(gd_on, f[flag] == sa.true())).label(flag) for flag in GD_FLAGS]
+    cols += [count(sa.and_(gd_on, f.overall_level == k)).label(f"level_{k}") for k in LEVELS]
     cols += [count(sa.and_(gd_on, f.fiveg_tier == t)).label(f"fiveg_{t}") for t in FIVEG_TIERS]
     cols.append(count(miit_on).label("miit_assessed"))
-    cols += [count(sa.and_(miit_on, f.miit_level == k)).label(f"miit_{k}") for k in range(5)]
-    assert [c.name for c in cols] == list(METRICS)
+    cols += [count(sa.and_(miit_on, f.miit_level == k)).label(f"miit_{k}") for k in MIIT_LEVELS]
+    rkey = record_key_sql(f.company_id)
+    cols += [
+        sa.func.coalesce(sa.func.sum(sa.case((cond, rkey), else_=0)), 0).label(f"key_{col.name}")
+        for cond, col in zip(conds, list(cols), strict=True)
+    ]
+    assert [c.name for c in cols] == list(CUBE_COLUMNS)
     return cols
 
 
@@ -100,7 +104,7 @@ def analyze(*tables: str) -> None:
 
 def rebuild_cube() -> None:
     db.session.execute(sa.delete(AGG_TABLE))
-    target_cols = ["grain", "period", *DIMENSIONS, *METRICS]
+    target_cols = ["grain", "period", *DIMENSIONS, *CUBE_COLUMNS]
     for grain in GRAINS:
         for rollup in ROLLUPS:
             db.session.execute(sa.insert(AGG_TABLE).from_select(target_cols, _cube_select(grain, rollup)))

@@ -16,6 +16,18 @@ LOCAL_TZ: Final = ZoneInfo("Asia/Shanghai")
 GD_INSTRUMENT: Final = "gd-mfg-dt"
 MIIT_INSTRUMENT: Final = "miit-sme-digital"
 FIVEG_TIERS: Final = ("none", "line", "workshop", "factory")
+# The yes/no figures of a gd-mfg-dt result counted in the cube, and the level scales: named once for the
+# Python (facts.contributions) and SQL (rebuild.metric_columns) ways of counting.
+GD_FLAGS: Final = (
+    "on_cloud",
+    "on_platform",
+    "cloud_equipment",
+    "cloud_rnd",
+    "cloud_supply_chain",
+    "cloud_operations",
+)
+LEVELS: Final = (1, 2, 3, 4, 5)
+MIIT_LEVELS: Final = (0, 1, 2, 3, 4)
 GRAINS: Final = ("all", "month", "quarter")
 
 Key = tuple[str, int, str, str, str, str]  # grain, period, city, district, cluster, size_class

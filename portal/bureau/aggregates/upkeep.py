@@ -18,8 +18,8 @@ from portal.bureau.aggregates.facts import (
 from portal.bureau.aggregates.pipeline import refresh_eligibility
 from portal.bureau.aggregates.tables import AGG_TABLE, FACT_COLUMNS, FACT_TABLE, Key
 from portal.bureau.models import (
+    CUBE_COLUMNS,
     DIMENSIONS,
-    METRICS,
     BureauFact,
 )
 from portal.extensions import db
@@ -45,7 +45,7 @@ def _upsert_statement() -> Any:
     stmt = _upsert_insert()(AGG_TABLE)
     return stmt.on_conflict_do_update(
         index_elements=list(KEY_COLUMNS),
-        set_={m: AGG_TABLE.c[m] + stmt.excluded[m] for m in METRICS},
+        set_={m: AGG_TABLE.c[m] + stmt.excluded[m] for m in CUBE_COLUMNS},
     )
 
 
@@ -54,7 +54,7 @@ def apply_delta(delta: Mapping[Key, Mapping[str, int]]) -> None:
     if not delta:
         return
     values = [
-        {**dict(zip(KEY_COLUMNS, key, strict=True)), **{m: vector.get(m, 0) for m in METRICS}}
+        {**dict(zip(KEY_COLUMNS, key, strict=True)), **{m: vector.get(m, 0) for m in CUBE_COLUMNS}}
         for key, vector in delta.items()
     ]
     db.session.execute(_upsert_statement(), values)

@@ -9,11 +9,12 @@ company per period, counted on submission dates, Asia/Shanghai).
 * With a date range (whole months `from`..`to`) they come from `bureau_facts`: a company counts with its
   latest assessment submitted within the range.
 * "Registered" counts companies in the portal now (not date-filtered).
-* Small cells: any count of 1–4 companies is shown as "<5" and shares/awards derived from it as "—".
+* Disclosure control: counts are read as true tallies (count + cell key) and every figure shown is
+  published by `portal.bureau.disclosure` (0, "<5", or a cell-key-perturbed count; docs/disclosure.md).
 
-The code is split along those lines: `labels` (category names, the counting rule as shown), `filters`
-(query string → filters → SQL conditions, the jurisdiction first), `counts` (raw sums), `suppression`
-(small cells), `tables` (the dashboard's tables) and `drilldown` (lists of consenting companies).
+The code is split along those lines: `labels` (category and place names, the counting rule as shown),
+`filters` (query string → filters → SQL conditions, the jurisdiction first), `counts` (true tallies),
+`tables` (the dashboard's tables) and `drilldown` (lists of consenting companies).
 The names other modules use are importable from `portal.bureau.queries` itself.
 """
 
@@ -22,8 +23,15 @@ from __future__ import annotations
 from portal.bureau.queries.counts import measure, trend
 from portal.bureau.queries.drilldown import company_list, pipeline_list
 from portal.bureau.queries.filters import Filters, parse_filters
-from portal.bureau.queries.labels import COUNTING_RULE_EN, COUNTING_RULE_ZH, SIZE_CLASSES, SIZE_NAMES
-from portal.bureau.queries.suppression import cell, share
+from portal.bureau.queries.labels import (
+    COUNTING_RULE_EN,
+    COUNTING_RULE_ZH,
+    SIZE_CLASSES,
+    SIZE_NAMES,
+    cluster_name,
+    counting_rule,
+    jurisdiction_name,
+)
 from portal.bureau.queries.tables import Table, programs_table, summary
 
 __all__ = [
@@ -33,13 +41,14 @@ __all__ = [
     "SIZE_NAMES",
     "Filters",
     "Table",
-    "cell",
+    "cluster_name",
     "company_list",
+    "counting_rule",
+    "jurisdiction_name",
     "measure",
     "parse_filters",
     "pipeline_list",
     "programs_table",
-    "share",
     "summary",
     "trend",
 ]

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
+
 from portal.bureau import aggregates, scope
 from portal.bureau.models import DIMENSIONS
 from portal.bureau.queries.labels import SIZE_CLASSES
@@ -61,7 +63,7 @@ def parse_filters(args: Mapping[str, str], user: User) -> Filters:
     city = (args.get("city") or "").strip() or None
     district = (args.get("district") or "").strip() or None
     if city is not None and city not in regions.CITIES:
-        errors.append(f"unknown city {city}")
+        errors.append(_("未知的地市：%(value)s", value=city))
         city = None
     level = user.jurisdiction_level
     if level in (JurisdictionLevel.CITY, JurisdictionLevel.DISTRICT):
@@ -71,20 +73,22 @@ def parse_filters(args: Mapping[str, str], user: User) -> Filters:
     if district is not None and (
         city is None or district not in {d.name_zh for d in regions.districts(city)}
     ):
-        errors.append(f"unknown district {district}")
+        errors.append(_("未知的区县：%(value)s", value=district))
         district = None
     cluster = (args.get("cluster") or "").strip() or None
     if cluster is not None and cluster not in {c.id for c in industries.clusters()}:
-        errors.append(f"unknown cluster {cluster}")
+        errors.append(_("未知的产业集群：%(value)s", value=cluster))
         cluster = None
     size = (args.get("size_class") or "").strip() or None
     if size is not None and size not in SIZE_CLASSES:
-        errors.append(f"unknown size class {size}")
+        errors.append(_("未知的企业规模：%(value)s", value=size))
         size = None
     month_from, month_to = _month(args.get("from")), _month(args.get("to"))
     for name in ("from", "to"):
         if args.get(name) and _month(args.get(name)) is None:
-            errors.append(f"{name}: use YYYY-MM")
+            errors.append(
+                _("%(name)s：月份格式为 YYYY-MM", name=_("提交月份起") if name == "from" else _("提交月份止"))
+            )
     if month_from is not None and month_to is not None and month_from > month_to:
         month_from, month_to = month_to, month_from
     return Filters(city, district, cluster, size, month_from, month_to, tuple(errors))
