@@ -12,7 +12,7 @@ from tests_support import PASSWORD, Factory
 from portal.demo import DEMO_PASSWORD
 from portal.extensions import db
 from portal.models import Role
-from tests.portal.test_rules_doc import EXAMPLE, demo_with_miit_levels, submit_miit
+from tests.portal.admin.test_rules_doc import EXAMPLE, demo_with_miit_levels, submit_miit
 
 
 def test_worked_example_preview_in_browser(new_page: OpenPage, live_server: str, app: Flask) -> None:
