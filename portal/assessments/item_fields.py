@@ -2,9 +2,9 @@
 
 One class per item type (``questionnaires.model.ItemType``) and per evidence field type. Everything that is
 not about the web (what a valid answer is, its points, how it reads) belongs to the type's class in
-questionnaires/item_types/; this module only turns stored answers into form values and back. The macros named
-here are in templates/assessments/_item_fields.html. tests/portal/test_item_fields.py fails when a type has
-no field class or a field class names a missing macro.
+questionnaires/item_types/; this module only turns stored answers into form values and back. The macros
+named here are in templates/assessments/_item_fields.html. tests/portal/assessments/test_item_fields.py
+fails when a type has no field class or a field class names a missing macro.
 """
 
 from __future__ import annotations

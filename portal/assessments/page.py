@@ -153,10 +153,10 @@ def _messages(item_id: str, view: ItemsView) -> dict[str, str]:
     if errors:
         out[_key("error_class", item_id)] = " has-error"
         items = "".join(f"<li>{escape(e)}</li>" for e in errors)
-        out[_key("errors", item_id)] = f'<ul class="errors" role="alert">{items}</ul>'
+        out[_key("errors", item_id)] = f'<div role="alert"><ul class="errors">{items}</ul></div>'
     if view.warnings.get(item_id):
         notes = "".join(f"<li>{escape(w)}</li>" for w in view.warnings[item_id])
-        out[_key("warnings", item_id)] = f'<ul class="warnings" role="status">{notes}</ul>'
+        out[_key("warnings", item_id)] = f'<div role="status"><ul class="warnings">{notes}</ul></div>'
     return out
 
 

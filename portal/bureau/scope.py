@@ -3,7 +3,7 @@
 Every bureau read (dashboards, trends, drill-downs, company and pipeline lists, exports, the bureau API,
 the target catalogue) limits its rows with `within_jurisdiction`, whatever table it reads: companies,
 the aggregate cubes or the indicator catalogue all carry a city and a district column.
-tests/portal/test_bureau_scope.py closes the rule and checks that every bureau page and API answer then
+tests/portal/bureau/test_bureau_scope.py closes the rule and checks that every bureau page and API answer then
 shows nothing, so a query that bypassed it would show up there.
 """
 

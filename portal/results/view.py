@@ -29,6 +29,7 @@ from portal.templating import unit_text
 from questionnaires import Instrument
 from scoring import maturity
 from scoring.maturity import result as r
+from scoring.maturity.engine.overall import OVERALL_LEVEL_RULE
 
 # Questions listed per dimension under "what the next level needs" (after its unmet conditions), on the
 # page and in the PDF alike: enough to act on, few enough to read.
@@ -97,7 +98,8 @@ def _overall(overall: r.OverallResult, pick: Picker) -> v.Overall:
         level=overall.level,
         level_name=pick(overall.level_name_zh, overall.level_name_en),
         gbt39116=pick(overall.gbt39116_zh, overall.gbt39116_en),
-        rule=pick(overall.rule_zh, overall.rule_en),
+        # the rule in today's words (a result stored under an earlier wording states the same rule)
+        rule=pick(*OVERALL_LEVEL_RULE),
     )
 
 

@@ -12,37 +12,36 @@ from questionnaires.values import answer_evidence, is_answered
 from .visibility import holds, module_visible, shown_items, visible_items
 
 
+class _Share:
+    """Answered out of total, as a percentage and as done / not done."""
+
+    answered: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if self.total == 0 else round(100.0 * self.answered / self.total, 1)
+
+    @property
+    def complete(self) -> bool:
+        return self.answered >= self.total
+
+
 @dataclass(frozen=True)
-class ModuleProgress:
+class ModuleProgress(_Share):
     module_id: str
     title_zh: str
     title_en: str
     answered: int
     total: int
 
-    @property
-    def percent(self) -> float:
-        return 100.0 if self.total == 0 else round(100.0 * self.answered / self.total, 1)
-
-    @property
-    def complete(self) -> bool:
-        return self.answered >= self.total
-
 
 @dataclass(frozen=True)
-class Progress:
+class Progress(_Share):
     modules: tuple[ModuleProgress, ...]
     answered: int
     total: int
     visible_ids: frozenset[str] = frozenset()  # the visible items counted (so callers need not recompute)
-
-    @property
-    def percent(self) -> float:
-        return 100.0 if self.total == 0 else round(100.0 * self.answered / self.total, 1)
-
-    @property
-    def complete(self) -> bool:
-        return self.answered >= self.total
 
 
 @dataclass(frozen=True)

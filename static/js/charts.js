@@ -56,8 +56,9 @@
     spec.layout.height = Math.min(spec.layout.height || 420, width + 40);
   }
 
-  // The page's language: the bundle registers plotly.js's zh-CN locale (scripts/plotly/index.js).
-  var locale = document.documentElement.lang === "zh-CN" ? "zh-CN" : "en";
+  // The server names plotly.js's locale on this script's tag (the bundle registers zh-CN:
+  // scripts/plotly/index.js); scripts never choose the language themselves.
+  var locale = (document.currentScript && document.currentScript.dataset.locale) || "zh-CN";
 
   document.querySelectorAll("script[type='application/json'][data-chart]").forEach(function (node) {
     var spec = JSON.parse(node.textContent);

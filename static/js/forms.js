@@ -38,4 +38,22 @@
       btn.textContent = btn.dataset.done || "✓";
     });
   });
+  // A table wider than the screen scrolls sideways inside its frame: keyboard users must be able to reach
+  // that frame to scroll it (WCAG 2.1.1), and hear what it holds.
+  function focusableWhenScrolling() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.tabIndex = 0;
+        wrap.setAttribute("role", "region");
+        var heading = wrap.closest("section, .card");
+        heading = heading && heading.querySelector("h2, h3");
+        if (heading) wrap.setAttribute("aria-label", heading.textContent.trim());
+      } else if (wrap.getAttribute("role") === "region") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+      }
+    });
+  }
+  focusableWhenScrolling();
+  window.addEventListener("resize", focusableWhenScrolling);
 })();

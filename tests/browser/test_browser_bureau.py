@@ -14,7 +14,7 @@ from tests_support import PASSWORD, Factory
 
 from portal.bureau import seed_scale, targets
 from portal.models import JurisdictionLevel, Role
-from tests.portal.test_bureau_dashboard import GD, MIIT, submit
+from tests.portal.bureau.test_bureau_dashboard import GD, MIIT, submit
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document of the JSON API, served at GET /api/v1/openapi.json (public).
 
 EVERY endpoint under /api/v1 must be described in ``SPEC["paths"]`` (path template with ``{param}``, and each
-HTTP method): tests/portal/test_openapi.py compares the document with the app's URL map and fails on any
+HTTP method): tests/portal/api/test_openapi.py compares the document with the app's URL map and fails on any
 route that is missing or differs. When you add an API endpoint, add its path item to ``paths.PATHS`` in the
 same commit; the schemas its requests and answers refer to go in ``schemas.SCHEMAS``.
 

@@ -9,7 +9,8 @@ transaction is rolled back (nothing of it remains) and try_save() returns None, 
 the locked path, which applies the same rules and reports errors and conflicts. That covers providers,
 instruments this worker has not seen (pins.py), values the instrument refuses, items hidden by skip rules,
 conflicts, submitted or foreign assessments and lost races. So this path only ever returns what the locked
-path would return for the same request; tests/portal/test_one_statement_save.py runs both side by side.
+path would return for the same request; tests/portal/assessments/test_one_statement_save.py runs both
+side by side.
 
 SQLite has no statement of this kind (no data-modifying CTEs, no row locks): there every save takes the
 locked path, which runs the same rules.

@@ -33,8 +33,9 @@ OVERALL_MIN_SCORE: dict[int, Decimal] = {
 }
 OVERALL_MAX_LAG = 1
 OVERALL_LEVEL_RULE = (
-    "总体等级L：加权总分≥{0,20,40,60,80}[L]，且每个计分维度的等级≥L−1",
-    "overall level L: weighted score ≥ {0,20,40,60,80}[L] and every weighted dimension at level ≥ L−1",
+    "总体等级 1–5 级分别要求加权总分不低于 0、20、40、60、80 分，且每个计分维度最多比总体等级低一级",
+    "Overall levels 1 to 5 need a weighted score of at least 0, 20, 40, 60 and 80, and no weighted "
+    "dimension more than one level below the overall level",
 )
 LEVEL_NAMES: dict[int, tuple[str, str, str, str]] = {
     # level: (our name zh, en, GB/T 39116-2020 level zh, en)

@@ -21,7 +21,7 @@ from portal.assessments.stored import StoredAnswer
 from portal.extensions import db
 from portal.models import Answer, AnswerChange, Role
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 GD = "gd-mfg-dt"
 REALTIME, USES = "cloud.equipment.realtime", "cloud.equipment.uses"  # USES shows when REALTIME is C or D
 TOOLS = "cloud.rnd.tools"

@@ -29,8 +29,8 @@ from portal.bureau.disclosure import SUPPRESSED, Tally, publish
 from portal.bureau.models import BureauAggregate
 from portal.extensions import db
 from portal.models import JurisdictionLevel
-from tests.portal.test_bureau_dashboard import GD, officer, population, random_fields, submit  # noqa: F401
-from tests.portal.test_bureau_scope import bureau_get_urls
+from tests.portal.bureau.test_bureau_dashboard import GD, officer, population, random_fields, submit  # noqa: F401
+from tests.portal.bureau.test_bureau_scope import bureau_get_urls
 
 # ------------------------------------------------------------------------------------ the rule
 

@@ -295,7 +295,7 @@ def test_rebuilt_aggregates_equal_incrementally_maintained(population: dict[str,
 
 
 def test_real_submission_updates_aggregates_through_results_store(make: Factory) -> None:
-    from tests.portal.test_results import submitted
+    from tests.portal.results.test_results import submitted
 
     assessment, _user = submitted(make, cluster="c05")
     fact = db.session.scalar(sa.select(BureauFact).where(BureauFact.company_id == assessment.company_id))

@@ -15,7 +15,7 @@ from item_samples import ALL_EVIDENCE_TYPES, ALL_ITEM_TYPES, SAMPLE_ITEMS
 from portal.assessments.item_fields import EVIDENCE_INPUTS, ITEM_FIELDS, field_of
 from questionnaires.item_types import kind_of
 
-AUTOSAVE_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "autosave.js"
+AUTOSAVE_JS = Path(__file__).resolve().parents[3] / "static" / "js" / "autosave.js"
 
 
 def test_every_item_type_has_a_field_class() -> None:

@@ -18,7 +18,7 @@ from werkzeug.test import TestResponse
 
 from portal.bureau import scope, targets
 from portal.models import JurisdictionLevel
-from tests.portal.test_bureau_dashboard import officer, population  # noqa: F401 — the shared fixture
+from tests.portal.bureau.test_bureau_dashboard import officer, population  # noqa: F401 — the shared fixture
 
 
 def bureau_get_urls(app: Flask) -> list[str]:

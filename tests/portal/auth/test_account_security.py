@@ -1,5 +1,5 @@
 """Account security: password reset tokens, API tokens with scopes, security headers and CSRF.
-Sign-in sessions and throttling: tests/portal/test_sign_in_security.py."""
+Sign-in sessions and throttling: tests/portal/auth/test_sign_in_security.py."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from tests_support import Factory, sign_in_session
 
 from portal.models import Role
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PAYLOAD: dict[str, Any] = {
     "as_of": "2025-06-01",
     "company": {

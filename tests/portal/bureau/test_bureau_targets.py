@@ -17,7 +17,7 @@ from portal.bureau import disclosure, targets
 from portal.bureau.models import BureauIndicator, BureauIndicatorActual
 from portal.extensions import db
 from portal.models import JurisdictionLevel, Role
-from tests.portal.test_bureau_dashboard import GD, submit
+from tests.portal.bureau.test_bureau_dashboard import GD, submit
 
 DIGESTS = {
     "seed002_digest.md": SHARED_DIR / "policy" / "seed002_digest.md",

@@ -196,3 +196,10 @@ def test_english_result_names_units_in_english(login_as: LoginAs, make: Factory)
     html = login_as(user).get(f"/company/assessments/{assessment.id}/result").get_data(as_text=True)
     assert "10 machines" in html  # evidence: 生产设备总数 10 台
     assert " 台" not in html and "万元/年" not in html
+
+
+def test_overall_level_rule_reads_as_a_sentence(login_as: LoginAs, make: Factory) -> None:
+    assessment, user = submitted(make)
+    html = login_as(user).get(f"/company/assessments/{assessment.id}/result").get_data(as_text=True)
+    assert "总体等级 1–5 级分别要求加权总分不低于 0、20、40、60、80 分" in html
+    assert "{0,20,40,60,80}" not in html

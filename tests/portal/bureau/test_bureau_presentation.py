@@ -19,7 +19,7 @@ from tests_support import Factory
 from portal.bureau import charts, exports, queries
 from portal.bureau.queries.tables import Table
 from portal.models import JurisdictionLevel
-from tests.portal.test_bureau_dashboard import officer, population  # noqa: F401 — the shared fixture
+from tests.portal.bureau.test_bureau_dashboard import officer, population  # noqa: F401 — the shared fixture
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 

@@ -15,7 +15,7 @@ from portal.api.openapi import document
 from portal.models import Role
 from scoring.eligibility import INPUT_SCHEMA
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "eligibility.md"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "eligibility.md"
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 

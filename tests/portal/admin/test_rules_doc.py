@@ -23,7 +23,7 @@ from portal.models import Assessment, AssessmentResult, AssessmentStatus, Compan
 from questionnaires import strict_yaml
 from scoring.eligibility import validate_rule_file
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DOC = ROOT / "docs" / "rules.md"
 EXAMPLE = ROOT / "docs" / "examples" / "gd_sme_dt_pilot_upgraded_2026.yaml"
 PILOT_CITIES = {

@@ -56,7 +56,7 @@ def test_contradictions_are_warned_at_the_questions_and_on_the_review_page(
     page = client.get(f"/company/assessments/{draft.id}/modules/org")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert '<ul class="warnings" role="status">' in html
+    assert '<div role="status"><ul class="warnings">' in html
     assert "企业员工总数 35 人，而企业资料中的从业人员为 120 人" in html
     review = client.get(f"/company/assessments/{draft.id}/review").get_data(as_text=True)
     assert "请核对" in review and "不少于企业员工总数（35 人）" in review
