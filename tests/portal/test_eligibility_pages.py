@@ -298,7 +298,7 @@ def test_policy_sources_are_cited_by_title_and_number_with_the_sentence_on_reque
 
 
 def _derived_section(page: str) -> str:
-    match = re.search(r'<div class="card" id="derived-facts">(.*?)</dl>', page, re.S)
+    match = re.search(r'<div class="card" id="derived-facts">(.*?)</ul>', page, re.S)
     assert match, "the page has no section for derived facts"
     return match.group(1)
 
