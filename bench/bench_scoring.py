@@ -1,6 +1,6 @@
 """Benchmark (not a test): score N synthetic assessments; baseline = merely parsing/validating the answers.
 
-    .venv/bin/python -m bench.bench_scoring [--n 10000] [--instrument gd-mfg-dt --version 2025.1]
+    .venv/bin/python -m bench.bench_scoring [--n 10000] [--instrument gd-mfg-dt] [--version 2025.2]
 
 Prints a human summary on stderr and one JSON line on stdout with per-assessment times and the ratio.
 """
@@ -62,10 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_scoring")
     parser.add_argument("--n", type=int, default=10000)
     parser.add_argument("--instrument", default="gd-mfg-dt")
-    parser.add_argument("--version", default="2025.1")
+    parser.add_argument("--version", help="default: the latest published version (what new assessments use)")
     parser.add_argument("--json", action="store_true", help="also serialise every result to JSON")
     args = parser.parse_args(argv)
-    inst = q.load(args.instrument, args.version)
+    inst = q.load(args.instrument, args.version) if args.version else q.latest_published(args.instrument)
     data = synthetic(inst, args.n)
 
     t0 = time.perf_counter()

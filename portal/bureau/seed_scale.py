@@ -46,6 +46,8 @@ SIZE_WEIGHTS: Final = {"micro": 0.42, "small": 0.40, "medium": 0.14, "large": 0.
 SIZE_BOOST: Final = {"micro": -0.35, "small": 0.0, "medium": 0.45, "large": 0.9}
 START: Final = datetime(2023, 12, 1, tzinfo=UTC)
 END: Final = datetime(2026, 11, 20, tzinfo=UTC)
+# Synthetic submissions end before 2025.2 was published (December 2026), so they are pinned to 2025.1 with its
+# hash (looked up per id@version: the lock holds every published version).
 GD: Final = ("gd-mfg-dt", "2025.1")
 MIIT: Final = ("miit-sme-digital", "2024")
 PROGRAMS: Final = (
@@ -135,8 +137,8 @@ class Report:
 def _hashes() -> dict[str, str]:
     from questionnaires.storage import DEFINITIONS_DIR
 
-    lock = json.loads((DEFINITIONS_DIR / "published.lock.json").read_text())
-    return {key.split("@")[0]: value for key, value in lock.items()}
+    lock: dict[str, str] = json.loads((DEFINITIONS_DIR / "published.lock.json").read_text())
+    return lock
 
 
 def _next_id(model: Any) -> int:
@@ -294,7 +296,7 @@ def seed(n_companies: int, seed_value: int = 2026, rebuild: bool = True) -> Repo
                 [
                     {
                         "id": assessment_id, "company_id": company_id, "instrument_id": instrument,
-                        "instrument_version": version, "instrument_hash": gen.hashes.get(instrument, ""),
+                        "instrument_version": version, "instrument_hash": gen.hashes.get(f"{instrument}@{version}", ""),
                         "status": "SUBMITTED", "created_at": moment - timedelta(days=3), "updated_at": moment,
                         "submitted_at": moment, "attestation": "synthetic (seed-scale)",
                     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from flask_babel import gettext as _
 
 from portal.results import model as v
@@ -59,14 +61,28 @@ def scenario_view(s: r.ScenarioResult, instrument: Instrument, pick: Picker) -> 
     return v.Scenario(name=name, constraint=s.constraint, level=s.level)
 
 
-def cloud_definition() -> str:
+# gd-mfg-dt 2025.1 (published; stored assessments stay pinned to it) counts 上平台 only with integrated
+# analysis or models; later versions read the sentence as the benchmark rule does: data used on the
+# platform, not only stored.
+_PLATFORM_INTEGRATED_ANALYSIS_ONLY: Final = frozenset({("gd-mfg-dt", "2025.1")})
+
+
+def cloud_definition(instrument: Instrument) -> str:
     # The engine's definition names the questionnaire's flags and the seed's line numbers (for auditors);
-    # a company reads what the flags mean.
+    # a company reads what the flags of its instrument version mean.
+    if (instrument.id, instrument.version) in _PLATFORM_INTEGRATED_ANALYSIS_ONLY:
+        return _(
+            "四类（设备、研发、供应链、运营管理）中某一类的相关问题回答满足条件，该类即计为“上云上平台”。"
+            "企业计为“上云”：四类中至少一类成立；企业计为“上平台”：一类以上数据要素（设备数据、系统数据、"
+            "供应链数据）已汇聚到工业互联网平台，并在平台上集成分析或用模型预测优化"
+            "（依据《关于开展2022年省级促进经济高质量发展专项资金制造业数字化转型标杆示范项目入库储备的通知》）。"
+        )
     return _(
         "四类（设备、研发、供应链、运营管理）中某一类的相关问题回答满足条件，该类即计为“上云上平台”。"
         "企业计为“上云”：四类中至少一类成立；企业计为“上平台”：一类以上数据要素（设备数据、系统数据、"
-        "供应链数据）已汇聚到工业互联网平台，并在平台上集成分析或用模型预测优化"
-        "（依据《关于开展2022年省级促进经济高质量发展专项资金制造业数字化转型标杆示范项目入库储备的通知》）。"
+        "供应链数据）已汇聚到工业互联网平台，并在平台上使用（看板报表、集成分析或模型预测优化），不只是存储"
+        "（依据《关于开展2022年省级促进经济高质量发展专项资金制造业数字化转型标杆示范项目入库储备的通知》"
+        "（粤工信工业互联网函〔2021〕32号））。"
     )
 
 
@@ -93,7 +109,7 @@ def fiveg_view(fiveg: r.FiveGResult | None, pick: Picker) -> v.FiveG | None:
     return v.FiveG(tier, pick.many(fiveg.missing_zh, fiveg.missing_en))
 
 
-def cloud_view(cloud: r.CloudResult | None, pick: Picker) -> v.Cloud | None:
+def cloud_view(cloud: r.CloudResult | None, instrument: Instrument, pick: Picker) -> v.Cloud | None:
     if cloud is None:
         return None
     kinds = tuple(
@@ -105,5 +121,5 @@ def cloud_view(cloud: r.CloudResult | None, pick: Picker) -> v.Cloud | None:
         counted=sum(1 for k in kinds if k.counted),
         on_cloud=cloud.on_cloud,
         on_platform=cloud.on_platform,
-        definition=cloud_definition(),
+        definition=cloud_definition(instrument),
     )

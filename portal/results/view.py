@@ -77,7 +77,7 @@ def _build(assessment: Assessment, lang: str, scored: services.Scored) -> v.Resu
         mine=mine,
         benchmark=_bench(result.benchmark, mine, pick),
         miit=miit,
-        cloud=cloud_view(result.cloud, pick),
+        cloud=cloud_view(result.cloud, instrument, pick),
         fiveg=fiveg_view(result.fiveg, pick),
         dimensions=_dimensions(assessment, result, targets, pick, answer_text, _visible_ids(assessment)),
         roadmap=roadmap,
@@ -321,7 +321,7 @@ def _method(
         or None,
         overall_rule=pick(result.overall.rule_zh, result.overall.rule_en),
         miit_rule=pick(miit.rule.description_zh, miit.rule.description_en) if miit else None,
-        cloud_definition=cloud_definition() if result.cloud else None,
+        cloud_definition=cloud_definition(instrument) if result.cloud else None,
         sources=tuple(v.Source(doc.title, _citable(doc.reference)) for doc in instrument.sources),
     )
 

@@ -39,10 +39,15 @@ def test_list_available() -> None:
         assert row.title_zh
 
 
+LATEST_GD = "2025.2"  # the newest published gd-mfg-dt; a test draft goes one further
+NEXT_GD = "2025.3"
+GD_2025_1_HASH = "3c34d50771e6b6fa69d0ba3c0002b022310d24b975a46de246abe28fc435fd19"
+
+
 def test_latest_published_and_cache() -> None:
     inst = q.latest_published("gd-mfg-dt")
-    assert inst.version == "2025.1"
-    assert q.load("gd-mfg-dt", "2025.1") is inst
+    assert inst.version == LATEST_GD
+    assert q.load("gd-mfg-dt", LATEST_GD) is inst
     with pytest.raises(q.InstrumentNotFoundError):
         q.latest_published("no-such-instrument")
     with pytest.raises(q.InstrumentNotFoundError):
@@ -82,61 +87,65 @@ def test_deleting_published_version_is_reported(defs: Path) -> None:
     assert [e.code for e in q.validate_all(defs)] == ["missing_definition"]
 
 
+def test_2025_1_keeps_its_content_for_the_assessments_pinned_to_it() -> None:
+    assert read_lock(DEFINITIONS_DIR)["gd-mfg-dt@2025.1"] == GD_2025_1_HASH
+    old = q.load("gd-mfg-dt", "2025.1", expected_hash=GD_2025_1_HASH)
+    new = q.load("gd-mfg-dt", "2025.2")
+    assert [i.id for i in old.items] == [i.id for i in new.items]
+    assert old.item("platform.it_share").source.lines == "L2579"
+    assert new.item("platform.it_share").source.lines == "L2601"
+
+
 def _new_version(defs: Path, version: str) -> Path:
-    src = defs / "gd-mfg-dt" / "2025.1.yaml"
+    src = defs / "gd-mfg-dt" / f"{LATEST_GD}.yaml"
     data = read_yaml(src)
     data["version"] = version
     data["status"] = "draft"
     data["modules"][0]["items"][0]["text_zh"] = "生产设备联网比例大约是多少？"
-    for module in data["modules"]:  # a new version declares the bounds 2025.1 left out (missing_bound)
-        for item in module["items"]:
-            for field in item.get("evidence", []):
-                if field.get("type", "number") != "text":
-                    field.setdefault("max", 100000)
     dst = src.with_name(f"{version}.yaml")
     dst.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     return dst
 
 
 def test_second_version_reuses_item_ids_and_both_load(defs: Path) -> None:
-    _new_version(defs, "2025.2")
+    _new_version(defs, NEXT_GD)
     reg = q.Registry(defs)
-    old, new = reg.load("gd-mfg-dt", "2025.1"), reg.load("gd-mfg-dt", "2025.2")
+    old, new = reg.load("gd-mfg-dt", LATEST_GD), reg.load("gd-mfg-dt", NEXT_GD)
     assert [i.id for i in old.items] == [i.id for i in new.items]
     assert old.content_hash != new.content_hash
     assert (
         old.item("cloud.equipment.networked_share").text_zh
         != new.item("cloud.equipment.networked_share").text_zh
     )
-    assert reg.latest_published("gd-mfg-dt").version == "2025.1"  # drafts are not served as latest
-    assert [r.version for r in reg.list_available() if r.id == "gd-mfg-dt"] == ["2025.1", "2025.2"]
+    assert reg.latest_published("gd-mfg-dt").version == LATEST_GD  # drafts are not served as latest
+    assert [r.version for r in reg.list_available() if r.id == "gd-mfg-dt"] == ["2025.1", LATEST_GD, NEXT_GD]
 
-    digest = reg.publish("gd-mfg-dt", "2025.2")
-    assert read_lock(defs)["gd-mfg-dt@2025.2"] == digest
-    assert read_lock(defs)["gd-mfg-dt@2025.1"] == old.content_hash
+    digest = reg.publish("gd-mfg-dt", NEXT_GD)
+    assert read_lock(defs)[f"gd-mfg-dt@{NEXT_GD}"] == digest
+    assert read_lock(defs)[f"gd-mfg-dt@{LATEST_GD}"] == old.content_hash
     latest = reg.latest_published("gd-mfg-dt")
-    assert (latest.version, latest.status, latest.content_hash) == ("2025.2", "published", digest)
+    assert (latest.version, latest.status, latest.content_hash) == (NEXT_GD, "published", digest)
     assert (
-        reg.load("gd-mfg-dt", "2025.1", expected_hash=old.content_hash) == old
+        reg.load("gd-mfg-dt", LATEST_GD, expected_hash=old.content_hash) == old
     )  # the old pin still resolves
     assert q.validate_all(defs) == []
     with pytest.raises(q.QuestionnaireError, match="already published"):
-        reg.publish("gd-mfg-dt", "2025.2")
+        reg.publish("gd-mfg-dt", NEXT_GD)
 
 
 def test_versions_sort_numerically(defs: Path) -> None:
     for version in ("2025.10", "2025.9"):
         _new_version(defs, version)
-    assert q.Registry(defs).versions("gd-mfg-dt") == ["2025.1", "2025.9", "2025.10"]
+    assert q.Registry(defs).versions("gd-mfg-dt") == ["2025.1", LATEST_GD, "2025.9", "2025.10"]
 
 
 def test_publish_refuses_invalid_draft(defs: Path) -> None:
-    path = _new_version(defs, "2025.2")
+    path = _new_version(defs, NEXT_GD)
     path.write_text(path.read_text("utf-8").replace("type: single", "type: dropdown", 1), "utf-8")
     with pytest.raises(q.InvalidInstrumentError) as exc:
-        q.publish("gd-mfg-dt", "2025.2", root=defs)
+        q.publish("gd-mfg-dt", NEXT_GD, root=defs)
     assert exc.value.errors[0].code == "unknown_type"
-    assert "gd-mfg-dt@2025.2" not in read_lock(defs)
+    assert f"gd-mfg-dt@{NEXT_GD}" not in read_lock(defs)
 
 
 def test_cli_validate_and_list(defs: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -155,10 +164,10 @@ def test_cli_validate_and_list(defs: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_cli_publish(defs: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _new_version(defs, "2025.2")
-    assert main(["--root", str(defs), "publish", "gd-mfg-dt", "2025.2"]) == 0
-    assert "published gd-mfg-dt@2025.2" in capsys.readouterr().out
-    assert main(["--root", str(defs), "publish", "gd-mfg-dt", "2025.2"]) == 1
+    _new_version(defs, NEXT_GD)
+    assert main(["--root", str(defs), "publish", "gd-mfg-dt", NEXT_GD]) == 0
+    assert f"published gd-mfg-dt@{NEXT_GD}" in capsys.readouterr().out
+    assert main(["--root", str(defs), "publish", "gd-mfg-dt", NEXT_GD]) == 1
 
 
 def test_lock_file_is_sorted_json() -> None:

@@ -24,9 +24,10 @@ def miit() -> q.Instrument:
     return q.load("miit-sme-digital", "2024")
 
 
-@pytest.fixture(scope="module")
-def gd() -> q.Instrument:
-    return q.load("gd-mfg-dt", "2025.1")
+@pytest.fixture(scope="module", params=q.registry().versions("gd-mfg-dt", published_only=True))
+def gd(request: pytest.FixtureRequest) -> q.Instrument:
+    # every published version: new assessments use the latest, stored ones stay on theirs
+    return q.load("gd-mfg-dt", request.param)
 
 
 def _d(x: Any) -> Decimal:

@@ -7,7 +7,8 @@ import pytest
 import questionnaires as q
 from scoring.maturity import score
 
-GD = q.load("gd-mfg-dt", "2025.1")
+GD = q.load("gd-mfg-dt", "2025.1")  # kept on purpose: assessments pinned to it keep its counts
+GD_2 = q.load("gd-mfg-dt", "2025.2")
 
 
 def test_nothing_on_cloud() -> None:
@@ -55,6 +56,25 @@ def test_on_platform_needs_data_integrated_on_platform() -> None:
     assert r.cloud is not None and r.cloud.on_platform
     r2 = score(GD, {"platform.use": "C", "platform.data_elements": ["B"], "platform.analysis": "B"})
     assert r2.cloud is not None and not r2.cloud.on_platform and r2.cloud.platform_missing_zh
+
+
+@pytest.mark.parametrize(
+    ("kinds", "analysis", "on_platform"),
+    [
+        (["B"], "A", False),  # stored only
+        (["B"], "B", True),  # one kind, used on dashboards: enough from 2025.2
+        (["D"], "C", True),
+        (["B", "C", "D"], "D", True),
+        (["A"], "D", False),  # no data on the platform
+    ],
+)
+def test_2025_2_counts_on_platform_as_the_benchmark_rule_reads_it(
+    kinds: list[str], analysis: str, on_platform: bool
+) -> None:
+    # D10 L2577, read once for both (gd_dt_benchmark_2022 clause data_on_cloud): at least one kind of data on
+    # the platform and used there beyond storage.
+    r = score(GD_2, {"platform.use": "C", "platform.data_elements": kinds, "platform.analysis": analysis})
+    assert r.cloud is not None and r.cloud.on_platform is on_platform
 
 
 BASE = {"net.intranet": "C", "data.security_measures": ["C"], "net.edge": True}

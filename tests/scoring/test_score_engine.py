@@ -136,7 +136,7 @@ def test_engine_version_present() -> None:
 
 
 def test_real_instrument_scores() -> None:
-    inst = q.load("gd-mfg-dt", "2025.1")
+    inst = q.latest_published("gd-mfg-dt")
     r = score(inst, {}, profile={"cluster": "c02", "city": "揭阳市", "size": "small"})
     assert r.overall.score == Decimal("0.00")
     assert r.overall.level == 1

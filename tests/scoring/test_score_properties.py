@@ -12,7 +12,7 @@ import questionnaires as q
 from questionnaires import Item
 from scoring.maturity import from_plain, item_points, result_to_json, score, to_plain
 
-GD = q.load("gd-mfg-dt", "2025.1")
+GD = q.latest_published("gd-mfg-dt")
 MIIT = q.load("miit-sme-digital", "2024")
 CLUSTERS = [None, "c01", "c02", "c05", "c06", "c09", "c12", "c03"]
 

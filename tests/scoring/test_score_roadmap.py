@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from score_support import toy_instrument
 
 import questionnaires as q
@@ -114,8 +115,9 @@ def test_targets_stop_actions_and_requirements_come_first() -> None:
     assert not any(rm2.horizons.values())
 
 
-def test_catalogue_refers_to_existing_items_of_gd_instrument() -> None:
-    inst = q.load("gd-mfg-dt", "2025.1")
+@pytest.mark.parametrize("version", q.registry().versions("gd-mfg-dt", published_only=True))
+def test_catalogue_refers_to_existing_items_of_gd_instrument(version: str) -> None:
+    inst = q.load("gd-mfg-dt", version)
     ids = {i.id for i in inst.items}
     for action in catalogue():
         assert action.source

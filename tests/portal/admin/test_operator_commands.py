@@ -116,3 +116,22 @@ def test_end_sessions_signs_every_browser_out(app: Flask, make: Factory, login_a
     everyone = runner.invoke(args=["users", "end-sessions"])
     assert everyone.exit_code == 0 and "Ended 1 sign-in session" in everyone.output
     assert browsers[1].get("/company/").status_code == 302
+
+
+def test_synthetic_scale_data_pins_each_instrument_version_to_its_own_hash(app: Flask) -> None:
+    # The lock holds gd-mfg-dt 2025.1 and 2025.2; synthetic submissions (before 2025.2 existed) are on
+    # 2025.1 and must carry 2025.1's hash, or opening one would fail the pinned-content check.
+    import sqlalchemy as sa
+
+    import questionnaires as q
+    from portal.bureau import seed_scale
+    from portal.extensions import db
+    from portal.models import Assessment
+
+    seed_scale.seed(30, rebuild=False)
+    rows = db.session.execute(
+        sa.select(Assessment.instrument_id, Assessment.instrument_version, Assessment.instrument_hash)
+    ).all()
+    assert {(i, v) for i, v, _h in rows} == {("gd-mfg-dt", "2025.1"), ("miit-sme-digital", "2024")}
+    for instrument_id, version, digest in rows:
+        assert q.load(instrument_id, version, expected_hash=digest).version == version

@@ -295,3 +295,40 @@ def test_policy_sources_are_cited_by_title_and_number_with_the_sentence_on_reque
         cite_document("粤工信工业互联网函〔2024〕57号及延续试点政策的通知")
         == "粤工信工业互联网函〔2024〕57号"
     )
+
+
+def _derived_section(page: str) -> str:
+    match = re.search(r'<div class="card" id="derived-facts">(.*?)</ul>', page, re.S)
+    assert match, "the page has no section for derived facts"
+    return match.group(1)
+
+
+def test_facts_derived_from_the_profile_are_shown_in_words_in_both_languages(
+    make: Factory, login_as: LoginAs
+) -> None:
+    # A 揭阳 credit code (division 445200) and a manufacturer with 120 staff, 5000 万元 revenue and no size
+    # class given: both facts are derived, and the page says so instead of asking.
+    client = login_as(make.user(Role.ENTERPRISE))
+    section = _derived_section(client.get("/company/eligibility").get_data(as_text=True))
+    assert "由企业信息推定" in section
+    assert "在广东省登记注册：是（统一社会信用代码的登记管理机关行政区划码为 445200）" in section
+    assert "企业规模：小型企业" in section
+    assert "300号" in section
+    for key in ("registered_in_guangdong", "sme_size_class", "credit_code", "company."):
+        assert key not in section
+    client.post("/lang/en", data={"next": "/"})
+    section = _derived_section(client.get("/company/eligibility").get_data(as_text=True))
+    assert "Derived from the company information" in section
+    assert "registered in Guangdong: yes (the credit code&#39;s division code is 445200)" in section
+    assert "size class: small" in section
+    assert "由企业信息推定" not in section
+    for key in ("registered_in_guangdong", "sme_size_class"):
+        assert key not in section
+
+
+def test_a_fact_the_company_gave_is_not_shown_as_derived(make: Factory, login_as: LoginAs) -> None:
+    admin = make.user(Role.ENTERPRISE, company=make.company(size_class="medium"))
+    services.save_conditions(admin.company, {"registered_in_guangdong": True}, admin)
+    client = login_as(admin)
+    page = client.get("/company/eligibility").get_data(as_text=True)
+    assert 'id="derived-facts"' not in page  # both were given: nothing is presented as derived

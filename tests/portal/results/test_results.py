@@ -203,3 +203,24 @@ def test_overall_level_rule_reads_as_a_sentence(login_as: LoginAs, make: Factory
     html = login_as(user).get(f"/company/assessments/{assessment.id}/result").get_data(as_text=True)
     assert "总体等级 1–5 级分别要求加权总分不低于 0、20、40、60、80 分" in html
     assert "{0,20,40,60,80}" not in html
+
+
+def test_the_platform_definition_shown_matches_the_instrument_version(app: Flask) -> None:
+    # 2025.1 counts 上平台 only with integrated analysis; from 2025.2 dashboards count (the benchmark
+    # rule's reading).
+    from flask_babel import force_locale
+
+    import questionnaires as q
+    from portal.results.indicators import cloud_definition
+
+    old, new = q.load(GD, "2025.1"), q.load(GD, "2025.2")
+    with app.test_request_context("/"):
+        assert "并在平台上集成分析或用模型预测优化" in cloud_definition(old)
+        assert "看板报表" not in cloud_definition(old)
+        assert "并在平台上使用（看板报表、集成分析或模型预测优化），不只是存储" in cloud_definition(new)
+        assert "粤工信工业互联网函〔2021〕32号" in cloud_definition(new)
+        with force_locale("en"):
+            assert "dashboards and reports" in cloud_definition(new)
+            assert "dashboards" not in cloud_definition(old)
+        for text in (cloud_definition(old), cloud_definition(new)):
+            assert "L2577" not in text and "platform.data_on_platform" not in text
