@@ -96,6 +96,7 @@ class BaseConfig:
     # Registration, password-reset and verification mails:
     MAIL_LIMIT_ADDRESS = "10 per hour"
     MAIL_LIMIT_EMAIL = "3 per hour"
+    VERIFY_LIMIT_ADDRESS = "30 per minute"  # report verification form and page, per client address
     WTF_CSRF_TIME_LIMIT = (
         None  # tokens live as long as the session: long questionnaire sessions must not fail
     )

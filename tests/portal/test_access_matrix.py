@@ -97,6 +97,7 @@ POLICY: dict[str, set[str]] = {
     "reports.download": ENTERPRISE | {PROVIDER},
     "reports.retry": ENTERPRISE,
     "reports.verify": EVERYONE,  # the verification code is the credential
+    "reports.verify_form": EVERYONE,  # where a bank or bureau types the code
     # 政策匹配: everyone of the company reads; only the company administrator changes conditions/projects.
     "eligibility.index": ENTERPRISE,
     "eligibility.conditions": ENTERPRISE,
