@@ -193,6 +193,7 @@ class PageView:
     progress: questionnaires.Progress
     errors: list[str]
     items: ItemsView
+    notices: list[str] = field(default_factory=list)  # e.g. answers carried over from the previous round
 
 
 def compiled_page(instrument: Instrument, cluster: str | None, view: PageView) -> CompiledMarkup:
@@ -242,7 +243,9 @@ def page_slot_values(view: PageView, items_html: str) -> dict[str, str]:
         "csrf": csrf,
         "here": str(escape(request.full_path.rstrip("?"))),
         "user_name": str(escape(current_user.name)),
-        "flashes": str(flashes(get_flashed_messages(with_categories=True))),
+        "flashes": str(
+            flashes(get_flashed_messages(with_categories=True) + [("info", n) for n in view.notices])
+        ),
         "errors": str(flashes([("error", e) for e in view.errors], role="alert")),
         "assessment_id": str(assessment_id),
         "overview_url": url_for("assessments.overview", assessment_id=assessment_id),

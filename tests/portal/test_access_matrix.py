@@ -80,6 +80,7 @@ POLICY: dict[str, set[str]] = {
     "admin.audit_log": {ADMIN},
     "assessments.index": ENTERPRISE,
     "assessments.start": ENTERPRISE,
+    "assessments.start_from_previous": {ENT_ADMIN},
     "assessments.overview": ENTERPRISE | {PROVIDER},  # providers: only under consent (else 404)
     "assessments.module": ENTERPRISE | {PROVIDER},  # providers: assist-mode consent only
     "assessments.assign": {ENT_ADMIN},
