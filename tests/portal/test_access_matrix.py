@@ -32,6 +32,8 @@ POLICY: dict[str, set[str]] = {
     "static": EVERYONE,
     "home.index": EVERYONE,  # signed-in users are sent to their home
     "home.healthz": EVERYONE,
+    "home.terms": EVERYONE,
+    "home.privacy": EVERYONE,
     "home.readyz": EVERYONE,
     "home.metrics": EVERYONE,  # the rule is the METRICS_TOKEN bearer token, else 404 (test_ops.py)
     "i18n.set_language": EVERYONE,
