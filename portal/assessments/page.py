@@ -112,6 +112,8 @@ class ItemsView:
     locked: bool
     errors: Mapping[str, list[str]] = field(default_factory=dict)  # field name -> messages
     warnings: Mapping[str, list[str]] = field(default_factory=dict)  # item id -> contradictions to check
+    carried: AbstractSet[str] = frozenset()  # answers carried over from the previous round, not changed since
+    carried_round: str = ""  # that round's name ("T0 · …")
 
 
 def slot_values(view: ItemsView) -> dict[str, str]:
@@ -131,7 +133,11 @@ def slot_values(view: ItemsView) -> dict[str, str]:
             if view.errors.get(name):
                 out[_key("error_class", name)] = " has-error"
         out.update(_messages(item_id, view))
-        if st.get("updated_by"):
+        if item_id in view.carried:
+            out[_key("status", item_id)] = str(
+                escape(_("沿用上一轮的回答（%(round)s），请核对", round=view.carried_round))
+            )
+        elif st.get("updated_by"):
             out[_key("status", item_id)] = str(
                 escape(
                     _(

@@ -179,11 +179,8 @@ def module(assessment_id: int, module_id: str) -> Any:
     return _module_page(assessment, answers, instrument, module_def, (typed, field_errors), errors), 422
 
 
-def _carried_notice(assessment: PageAssessment, items: list[questionnaires.Item]) -> list[str]:
+def _carried_notice(carried: carry.CarryReport | None, items: list[questionnaires.Item]) -> list[str]:
     """ "N questions here still carry the previous round's answers: check them" (rounds started from one)."""
-    if assessment.locked:
-        return []
-    carried = carry.report_for(assessment.id)
     unchanged = [i for i in items if carried is not None and i.id in carried.carried]
     if carried is None or not unchanged:
         return []
@@ -210,6 +207,7 @@ def _module_page(
     cluster = assessment.cluster
     values = stored.values(answers)
     items = module_items(module_def, cluster)
+    carried = None if assessment.locked else carry.report_for(assessment.id)
     files = files_by_item(assessment) if assessment.evidence_count else {}
     progress = questionnaires.progress(instrument, values, cluster)
     items_view = page.ItemsView(
@@ -222,6 +220,8 @@ def _module_page(
         assessment_id=assessment.id,
         locked=assessment.locked,
         warnings=consistency.by_item(consistency.warnings(instrument, values, assessment.id)),
+        carried=carried.carried if carried else frozenset(),
+        carried_round=rounds.round_name(carried.previous) if carried else "",
     )
     view = page.PageView(
         module=module_def,
@@ -229,7 +229,7 @@ def _module_page(
         progress=progress,
         errors=errors,
         items=items_view,
-        notices=_carried_notice(assessment, items),
+        notices=_carried_notice(carried, items),
     )
     return page.render_page(instrument, cluster, view)
 

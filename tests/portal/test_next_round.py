@@ -63,6 +63,7 @@ def test_t1_started_from_t0_has_t0_answers(login_as: LoginAs, make: Factory) -> 
     page = unescape(client.get(f"/company/assessments/{t1.id}/modules/{module.id}").get_data(as_text=True))
     answered = [i for i in module.items if i.id in t0.answer_map()]
     assert f"本模块有 {len(answered)} 道题沿用上一轮的回答（T0 · " in page
+    assert page.count("），请核对") == len(answered)  # on each carried question
 
 
 def test_an_answer_to_a_changed_item_is_not_carried_and_is_listed(
@@ -110,6 +111,10 @@ def test_t1_is_submitted_after_editing_one_answer(login_as: LoginAs, make: Facto
     page = unescape(client.get(f"/company/assessments/{t1.id}/modules/{module.id}").get_data(as_text=True))
     answered = [i for i in module.items if i.id in t0.answer_map()]
     assert f"本模块有 {len(answered) - 1} 道题沿用上一轮的回答" in page  # the edited one is no longer
+    # each carried, unchanged question says so; the edited one shows who changed it instead
+    assert page.count("），请核对") == len(answered) - 1
+    edited_box = page.split(f'id="item-{edited.id.replace(".", "-")}"', 1)[1].split("</fieldset>", 1)[0]
+    assert "沿用上一轮的回答" not in edited_box and f"最近由 {admin.name} 修改于" in edited_box
     answer = client.post(f"/company/assessments/{t1.id}/submit", data={"attest": "y"}, follow_redirects=True)
     assert "评估已提交" in answer.get_data(as_text=True), answer.get_data(as_text=True)[-3000:]
     db.session.expire_all()
