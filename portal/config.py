@@ -96,6 +96,9 @@ class BaseConfig:
     # Registration, password-reset and verification mails:
     MAIL_LIMIT_ADDRESS = "10 per hour"
     MAIL_LIMIT_EMAIL = "3 per hour"
+    # Shown on the agreement and privacy pages as the address for personal-information requests (optional)
+    PRIVACY_CONTACT: str | None = None
+    VERIFY_LIMIT_ADDRESS = "30 per minute"  # report verification form and page, per client address
     WTF_CSRF_TIME_LIMIT = (
         None  # tokens live as long as the session: long questionnaire sessions must not fail
     )

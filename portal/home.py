@@ -1,4 +1,4 @@
-"""Landing page (with the sign-in form) and each role's home."""
+"""Landing page (with the sign-in form), each role's home, and the user agreement and privacy notice."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, redirect, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.access import home_url, public
+from portal.i18n import pick
 
 bp = Blueprint("home", __name__)
 
@@ -22,6 +24,33 @@ def index() -> Any:
     from portal.auth.forms import LoginForm
 
     return render_template("home/index.html", form=LoginForm())
+
+
+LEGAL_EFFECTIVE = "2026-12-06"  # the date the current texts of the two pages below took effect
+
+
+def _legal(name: str, heading: str) -> str:
+    """One of the agreement pages; each language has its own text (templates/legal/<name>_zh|en.html)."""
+    return render_template(
+        pick(f"legal/{name}_zh.html", f"legal/{name}_en.html"),
+        heading=heading,
+        effective=LEGAL_EFFECTIVE,
+        contact=current_app.config.get("PRIVACY_CONTACT"),
+    )
+
+
+@bp.get("/terms")
+@public
+def terms() -> Any:
+    """《用户服务协议》, which users accept at registration."""
+    return _legal("terms", _("用户服务协议"))
+
+
+@bp.get("/privacy")
+@public
+def privacy() -> Any:
+    """《个人信息保护说明》: what is collected, who sees it, retention, copies and deletion, contact."""
+    return _legal("privacy", _("个人信息保护说明"))
 
 
 PLOTLY_BUNDLE = Path(__file__).resolve().parents[1] / "static" / "vendor" / "plotly-dx.min.js"

@@ -112,6 +112,8 @@ class ItemsView:
     locked: bool
     errors: Mapping[str, list[str]] = field(default_factory=dict)  # field name -> messages
     warnings: Mapping[str, list[str]] = field(default_factory=dict)  # item id -> contradictions to check
+    carried: AbstractSet[str] = frozenset()  # answers carried over from the previous round, not changed since
+    carried_round: str = ""  # that round's name ("T0 · …")
 
 
 def slot_values(view: ItemsView) -> dict[str, str]:
@@ -131,7 +133,11 @@ def slot_values(view: ItemsView) -> dict[str, str]:
             if view.errors.get(name):
                 out[_key("error_class", name)] = " has-error"
         out.update(_messages(item_id, view))
-        if st.get("updated_by"):
+        if item_id in view.carried:
+            out[_key("status", item_id)] = str(
+                escape(_("沿用上一轮的回答（%(round)s），请核对", round=view.carried_round))
+            )
+        elif st.get("updated_by"):
             out[_key("status", item_id)] = str(
                 escape(
                     _(
@@ -193,6 +199,7 @@ class PageView:
     progress: questionnaires.Progress
     errors: list[str]
     items: ItemsView
+    notices: list[str] = field(default_factory=list)  # e.g. answers carried over from the previous round
 
 
 def compiled_page(instrument: Instrument, cluster: str | None, view: PageView) -> CompiledMarkup:
@@ -242,7 +249,9 @@ def page_slot_values(view: PageView, items_html: str) -> dict[str, str]:
         "csrf": csrf,
         "here": str(escape(request.full_path.rstrip("?"))),
         "user_name": str(escape(current_user.name)),
-        "flashes": str(flashes(get_flashed_messages(with_categories=True))),
+        "flashes": str(
+            flashes(get_flashed_messages(with_categories=True) + [("info", n) for n in view.notices])
+        ),
         "errors": str(flashes([("error", e) for e in view.errors], role="alert")),
         "assessment_id": str(assessment_id),
         "overview_url": url_for("assessments.overview", assessment_id=assessment_id),

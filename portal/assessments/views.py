@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 
 import questionnaires
 from portal.access import roles
-from portal.assessments import consistency, page, rounds, saving, services, stored
+from portal.assessments import carry, consistency, page, rounds, saving, services, stored
 from portal.assessments.access import PageAssessment, assessment_for, page_assessment_for
 from portal.assessments.completion import completion
 from portal.assessments.forms import (
@@ -26,6 +26,7 @@ from portal.assessments.forms import (
 from portal.companies.services import members
 from portal.errors import PortalError
 from portal.evidence.services import files_by_item
+from portal.i18n import localized
 from portal.inputs import MAX_DB_ID, ascii_int, database_id
 from portal.instruments import available_instruments, instrument_of
 from portal.models import Assessment, Role
@@ -56,6 +57,11 @@ def index() -> Any:
         history=history,
         progress=progress,
         start_form=FlaskForm(),
+        previous={
+            inst.id: carry.previous_round(company, inst.id)
+            for inst in available_instruments()
+            if current_user.is_company_admin
+        },
     )
 
 
@@ -69,6 +75,23 @@ def start() -> Any:
     except PortalError as error:
         flash(error.text(), "error")
         return redirect(url_for("assessments.index"))
+    return redirect(url_for("assessments.overview", assessment_id=assessment.id))
+
+
+@bp.post("/start-from-previous")
+@roles(Role.ENTERPRISE, company_admin=True)
+def start_from_previous() -> Any:
+    """A new round pre-filled from the latest submitted one of the same instrument."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        assessment = carry.start_from_previous(
+            current_user.company, request.form.get("instrument_id", ""), current_user
+        )
+    except PortalError as error:
+        flash(error.text(), "error")
+        return redirect(url_for("assessments.index"))
+    flash(_("已沿用上一轮的回答，请逐个模块核对，有变化的地方直接修改。"), "success")
     return redirect(url_for("assessments.overview", assessment_id=assessment.id))
 
 
@@ -92,6 +115,7 @@ def overview(assessment_id: int) -> Any:
         members=members(assessment.company),
         resume=services.resume_point(assessment, current_user),
         assign_form=FlaskForm(),
+        carried=carry.report(assessment),
     )
 
 
@@ -155,6 +179,22 @@ def module(assessment_id: int, module_id: str) -> Any:
     return _module_page(assessment, answers, instrument, module_def, (typed, field_errors), errors), 422
 
 
+def _carried_notice(carried: carry.CarryReport | None, items: list[questionnaires.Item]) -> list[str]:
+    """ "N questions here still carry the previous round's answers: check them" (rounds started from one)."""
+    unchanged = [i for i in items if carried is not None and i.id in carried.carried]
+    if carried is None or not unchanged:
+        return []
+    return [
+        _(
+            "本模块有 %(n)s 道题沿用上一轮的回答（%(round)s），尚未修改：%(items)s。"
+            "请逐题核对，有变化的直接修改。",
+            n=len(unchanged),
+            round=rounds.round_name(carried.previous),
+            items="；".join(localized(i, "text")[:30] for i in unchanged),
+        )
+    ]
+
+
 def _module_page(
     assessment: PageAssessment,
     answers: stored.StoredAnswers,
@@ -167,6 +207,7 @@ def _module_page(
     cluster = assessment.cluster
     values = stored.values(answers)
     items = module_items(module_def, cluster)
+    carried = None if assessment.locked else carry.report_for(assessment.id)
     files = files_by_item(assessment) if assessment.evidence_count else {}
     progress = questionnaires.progress(instrument, values, cluster)
     items_view = page.ItemsView(
@@ -179,6 +220,8 @@ def _module_page(
         assessment_id=assessment.id,
         locked=assessment.locked,
         warnings=consistency.by_item(consistency.warnings(instrument, values, assessment.id)),
+        carried=carried.carried if carried else frozenset(),
+        carried_round=rounds.round_name(carried.previous) if carried else "",
     )
     view = page.PageView(
         module=module_def,
@@ -186,6 +229,7 @@ def _module_page(
         progress=progress,
         errors=errors,
         items=items_view,
+        notices=_carried_notice(carried, items),
     )
     return page.render_page(instrument, cluster, view)
 

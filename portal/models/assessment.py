@@ -51,6 +51,8 @@ class Assessment(db.Model):  # type: ignore[name-defined]
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     attestation: Mapped[str | None] = mapped_column(sa.Text)  # the 真实性承诺 text accepted at submission
+    # The submitted round this one was pre-filled from ("start the next round from the last one").
+    carried_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assessments.id", ondelete="SET NULL"))
 
     company: Mapped[Company] = relationship()
     answers: Mapped[list[Answer]] = relationship(

@@ -7,15 +7,31 @@ down) or stuck (portal/reports/outbox.py).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField
+from wtforms.validators import DataRequired
 
 from portal.access import public, roles
 from portal.assessments.services import get_for_company
+from portal.extensions import limiter
 from portal.i18n import is_english as english
 from portal.models import Role
 from portal.providers import audit
@@ -97,8 +113,52 @@ def retry(report_id: int) -> Any:
     return redirect(url_for("reports.status_page", report_id=report.id))
 
 
+_CODE = re.compile(r"[A-Z2-7]{16}")  # 16 base32 characters, grouped 4-4-4-4 on the report
+
+
+def normalised_code(entered: str) -> str | None:
+    """The code as printed (XXXX-XXXX-XXXX-XXXX) from what was typed (any case, spaces or dashes), or None
+    when it cannot be a verification code."""
+    bare = re.sub(r"[\s\-－—_]", "", entered).upper()
+    if not _CODE.fullmatch(bare):
+        return None
+    return "-".join(bare[i : i + 4] for i in range(0, 16, 4))
+
+
+def _verify_limit() -> str:
+    return str(current_app.config["VERIFY_LIMIT_ADDRESS"])
+
+
+class VerifyForm(FlaskForm):
+    code = StringField(
+        _l("核验码"),
+        validators=[DataRequired(_l("请输入报告上的核验码。"))],
+        description=_l("见报告封面右下方，如 ABCD-EFGH-JKLM-NPQR（不区分大小写）。"),
+    )
+    submit = SubmitField(_l("核验"))
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@public
+@limiter.limit(_verify_limit, methods=["POST"])
+def verify_form() -> Any:
+    """Where a bank or bureau types the code printed on a report; a known code leads to its verify page."""
+    form = VerifyForm()
+    if form.validate_on_submit():
+        code = normalised_code(form.code.data or "")
+        if code is None:
+            form.code.errors.append(_("核验码格式不正确：应为 16 位字母和数字，如 ABCD-EFGH-JKLM-NPQR。"))
+        elif jobs.by_code(code) is None:
+            form.code.errors.append(_("没有与该核验码对应的报告。请核对核验码（报告封面右下方）。"))
+        else:
+            return redirect(url_for("reports.verify", code=code))
+    status = 200 if not form.errors else 400
+    return render_template("reports/verify_form.html", form=form), status
+
+
 @bp.get("/verify/<code>")
 @public
+@limiter.limit(_verify_limit)
 def verify(code: str) -> Any:
     report = jobs.by_code(code)
     if report is None:

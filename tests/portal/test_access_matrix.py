@@ -32,6 +32,8 @@ POLICY: dict[str, set[str]] = {
     "static": EVERYONE,
     "home.index": EVERYONE,  # signed-in users are sent to their home
     "home.healthz": EVERYONE,
+    "home.terms": EVERYONE,
+    "home.privacy": EVERYONE,
     "home.readyz": EVERYONE,
     "home.metrics": EVERYONE,  # the rule is the METRICS_TOKEN bearer token, else 404 (test_ops.py)
     "i18n.set_language": EVERYONE,
@@ -80,6 +82,7 @@ POLICY: dict[str, set[str]] = {
     "admin.audit_log": {ADMIN},
     "assessments.index": ENTERPRISE,
     "assessments.start": ENTERPRISE,
+    "assessments.start_from_previous": {ENT_ADMIN},
     "assessments.overview": ENTERPRISE | {PROVIDER},  # providers: only under consent (else 404)
     "assessments.module": ENTERPRISE | {PROVIDER},  # providers: assist-mode consent only
     "assessments.assign": {ENT_ADMIN},
@@ -97,6 +100,7 @@ POLICY: dict[str, set[str]] = {
     "reports.download": ENTERPRISE | {PROVIDER},
     "reports.retry": ENTERPRISE,
     "reports.verify": EVERYONE,  # the verification code is the credential
+    "reports.verify_form": EVERYONE,  # where a bank or bureau types the code
     # 政策匹配: everyone of the company reads; only the company administrator changes conditions/projects.
     "eligibility.index": ENTERPRISE,
     "eligibility.conditions": ENTERPRISE,
