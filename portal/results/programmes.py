@@ -153,14 +153,15 @@ def dimension_peers(assessment: Assessment) -> dict[str, list[maturity.PeerRecor
     """Per-dimension peer scores: the latest stored result of every other company's latest submission."""
     latest_result = services.latest_peer_results(assessment)
     rows = db.session.execute(
-        sa.select(AssessmentResult.result, Company.cluster, Company.size_class, Company.city)
+        # only the dimension scores of each stored result, not the whole result
+        sa.select(AssessmentResult.result["modules"], Company.cluster, Company.size_class, Company.city)
         .join(Assessment, Assessment.id == AssessmentResult.assessment_id)
         .join(Company, Company.id == Assessment.company_id)
         .where(AssessmentResult.id.in_(sa.select(latest_result.c.id)))
     )
     peers: dict[str, list[maturity.PeerRecord]] = {}
-    for stored, cluster, size, city in rows:
-        for module in stored.get("modules", []):
+    for modules, cluster, size, city in rows:
+        for module in modules or ():
             if module.get("score") is not None:
                 peers.setdefault(module["module_id"], []).append(
                     maturity.PeerRecord(Decimal(str(module["score"])), cluster, size, city)
