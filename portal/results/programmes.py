@@ -109,18 +109,25 @@ def comparison(assessment: Assessment, result: r.ScoreResult, pick: Pick) -> v.C
         .order_by(Assessment.submitted_at.desc())
         .limit(1)
     )
-    row = services.latest_row(previous) if previous is not None else None
-    if previous is None or row is None:
+    if previous is None:
         return None
-    then = {m["module_id"]: m for m in row.result["modules"]}
+    # of its latest stored result only the dimension scores and the overall one, not the whole result
+    row = db.session.execute(
+        sa.select(AssessmentResult.result["modules"], AssessmentResult.result["overall"])
+        .where(AssessmentResult.assessment_id == previous.id)
+        .order_by(AssessmentResult.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    modules, overall = row
+    then = {m["module_id"]: m for m in modules}
     rows = [
         _compare_row(pick(m.title_zh, m.title_en), then.get(m.module_id), m.score, m.level)
         for m in result.modules
         if m.visible_items
     ]
-    rows.append(
-        _compare_row(_("综合"), row.result["overall"], result.overall.score, result.overall.level, True)
-    )
+    rows.append(_compare_row(_("综合"), overall, result.overall.score, result.overall.level, True))
     return v.Comparison(
         date=local_date(previous.submitted_at), version=previous.instrument_version, rows=tuple(rows)
     )
