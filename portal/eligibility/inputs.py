@@ -142,8 +142,12 @@ def evaluate_company(
     versions) unless ``rules`` is given (a preview). ``rule_versions`` maps each program to the rule
     version used (its id; absent = the shipped file) so stored results can record it."""
     payload = payload if payload is not None else build_input(company, as_of)
-    versions = {} if rules is not None else {v.program_id: v.id for v in rulesets.versions_in_force()}
-    rules = rules or rulesets.effective_rules()
+    if rules is None:
+        in_force = rulesets.versions_in_force()
+        versions = {v.program_id: v.id for v in in_force}
+        rules = rulesets.effective_rules(in_force)
+    else:
+        versions = {}
     for _attempt in range(3):
         status, body = evaluate_json(payload, rules)
         if status == 200:

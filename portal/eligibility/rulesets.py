@@ -97,14 +97,16 @@ def _compose(uploads: list[tuple[str, str, bytes]]) -> RuleSet:
 _UNLOADABLE: set[str] = set()
 
 
-def effective_rules() -> RuleSet:
-    """The shipped rules with the rule versions in force applied (cached by content hash).
+def effective_rules(in_force: list[RuleVersion] | None = None) -> RuleSet:
+    """The shipped rules with the rule versions in force applied (cached by content hash); `in_force`:
+    `versions_in_force()` when the caller has just read it.
 
     A version that no longer loads (stored before a check got stricter, e.g. a key written twice before the
     strict YAML loader) is left out with a warning in the log: its program keeps the shipped rule instead of
     every eligibility page failing, the admin page included, where the version can be withdrawn.
     """
-    return _with_uploads([(v.program_id, v.filename, v.content.encode()) for v in versions_in_force()])
+    versions = versions_in_force() if in_force is None else in_force
+    return _with_uploads([(v.program_id, v.filename, v.content.encode()) for v in versions])
 
 
 def rules_with(program_id: str, filename: str, content: bytes) -> RuleSet:

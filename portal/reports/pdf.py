@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import jinja2
+import plotly.graph_objects as go
 from markupsafe import Markup
 
 from portal import charts
@@ -162,7 +163,7 @@ def chart_jobs(spec: Charts, lang: str) -> dict[str, tuple[str, Callable[[], byt
     if radar is not None:
 
         def radar_svg() -> bytes:
-            fig = charts.radar(radar, lang)
+            fig = go.Figure(charts.radar(radar, lang))
             fig.update_layout(margin={"l": 110, "r": 110, "t": 30, "b": 40}, font={"size": 12})
             return figure_svg(fig, 680, 360)
 
@@ -171,7 +172,7 @@ def chart_jobs(spec: Charts, lang: str) -> dict[str, tuple[str, Callable[[], byt
     if bars is not None:
 
         def bars_svg() -> bytes:
-            fig = charts.miit_bars(bars, lang)
+            fig = go.Figure(charts.miit_bars(bars, lang))
             fig.update_layout(margin={"l": 150, "r": 30, "t": 20, "b": 30}, font={"size": 12})
             return figure_svg(fig, 680, int(fig.layout.height or 360))
 

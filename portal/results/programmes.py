@@ -109,18 +109,25 @@ def comparison(assessment: Assessment, result: r.ScoreResult, pick: Pick) -> v.C
         .order_by(Assessment.submitted_at.desc())
         .limit(1)
     )
-    row = services.latest_row(previous) if previous is not None else None
-    if previous is None or row is None:
+    if previous is None:
         return None
-    then = {m["module_id"]: m for m in row.result["modules"]}
+    # of its latest stored result only the dimension scores and the overall one, not the whole result
+    row = db.session.execute(
+        sa.select(AssessmentResult.result["modules"], AssessmentResult.result["overall"])
+        .where(AssessmentResult.assessment_id == previous.id)
+        .order_by(AssessmentResult.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    modules, overall = row
+    then = {m["module_id"]: m for m in modules}
     rows = [
         _compare_row(pick(m.title_zh, m.title_en), then.get(m.module_id), m.score, m.level)
         for m in result.modules
         if m.visible_items
     ]
-    rows.append(
-        _compare_row(_("综合"), row.result["overall"], result.overall.score, result.overall.level, True)
-    )
+    rows.append(_compare_row(_("综合"), overall, result.overall.score, result.overall.level, True))
     return v.Comparison(
         date=local_date(previous.submitted_at), version=previous.instrument_version, rows=tuple(rows)
     )
@@ -153,14 +160,15 @@ def dimension_peers(assessment: Assessment) -> dict[str, list[maturity.PeerRecor
     """Per-dimension peer scores: the latest stored result of every other company's latest submission."""
     latest_result = services.latest_peer_results(assessment)
     rows = db.session.execute(
-        sa.select(AssessmentResult.result, Company.cluster, Company.size_class, Company.city)
+        # only the dimension scores of each stored result, not the whole result
+        sa.select(AssessmentResult.result["modules"], Company.cluster, Company.size_class, Company.city)
         .join(Assessment, Assessment.id == AssessmentResult.assessment_id)
         .join(Company, Company.id == Assessment.company_id)
         .where(AssessmentResult.id.in_(sa.select(latest_result.c.id)))
     )
     peers: dict[str, list[maturity.PeerRecord]] = {}
-    for stored, cluster, size, city in rows:
-        for module in stored.get("modules", []):
+    for modules, cluster, size, city in rows:
+        for module in modules or ():
             if module.get("score") is not None:
                 peers.setdefault(module["module_id"], []).append(
                     maturity.PeerRecord(Decimal(str(module["score"])), cluster, size, city)

@@ -43,7 +43,10 @@ def view(assessment_id: int) -> Any:
     # the solutions matched to the engine's roadmap actions, shown under the view's actions
     matches = None
     if result.roadmap:
-        matches = provider_matches(assessment, result, maturity.to_plain(scored.result))
+        # matching reads the roadmap of the engine's plain result: the stored row's, or the preview's
+        stored = scored.stored.result if scored.stored is not None else None
+        plain = stored or {"roadmap": maturity.to_plain(scored.result.roadmap)}
+        matches = provider_matches(assessment, result, plain)
     return render_template(
         "results/view.html",
         assessment=assessment,

@@ -92,18 +92,13 @@ def result_to_json(result: ScoreResult, *, indent: int | None = None) -> str:
     )
 
 
-def _number(value: Any) -> Decimal:
-    # stored numbers are the floats of `to_plain`; repr gives back the exact rounded digits
-    return value if isinstance(value, Decimal) else Decimal(repr(value))
-
-
 def from_plain(plain: Mapping[str, Any]) -> ScoreResult:
     """The typed result back from its JSON form (a stored row): the inverse of :func:`to_plain`.
 
     ``to_plain(from_plain(x)) == x`` for every result the engine produced. Keys the result types do not
     know (e.g. what the portal adds when it shows a result) are ignored.
     """
-    import dacite
+    from .decode import dataclass_decoder
 
-    config = dacite.Config(type_hooks={Decimal: _number}, cast=[tuple], check_types=False)
-    return dacite.from_dict(ScoreResult, dict(plain), config=config)
+    result: ScoreResult = dataclass_decoder(ScoreResult)(plain)
+    return result
