@@ -4,9 +4,11 @@ styles the CSP would block (the policy allows stylesheets from our own origin on
 
 from __future__ import annotations
 
+import importlib.util
 from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -16,6 +18,7 @@ from tests_support import Factory, answer_everything, sign_in_session
 from portal.assessments import services as assessments
 from portal.models import JurisdictionLevel, Role, User
 
+ROOT = Path(__file__).resolve().parents[2]
 LABELABLE = {"button", "input", "meter", "output", "progress", "select", "textarea"}
 
 
@@ -144,3 +147,14 @@ def test_csp_allows_no_inline_styles_or_scripts(client: FlaskClient) -> None:
     assert directives["style-src"] == ["'self'"]
     assert directives["script-src"] == ["'self'"]
     assert "unsafe-inline" not in csp
+
+
+def test_plotly_base_styles_match_the_vendored_bundle() -> None:
+    """plotly.js finds its rules already linked (static/vendor/plotly-dx.css) and adds no <style> element."""
+    spec = importlib.util.spec_from_file_location("plotly_css", ROOT / "scripts" / "plotly" / "plotly_css.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--check"]) == 0
+    selectors = [selector for selector, _ in module.rules(module.BUNDLE.read_text(encoding="utf-8"))]
+    assert ".js-plotly-plot .plotly .modebar" in selectors and len(selectors) > 40
