@@ -53,7 +53,7 @@ def main(argv: list[str]) -> int:
     expected = stylesheet(BUNDLE.read_text(encoding="utf-8"))
     if "--check" in argv:
         if CSS.read_text(encoding="utf-8") != expected:
-            print(f"{CSS.name} does not match {BUNDLE.name}: run python scripts/plotly/plotly_css.py", file=sys.stderr)
+            print(f"{CSS.name} is out of date: run scripts/plotly/plotly_css.py", file=sys.stderr)
             return 1
         return 0
     CSS.write_text(expected, encoding="utf-8")
