@@ -113,6 +113,9 @@ def pages(app: Flask, make: Factory) -> dict[str, tuple[FlaskClient, str]]:
     return {
         "company workspace": (company, "/company/"),
         "company profile edit": (company, "/company/profile/edit"),
+        "company members": (company, "/company/members"),
+        "sharing": (company, "/company/sharing/"),
+        "api tokens": (company, "/account/tokens"),
         "module page": (company, f"/company/assessments/{draft.id}/modules/{module}"),
         "overview": (company, f"/company/assessments/{draft.id}"),
         "review": (finished, f"/company/assessments/{done.id}/review"),
@@ -124,6 +127,7 @@ def pages(app: Flask, make: Factory) -> dict[str, tuple[FlaskClient, str]]:
         "bureau dashboard": (bureau, "/bureau/"),
         "bureau companies": (bureau, "/bureau/companies"),
         "admin rules": (admin, "/admin/rules"),
+        "admin providers": (admin, "/admin/providers/"),
         "sign-in": (app.test_client(), "/login"),
         "registration": (app.test_client(), "/register"),
     }
