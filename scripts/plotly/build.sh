@@ -20,6 +20,7 @@ npx --no-install esbuild index.js --bundle --minify --format=iife --global-name=
   --outfile=plotly-dx.min.js
 if [[ "${1:-}" == "--update" ]]; then
   cp plotly-dx.min.js "$out"
+  python3 "$here/plotly_css.py"  # the bundle's base styles as a stylesheet (static/vendor/plotly-dx.css)
   (cd "$(dirname "$out")" && sha256sum "$(basename "$out")" > "$(basename "$out").sha256")
   echo "updated $out"
 else
