@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from portal.access import roles
+from portal.assessments.rounds import round_name
 from portal.assessments.services import company_assessments, get_for_company
 from portal.extensions import db
 from portal.models import ConsentMode, ProviderOrg, Role
@@ -27,7 +28,7 @@ def _consent_form() -> ConsentForm:
     form.assessment_id.choices = [
         (
             a.id,
-            f"#{a.id} {a.instrument_id} {a.instrument_version}（{_('已提交') if a.locked else _('填报中')}）",
+            f"{round_name(a)}（{_('已提交') if a.locked else _('填报中')}）",
         )
         for a in reversed(company_assessments(company))
     ]

@@ -232,3 +232,12 @@ def test_can_view_hook(make: Factory) -> None:
     assert consent.can_view(user, assessment) and not consent.can_edit(user, assessment)
     consent.revoke(granted, admin)
     assert not consent.can_view(user, assessment)
+
+
+def test_the_sharing_form_names_rounds_in_words(login_as: LoginAs, make: Factory) -> None:
+    from tests_support import submitted
+
+    assessment, admin = submitted(make)
+    html = login_as(admin).get("/company/sharing/").get_data(as_text=True)
+    assert "T0 · 广东制造业数字化转型成熟度评估（已提交）" in html
+    assert "gd-mfg-dt" not in html and f"#{assessment.id} " not in html
