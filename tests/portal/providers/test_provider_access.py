@@ -235,8 +235,6 @@ def test_can_view_hook(make: Factory) -> None:
 
 
 def test_the_sharing_form_names_rounds_in_words(login_as: LoginAs, make: Factory) -> None:
-    from tests_support import submitted
-
     assessment, admin = submitted(make)
     html = login_as(admin).get("/company/sharing/").get_data(as_text=True)
     assert "T0 · 广东制造业数字化转型成熟度评估（已提交）" in html
