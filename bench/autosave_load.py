@@ -110,7 +110,7 @@ class Respondent(threading.Thread):
     def _sign_in(self) -> str:
         while time.monotonic() < self.until:
             status, page = self._open(self.base + "/login")
-            token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page)
+            token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', page)
             if status == 200 and token:
                 form = {
                     "csrf_token": token.group(1).decode(),

@@ -62,7 +62,7 @@ def session_cookie(base: str, email: str) -> str:
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + "/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     assert token, "no CSRF token on the login page"
     form = {"csrf_token": token.group(1), "email": email, "password": demo_site.DEMO_PASSWORD}
     opener.open(base + "/login", data=urllib.parse.urlencode(form).encode()).read()

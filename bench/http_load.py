@@ -197,7 +197,7 @@ def sign_in(base: str, email: str = "qiye@demo.dx", password: str = "Demo-2026")
     jar = CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + "/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     assert token, "no CSRF token on the login page"
     data = urllib.parse.urlencode(
         {"csrf_token": token.group(1), "email": email, "password": password}

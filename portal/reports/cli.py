@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 import time
 from pathlib import Path
@@ -12,9 +11,6 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from portal.inputs import MAX_DB_ID
-
-# The worker's lines go through the app's JSON log like its jobs' (the other commands talk to a terminal).
-_log = logging.getLogger("portal.reports.worker")
 
 
 @click.group("report")
@@ -81,7 +77,7 @@ def worker_command(burst: bool, queue_name: str | None) -> None:
 
     url = current_app.config.get("REDIS_URL")
     if not url:
-        _log.error("REDIS_URL is not set: the web process renders reports in a thread; no worker needed.")
+        click.echo("REDIS_URL is not set: the web process renders reports in a thread; no worker needed.")
         sys.exit(1)
     connection = Redis.from_url(url)
     name = queue_name or current_app.config.get("REPORTS_QUEUE", QUEUE_NAME)
@@ -89,7 +85,7 @@ def worker_command(burst: bool, queue_name: str | None) -> None:
 
     moved = sweep()  # pending rows (Redis was down) and rows whose job was lost; then at every maintenance
     if moved:
-        _log.info("%s report(s) pending or stuck: handed to the queue or marked failed", moved)
+        click.echo(f"{moved} report(s) pending or stuck: handed to the queue or marked failed")
     ensure_chart_server()
     try:
         ReportWorker([Queue(name, connection=connection)], connection=connection).work(burst=burst)

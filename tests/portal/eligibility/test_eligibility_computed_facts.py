@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from fixture_types import LoginAs
 from tests_support import Factory
 
@@ -111,8 +112,13 @@ def test_computed_facts_name_their_assessment() -> None:
 
 
 def test_bureau_pipeline_uses_the_computed_level_and_names_fields_in_words(
-    make: Factory, login_as: LoginAs
+    make: Factory, login_as: LoginAs, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from portal.bureau import disclosure
+
+    # Disclosure control withholds half of the all-consenting lists at random (keyed on the companies):
+    # this test reads the list's wording, so it keeps the list.
+    monkeypatch.setattr(disclosure, "WITHHOLD_ALL_CONSENTING", 0.0)
     with_level = make.company(name="有评测企业", bureau_sharing=True)
     without = make.company(name="无评测企业", bureau_sharing=True)
     _submit(with_level, MORNING, miit_level=2)
