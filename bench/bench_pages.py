@@ -26,7 +26,6 @@ import time
 from typing import Any
 
 from bench import demo_site
-from bench.http_load import drop_database, fresh_database
 
 TARGET_P50_MS = 50.0
 
@@ -174,21 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds-history", type=int, default=50, help="submitted rounds of the long history")
     parser.add_argument("--database-url", help="an existing database with the demo data (else a fresh one)")
     args = parser.parse_args(argv)
-    url = args.database_url or fresh_database()
-    try:
-        if not args.database_url:
-            env = {**os.environ, "DATABASE_URL": url, "PORTAL_ENV": "development"}
-            env.pop("REDIS_URL", None)
-            demo_site.seed(env)
-        app = demo_site.make_app(url)
+    with demo_site.demo_app(args.database_url) as app:
         figures = measure(app, args.repeat, args.rounds_history)
-        with app.app_context():
-            from portal.extensions import db
-
-            db.engine.dispose()
-    finally:
-        if not args.database_url:
-            drop_database(url)
     print(json.dumps(summary(figures), ensure_ascii=False))
     return 0
 

@@ -18,7 +18,6 @@ import sys
 from typing import Any
 
 from bench import demo_site
-from bench.http_load import drop_database, fresh_database
 
 BROWSER_ENCODINGS = "gzip, deflate, br, zstd"  # what Chromium asks for
 CHART_PAGE_LIMIT = 1024 * 1024
@@ -114,21 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", help="an existing database with the demo data (else a fresh one)")
     args = parser.parse_args(argv)
-    url = args.database_url or fresh_database()
-    try:
-        if not args.database_url:
-            env = {**os.environ, "DATABASE_URL": url, "PORTAL_ENV": "development"}
-            env.pop("REDIS_URL", None)
-            demo_site.seed(env)
-        app = demo_site.make_app(url)
+    with demo_site.demo_app(args.database_url) as app:
         pages = measure(app)
-        with app.app_context():
-            from portal.extensions import db
-
-            db.engine.dispose()
-    finally:
-        if not args.database_url:
-            drop_database(url)
     print(json.dumps(summary(pages), ensure_ascii=False))
     return 0
 

@@ -7,9 +7,12 @@ server's own time for the page (routing, session, queries, template), without ne
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,31 @@ def seed(env: dict[str, str]) -> None:
     flask = str(VENV_BIN / "flask")
     for args in (["db", "upgrade"], ["seed-demo"], ["bureau", "seed-demo"]):
         subprocess.run([flask, "--app", "portal", *args], env=env, cwd=ROOT, check=True, capture_output=True)
+
+
+@contextmanager
+def demo_app(database_url: str | None) -> Iterator[Any]:
+    """The app on *database_url* (demo data expected there), or on a fresh database seeded with the demo
+    data and dropped afterwards."""
+    from bench.http_load import drop_database, fresh_database
+
+    url = database_url or fresh_database()
+    try:
+        if not database_url:
+            env = {**os.environ, "DATABASE_URL": url, "PORTAL_ENV": "development"}
+            env.pop("REDIS_URL", None)
+            seed(env)
+        app = make_app(url)
+        try:
+            yield app
+        finally:
+            with app.app_context():
+                from portal.extensions import db
+
+                db.engine.dispose()
+    finally:
+        if not database_url:
+            drop_database(url)
 
 
 def make_app(database_url: str) -> Any:
