@@ -40,6 +40,7 @@ INTERNAL_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("source-file", re.compile(r"\b[\w-]+\.(?:md|ya?ml|py|json)\b|\bseeds/")),
     ("field-key", re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")),
     ("item-key", re.compile(r"\b[a-z][a-z0-9_]+(?:\.[a-z][a-z0-9_]+){1,3}\b(?!\.\w)")),
+    ("cluster-code", re.compile(r"\bc\d{2}\b")),
     ("utc-time", re.compile(r"\bUTC\b")),
     ("fingerprint", re.compile(r"\b[0-9a-f]{12,64}\b")),
 )
