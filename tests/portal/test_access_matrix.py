@@ -126,6 +126,7 @@ POLICY: dict[str, set[str]] = {
     # Bureau dashboards: every bureau officer; the jurisdiction is enforced inside (scoped queries).
     "bureau.export": set(BUREAU),
     "bureau.companies": set(BUREAU),
+    "bureau.companies_export": set(BUREAU),
     "bureau.pipeline": set(BUREAU),
     "bureau.target_list": set(BUREAU),
     "bureau.report_actual": set(BUREAU),  # only for indicators of the officer's own jurisdiction (else 404)

@@ -4,6 +4,7 @@ are only counted (published through `portal.bureau.disclosure`), never named. A 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -103,19 +104,14 @@ def _levels(latest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
-    """Assessed companies of the selection that agreed to share details (Company.bureau_sharing).
-
-    Companies that did not agree are only counted (suppressed below 5), never named.
-    Figures: each instrument's latest result of the selection's months (see `_latest_results`).
-    """
+def _company_query(user: User, filters: Filters) -> tuple[Any, bool, Tally, Tally]:
+    """The consenting companies of the selection (ordered by name), whether the list is withheld, and
+    the (sharing, hidden) tallies it is published with."""
     f = aggregates.FACT_TABLE.c
     base = [*_latest_facts(user, filters), *dim_conditions(f, user, filters)]
     join = aggregates.FACT_TABLE.join(Company.__table__, Company.id == f.company_id)
     sharing, hidden = _tallies_by_consent(join, base, f.company_id)
-    withheld = list_withheld(hidden, sharing + hidden)
-    page = min(max(1, page), MAX_PAGE)  # a huge page made an OFFSET the database refuses
-    rows = db.session.execute(
+    query = (
         sa.select(
             Company.id,
             Company.name,
@@ -128,11 +124,13 @@ def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
         .select_from(join)
         .where(*base, Company.bureau_sharing == sa.true())
         .order_by(Company.name, Company.id)
-        .limit(0 if withheld else PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
+    )
+    return query, list_withheld(hidden, sharing + hidden), sharing, hidden
+
+
+def _company_rows(rows: Sequence[Any], filters: Filters) -> list[dict[str, Any]]:
     latest = _latest_results([r.id for r in rows], *_range(filters))
-    companies = [
+    return [
         {
             "id": r.id,
             "name": r.name,
@@ -145,15 +143,40 @@ def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
         }
         for r in rows
     ]
+
+
+def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
+    """One page of the assessed companies of the selection that agreed to share details
+    (Company.bureau_sharing). Companies that did not agree are only counted (suppressed below 5), never
+    named. Figures: each instrument's latest result of the selection's months (see `_latest_results`).
+    """
+    query, withheld, sharing, hidden = _company_query(user, filters)
+    page = min(max(1, page), MAX_PAGE)  # a huge page made an OFFSET the database refuses
+    rows = db.session.execute(query.limit(0 if withheld else PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     total = 0 if withheld else sharing.count
     return {
-        "companies": companies,
+        "companies": _company_rows(rows, filters),
         "withheld": withheld,
         "sharing": total,
         "not_sharing": publish(hidden),
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
     }
+
+
+def all_companies(user: User, filters: Filters, batch: int = 1000) -> tuple[bool, Iterator[dict[str, Any]]]:
+    """Every listed company of the selection, read `batch` rows at a time (a server-side cursor on
+    PostgreSQL), so a province-wide export never holds the whole list in memory. (withheld, rows)."""
+    query, withheld, _sharing, _hidden = _company_query(user, filters)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        if withheld:
+            return
+        result = db.session.execute(query.execution_options(yield_per=batch))
+        for part in result.partitions():
+            yield from _company_rows(part, filters)
+
+    return withheld, rows()
 
 
 def _gap_text(gap: dict[str, Any]) -> str:

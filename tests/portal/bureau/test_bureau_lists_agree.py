@@ -4,7 +4,10 @@ maturity level in one list while the other shows it."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import datetime
+from urllib.parse import unquote
 
 import pytest
 from fixture_types import LoginAs
@@ -14,7 +17,7 @@ from portal.bureau import disclosure, queries
 from portal.bureau.models import BureauProgramStatus
 from portal.bureau.queries.filters import Filters
 from portal.extensions import db
-from portal.models import JurisdictionLevel
+from portal.models import Company, JurisdictionLevel
 from tests.portal.bureau.test_bureau_dashboard import CN, MIIT, officer, submit
 
 
@@ -61,3 +64,33 @@ def test_a_date_range_reads_the_results_of_that_range(companies: list[int], make
     assert {(c["level"], c["miit_level"], c["month"]) for c in march["companies"]} == {
         ("三级", "—", "2026-03")
     }
+
+
+def test_company_list_export_streams_every_listed_company(
+    companies: list[int], make: Factory, login_as: LoginAs
+) -> None:
+    user = officer(make, JurisdictionLevel.CITY, "揭阳市")
+    withheld, rows = queries.all_companies(user, Filters(), batch=2)
+    assert not withheld
+    assert list(rows) == queries.company_list(user, Filters())["companies"]
+    response = login_as(user).get("/bureau/companies/export.csv")
+    assert response.status_code == 200 and response.is_streamed
+    assert "企业名单" in unquote(response.headers["Content-Disposition"])
+    lines = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    header = lines.index(
+        ["企业", "城市", "区县", "集群", "规模", "评估月份", "成熟度", "上云", "上平台", "5G", "工信部等级"]
+    )
+    body = lines[header + 1 :]
+    assert len(body) == 6 and body[0][6:] == ["三级", "是", "否", "—", "二级"]
+
+
+def test_company_list_export_withholds_when_few_companies_did_not_consent(
+    companies: list[int], make: Factory, login_as: LoginAs
+) -> None:
+    hidden = db.session.get(Company, companies[0])
+    assert hidden is not None
+    hidden.bureau_sharing = False
+    db.session.commit()
+    text = login_as(officer(make, JurisdictionLevel.CITY, "揭阳市")).get("/bureau/companies/export.csv")
+    body = text.get_data(as_text=True)
+    assert "名单暂不显示" in body and "揭阳市列表1五金有限公司" not in body
