@@ -252,7 +252,7 @@ def test_the_sharing_form_asks_for_a_choice_and_preselects_the_newest_round(
     select = re.search(r'<select[^>]*id="assessment_id".*?</select>', page, re.S)
     assert select is not None
     options = re.findall(r'<option([^>]*)value="([^"]*)"', select.group(0))
-    assert options[0][1] == "" and "selected" in dict((v, a) for a, v in options)[str(assessment.id)]
+    assert options[0][1] == "" and "selected" in {v: a for a, v in options}[str(assessment.id)]
     day = (consent.local_today() + timedelta(days=3)).isoformat()
     form = {"assessment_id": "", "provider_org_id": "", "mode": "share", "ends_on": day}
     response = company.post("/company/sharing/grant", data=form)
