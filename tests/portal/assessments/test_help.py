@@ -180,3 +180,17 @@ def test_answers_of_another_company_are_never_offered(login_as: LoginAs, admin: 
     mine = services.start(admin.company, MIIT, admin)
     html = _page(login_as(admin), mine, "effect")
     assert "999" not in html and "来自本企业" not in html
+
+
+def test_sharing_works_both_ways_for_evidence_figures(login_as: LoginAs, admin: User) -> None:
+    miit = services.start(admin.company, MIIT, admin)
+    figures = {"value": None, "evidence": {"production_devices_total": 80, "digitized_devices": 30}}
+    saving.save(miit.id, [saving.Change("base.equipment.digitization", figures, None)], admin)
+    gd = services.start(admin.company, GD, admin)
+    cloud = _fieldset(_page(login_as(admin), gd, "cloud"), "cloud.equipment.networked_share")
+    assert 'name="cloud.equipment.networked_share::production_devices_total"' in cloud
+    assert (
+        'type="number" value="80"' in cloud
+        and "来自本企业的《中小企业数字化水平评测指标（2024年版）》问卷" in cloud
+    )
+    assert 'networked_devices" step="any" type="number" value=""' in cloud  # not the same question
