@@ -34,6 +34,7 @@ POLICY: dict[str, set[str]] = {
     "home.healthz": EVERYONE,
     "home.terms": EVERYONE,
     "home.privacy": EVERYONE,
+    "help.glossary": EVERYONE,  # the glossary is public: questions link to it, and so may bureaus and banks
     "home.readyz": EVERYONE,
     "home.metrics": EVERYONE,  # the rule is the METRICS_TOKEN bearer token, else 404 (test_ops.py)
     "i18n.set_language": EVERYONE,
