@@ -152,11 +152,14 @@ def _company(company: Company, pick: Picker) -> CompanyCard:
             industry = f"{division.code} {pick(division.name_zh, division.name_en)}"
         except KeyError:
             pass
+    district = company.district
+    if company.city and district and (found := regions.find_district(company.city, district)):
+        district = pick(district, found.name_en)
     return CompanyCard(
         name=company.name,
         credit_code=company.credit_code,
         city=pick(company.city, regions.CITY_NAMES_EN.get(company.city)),
-        district=company.district,
+        district=district,
         cluster=cluster,
         size=size,
         industry=industry,

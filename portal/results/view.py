@@ -248,7 +248,7 @@ def _roadmap(roadmap: r.Roadmap | None, pick: Picker) -> v.Roadmap | None:
                 rank=a.rank,
                 title=pick(a.title_zh, a.title_en),
                 measure=pick(a.measure_zh, a.measure_en),
-                source=citations.readable(a.source),
+                source=citations.readable(a.source, english=pick.en),
                 horizon=label,
                 level_before=a.level_before,
                 level_after=a.level_after,
