@@ -153,8 +153,8 @@ def _company(company: Company, pick: Picker) -> CompanyCard:
         except KeyError:
             pass
     district = company.district
-    if company.city and district and (found := regions.find_district(company.city, district)):
-        district = pick(district, found.name_en)
+    if company.city and district and (place := regions.find_district(company.city, district)):
+        district = pick(district, place.name_en)
     return CompanyCard(
         name=company.name,
         credit_code=company.credit_code,
