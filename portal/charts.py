@@ -118,6 +118,8 @@ def history(spec: History, lang: str) -> Figure:
             "name": spec.metric,
             "text": [p.level_name for p in spec.points],
             "textposition": "top center",
+            "textfont": {"size": 11},
+            "cliponaxis": False,  # a level name over the first or last point may reach into the margin
             "x": [f"{p.round}<br>{p.date}" for p in spec.points],
             "y": [p.score for p in spec.points],
             "hovertemplate": "%{x}<br>%{y}<extra></extra>",
@@ -127,7 +129,8 @@ def history(spec: History, lang: str) -> Figure:
     layout = _layout(
         320,
         yaxis={"range": [0, 105], "tickvals": [0, 20, 40, 60, 80, 100], "title": {"text": spec.metric}},
-        xaxis={"type": "category"},
+        # half a slot of room on either side, so the level names over the end points are not cut
+        xaxis={"type": "category", "range": [-0.5, len(spec.points) - 0.5]},
     )
     layout["showlegend"] = False
     return {"data": data, "layout": layout}
