@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +32,7 @@ from questionnaires import Instrument
 from questionnaires.item_types import kind_of
 from scoring.maturity import result as r
 
+HUNDREDTH = Decimal("0.01")
 Pick = Callable[[str | None, str | None], str]
 Plain = Mapping[str, Any]
 
@@ -192,8 +193,12 @@ def _decimal(value: Any) -> Decimal | None:
 
 
 def _delta(then: Any, now: Any) -> c.Number | None:
+    """The exact difference of the two stored figures, to the hundredth (half up: MIIT points have three
+    decimals, and a float rounding of 63.775 would give 63.77)."""
     before, after = _decimal(then), _decimal(now)
-    return None if before is None or after is None else num(after - before)
+    if before is None or after is None:
+        return None
+    return num((after - before).quantize(HUNDREDTH, ROUND_HALF_UP))
 
 
 def _row(title: str, before: Plain, score: Decimal | None, level: int, strong: bool = False) -> c.CompareRow:

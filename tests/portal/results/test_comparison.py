@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from html import unescape
 from typing import Any
 
@@ -21,14 +21,15 @@ from portal.assessments import services as assessments
 from portal.extensions import db
 from portal.models import Assessment, AssessmentResult, Role, User
 from portal.reports.context import build_report_context
+from portal.results.format import num
 from portal.results.plain import to_plain
 from portal.results.view import build_result_view
 
 
-def _round(user: User, choice: int, days_ago: int) -> Assessment:
-    """A submitted round of the GD questionnaire, submitted `days_ago` days ago (rounds are a year apart)."""
+def _round(user: User, choice: int, days_ago: int, instrument: str = "gd-mfg-dt") -> Assessment:
+    """A submitted round, submitted `days_ago` days ago (rounds are a year apart)."""
     assert user.company is not None
-    assessment = assessments.start(user.company, "gd-mfg-dt", user)
+    assessment = assessments.start(user.company, instrument, user)
     answer_everything(assessment, user, choice)
     assessments.submit(assessment, user, attested=True)
     assert assessment.submitted_at is not None
@@ -54,7 +55,9 @@ def _page(client: FlaskClient, assessment: Assessment) -> str:
 
 
 def _difference(now: Any, then: Any) -> float:
-    return float(round(Decimal(str(now)) - Decimal(str(then)), 2))
+    """The difference of two stored figures, to the hundredth."""
+    exact = Decimal(str(now)) - Decimal(str(then))
+    return float(exact.quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
 def _chart(page: str) -> dict[str, Any]:
@@ -158,6 +161,25 @@ def test_rounds_on_different_questionnaire_versions_say_so(login_as: LoginAs, ma
         f"answered on version 2025.1 of the questionnaire, this round on version {t1.instrument_version}"
         in page
     )
+
+
+def test_miit_rounds_compare_their_points_and_levels(make: Factory) -> None:
+    user = make.user(Role.ENTERPRISE, company=make.company())
+    t0 = _round(user, choice=0, days_ago=365, instrument="miit-sme-digital")
+    t1 = _round(user, choice=3, days_ago=0, instrument="miit-sme-digital")
+    then, now = _stored(t0)["miit"], _stored(t1)["miit"]
+    view = build_result_view(t1, "zh")
+    cmp = view.comparison
+    assert cmp is not None
+    assert cmp.miit_delta == _difference(now["points"]["total"], then["points"]["total"]) > 0
+    assert now["level"] > then["level"]
+    (miit,) = [change for change in cmp.levels if change.what == "工信部数字化水平等级（测算）"]
+    assert miit.change == now["level"] - then["level"]
+    assert (miit.then, miit.now) == (then["level_name_zh"], now["level_name_zh"])
+    assert view.history.metric == "工信部评测总分"
+    # each round's points as its own result page shows them
+    shown = [num(Decimal(str(x["points"]["total"]))) for x in (then, now)]
+    assert [p.score for p in view.history.points] == shown
 
 
 def test_a_draft_compares_nothing_yet(login_as: LoginAs, make: Factory) -> None:
