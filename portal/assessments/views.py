@@ -23,6 +23,7 @@ from portal.assessments.forms import (
     stored_form_values,
     submitted_value,
 )
+from portal.assessments.summary import answer_summary
 from portal.companies.services import members
 from portal.errors import PortalError
 from portal.evidence.services import files_by_item
@@ -278,6 +279,7 @@ def review(assessment_id: int) -> Any:
         assessment=assessment,
         instrument=instrument,
         missing=services.missing_required(assessment),
+        summary=answer_summary(assessment),
         warnings=consistency.warnings(instrument_of(assessment), assessment.answer_map(), assessment.id),
         progress=_progress(assessment),
         attestation=services.ATTESTATION_ZH,

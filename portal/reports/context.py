@@ -105,7 +105,7 @@ def _sections(view: ResultView) -> tuple[Section, ...]:
         ("miit", _("工信部 2024 版评测明细"), view.miit is not None),
         ("roadmap", _("升级路线图"), True),
         ("programs", _("政策申报匹配"), True),
-        ("comparison", _("与上次评估对比"), view.comparison is not None),
+        ("comparison", _("与上一轮评估对比"), view.comparison is not None),
         ("appendix", _("附录：全部答案与佐证数据"), True),
         ("method", _("方法说明与数据来源"), True),
     ]
