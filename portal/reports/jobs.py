@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,7 +32,7 @@ from portal.extensions import db
 from portal.models import Assessment, User
 from portal.models._common import utcnow
 from portal.reports import outbox
-from portal.reports.models import Report, ReportStatus
+from portal.reports.models import Report, ReportKind, ReportStatus
 from portal.reports.runner import run_report  # noqa: F401 — the path of jobs enqueued by earlier releases
 from portal.results import services as results
 
@@ -124,6 +125,38 @@ def request_report(assessment: Assessment, lang: str, user: User | None = None) 
     return report
 
 
+def request_jurisdiction_report(user: User, args: dict[str, str], lang: str) -> Report:
+    """A bureau's jurisdiction report (portal/bureau/report.py): record the request — the filters as
+    the dashboard reads them — and hand it to the queue. Every request is a new report (the figures
+    change as results arrive)."""
+    from portal.bureau import queries
+
+    now = utcnow()
+    filters = queries.parse_filters(args, user).as_args()
+    digest = hashlib.sha256(
+        json.dumps([user.id, filters, now.isoformat()], sort_keys=True).encode()
+    ).hexdigest()
+    report_no = new_report_no(now)
+    report = Report(
+        kind=ReportKind.JURISDICTION,
+        assessment_id=None,
+        params={"filters": filters},
+        answers_hash=digest,
+        engine_version="bureau",
+        lang=normalise_lang(lang),
+        status=ReportStatus.PENDING,
+        report_no=report_no,
+        verification_code=verification_code(report_no, digest),
+        requested_by_id=user.id,
+        created_at=now,
+    )
+    db.session.add(report)
+    db.session.commit()
+    outbox.dispatch(report.id)
+    db.session.refresh(report)
+    return report
+
+
 def retry(report: Report) -> Report:
     """Queue a failed report again (the same row: same report number and verification code)."""
     if report.status is not ReportStatus.FAILED:
@@ -184,7 +217,9 @@ def pdf_bytes(report: Report) -> bytes | None:
 def by_code(code: str) -> Report | None:
     """The done report with this verification code, if the code also matches its HMAC (tamper check)."""
     normalised = code.strip().upper()
-    report = db.session.scalar(sa.select(Report).where(Report.verification_code == normalised))
+    report = db.session.scalar(  # company reports only: a jurisdiction report is the officer's own
+        sa.select(Report).where(Report.verification_code == normalised, Report.assessment_id.is_not(None))
+    )
     if report is None or report.status is not ReportStatus.DONE:
         return None
     expected = verification_code(report.report_no, report.answers_hash)

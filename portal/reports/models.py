@@ -25,8 +25,17 @@ class ReportStatus(StrEnum):
     FAILED = "failed"
 
 
+class ReportKind(StrEnum):
+    ASSESSMENT = "assessment"  # a company's assessment report
+    JURISDICTION = "jurisdiction"  # a bureau's report on its jurisdiction (portal/bureau/report.py)
+
+
 class Report(db.Model):  # type: ignore[name-defined]
     """A PDF report and the job that renders it.
+
+    Most rows are a company's assessment report; a bureau's jurisdiction report is a row of kind
+    `jurisdiction` without an assessment, its request (filters, period, language) in `params`, readable
+    by the officer who asked for it. Both share the queue, the status page and the download.
 
     The cache key is (assessment, answers hash, engine version, language): a request with the same key reuses
     this row (and its PDF once done); any change of a key part makes a new row. The PDF is kept in the
@@ -36,9 +45,13 @@ class Report(db.Model):  # type: ignore[name-defined]
     __tablename__ = "reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assessment_id: Mapped[int] = mapped_column(
+    assessment_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("assessments.id", ondelete="CASCADE"), index=True
     )
+    kind: Mapped[str] = mapped_column(
+        sa.String(20), default=ReportKind.ASSESSMENT, server_default=ReportKind.ASSESSMENT.value
+    )
+    params: Mapped[dict[str, object] | None] = mapped_column(sa.JSON)
     answers_hash: Mapped[str] = mapped_column(sa.String(64))
     engine_version: Mapped[str] = mapped_column(sa.String(20))
     lang: Mapped[str] = mapped_column(sa.String(5))
@@ -63,7 +76,7 @@ class Report(db.Model):  # type: ignore[name-defined]
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    assessment: Mapped[Assessment] = relationship()
+    assessment: Mapped[Assessment | None] = relationship()
 
     __table_args__ = (
         sa.UniqueConstraint(

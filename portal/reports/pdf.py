@@ -126,15 +126,15 @@ def stop_chart_server() -> None:
 
 
 def figure_svg(fig: Any, width: int, height: int) -> bytes:
-    """One plotly figure as SVG through the persistent browser (serialised: the server is one queue)."""
+    """One plotly figure (or its plain JSON spec) as SVG through the persistent browser (serialised: the
+    server is one queue)."""
     import kaleido
 
     ensure_chart_server()
     with _chart_lock:
         try:
-            data = kaleido.calc_fig_sync(
-                fig.to_dict(), opts={"format": "svg", "width": width, "height": height}
-            )
+            spec = fig if isinstance(fig, dict) else fig.to_dict()
+            data = kaleido.calc_fig_sync(spec, opts={"format": "svg", "width": width, "height": height})
         except Exception as exc:
             if "chrom" in str(exc).lower() or "browser" in str(exc).lower():
                 raise ReportRenderError(
@@ -270,6 +270,18 @@ def render_html(context: ReportContext, chart_classes: Mapping[str, str] | None 
 # ------------------------------------------------------------------------------------------------- pdf
 
 
+def write_pdf(document: Any) -> bytes:
+    """A laid-out WeasyPrint document as PDF/A-3u bytes, tagged."""
+    with warnings.catch_warnings():
+        # WeasyPrint 70 opens its bundled sRGB profile for the PDF/A output intent and leaves closing the
+        # file to the garbage collector; harmless, but not a warning for our logs or tests
+        warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+    if pdf is None:  # pragma: no cover — write_pdf without a target always returns bytes
+        raise ReportRenderError("WeasyPrint returned no PDF")
+    return bytes(pdf)
+
+
 def render_report_pdf(context: ReportContext, *, stats: dict[str, Any] | None = None) -> bytes:
     """Render the report context to PDF bytes. `stats`, when given, receives page count and timings.
 
@@ -315,14 +327,8 @@ def render_report_pdf(context: ReportContext, *, stats: dict[str, Any] | None = 
         if pending is not None:
             pending.cancel()  # no-op once it runs; a render that failed early does not export for nothing
     write_started = time.perf_counter()
-    with warnings.catch_warnings():
-        # WeasyPrint 70 opens its bundled sRGB profile for the PDF/A output intent and leaves closing the
-        # file to the garbage collector; harmless, but not a warning for our logs or tests
-        warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+    pdf = write_pdf(document)
     timings["write"] = time.perf_counter() - write_started
-    if pdf is None:  # pragma: no cover — write_pdf without a target always returns bytes
-        raise ReportRenderError("WeasyPrint returned no PDF")
     timings.update(chart_timings)
     if stats is not None:
         stats["pages"] = len(document.pages)

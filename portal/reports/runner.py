@@ -105,6 +105,9 @@ def _run(report_id: int) -> str:
     assert report is not None  # claimed just now
     try:
         _test_failure_hook(report)
+        if report.assessment is None:  # a bureau's jurisdiction report (portal/bureau/report.py)
+            _render_jurisdiction(report)
+            return "done"
         context = build_report_context(
             report.assessment,
             report.lang,
@@ -127,6 +130,16 @@ def _run(report_id: int) -> str:
         record_failure(report_id, f"{type(exc).__name__}: {exc}", will_retry=_rq_will_retry())
         raise
     return "done"
+
+
+def _render_jurisdiction(report: Report) -> None:
+    from portal.bureau.report import render
+
+    report.pdf, report.page_count = render(report)
+    report.pdf_size = len(report.pdf)
+    report.status = ReportStatus.DONE
+    report.finished_at = utcnow()
+    db.session.commit()
 
 
 def record_failure(report_id: int, error: str, *, will_retry: bool) -> None:

@@ -31,6 +31,8 @@ from wtforms.validators import DataRequired
 
 from portal.access import public, roles
 from portal.assessments.services import get_for_company
+from portal.bureau import report as bureau_report
+from portal.bureau.exports import content_disposition
 from portal.extensions import limiter
 from portal.i18n import is_english as english
 from portal.models import Role
@@ -40,13 +42,20 @@ from portal.reports import jobs
 from portal.reports.models import Report
 
 bp = Blueprint("reports", __name__)
+_FILTER_ARGS = ("city", "district", "cluster", "size_class", "from", "to")  # the dashboard's filters
 
 
 def _readable(report_id: int) -> Report:
-    """The report, if the current user may read it like the assessment itself (company members, or a
-    provider while the company's consent for that assessment is active); 404 otherwise."""
+    """The report, if the current user may read it: an assessment's report like the assessment itself
+    (company members, or a provider while the company's consent for that assessment is active); a
+    jurisdiction report only by the officer who asked for it. 404 otherwise."""
     report = jobs.get_report(report_id)
-    if report is None or not can_view(current_user, report.assessment):
+    if report is None:
+        abort(404)
+    if report.assessment is None:
+        if not bureau_report.readable_by(report, current_user):
+            abort(404)
+    elif not can_view(current_user, report.assessment):
         abort(404)
     return report
 
@@ -68,8 +77,24 @@ def request_report(assessment_id: int) -> Any:
     return redirect(url_for("reports.status_page", report_id=report.id))
 
 
+@bp.post("/bureau/report")
+@roles(Role.BUREAU)
+def jurisdiction_report() -> Any:
+    """ "生成辖区报告" on the dashboard: recorded and handed to the queue; the status page follows it."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    args = {
+        k: v
+        for k, v in request.form.items()
+        if k in ("city", "district", "cluster", "size_class", "from", "to")
+    }
+    lang = request.form.get("lang") or ("en" if english() else "zh")
+    report = jobs.request_jurisdiction_report(current_user, args, lang)
+    return redirect(url_for("reports.status_page", report_id=report.id))
+
+
 @bp.get("/reports/<int:report_id>")
-@roles(Role.ENTERPRISE, Role.PROVIDER)
+@roles(Role.ENTERPRISE, Role.PROVIDER, Role.BUREAU)
 def status_page(report_id: int) -> Any:
     report = jobs.revive(_readable(report_id))
     return render_template(
@@ -78,7 +103,7 @@ def status_page(report_id: int) -> Any:
 
 
 @bp.get("/reports/<int:report_id>/status")
-@roles(Role.ENTERPRISE, Role.PROVIDER)
+@roles(Role.ENTERPRISE, Role.PROVIDER, Role.BUREAU)
 def status_json(report_id: int) -> Any:
     report = jobs.revive(_readable(report_id))
     body = jobs.status_of(report)
@@ -89,22 +114,25 @@ def status_json(report_id: int) -> Any:
 
 
 @bp.get("/reports/<int:report_id>/download")
-@roles(Role.ENTERPRISE, Role.PROVIDER)
+@roles(Role.ENTERPRISE, Role.PROVIDER, Role.BUREAU)
 def download(report_id: int) -> Any:
     report = _readable(report_id)
     data = jobs.pdf_bytes(report) if report.status.value == "done" else None
     if data is None:
         abort(404)
-    audit.record(current_user, report.assessment, "download_report")  # outsiders' reads are audited
-    filename = f"{report.report_no}.pdf"
     response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if report.assessment is not None:
+        audit.record(current_user, report.assessment, "download_report")  # outsiders' reads are audited
+        response.headers["Content-Disposition"] = f'attachment; filename="{report.report_no}.pdf"'
+    else:
+        name = bureau_report.file_name(report, current_user)
+        response.headers["Content-Disposition"] = content_disposition(name)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
 @bp.post("/reports/<int:report_id>/retry")
-@roles(Role.ENTERPRISE)
+@roles(Role.ENTERPRISE, Role.BUREAU)
 def retry(report_id: int) -> Any:
     report = _readable(report_id)
     if not FlaskForm().validate_on_submit():

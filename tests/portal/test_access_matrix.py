@@ -96,10 +96,11 @@ POLICY: dict[str, set[str]] = {
     "home.plotly_js": EVERYONE,
     "api.save_answers": ENTERPRISE | {PROVIDER},  # providers: assist-mode consent only
     "reports.request_report": ENTERPRISE,
-    "reports.status_page": ENTERPRISE | {PROVIDER},  # providers: object check refuses without consent (404)
-    "reports.status_json": ENTERPRISE | {PROVIDER},
-    "reports.download": ENTERPRISE | {PROVIDER},
-    "reports.retry": ENTERPRISE,
+    # providers: object check refuses without consent (404); bureaus: their own jurisdiction reports
+    "reports.status_page": ENTERPRISE | {PROVIDER} | set(BUREAU),
+    "reports.status_json": ENTERPRISE | {PROVIDER} | set(BUREAU),
+    "reports.download": ENTERPRISE | {PROVIDER} | set(BUREAU),
+    "reports.retry": ENTERPRISE | set(BUREAU),
     "reports.verify": EVERYONE,  # the verification code is the credential
     "reports.verify_form": EVERYONE,  # where a bank or bureau types the code
     # 政策匹配: everyone of the company reads; only the company administrator changes conditions/projects.
@@ -128,6 +129,7 @@ POLICY: dict[str, set[str]] = {
     "bureau.export": set(BUREAU),
     "bureau.companies": set(BUREAU),
     "bureau.companies_export": set(BUREAU),
+    "reports.jurisdiction_report": set(BUREAU),
     "bureau.pipeline": set(BUREAU),
     "bureau.target_list": set(BUREAU),
     "bureau.report_actual": set(BUREAU),  # only for indicators of the officer's own jurisdiction (else 404)

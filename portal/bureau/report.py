@@ -1,0 +1,118 @@
+"""A bureau's jurisdiction report ("生成辖区报告"): a PDF of what the officer's dashboard publishes for the
+chosen filters and period — headline figures (上云上平台 by kind), maturity, MIIT level and 5G
+distributions, the breakdowns by area, cluster and size, the monthly trend, the programme pipeline and
+the plan targets with reported and measured values — with charts.
+
+Same machinery as a company's report: a `Report` row (kind `jurisdiction`, recorded by
+`portal.reports.jobs.request_jurisdiction_report`) handed to the job queue (RQ, or the app's own thread
+pool without Redis), the same status page and download, WeasyPrint with the
+report stylesheet, PDF/A-3u, tagged. Same disclosure control as the dashboard: every figure comes from
+`queries.summary` and `targets.targets_table`, which publish only perturbed counts and "<5"; the PDF
+adds no figure of its own.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from portal.bureau import charts, exports, queries, targets
+from portal.extensions import db
+from portal.models import Role, User
+from portal.models._common import utcnow
+from portal.reports.models import Report, ReportKind
+from portal.results.format import LOCAL_TZ
+from portal.results.view import locale_of
+
+# Which tables the report prints, in order (keys of queries.summary); charts drawn beside three of them.
+TABLES = (
+    "headline",
+    "levels",
+    "miit_levels",
+    "fiveg",
+    "geo",
+    "by_cluster",
+    "by_size_class",
+    "trend_month",
+    "programs",
+)
+CHARTS = {"levels": "distribution", "miit_levels": "distribution", "trend_month": "trend"}
+
+
+class JurisdictionReportError(RuntimeError):
+    """The report cannot be rendered (its officer no longer exists or is no longer a bureau officer)."""
+
+
+def readable_by(report: Report, user: Any) -> bool:
+    """Only the officer who asked for it: the report holds that officer's jurisdiction's figures."""
+    return (
+        report.kind == ReportKind.JURISDICTION and user.is_authenticated and user.id == report.requested_by_id
+    )
+
+
+def _svg_img(spec: dict[str, Any], alt: str) -> Markup:
+    from portal.reports.pdf import figure_svg
+
+    svg = figure_svg(spec, 640, int(spec.get("layout", {}).get("height") or 320))
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    return Markup('<img class="chart" alt="{}" src="{}">').format(alt, uri)
+
+
+def context(report: Report) -> dict[str, Any]:
+    """What the template prints, read under the report's language (call inside force_locale)."""
+    officer = db.session.get(User, report.requested_by_id) if report.requested_by_id else None
+    if officer is None or officer.role is not Role.BUREAU:
+        raise JurisdictionReportError("the officer who asked for this report is no longer a bureau officer")
+    filters = queries.parse_filters(_args(report), officer)
+    tables = queries.summary(officer, filters)
+    tables["geo"] = tables.get("by_city") or tables["by_district"]
+    printed = [tables[key] for key in TABLES if key in tables]
+    figures = {
+        key: _svg_img(getattr(charts, kind)(tables[key]), tables[key].title) for key, kind in CHARTS.items()
+    }
+    generated = (report.started_at or utcnow()).astimezone(LOCAL_TZ)
+    return {
+        "scope": queries.jurisdiction_name(officer),
+        "filters": exports.describe_filters(filters.as_args()),
+        "tables": printed,
+        "charts": figures,
+        "targets": targets.targets_table(officer),
+        "counting_rule": queries.counting_rule(),
+        "report_no": report.report_no,
+        "generated_at": generated.strftime("%Y-%m-%d %H:%M"),
+        "lang": report.lang,
+    }
+
+
+def render(report: Report) -> tuple[bytes, int]:
+    """The PDF and its page count."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from portal.reports.pdf import STATIC_URL, environment, report_stylesheet, static_only_fetcher, write_pdf
+
+    with force_locale(locale_of(report.lang)):
+        page = context(report)
+        html_lang = "en" if report.lang == "en" else "zh-CN"
+        html = environment().get_template("jurisdiction.html").render(c=page, html_lang=html_lang)
+    document = HTML(string=html, base_url=STATIC_URL, url_fetcher=static_only_fetcher()).render(
+        stylesheets=[report_stylesheet()], font_config=FontConfiguration()
+    )
+    return write_pdf(document), len(document.pages)
+
+
+def file_name(report: Report, officer: User) -> str:
+    """Named as the exports are, in the report's language: 揭阳市_小型_辖区报告_2026-12-07.pdf."""
+    with force_locale(locale_of(report.lang)):
+        scope = queries.jurisdiction_name(officer)
+        return exports.filename(scope, _args(report), "pdf", title=_("辖区报告"))
+
+
+def _args(report: Report) -> dict[str, str]:
+    """The filters the report was asked for, as a query string would give them."""
+    stored = (report.params or {}).get("filters")
+    return {str(k): str(v) for k, v in stored.items()} if isinstance(stored, dict) else {}
