@@ -8,7 +8,8 @@ Two rules hold after every change:
   sessions.py loads the user per request) and API tokens stop working (they need an active user).
 
 A removed account is kept, closed, for the company's history (who answered what, the audit log); its open
-module assignments go, so nobody waits for a colleague who has left. Every change is in the audit log.
+module assignments go, so nobody waits for a colleague who has left. A new invitation from the same
+company reopens it (portal/auth/services.py). Every change is in the audit log.
 """
 
 from __future__ import annotations

@@ -205,3 +205,32 @@ def test_without_a_mail_server_the_page_says_the_mail_was_not_sent(
     )
     assert "邀请邮件没有发出" in html and "/invite/" in html
     assert app.extensions["outbox"][-1]["to"] == "new@test.dx"  # written to the log instead
+
+
+def test_a_member_removed_by_mistake_comes_back_by_a_new_invitation(
+    app: Flask, login_as: LoginAs, make: Factory, company: Company
+) -> None:
+    admin, _colleague, leaver = _team(make, company)
+    client = login_as(admin)
+    _change(client, leaver, "remove")
+    html = client.post("/company/members/invite", data={"email": leaver.email}).get_data(as_text=True)
+    link = re.search(r'value="http://[^"]+(/invite/[^"]+)"', html)
+    assert link is not None, html[:1000]
+    joined = app.test_client().post(
+        link.group(1),
+        data={"name": "王五", "password": "Back-again-1", "password2": "Back-again-1", "accept_terms": "y"},
+    )
+    assert joined.status_code == 302
+    db.session.refresh(leaver)
+    assert leaver.active and not leaver.is_company_admin and leaver.company_id == company.id
+    assert leaver.check_password("Back-again-1") and not leaver.check_password(PASSWORD)
+
+
+def test_another_companys_removed_member_cannot_be_invited(
+    login_as: LoginAs, make: Factory, company: Company
+) -> None:
+    admin, _colleague, leaver = _team(make, company)
+    _change(login_as(admin), leaver, "remove")
+    other_admin = make.user(Role.ENTERPRISE)
+    html = login_as(other_admin).post("/company/members/invite", data={"email": leaver.email})
+    assert "一个账号只能属于一家企业" in html.get_data(as_text=True)
