@@ -51,6 +51,9 @@ def find_member(company: Company, member_id: int) -> User:
 def apply(company: Company, actor: User, member_id: int, change: Change) -> User:
     """Make the change, record it and commit; returns the member it concerned."""
     _lock(company)
+    db.session.refresh(actor)  # another administrator may have changed the actor's role a moment ago
+    if not (actor.active and actor.is_company_admin and actor.company_id == company.id):
+        raise TeamError(403, _l("您已不是本企业的管理员。"))
     member = find_member(company, member_id)
     if change is Change.HANDOVER and member == actor:
         raise TeamError(400, _l("不能把管理员角色移交给自己。"))

@@ -15,6 +15,7 @@ from tests_support import PASSWORD, Factory, csrf_token_from, sign_in_session
 from portal import mail
 from portal.assessments.services import start as start_assessment
 from portal.auth.security import create_api_token
+from portal.companies import team
 from portal.extensions import db
 from portal.models import Company, ModuleAssignment, PlatformEvent, Role, SignInSession, User
 
@@ -234,3 +235,17 @@ def test_another_companys_removed_member_cannot_be_invited(
     other_admin = make.user(Role.ENTERPRISE)
     html = login_as(other_admin).post("/company/members/invite", data={"email": leaver.email})
     assert "一个账号只能属于一家企业" in html.get_data(as_text=True)
+
+
+def test_an_administrator_demoted_a_moment_ago_changes_nothing(make: Factory, company: Company) -> None:
+    """Two administrators at the same moment: the one demoted by the other, whose page was checked before,
+    is refused once the change runs (it re-reads its own role under the company's lock)."""
+    admin, colleague, leaver = _team(make, company)
+    colleague.is_company_admin = True
+    db.session.commit()
+    with db.engine.begin() as other_request:  # the colleague demoted the admin, committed meanwhile
+        other_request.execute(sa.update(User).where(User.id == admin.id).values(is_company_admin=False))
+    with pytest.raises(team.TeamError):
+        team.apply(company, admin, leaver.id, team.Change.REMOVE)
+    db.session.refresh(leaver)
+    assert leaver.active and _events("remove_member") == []
