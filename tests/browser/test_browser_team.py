@@ -13,6 +13,7 @@ from tests_support import PASSWORD, Factory
 
 from portal.extensions import db
 from portal.models import Role, User
+from scoring.reference import credit_code
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -97,3 +98,29 @@ def test_the_only_administrator_sees_why_they_cannot_step_down(
     page = _sign_in(new_page, live_server, admin, 390)
     page.goto(live_server + "/company/members")
     assert "唯一的管理员" in page.locator(f"tr[data-member='{admin.email}']").inner_text()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_platform_admin_corrects_a_credit_code(
+    new_page: OpenPage, live_server: str, make: Factory, lang: str
+) -> None:
+    company = make.company(name="揭阳市宏达五金制品有限公司")
+    old = company.credit_code
+    new = credit_code.with_check_char("91445200MA4UXXXX0")
+    admin = make.user(Role.ADMIN, email="admin@test.dx", locale="en" if lang == "en" else "zh_CN")
+    page = new_page(1366, 900)
+    page.goto(live_server + "/login")
+    page.fill("#email", admin.email)
+    page.fill("#password", PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/admin/")
+    page.goto(live_server + "/admin/companies?q=" + old[-6:])
+    page.locator(f"a[href$='/admin/companies/{company.id}/credit-code']").click()
+    page.fill("#credit_code", new)
+    page.fill("#reason", "注册时录入错误，已核对营业执照")
+    screenshot(page, f"team_admin_credit_code_{lang}_1366")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/admin/companies?q=*")
+    assert f"{old} → {new}" in page.locator(".flash").first.inner_text()
+    assert page.locator("#companies").inner_text().count(new) == 1
+    screenshot(page, f"team_admin_companies_{lang}_1366")
