@@ -2,7 +2,8 @@
 
 What is recorded here (answer-level history is AnswerChange; outsiders' reads are providers.audit):
 submissions, consent grants and revocations, rule-file uploads and (de)activations, accounts created or
-changed by administrators, company deletions (PIPL).
+changed by administrators, company deletions (PIPL), team changes by company administrators (members
+removed, roles changed, the administrator role handed over) and credit-code corrections.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "withdraw_rule_version": ("撤回政策规则版本", "withdrew a rule version"),
     "create_account": ("开通账号", "created an account"),
     "delete_company": ("注销企业（删除个人信息）", "deleted a company's personal data"),
+    "remove_member": ("移除企业成员", "removed a company member"),
+    "change_member_role": ("变更成员角色", "changed a member's role"),
+    "hand_over_admin": ("移交企业管理员", "handed over the company administrator role"),
+    "correct_credit_code": ("更正统一社会信用代码", "corrected a unified social credit code"),
 }
 
 

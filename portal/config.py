@@ -152,6 +152,9 @@ SETTINGS = (
     _Setting("MAIL_SECURITY", "none (default) | starttls | ssl"),
     _Setting("MAIL_USERNAME", "SMTP user name, with MAIL_PASSWORD (unset: no authentication)"),
     _Setting("MAIL_FROM", "sender address (default noreply@dx-assess.local)"),
+    _Setting(
+        "SUPPORT_EMAIL", "where users write to the platform administrator (shown on pages; unset: not shown)"
+    ),
     _Setting("METRICS_TOKEN", "bearer token for /metrics (>= 32 characters; unset: /metrics answers 404)"),
     _Setting("EVIDENCE_QUOTA_MB", "evidence storage per company, in MB (default 500)"),
 )
@@ -235,6 +238,10 @@ def _mail(config: dict[str, Any], env: dict[str, str], *, production: bool) -> N
             "MAIL_SERVER: required in production (password-reset and verification links would otherwise "
             "be written to the log), e.g. smtp.internal"
         )
+    support = (env.get("SUPPORT_EMAIL") or "").strip()
+    if support and (" " in support or support.count("@") != 1):
+        raise ConfigError(f"SUPPORT_EMAIL: expected one e-mail address, got {support!r}")
+    config["SUPPORT_EMAIL"] = support or None
     security = env.get("MAIL_SECURITY") or "none"
     if security not in MAIL_SECURITY:
         raise ConfigError(f"MAIL_SECURITY: {security!r} is not one of {', '.join(MAIL_SECURITY)}")

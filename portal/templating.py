@@ -46,6 +46,7 @@ NAVIGATION: dict[Role, tuple[tuple[str, Any], ...]] = {
     Role.ADMIN: (
         ("admin.dashboard", _l("平台管理")),
         ("admin.users", _l("账号管理")),
+        ("admin.companies_list", _l("企业名录")),
         ("admin.audit_log", _l("审计日志")),
         ("moderation.index", _l("服务商审核")),
         ("admin_rules.index", _l("政策规则")),

@@ -5,11 +5,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, EmailField, PasswordField, StringField, SubmitField
+from wtforms import DateField, EmailField, PasswordField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
 from portal.choices import city_choices, district_choices
-from portal.validators import ChoiceField, MaxChars, date_range, district_in_city, password_strength
+from portal.validators import (
+    ChoiceField,
+    MaxChars,
+    credit_code_check,
+    date_range,
+    district_in_city,
+    password_strength,
+)
 
 REQUIRED = _l("此项为必填项。")
 
@@ -55,3 +62,15 @@ class PublishForm(FlaskForm):
     )
     valid_until = DateField(_l("失效日期（含当天，可不填）"), validators=[Optional(), date_range()])
     submit = SubmitField(_l("发布"))
+
+
+class CreditCodeForm(FlaskForm):
+    credit_code = StringField(
+        _l("正确的统一社会信用代码"), validators=[DataRequired(REQUIRED), credit_code_check]
+    )
+    reason = TextAreaField(
+        _l("更正理由"),
+        description=_l("例如：注册时录入错误，已核对营业执照。理由记入审计日志。"),
+        validators=[DataRequired(REQUIRED), MaxChars(200)],
+    )
+    submit = SubmitField(_l("更正"))

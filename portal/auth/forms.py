@@ -91,6 +91,11 @@ class AcceptInvitationForm(FlaskForm):
     password2 = PasswordField(
         _l("确认密码"), validators=[DataRequired(REQUIRED), EqualTo("password", _l("两次输入的密码不一致。"))]
     )
+    # an invited colleague opens an account too, and agrees to the same terms as one who registers
+    accept_terms = BooleanField(
+        _l("我已阅读并同意《用户服务协议》和《个人信息保护说明》"),
+        validators=[DataRequired(_l("请阅读并同意用户协议和个人信息保护说明。"))],
+    )
     submit = SubmitField(_l("加入企业"))
 
 

@@ -30,9 +30,8 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
-def _ensure_new_email(email: str) -> None:
-    if find_user(email) is not None:
-        raise AccountError(409, _l("该邮箱已注册，请直接登录或使用其他邮箱。"), "email")
+def _email_taken() -> AccountError:
+    return AccountError(409, _l("该邮箱已注册，请直接登录或使用其他邮箱。"), "email")
 
 
 @dataclass(frozen=True)
@@ -200,8 +199,7 @@ def create_invitation(
 ) -> tuple[Invitation, str]:
     """A one-time link for a colleague; returns the invitation and the token (shown once, never stored)."""
     email = normalize_email(email)
-    existing = find_user(email)
-    if existing is not None:
+    if not _invitable(find_user(email), company):
         raise AccountError(409, _l("该邮箱已有账号；一个账号只能属于一家企业。"), "email")
     invitation, token = Invitation.issue(
         timedelta(hours=ttl_hours), company=company, email=email, created_by_id=invited_by.id
@@ -222,16 +220,36 @@ def open_invitation(token: str) -> Invitation:
     return invitation
 
 
+def _invitable(existing: User | None, company: Company) -> bool:
+    """Nobody has the address yet, or it is a member this company removed (portal/companies/team.py):
+    a new invitation reopens that account, so a removal made by mistake can be undone."""
+    return existing is None or (not existing.active and existing.company_id == company.id)
+
+
 def accept_invitation(token: str, name: str, password: str, phone: str | None = None) -> User:
     invitation = open_invitation(token)
-    _ensure_new_email(invitation.email)
-    user = new_user(
-        NewAccount(name=name, email=invitation.email, password=password, phone=phone), Role.ENTERPRISE
-    )
-    user.company_id = invitation.company_id
+    account = NewAccount(name=name, email=invitation.email, password=password, phone=phone)
+    existing = find_user(invitation.email)
+    if not _invitable(existing, invitation.company):  # registered meanwhile, or joined another company
+        raise _email_taken()
+    if existing is None:
+        user = new_user(account, Role.ENTERPRISE)
+        user.company_id = invitation.company_id
+        db.session.add(user)
+    else:
+        user = _reopen(existing, account)
     invitation.accepted_at = utcnow()
-    db.session.add(user)
     db.session.commit()
+    return user
+
+
+def _reopen(user: User, account: NewAccount) -> User:
+    """A removed member's account back, as an ordinary member with the name and password just given."""
+    user.name = account.name.strip()
+    user.phone = (account.phone or "").strip() or None
+    user.set_password(account.password)
+    user.active, user.is_company_admin = True, False
+    user.email_verified_at = user.email_verified_at or utcnow()
     return user
 
 

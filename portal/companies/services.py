@@ -121,4 +121,7 @@ def pending_invitations(company: Company) -> list[Invitation]:
 
 
 def members(company: Company) -> list[User]:
-    return list(db.session.scalars(sa.select(User).where(User.company_id == company.id).order_by(User.id)))
+    """The company's members who have access (removed members keep a closed account: portal/companies/
+    team.py), oldest first."""
+    query = sa.select(User).where(User.company_id == company.id, User.active.is_(True)).order_by(User.id)
+    return list(db.session.scalars(query))

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 
+from portal import mail
 from portal.access import roles
 from portal.auth import services as accounts
 from portal.choices import districts_by_city, divisions_by_section
-from portal.companies import services, workspace
+from portal.companies import services, team, workspace
 from portal.companies.forms import InviteForm, ProfileForm
 from portal.links import external_url
 from portal.models import Company, Role
@@ -73,19 +75,26 @@ def edit_profile() -> Any:
     )
 
 
-@bp.get("/members")
-@roles(Role.ENTERPRISE)
-def members() -> Any:
+def _members_page(form: InviteForm, new_link: str | None = None, mailed: bool = False) -> Any:
     company = own_company()
+    members = services.members(company)
     return render_template(
         "companies/members.html",
         company=company,
-        members=services.members(company),
+        members=members,
+        admins=sum(1 for m in members if m.is_company_admin),
         pending=services.pending_invitations(company),
-        form=InviteForm(),
+        form=form,
         revoke_form=FlaskForm(),
-        new_link=None,
+        new_link=new_link,
+        mailed=mailed,
     )
+
+
+@bp.get("/members")
+@roles(Role.ENTERPRISE)
+def members() -> Any:
+    return _members_page(InviteForm())
 
 
 @bp.post("/members/invite")
@@ -93,32 +102,45 @@ def members() -> Any:
 def invite() -> Any:
     company = own_company()
     form = InviteForm()
-    new_link = None
+    new_link, mailed = None, False
     if form.validate_on_submit():
         try:
-            _inv, token = accounts.create_invitation(
+            invitation, token = accounts.create_invitation(
                 company, form.email.data or "", current_user, current_app.config["INVITATION_TTL_HOURS"]
             )
         except accounts.AccountError as error:
             form.email.errors.append(error.text())
         else:
             new_link = external_url("auth.accept_invitation", token=token)
-            flash(
-                _(
-                    "邀请链接已生成，%(hours)s 小时内有效，只能使用一次。",
-                    hours=current_app.config["INVITATION_TTL_HOURS"],
-                ),
-                "success",
-            )
-    return render_template(
-        "companies/members.html",
-        company=company,
-        members=services.members(company),
-        pending=services.pending_invitations(company),
-        form=form,
-        revoke_form=FlaskForm(),
-        new_link=new_link,
+            mailed = _mail_invitation(company, invitation.email, new_link)
+    return _members_page(form, new_link, mailed)
+
+
+def _mail_invitation(company: Company, email: str, link: str) -> bool:
+    """Mail the link (in both languages: the colleague's language is not known yet) and say on the page
+    whether it went out; the page shows the link to copy either way."""
+    hours = current_app.config["INVITATION_TTL_HOURS"]
+    sent = mail.send(
+        email,
+        f"数转评估：{current_user.name} 邀请您加入 {company.name} / Invitation to DX Assess",
+        f"{current_user.name} 邀请您加入 {company.name}，一起填写数字化转型评估。\n"
+        f"请在 {hours} 小时内打开以下链接设置密码（只能使用一次）：\n{link}\n\n"
+        f"{current_user.name} invites you to join {company.name} on DX Assess. Open the link above within "
+        f"{hours} hours to set your password (it works once).\n\n"
+        "如非预期，请忽略本邮件。If you did not expect this invitation, ignore this mail.",
     )
+    if sent is not None:
+        message = _(
+            "邀请邮件已发送至 %(email)s，链接 %(hours)s 小时内有效，只能使用一次。", email=email, hours=hours
+        )
+    else:
+        message = _(
+            "未配置邮件服务器，邀请邮件没有发出：请把下面的链接发给同事。"
+            "链接 %(hours)s 小时内有效，只能使用一次。",
+            hours=hours,
+        )
+    flash(message, "success")
+    return sent is not None
 
 
 @bp.post("/members/invitations/<int:invitation_id>/revoke")
@@ -131,4 +153,42 @@ def revoke_invitation(invitation_id: int) -> Any:
     except LookupError:
         abort(404)
     flash(_("邀请已撤销。"), "info")
+    return redirect(url_for("companies.members"))
+
+
+# What each team change says once done (the confirmation page's texts are in the template).
+_DONE = {
+    team.Change.REMOVE: _l("已移除 %(name)s：其账号已停用，所有设备上的登录已退出。"),
+    team.Change.HANDOVER: _l("管理员角色已移交给 %(name)s，您现在是普通成员。"),
+    team.Change.ADMIN: _l("%(name)s 现在是企业管理员。"),
+    team.Change.MEMBER: _l("%(name)s 现在是普通成员。"),
+}
+
+
+@bp.route("/members/<int:member_id>/<any(remove, handover, admin, member):change>", methods=["GET", "POST"])
+@roles(Role.ENTERPRISE, company_admin=True)
+def change_member(member_id: int, change: str) -> Any:
+    """GET asks to confirm (what the change does to whom); POST makes it."""
+    company = own_company()
+    kind = team.Change(change)
+    try:
+        member = team.find_member(company, member_id)
+    except LookupError:
+        abort(404)
+    form = FlaskForm()
+    if request.method == "GET":
+        return render_template("companies/member_change.html", member=member, change=kind.value, form=form)
+    if not form.validate_on_submit():
+        abort(400)
+    name = member.name
+    try:
+        team.apply(company, current_user, member_id, kind)
+    except team.TeamError as refused:
+        flash(refused.text(), "error")
+        return redirect(url_for("companies.members"))
+    if not current_user.active:  # the administrator removed their own account: this session is over too
+        logout_user()
+        flash(_("您已退出 %(company)s。", company=company.name), "info")
+        return redirect(url_for("auth.login"))
+    flash(str(_DONE[kind]) % {"name": name}, "success")
     return redirect(url_for("companies.members"))

@@ -58,6 +58,8 @@ POLICY: dict[str, set[str]] = {
     "companies.members": ENTERPRISE,
     "companies.invite": {ENT_ADMIN},
     "companies.revoke_invitation": {ENT_ADMIN},
+    # 成员管理: remove, change role, hand the administrator role over — the company administrator only.
+    "companies.change_member": {ENT_ADMIN},
     "providers.dashboard": {PROVIDER},
     "providers.profile": {PROVIDER},
     "providers.declare_recognition": {PROVIDER},
@@ -81,6 +83,8 @@ POLICY: dict[str, set[str]] = {
     "admin.dashboard": {ADMIN},
     "admin.users": {ADMIN},
     "admin.audit_log": {ADMIN},
+    "admin.companies_list": {ADMIN},
+    "admin.credit_code": {ADMIN},  # correcting a company's 统一社会信用代码
     "assessments.index": ENTERPRISE,
     "assessments.start": ENTERPRISE,
     "assessments.start_from_previous": {ENT_ADMIN},
@@ -165,6 +169,9 @@ URL_SAMPLES: dict[str, Any] = {
     "project_id": 1,  # no such project: allowed roles get 404, the others 401/403
     "version_id": 1,  # no such rule version: the administrator gets 404, the others 401/403
     "fmt": "csv",  # bureau export format
+    "member_id": 10**6,  # no such member: the company administrator gets 404, the others 401/403
+    "change": "remove",
+    "company_id": 10**6,  # no such company: the administrator gets 404, the others 401/403
     "indicator_id": 1,  # bureau indicator: the catalogue may be empty, allowed roles get 404
 }
 

@@ -59,7 +59,7 @@ from portal.bureau.models import BureauIndicator
 from portal.eligibility import services as eligibility
 from portal.evidence import services as evidence
 from portal.extensions import db
-from portal.models import Assessment, ConsentMode, Invitation, JurisdictionLevel, Role, User
+from portal.models import Assessment, Company, ConsentMode, Invitation, JurisdictionLevel, Role, User
 from portal.providers import consent
 from portal.providers import services as providers
 from portal.reports import jobs, outbox
@@ -300,6 +300,7 @@ class World:
             n = len(self.ids) + self.make._next()
             row, self.tokens["invitation"] = accounts.create_invitation(company, f"new{n}@test.dx", admin, 72)
             self.ids["invitation_id"] = row.id
+        self._refresh_team(company)
         self.tokens["reset"] = security.request_reset(admin) or ""
         if not any(
             t.id == self.ids.get("token_id") and t.revoked_at is None for t in security.user_tokens(admin)
@@ -314,6 +315,14 @@ class World:
         db.session.commit()
         self.ids["report_id"] = report.id
 
+    def _refresh_team(self, company: Company) -> None:
+        """A colleague the company administrator can remove (companies.change_member removes them)."""
+        teammate = db.session.get(User, self.ids.get("member_id", 0))
+        if teammate is None or not teammate.active:
+            teammate = self.make.user(Role.ENTERPRISE, company=company, is_company_admin=False)
+            self.ids["member_id"] = teammate.id
+        self.ids["company_id"] = company.id
+
     # URL parameters: the endpoint decides which assessment or token it means
     def url_args(self, rule: Rule) -> dict[str, Any]:
         args: dict[str, Any] = dict(QUERY.get(rule.endpoint, {}))
@@ -327,6 +336,8 @@ class World:
                 args[name] = "base"
             elif name == "code":
                 args[name] = "en"
+            elif name == "change":  # what companies.change_member does: removing a colleague (a handover
+                args[name] = "remove"  # would take the administrator's rights the other routes need)
             else:  # a KeyError means the world has no such object yet (see the coverage test)
                 args[name] = self.ids[name]
         return args

@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.models import Invitation, Role, User
 from portal.models._common import utcnow
 
-JOIN = {"name": "林二", "password": "Abcdef-123", "password2": "Abcdef-123"}
+JOIN = {"name": "林二", "password": "Abcdef-123", "password2": "Abcdef-123", "accept_terms": "y"}
 
 
 def _invite(client: FlaskClient, email: str = "colleague@test.dx") -> str:
@@ -37,6 +37,16 @@ def test_invitation_joins_company_once(app: Flask, login_as: LoginAs, make: Fact
     other = app.test_client()
     reuse = other.get(path)
     assert reuse.status_code == 410 and "已被使用" in reuse.get_data(as_text=True)
+
+
+def test_joining_needs_the_terms_agreed_to(app: Flask, login_as: LoginAs, make: Factory) -> None:
+    path = _invite(login_as(make.user(Role.ENTERPRISE)), "reader@test.dx")
+    guest = app.test_client()
+    page = guest.get(path).get_data(as_text=True)
+    assert 'href="/terms"' in page and 'href="/privacy"' in page
+    refused = guest.post(path, data={**JOIN, "accept_terms": ""})
+    assert refused.status_code == 200 and "请阅读并同意" in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(User).where(User.email == "reader@test.dx")) is None
 
 
 def test_expired_and_revoked_links(app: Flask, login_as: LoginAs, make: Factory) -> None:

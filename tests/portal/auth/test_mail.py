@@ -148,3 +148,17 @@ def test_production_refuses_to_start_without_a_mail_server(tmp_path: Path) -> No
         load_config(str(tmp_path), {**settings, "MAIL_SERVER": "smtp", "MAIL_USERNAME": "dx"})
     config = load_config(str(tmp_path), {**settings, "MAIL_SERVER": "smtp", "MAIL_SECURITY": "starttls"})
     assert config["MAIL_PORT"] == 587
+
+
+def test_support_address_is_one_mail_address(tmp_path: Path) -> None:
+    from portal.config import ConfigError, load_config
+
+    settings = {"PORTAL_ENV": "development"}
+    for bad in ("help desk@dx.cn", "nobody", "a@b@c"):
+        with pytest.raises(ConfigError, match="SUPPORT_EMAIL"):
+            load_config(str(tmp_path), {**settings, "SUPPORT_EMAIL": bad})
+    assert (
+        load_config(str(tmp_path), {**settings, "SUPPORT_EMAIL": " help@dx.cn "})["SUPPORT_EMAIL"]
+        == "help@dx.cn"
+    )
+    assert load_config(str(tmp_path), settings)["SUPPORT_EMAIL"] is None
