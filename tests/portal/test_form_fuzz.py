@@ -59,7 +59,8 @@ from portal.bureau.models import BureauIndicator
 from portal.eligibility import services as eligibility
 from portal.evidence import services as evidence
 from portal.extensions import db
-from portal.models import Assessment, ConsentMode, Invitation, JurisdictionLevel, Role, User
+from portal.models import Assessment, ConsentMode, Invitation, JurisdictionLevel, Notification, Role, User
+from portal.notifications import services as notifications
 from portal.providers import consent
 from portal.providers import services as providers
 from portal.reports import jobs, outbox
@@ -307,12 +308,20 @@ class World:
             self.ids["token_id"] = security.create_api_token(
                 admin, "fuzz", {"assessments:read"}, None
             ).token.id
+        self._notice(draft, admin)
         report = jobs.find(jobs.cache_key(done, "zh"))
         if report is None:
             report = jobs.request_report(done, "zh", admin)
         report.status = ReportStatus.FAILED  # so retry has something to do
         db.session.commit()
         self.ids["report_id"] = report.id
+
+    def _notice(self, draft: Assessment, admin: User) -> None:
+        """A notice for the user signed-in-only routes are fuzzed as (a colleague assigned them a module)."""
+        if db.session.get(Notification, self.ids.get("notification_id", 0)) is None:
+            notice = notifications.assigned(draft, "base", admin, None, self.users["member"])
+            db.session.flush()
+            self.ids["notification_id"] = notice.id
 
     # URL parameters: the endpoint decides which assessment or token it means
     def url_args(self, rule: Rule) -> dict[str, Any]:
