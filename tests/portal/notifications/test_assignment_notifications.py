@@ -217,3 +217,15 @@ def test_the_pages_read_in_english(login_as: LoginAs, team: tuple[User, User, As
     html = member.get("/company/tasks?lang=en").get_data(as_text=True)
     main = re.sub(r"<[^>]+>", " ", html[html.index("<main") : html.index("</main>")])
     assert not re.search(r"[\u4e00-\u9fff]", main)  # English throughout (no Chinese data on this page)
+
+
+def test_a_module_shared_by_several_people_says_that_saving_keeps_the_one_selected(
+    login_as: LoginAs, make: Factory, team: tuple[User, User, Assessment]
+) -> None:
+    """Modules assigned to several people before the picker had one select per module."""
+    admin, colleague, assessment = team
+    assessments.set_assignments(assessment, "base", [admin.id, colleague.id], actor=admin)
+    client = login_as(admin)
+    assert "共同负责；保存后只保留所选的一人" in _text(client, f"/company/assessments/{assessment.id}")
+    _assign(client, assessment, **{"assignee-base": str(colleague.id)})
+    assert _rows(assessment) == [("base", colleague.id, None)]
