@@ -14,6 +14,7 @@ from typing import Any
 
 import plotly.io as pio
 
+from portal.results.compare_model import History
 from portal.results.model import MiitBars, Radar
 
 BRAND = "#0f4c92"
@@ -102,6 +103,36 @@ def miit_bars(spec: MiitBars, lang: str) -> Figure:
         },
     ]
     layout = _layout(60 + 34 * len(labels), yaxis={"autorange": "reversed"}, barmode="overlay")
+    return {"data": data, "layout": layout}
+
+
+def history(spec: History, lang: str) -> Figure:
+    """The score of every submitted round, oldest first: one point per round, labelled with its level
+    (a scatter line: the partial plotly.js bundle ships scatter in its core). Texts come from the view,
+    already in `lang`."""
+    data = [
+        {
+            "line": {"color": BRAND},
+            "marker": {"color": [TARGET if p.current else BRAND for p in spec.points], "size": 10},
+            "mode": "lines+markers+text",
+            "name": spec.metric,
+            "text": [p.level_name for p in spec.points],
+            "textposition": "top center",
+            "textfont": {"size": 11},
+            "cliponaxis": False,  # a level name over the first or last point may reach into the margin
+            "x": [f"{p.round}<br>{p.date}" for p in spec.points],
+            "y": [p.score for p in spec.points],
+            "hovertemplate": "%{x}<br>%{y}<extra></extra>",
+            "type": "scatter",
+        }
+    ]
+    layout = _layout(
+        320,
+        yaxis={"range": [0, 105], "tickvals": [0, 20, 40, 60, 80, 100], "title": {"text": spec.metric}},
+        # half a slot of room on either side, so the level names over the end points are not cut
+        xaxis={"type": "category", "range": [-0.5, len(spec.points) - 0.5]},
+    )
+    layout["showlegend"] = False
     return {"data": data, "layout": layout}
 
 

@@ -344,7 +344,7 @@ def submit_for_demo_members() -> int:
         if member is None:  # pragma: no cover — selected above for having one
             continue
         if company.name == DEMO_COMPANY_NAME:
-            # two submissions: the report's comparison section needs an earlier, less mature one
+            # two submissions: the result page's and the report's comparison need an earlier, less mature one
             rng = random.Random(20261)  # noqa: S311 — reproducible demo data, not security
             maturities: tuple[float, ...] = (0.35, 0.6)
         else:

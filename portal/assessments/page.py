@@ -33,6 +33,7 @@ from portal.assessments.item_fields import evidence_input_of, field_of
 from portal.models import Role
 from portal.templating import LOCAL_TZ
 from questionnaires import Instrument, Item, Module
+from questionnaires import help as qhelp
 
 _MARK = "\x00"  # slot delimiter; instrument texts never contain NUL (and user values are never compiled)
 _SEP = "\x01"
@@ -76,7 +77,7 @@ def _remember(key: tuple[Any, ...], html: str) -> CompiledMarkup:
 def compiled_items(
     instrument: Instrument, module: Module, cluster: str | None, locked: bool
 ) -> CompiledMarkup:
-    key = (instrument.content_hash, module.id, cluster, str(get_locale()), locked)
+    key = (instrument.content_hash, module.id, cluster, str(get_locale()), locked, request.script_root)
     found = _compiled.get(key)
     if found is None:
         html = (
@@ -84,6 +85,9 @@ def compiled_items(
             .render(
                 items=module_items(module, cluster),
                 locked=locked,
+                instrument=instrument,
+                terms=lambda item: qhelp.terms_for(instrument, item),  # the glossary entries it uses
+                glossary_url=url_for("help.glossary"),
                 slot=_slot,
                 item_field=field_of,
                 evidence_input=evidence_input_of,
@@ -114,6 +118,7 @@ class ItemsView:
     warnings: Mapping[str, list[str]] = field(default_factory=dict)  # item id -> contradictions to check
     carried: AbstractSet[str] = frozenset()  # answers carried over from the previous round, not changed since
     carried_round: str = ""  # that round's name ("T0 · …")
+    suggested: Mapping[str, Any] = field(default_factory=dict)  # field name -> prefill.Suggestion
 
 
 def slot_values(view: ItemsView) -> dict[str, str]:
@@ -133,22 +138,26 @@ def slot_values(view: ItemsView) -> dict[str, str]:
             if view.errors.get(name):
                 out[_key("error_class", name)] = " has-error"
         out.update(_messages(item_id, view))
-        if item_id in view.carried:
-            out[_key("status", item_id)] = str(
-                escape(_("沿用上一轮的回答（%(round)s），请核对", round=view.carried_round))
-            )
-        elif st.get("updated_by"):
-            out[_key("status", item_id)] = str(
-                escape(
-                    _(
-                        "最近由 %(who)s 修改于 %(when)s",
-                        who=st["updated_by"],
-                        when=_local_time(st["updated_at"]),
-                    )
-                )
-            )
+        out.update(_notes(item_id, st, view))
         if view.files.get(item_id):
             out[_key("files", item_id)] = _attachments(view, view.files[item_id])
+    return out
+
+
+def _notes(item_id: str, st: Mapping[str, Any], view: ItemsView) -> dict[str, str]:
+    """Under the item: a pre-filled figure to accept, and who answered it when (or "carried over")."""
+    out = {}
+    offered = [s for s in view.suggested.values() if s.item_id == item_id]
+    if offered:
+        out[_key("prefill", item_id)] = _prefill_note(offered)
+    if item_id in view.carried:
+        status = _("沿用上一轮的回答（%(round)s），请核对", round=view.carried_round)
+    elif st.get("updated_by"):
+        when = _local_time(st["updated_at"])
+        status = _("最近由 %(who)s 修改于 %(when)s", who=st["updated_by"], when=when)
+    else:
+        return out
+    out[_key("status", item_id)] = str(escape(status))
     return out
 
 
@@ -164,6 +173,17 @@ def _messages(item_id: str, view: ItemsView) -> dict[str, str]:
         notes = "".join(f"<li>{escape(w)}</li>" for w in view.warnings[item_id])
         out[_key("warnings", item_id)] = f'<div role="status"><ul class="warnings">{notes}</ul></div>'
     return out
+
+
+def _prefill_note(offered: list[Any]) -> str:
+    """Where the pre-filled figures come from, and the button that saves them (no JavaScript: the button
+    saves the module form, which holds them; with it, autosave.js saves just this item)."""
+    sources = _("；").join(dict.fromkeys(s.source for s in offered))
+    text = _("已预填（%(sources)s），尚未保存。请核对后点“采用”，或直接修改。", sources=sources)
+    button = (
+        f'<button class="btn btn-secondary btn-sm" type="submit" data-accept>{escape(_("采用"))}</button>'
+    )
+    return f'<div class="prefill" data-prefill><span>{escape(text)}</span> {button}</div>'
 
 
 def _attachments(view: ItemsView, files: list[Any]) -> str:
@@ -227,6 +247,7 @@ def compiled_page(instrument: Instrument, cluster: str | None, view: PageView) -
             items=module_items(module, cluster),
             modules=modules,
             previous=modules[index - 1] if index > 0 else None,
+            minutes=qhelp.module_minutes(module, cluster),
             following=modules[index + 1] if index + 1 < len(modules) else None,
             locked=locked,
             slot=_slot,

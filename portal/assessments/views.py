@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 
 import questionnaires
 from portal.access import roles
-from portal.assessments import carry, consistency, page, rounds, saving, services, stored
+from portal.assessments import carry, consistency, page, prefill, rounds, saving, services, stored
 from portal.assessments.access import PageAssessment, assessment_for, page_assessment_for
 from portal.assessments.completion import completion
 from portal.assessments.forms import (
@@ -23,6 +23,7 @@ from portal.assessments.forms import (
     stored_form_values,
     submitted_value,
 )
+from portal.assessments.summary import answer_summary
 from portal.companies.services import members
 from portal.errors import PortalError
 from portal.evidence.services import files_by_item
@@ -30,6 +31,7 @@ from portal.i18n import localized
 from portal.inputs import MAX_DB_ID, ascii_int
 from portal.instruments import available_instruments, instrument_of
 from portal.models import Assessment, Role
+from questionnaires import help as qhelp
 
 bp = Blueprint("assessments", __name__)
 bp.add_app_template_filter(rounds.round_name, "round_name")
@@ -106,11 +108,18 @@ def _progress(assessment: Assessment) -> questionnaires.Progress:
 def overview(assessment_id: int) -> Any:
     assessment = _own(assessment_id)
     instrument = instrument_of(assessment)
+    progress = _progress(assessment)
+    cluster = assessment.company.cluster
+    minutes = {
+        row.module_id: qhelp.module_minutes(instrument.module(row.module_id), cluster)
+        for row in progress.modules
+    }
     return render_template(
         "assessments/overview.html",
         assessment=assessment,
         instrument=instrument,
-        progress=_progress(assessment),
+        progress=progress,
+        minutes=minutes,
         assignment_rows=services.assignment_rows(assessment),
         members=members(assessment.company),
         due_range=services.due_range(),
@@ -211,9 +220,16 @@ def _module_page(
     carried = None if assessment.locked else carry.report_for(assessment.id)
     files = files_by_item(assessment) if assessment.evidence_count else {}
     progress = questionnaires.progress(instrument, values, cluster)
+    # facts the company gave elsewhere, offered in empty fields (not after a failed save: what was typed)
+    offered = (
+        {}
+        if assessment.locked or typed
+        else prefill.suggestions(instrument, assessment.company_id, items, values)
+    )
+    shown = typed[0] if typed else stored_form_values(items, values)
     items_view = page.ItemsView(
         items=items,
-        values=typed[0] if typed else stored_form_values(items, values),
+        values={**shown, **{name: s.value for name, s in offered.items()}},
         errors=typed[1] if typed else {},
         state=stored.state(answers, [i.id for i in items]),
         visible=progress.visible_ids,
@@ -223,6 +239,7 @@ def _module_page(
         warnings=consistency.by_item(consistency.warnings(instrument, values, assessment.id)),
         carried=carried.carried if carried else frozenset(),
         carried_round=rounds.round_name(carried.previous) if carried else "",
+        suggested=offered,
     )
     view = page.PageView(
         module=module_def,
@@ -262,6 +279,7 @@ def review(assessment_id: int) -> Any:
         assessment=assessment,
         instrument=instrument,
         missing=services.missing_required(assessment),
+        summary=answer_summary(assessment),
         warnings=consistency.warnings(instrument_of(assessment), assessment.answer_map(), assessment.id),
         progress=_progress(assessment),
         attestation=services.ATTESTATION_ZH,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -69,19 +69,19 @@ def _meta(scope: str, args: dict[str, str]) -> list[list[Any]]:
     ]
 
 
-def filename(scope: str, args: dict[str, str], ext: str) -> str:
-    """e.g. 揭阳市_数字化转型统计_2026-12-06.xlsx, or with its filters: 揭阳市_c01_小型_2024-01至2025-06_…"""
+def filename(scope: str, args: dict[str, str], ext: str, title: str = "") -> str:
+    """e.g. 揭阳市_数字化转型统计_2026-12-06.xlsx; filtered: 揭阳市_先进材料_小型_2024-01至2025-06_…"""
     parts = [scope.replace(" ", "")]
     shown = {
         "city": city_name(args.get("city", "")),
         "district": district_name(args.get("city", ""), args.get("district", "")),
-        "cluster": args.get("cluster", ""),
+        "cluster": cluster_name(args.get("cluster", "")),
         "size_class": str(SIZE_NAMES.get(args.get("size_class", ""), "")) if args.get("size_class") else "",
     }
     parts += [value for value in shown.values() if value and value.replace(" ", "") not in parts[0]]
     if "from" in args or "to" in args:
         parts.append(f"{args.get('from', '')}{_('至')}{args.get('to', '')}")
-    parts += [_("数字化转型统计"), datetime.now(CHINA).strftime("%Y-%m-%d")]
+    parts += [title or _("数字化转型统计"), datetime.now(CHINA).strftime("%Y-%m-%d")]
     name = "_".join(p for p in parts if p).replace("/", "-").replace("\\", "-")
     return f"{name}.{ext}"
 
@@ -111,6 +111,56 @@ def to_csv(tables: Sequence[Table], scope: str, args: dict[str, str]) -> bytes:
                 ]
             )
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
+
+
+def company_list_csv(
+    rows: Iterable[dict[str, Any]], withheld: bool, scope: str, args: dict[str, str]
+) -> Iterator[str]:
+    """The consenting companies of the selection as CSV text, a line at a time (streamed to the reader)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+
+    def flush() -> str:
+        text = out.getvalue()
+        out.seek(0)
+        out.truncate()
+        return text
+
+    writer.writerows(_meta(scope, args))
+    writer.writerow([_("名单范围"), _("仅列出同意向主管部门共享信息的企业。")])
+    if withheld:
+        writer.writerow(
+            [
+                _("名单"),
+                _("本筛选范围内未同意共享的企业少于 5 家：名单暂不显示，以免由汇总数推算出这些企业。"),
+            ]
+        )
+    writer.writerow([])
+    writer.writerow([c for c, _key in _company_columns()])
+    yield "\ufeff" + flush()  # BOM: Excel opens UTF-8 CSV correctly
+    yes, no = _("是"), _("否")
+    for row in rows:
+        cells = [row[key] for _c, key in _company_columns()]
+        writer.writerow(
+            [(yes if v else no) if isinstance(v, bool) else ("" if v is None else v) for v in cells]
+        )
+        yield flush()
+
+
+def _company_columns() -> list[tuple[str, str]]:
+    return [
+        (_("企业"), "name"),
+        (_("城市"), "city"),
+        (_("区县"), "district"),
+        (_("集群"), "cluster"),
+        (_("规模"), "size_class"),
+        (_("评估月份"), "month"),
+        (_("成熟度"), "level"),
+        (_("上云"), "on_cloud"),
+        (_("上平台"), "on_platform"),
+        ("5G", "fiveg"),
+        (_("工信部等级"), "miit_level"),
+    ]
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:

@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -95,6 +105,19 @@ def companies() -> Any:
         options=_filter_options(filters),
         scope=queries.jurisdiction_name(current_user),
     )
+
+
+@bp.get("/companies/export.csv")
+@roles(Role.BUREAU)
+def companies_export() -> Any:
+    """The whole company list of the selection, streamed (a province has hundreds of thousands)."""
+    filters = _filters()
+    withheld, rows = queries.all_companies(current_user, filters)
+    scope, args = queries.jurisdiction_name(current_user), filters.as_args()
+    name = exports.filename(scope, args, "csv", title=_("企业名单"))
+    body = stream_with_context(exports.company_list_csv(rows, withheld, scope, args))
+    headers = {"Content-Disposition": exports.content_disposition(name)}
+    return Response(body, mimetype="text/csv; charset=utf-8", headers=headers)
 
 
 @bp.get("/pipeline")

@@ -25,15 +25,20 @@ bp = Blueprint("sharing", __name__)
 def _consent_form() -> ConsentForm:
     form = ConsentForm()
     company = current_user.company
+    rounds = list(reversed(company_assessments(company)))
+    # A required select starts with an empty "请选择" option, so nothing is chosen for the user by accident;
+    # the newest round is preselected, as it is the one people share.
     form.assessment_id.choices = [
-        (
-            a.id,
-            f"{round_name(a)}（{_('已提交') if a.locked else _('填报中')}）",
-        )
-        for a in reversed(company_assessments(company))
+        ("", _("请选择评估")),
+        *[(a.id, f"{round_name(a)}（{_('已提交') if a.locked else _('填报中')}）") for a in rounds],
     ]
     verified = services.verified_org_ids()
-    form.provider_org_id.choices = [(o.id, _org_label(o, o.id in verified)) for o in services.all_orgs()]
+    form.provider_org_id.choices = [
+        ("", _("请选择服务商")),
+        *[(o.id, _org_label(o, o.id in verified)) for o in services.all_orgs()],
+    ]
+    if not form.is_submitted() and rounds:
+        form.assessment_id.data = rounds[0].id
     if form.ends_on.data is None:
         form.ends_on.data = consent.local_today() + timedelta(days=30)
     return form

@@ -174,9 +174,18 @@ class VerifyForm(FlaskForm):
     verified_on = DateField(_l("核实日期"), validators=[DataRequired(_l("请填写核实日期。")), date_range()])
 
 
+def _choice_id(value: str | int | None) -> int:
+    """A select's id; the empty "请选择" option reads as 0, which DataRequired refuses with its message."""
+    if value is None or value == "":
+        return 0
+    return int(value)
+
+
 class ConsentForm(FlaskForm):
-    assessment_id = SelectField(_l("评估"), coerce=int, validators=[DataRequired(_l("请选择评估。"))])
-    provider_org_id = SelectField(_l("服务商"), coerce=int, validators=[DataRequired(_l("请选择服务商。"))])
+    assessment_id = SelectField(_l("评估"), coerce=_choice_id, validators=[DataRequired(_l("请选择评估。"))])
+    provider_org_id = SelectField(
+        _l("服务商"), coerce=_choice_id, validators=[DataRequired(_l("请选择服务商。"))]
+    )
     mode = RadioField(
         _l("授权方式"),
         choices=[

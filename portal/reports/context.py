@@ -105,7 +105,7 @@ def _sections(view: ResultView) -> tuple[Section, ...]:
         ("miit", _("工信部 2024 版评测明细"), view.miit is not None),
         ("roadmap", _("升级路线图"), True),
         ("programs", _("政策申报匹配"), True),
-        ("comparison", _("与上次评估对比"), view.comparison is not None),
+        ("comparison", _("与上一轮评估对比"), view.comparison is not None),
         ("appendix", _("附录：全部答案与佐证数据"), True),
         ("method", _("方法说明与数据来源"), True),
     ]
@@ -152,11 +152,14 @@ def _company(company: Company, pick: Picker) -> CompanyCard:
             industry = f"{division.code} {pick(division.name_zh, division.name_en)}"
         except KeyError:
             pass
+    district = company.district
+    if company.city and district and (place := regions.find_district(company.city, district)):
+        district = pick(district, place.name_en)
     return CompanyCard(
         name=company.name,
         credit_code=company.credit_code,
         city=pick(company.city, regions.CITY_NAMES_EN.get(company.city)),
-        district=company.district,
+        district=district,
         cluster=cluster,
         size=size,
         industry=industry,

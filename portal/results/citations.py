@@ -28,19 +28,52 @@ _LINES = re.compile(r"\bL\d+(?:-\d+)?\b,?")
 _QUOTE = re.compile(r"“[^”]*”")
 
 
-def readable(source: str) -> str:
+_NUMERALS: Final = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+
+
+def _number(chinese: str) -> str:
+    """一 … 九十九 as digits ('十二' → '12'); anything else as it is."""
+    if chinese.isdigit():
+        return chinese
+    if not chinese or any(c not in _NUMERALS for c in chinese):
+        return chinese
+    if "十" not in chinese:
+        return str(_NUMERALS[chinese]) if len(chinese) == 1 else chinese
+    tens, _ten, ones = chinese.partition("十")
+    return str((_NUMERALS[tens] if tens else 1) * 10 + (_NUMERALS[ones] if ones else 0))
+
+
+_BOX = re.compile(r"专栏\s*(\d+)")
+_ARTICLE = re.compile(r"第([一二三四五六七八九十\d]+)条")
+_PART = re.compile(r"^([一二三四五六七八九十]+)(?:[(（]([一二三四五六七八九十\d]+)[)）])?$")
+
+
+def section_in_english(section: str) -> str:
+    """A section reference of a Chinese policy text as an English reader cites it: 专栏2 → Box 2,
+    第九条 → Article 9, 四(二) → Part 4 (2); anything else is left as written."""
+    section = _BOX.sub(lambda m: f"Box {m[1]}", section)
+    section = _ARTICLE.sub(lambda m: f"Article {_number(m[1])}", section)
+    if part := _PART.match(section.strip()):
+        return f"Part {_number(part[1])}" + (f" ({_number(part[2])})" if part[2] else "")
+    return section
+
+
+def readable(source: str, english: bool = False) -> str:
     """The citation with document names for codes, without line numbers or quotes; a part citing an
-    unknown document is left out rather than shown as a code."""
+    unknown document is left out rather than shown as a code. The document's name is its Chinese title
+    (people find it by that name); in English the section is cited in English ("Box 2")."""
     parts: list[str] = []
     for part in source.split(";"):
         match = _CODE.match(part.strip())
         if match is None or match["code"] not in DOCUMENTS:
             continue
         section = _QUOTE.sub("", _LINES.sub("", match["rest"])).strip(" ,，")
-        cited = DOCUMENTS[match["code"]] + (section if section else "")
+        if english and section:
+            section = " " + section_in_english(section)
+        cited = DOCUMENTS[match["code"]] + section
         if cited not in parts:
             parts.append(cited)
-    return "；".join(parts)
+    return ("; " if english else "；").join(parts)
 
 
 # The eligibility rules cite each programme's document by its number (文号, the data in scoring/rules); people

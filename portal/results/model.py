@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portal.results.compare_model import Comparison, History
+
 Number = int | float
 
 
@@ -216,25 +218,6 @@ class Programmes:
 
 
 @dataclass(frozen=True)
-class CompareRow:
-    title: str
-    strong: bool
-    then_score: Number | None
-    then_level: int | None
-    now_score: Number | None
-    now_level: int | None
-    delta: Number | None
-    level_delta: int | None
-
-
-@dataclass(frozen=True)
-class Comparison:
-    date: str
-    version: str
-    rows: tuple[CompareRow, ...]
-
-
-@dataclass(frozen=True)
 class Evidence:
     label: str
     value: str
@@ -323,7 +306,8 @@ class ResultView:
     roadmap: Roadmap | None
     top_actions: tuple[Action, ...]
     programmes: Programmes
-    comparison: Comparison | None
+    comparison: Comparison | None  # with the previous submitted round; None for a first round or a draft
+    history: History  # every submitted round of the questionnaire
     appendix: tuple[AppendixModule, ...]
     method: Method
     charts: Charts

@@ -82,10 +82,10 @@ def _schema(tp: Any, found: dict[str, JSONDict]) -> JSONDict:
 
 
 def _object(cls: type, found: dict[str, JSONDict]) -> JSONDict:
-    hints = typing.get_type_hints(cls, vars(model))
+    hints = typing.get_type_hints(cls)  # in the namespace of the class's own module
     props = {f.name: _schema(hints[f.name], found) for f in dataclasses.fields(cls)}
     for name, prop in _properties(cls).items():
-        props[name] = _schema(typing.get_type_hints(prop.fget, vars(model))["return"], found)
+        props[name] = _schema(typing.get_type_hints(prop.fget)["return"], found)
     schema: JSONDict = {"type": "object", "required": list(props), "properties": props}
     if cls.__doc__ and not cls.__doc__.startswith(f"{cls.__name__}("):  # not dataclass's generated doc
         schema["description"] = " ".join(cls.__doc__.split())

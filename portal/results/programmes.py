@@ -1,5 +1,5 @@
-"""The parts of a result view that read more than the result row: support programmes (eligibility), the
-comparison with the previous assessment, and per-dimension peers."""
+"""The parts of a result view that read more than the result row: support programmes (eligibility) and
+per-dimension peers (the comparison with the previous round is portal.results.compare)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 
 from portal.extensions import db
-from portal.models import Assessment, AssessmentResult, AssessmentStatus, Company
+from portal.models import Assessment, AssessmentResult, Company
 from portal.results import model as v
 from portal.results import services
-from portal.results.format import local_date
 from portal.results.format import num as _num
 from scoring import maturity
-from scoring.maturity import result as r
 
 Pick = Callable[[str | None, str | None], str]
 
@@ -90,69 +87,6 @@ def _programme(
             for g in row.get("gaps", [])
         ),
         project=row.get("project"),
-    )
-
-
-def comparison(assessment: Assessment, result: r.ScoreResult, pick: Pick) -> v.Comparison | None:
-    """The company's previous submitted assessment of the same instrument, dimension by dimension."""
-    if assessment.submitted_at is None:
-        return None
-    previous = db.session.scalar(
-        sa.select(Assessment)
-        .where(
-            Assessment.company_id == assessment.company_id,
-            Assessment.instrument_id == assessment.instrument_id,
-            Assessment.status == AssessmentStatus.SUBMITTED,
-            Assessment.id != assessment.id,
-            Assessment.submitted_at < assessment.submitted_at,
-        )
-        .order_by(Assessment.submitted_at.desc())
-        .limit(1)
-    )
-    if previous is None:
-        return None
-    # of its latest stored result only the dimension scores and the overall one, not the whole result
-    row = db.session.execute(
-        sa.select(AssessmentResult.result["modules"], AssessmentResult.result["overall"])
-        .where(AssessmentResult.assessment_id == previous.id)
-        .order_by(AssessmentResult.id.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    modules, overall = row
-    then = {m["module_id"]: m for m in modules}
-    rows = [
-        _compare_row(pick(m.title_zh, m.title_en), then.get(m.module_id), m.score, m.level)
-        for m in result.modules
-        if m.visible_items
-    ]
-    rows.append(_compare_row(_("综合"), overall, result.overall.score, result.overall.level, True))
-    return v.Comparison(
-        date=local_date(previous.submitted_at), version=previous.instrument_version, rows=tuple(rows)
-    )
-
-
-def _compare_row(
-    title: str,
-    before: Mapping[str, Any] | None,
-    score: Decimal | None,
-    level: int,
-    strong: bool = False,
-) -> v.CompareRow:
-    then_score = _num(before.get("score")) if before else None
-    now_score = _num(score)
-    delta = None if then_score is None or now_score is None else _num(round(now_score - then_score, 2))
-    then_level = before.get("level") if before else None
-    return v.CompareRow(
-        title=title,
-        strong=strong,
-        then_score=then_score,
-        then_level=then_level,
-        now_score=now_score,
-        now_level=level,
-        delta=delta,
-        level_delta=level - then_level if then_level is not None else None,
     )
 
 

@@ -22,9 +22,10 @@ from portal.models import Assessment
 from portal.results import citations, services
 from portal.results import model as v
 from portal.results.answers import AnswerText
+from portal.results.compare import rounds_of
 from portal.results.format import Picker, local_date, local_time, num
 from portal.results.indicators import cloud_definition, cloud_view, fiveg_view, method_notes, miit_view
-from portal.results.programmes import comparison, dimension_peers, programmes
+from portal.results.programmes import dimension_peers, programmes
 from portal.templating import unit_text
 from questionnaires import Instrument
 from scoring import maturity
@@ -63,6 +64,7 @@ def _build(assessment: Assessment, lang: str, scored: services.Scored) -> v.Resu
     miit = miit_view(result.miit, instrument, pick) if result.miit else None
     mine = num(services.my_score(result))
     roadmap = _roadmap(result.roadmap, pick)
+    comparison, history = rounds_of(assessment, result, pick)
     return v.ResultView(
         lang=lang,
         list_sep=", " if pick.en else "、",
@@ -83,7 +85,8 @@ def _build(assessment: Assessment, lang: str, scored: services.Scored) -> v.Resu
         roadmap=roadmap,
         top_actions=_top_actions(roadmap),
         programmes=programmes(assessment.company, pick),
-        comparison=comparison(assessment, result, pick),
+        comparison=comparison,
+        history=history,
         appendix=_appendix(
             instrument, assessment.answer_map(), assessment.company.cluster, pick, answer_text
         ),
@@ -248,7 +251,7 @@ def _roadmap(roadmap: r.Roadmap | None, pick: Picker) -> v.Roadmap | None:
                 rank=a.rank,
                 title=pick(a.title_zh, a.title_en),
                 measure=pick(a.measure_zh, a.measure_en),
-                source=citations.readable(a.source),
+                source=citations.readable(a.source, english=pick.en),
                 horizon=label,
                 level_before=a.level_before,
                 level_after=a.level_after,

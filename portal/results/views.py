@@ -54,6 +54,9 @@ def view(assessment_id: int) -> Any:
         matches=matches,
         chart=charts.to_web(charts.radar(spec.radar, result.lang)) if spec.radar else None,
         miit_chart=charts.to_web(charts.miit_bars(spec.miit_bars, result.lang)) if spec.miit_bars else None,
+        history_chart=charts.to_web(charts.history(result.history, result.lang))
+        if len(result.history.points) > 1
+        else None,
         target_form=FlaskForm(),
     )
 

@@ -102,6 +102,8 @@
   function queue(fs) {
     pending[fs.dataset.item] = { value: readValue(fs), base_version: parseInt(fs.dataset.version, 10) || 0 };
     persist();
+    var prefilled = fs.querySelector("[data-prefill]");  // the figures shown are now being saved
+    if (prefilled) prefilled.remove();
     var status = fs.querySelector(".q-status");
     status.className = "q-status small muted";
     status.textContent = bar.dataset.savingLabel;
@@ -247,6 +249,13 @@
     if (!fs || event.target.type === "radio" || event.target.type === "checkbox") return;
     clearTimeout(typingTimers[fs.dataset.item]);
     typingTimers[fs.dataset.item] = setTimeout(function () { queue(fs); }, 1200);
+  });
+  // A pre-filled figure (from the company profile or the other questionnaire) is saved only when accepted.
+  form.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-accept]");
+    if (!button) return;
+    event.preventDefault();
+    queue(button.closest("fieldset.q"));
   });
   window.addEventListener("online", flush);
   window.addEventListener("pagehide", function () {

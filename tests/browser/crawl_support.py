@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import tarfile
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,14 @@ from urllib.parse import parse_qsl, urlsplit
 HERE = Path(__file__).resolve().parent
 KNOWN = HERE / "crawler_known.txt"
 CACHE = HERE.parent.parent / ".cache"
+
+# The Nu HTML checker (the W3C validator's engine) reads the HTML each page is served as; it needs Java.
+NU_VERSION = "26.9.27"
+NU_INTEGRITY = (
+    "sha512-TkQd5DFfOaWC9ebtvozTsrH2Vaod3jYg+vrOeREzIXxBexLz9+rS2DNtjn7+RPUiZhgli0SghgBX6RJRNea0KA=="
+)
+# Quoted values in a message (attribute values, ids) differ from page to page: one finding per kind.
+_NU_QUOTED = re.compile(r"“[^”]*[0-9][^”]*”")
 
 # axe-core, the WCAG checker, comes from the npm registry as one file the test injects into each page.
 AXE_VERSION = "4.14.1"
@@ -40,6 +49,7 @@ INTERNAL_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("source-file", re.compile(r"\b[\w-]+\.(?:md|ya?ml|py|json)\b|\bseeds/")),
     ("field-key", re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")),
     ("item-key", re.compile(r"\b[a-z][a-z0-9_]+(?:\.[a-z][a-z0-9_]+){1,3}\b(?!\.\w)")),
+    ("cluster-code", re.compile(r"\bc\d{2}\b")),
     ("utc-time", re.compile(r"\bUTC\b")),
     ("fingerprint", re.compile(r"\b[0-9a-f]{12,64}\b")),
 )
@@ -120,6 +130,7 @@ class Crawl:
 
     findings: set[str] = field(default_factory=set)
     pages: dict[tuple[str, str], int] = field(default_factory=dict)
+    served: dict[str, str] = field(default_factory=dict)  # "role|lang|url" -> the HTML as served
 
     def add(self, role: str, lang: str, check: str, url: str, detail: str = "") -> None:
         self.findings.add("|".join((role, lang, check, page_pattern(url), detail)))
@@ -145,9 +156,10 @@ def write_known(findings: Iterable[str]) -> None:
     KNOWN.write_text(header + "".join(f"{line}\n" for line in sorted(findings)), encoding="utf-8")
 
 
-def axe_script() -> Path | None:
-    """axe.min.js of the pinned version, fetched from the npm registry once, checked against its checksum."""
-    target = CACHE / f"axe-core-{AXE_VERSION}" / "axe.min.js"
+def _npm_file(package: str, version: str, integrity: str, member: str) -> Path | None:
+    """One file of an npm package of the pinned version, fetched from the registry once and checked
+    against the registry's published checksum; None without npm."""
+    target = CACHE / f"{package}-{version}" / Path(member).name
     if target.exists():
         return target
     npm = shutil.which("npm")
@@ -155,22 +167,50 @@ def axe_script() -> Path | None:
         return None
     CACHE.mkdir(exist_ok=True)
     out = subprocess.run(
-        [npm, "pack", f"axe-core@{AXE_VERSION}", "--json", "--pack-destination", str(CACHE)],
+        [npm, "pack", f"{package}@{version}", "--json", "--pack-destination", str(CACHE)],
         capture_output=True,
         text=True,
         check=True,
-        timeout=120,
+        timeout=300,
     )
     packed: list[dict[str, Any]] = json.loads(out.stdout)
     tarball = CACHE / packed[0]["filename"]
     digest = "sha512-" + base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
-    if digest != AXE_INTEGRITY:
+    if digest != integrity:
         tarball.unlink()
-        raise RuntimeError(f"axe-core {AXE_VERSION}: checksum {digest} is not the published {AXE_INTEGRITY}")
+        raise RuntimeError(f"{package} {version}: checksum {digest} is not the published {integrity}")
     with tarfile.open(tarball) as tar:
-        member = tar.extractfile("package/axe.min.js")
-        assert member is not None
+        extracted = tar.extractfile(member)
+        assert extracted is not None
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(member.read())
+        target.write_bytes(extracted.read())
     tarball.unlink()
     return target
+
+
+def axe_script() -> Path | None:
+    """axe.min.js of the pinned version."""
+    return _npm_file("axe-core", AXE_VERSION, AXE_INTEGRITY, "package/axe.min.js")
+
+
+def nu_errors(pages: dict[str, str]) -> list[tuple[str, str]] | None:
+    """The Nu HTML checker's errors in the served HTML of each page, as (page key, message); None when
+    Java or npm is missing (the check is then skipped with a note)."""
+    java = shutil.which("java")
+    jar = _npm_file("vnu-jar", NU_VERSION, NU_INTEGRITY, "package/build/dist/vnu.jar") if java else None
+    if java is None or jar is None:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        names = {}
+        for i, (key, html) in enumerate(pages.items()):
+            path = Path(tmp) / f"{i:04d}.html"
+            path.write_text(html, encoding="utf-8")
+            names[path.name] = key
+        command = [java, "-jar", str(jar), "--errors-only", "--format", "json", "--exit-zero-always", tmp]
+        out = subprocess.run(command, capture_output=True, text=True, timeout=600, check=True)
+    report = json.loads(out.stderr)  # the checker writes its JSON report to stderr
+    return [
+        (names[m["url"].rsplit("/", 1)[-1]], _NU_QUOTED.sub("…", m["message"]).split(" (")[0])
+        for m in report["messages"]
+        if m.get("type") == "error"
+    ]

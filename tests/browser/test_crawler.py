@@ -3,8 +3,9 @@
 The crawler signs in as each demo account (the data of `make run`), follows every same-origin link it finds
 (one page per page pattern), and on each page checks what a person would notice: an error status, the page
 scrolling sideways at 390 px, engine identifiers, field keys, file names or line references in the visible
-text, Chinese text not marked `lang="zh-…"` in English mode, and axe-core's serious or critical WCAG 2.1
-A/AA violations. Findings not fixed yet are listed in `crawler_known.txt`; anything else fails.
+text, Chinese text not marked `lang="zh-…"` in English mode, axe-core's serious or critical WCAG 2.1
+A/AA violations, and (where Java is installed) the Nu HTML checker's errors in the HTML as served.
+Findings not fixed yet are listed in `crawler_known.txt`; anything else fails.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from crawl_support import (
     followable,
     internal_words,
     known_findings,
+    nu_errors,
     page_pattern,
     write_known,
 )
@@ -48,12 +50,29 @@ def _sign_in(page: Any, base: str, email: str) -> None:
     assert "/login" not in page.url, f"{email} could not sign in"
 
 
-def _visit(page: Any, url: str) -> tuple[int, dict[str, Any] | None]:
+def _visit(
+    page: Any, url: str, crawl: Crawl | None = None, key: str = ""
+) -> tuple[int, dict[str, Any] | None]:
     response = page.goto(url)
     status = response.status if response is not None else 0
     if response is None or "text/html" not in (response.headers.get("content-type") or ""):
         return status, None
+    if crawl is not None:
+        crawl.served[key] = response.text()
     return status, page.evaluate(PAGE_FACTS_JS)
+
+
+def _check_markup(crawl: Crawl) -> None:
+    """The Nu HTML checker over the HTML every page was served as (desktop pass)."""
+    errors = nu_errors(crawl.served)
+    if errors is None:
+        print("crawler: the HTML check needs Java (Debian: apt-get install default-jre-headless); skipped")
+        return
+    for key, message in errors:
+        role, lang, url = key.split("|", 2)
+        crawl.add(role, lang, "html", url, message)
+    pages = len({key for key, _message in errors})
+    print(f"crawler: HTML checker: {len(errors)} errors on {pages} of {len(crawl.served)} pages")
 
 
 def _crawl_role(new_page: OpenPage, base: str, email: str, lang: str, axe: str, crawl: Crawl) -> list[str]:
@@ -63,7 +82,7 @@ def _crawl_role(new_page: OpenPage, base: str, email: str, lang: str, axe: str, 
     queue, seen, visited = deque([page.url]), {page_pattern(page.url)}, []
     while queue and len(visited) < PAGES_PER_ROLE:
         url = queue.popleft()
-        status, facts = _visit(page, url)
+        status, facts = _visit(page, url, crawl, f"{email}|{lang}|{url}")
         visited.append(url)
         crawl.counted(email, lang)
         if status >= 400:
@@ -117,6 +136,7 @@ def test_every_reachable_page_in_both_languages_and_widths(
 
     counts = ", ".join(f"{role} {lang}: {n}" for (role, lang), n in sorted(crawl.pages.items()))
     print(f"\ncrawler: {sum(crawl.pages.values())} pages ({counts}); {len(crawl.findings)} findings")
+    _check_markup(crawl)
     known = known_findings()
     if os.environ.get("CRAWLER_WRITE_KNOWN"):
         write_known(crawl.findings & known if known else crawl.findings)
@@ -125,3 +145,15 @@ def test_every_reachable_page_in_both_languages_and_widths(
         print(f"crawler: {len(fixed)} known findings no longer seen; delete them from crawler_known.txt")
     new = sorted(crawl.findings - known)
     assert not new, f"{len(new)} new findings:\n" + "\n".join(new[:80])
+
+
+def test_the_html_check_names_an_error_once_per_kind() -> None:
+    good = '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><p>ok</p></body></html>'
+    bad = good.replace("<p>ok</p>", '<span><div id="x1">a</div></span><span><div id="x2">b</div></span>')
+    errors = nu_errors({"good": good, "bad": bad})
+    if errors is None:
+        pytest.skip("the HTML check needs Java")
+    assert {key for key, _message in errors} == {"bad"}
+    assert {message for _key, message in errors} == {
+        "Element “div” not allowed as child of element “span” in this context."
+    }

@@ -34,6 +34,7 @@ POLICY: dict[str, set[str]] = {
     "home.healthz": EVERYONE,
     "home.terms": EVERYONE,
     "home.privacy": EVERYONE,
+    "help.glossary": EVERYONE,  # the glossary is public: questions link to it, and so may bureaus and banks
     "home.readyz": EVERYONE,
     "home.metrics": EVERYONE,  # the rule is the METRICS_TOKEN bearer token, else 404 (test_ops.py)
     "i18n.set_language": EVERYONE,
@@ -131,6 +132,7 @@ POLICY: dict[str, set[str]] = {
     # Bureau dashboards: every bureau officer; the jurisdiction is enforced inside (scoped queries).
     "bureau.export": set(BUREAU),
     "bureau.companies": set(BUREAU),
+    "bureau.companies_export": set(BUREAU),
     "bureau.pipeline": set(BUREAU),
     "bureau.target_list": set(BUREAU),
     "bureau.report_actual": set(BUREAU),  # only for indicators of the officer's own jurisdiction (else 404)

@@ -235,6 +235,8 @@ def test_enterprise_pages_in_english_have_no_chinese_interface_text(make: Factor
             "/company/eligibility/projects",
             "/company/eligibility/projects/new",
             "/company/sharing/",
+            "/glossary",
+            f"/company/assessments/{draft.id}/modules/net",  # a question with a glossary entry (TSN)
         ],
         data,
     )

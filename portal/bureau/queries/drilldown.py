@@ -4,6 +4,7 @@ are only counted (published through `portal.bureau.disclosure`), never named. A 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
 import sqlalchemy as sa
@@ -34,8 +35,7 @@ def _latest_facts(user: User, filters: Filters) -> Any:
     """Per company the fact row counted for the filters (latest overall, or latest within the range)."""
     f = aggregates.FACT_TABLE.c
     if filters.dated:
-        lo = filters.month_from if filters.month_from is not None else 0
-        hi = filters.month_to if filters.month_to is not None else NONE_MONTH - 1
+        lo, hi = _range(filters)
         return [f.month >= lo, f.month <= hi, f.next_any > hi]
     return [f.next_any == NONE_MONTH]
 
@@ -52,19 +52,66 @@ def _tallies_by_consent(source: Any, where: list[Any], company_id: Any) -> tuple
     return found.get(True, ZERO), found.get(False, ZERO)
 
 
-def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
-    """Assessed companies of the selection that agreed to share details (Company.bureau_sharing).
+def _range(filters: Filters) -> tuple[int, int]:
+    """The months [lo, hi] the figures are read from: the filters' range, or all months."""
+    if not filters.dated:
+        return 0, NONE_MONTH - 1
+    lo = filters.month_from if filters.month_from is not None else 0
+    return lo, filters.month_to if filters.month_to is not None else NONE_MONTH - 1
 
-    Companies that did not agree are only counted (suppressed below 5), never named.
-    Figures: the latest fact row of the selection (maturity/cloud of that month's gd-mfg-dt assessment).
+
+def _latest_results(company_ids: list[int], lo: int, hi: int) -> dict[int, dict[str, Any]]:
+    """Per company its latest gd-mfg-dt figures and its latest MIIT level within months [lo, hi].
+
+    Each instrument is read from its own latest row: a month with only a MIIT assessment does not hide
+    the maturity level of an earlier month. The company list and the pipeline both use this, so a company
+    reads the same in both.
     """
+    f = aggregates.FACT_TABLE.c
+    found: dict[int, dict[str, Any]] = {cid: {} for cid in company_ids}
+    if not company_ids:
+        return found
+    in_range = [f.company_id.in_(company_ids), f.month >= lo, f.month <= hi]
+    gd_rows = db.session.execute(
+        sa.select(f.company_id, f.overall_level, f.on_cloud, f.on_platform, f.fiveg_tier).where(
+            *in_range, f.has_gd == sa.true(), f.next_gd > hi
+        )
+    )
+    for r in gd_rows:
+        found[r.company_id].update(
+            level=str(LEVEL_NAMES.get(r.overall_level, "—")),
+            on_cloud=bool(r.on_cloud),
+            on_platform=bool(r.on_platform),
+            fiveg=str(FIVEG_NAMES.get(r.fiveg_tier or "", "—")),
+        )
+    miit_rows = db.session.execute(
+        sa.select(f.company_id, f.miit_level).where(*in_range, f.has_miit == sa.true(), f.next_miit > hi)
+    )
+    for r in miit_rows:
+        if r.miit_level is not None:
+            found[r.company_id]["miit_level"] = str(MIIT_NAMES.get(r.miit_level, "—"))
+    return found
+
+
+def _levels(latest: dict[str, Any]) -> dict[str, Any]:
+    """A company's figures for a list row ("—" / None where it has no such result)."""
+    return {
+        "level": latest.get("level", "—"),
+        "on_cloud": latest.get("on_cloud"),
+        "on_platform": latest.get("on_platform"),
+        "fiveg": latest.get("fiveg", "—"),
+        "miit_level": latest.get("miit_level", "—"),
+    }
+
+
+def _company_query(user: User, filters: Filters) -> tuple[Any, bool, Tally, Tally]:
+    """The consenting companies of the selection (ordered by name), whether the list is withheld, and
+    the (sharing, hidden) tallies it is published with."""
     f = aggregates.FACT_TABLE.c
     base = [*_latest_facts(user, filters), *dim_conditions(f, user, filters)]
     join = aggregates.FACT_TABLE.join(Company.__table__, Company.id == f.company_id)
     sharing, hidden = _tallies_by_consent(join, base, f.company_id)
-    withheld = list_withheld(hidden, sharing + hidden)
-    page = min(max(1, page), MAX_PAGE)  # a huge page made an OFFSET the database refuses
-    rows = db.session.execute(
+    query = (
         sa.select(
             Company.id,
             Company.name,
@@ -73,20 +120,17 @@ def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
             Company.cluster,
             Company.size_class,
             f.month,
-            f.overall_level,
-            f.on_cloud,
-            f.on_platform,
-            f.fiveg_tier,
-            f.miit_level,
-            f.has_gd,
         )
         .select_from(join)
         .where(*base, Company.bureau_sharing == sa.true())
         .order_by(Company.name, Company.id)
-        .limit(0 if withheld else PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    companies = [
+    )
+    return query, list_withheld(hidden, sharing + hidden), sharing, hidden
+
+
+def _company_rows(rows: Sequence[Any], filters: Filters) -> list[dict[str, Any]]:
+    latest = _latest_results([r.id for r in rows], *_range(filters))
+    return [
         {
             "id": r.id,
             "name": r.name,
@@ -95,23 +139,44 @@ def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
             "cluster": cluster_name(r.cluster or ""),
             "size_class": str(SIZE_NAMES.get(r.size_class or "", r.size_class)),
             "month": aggregates.month_label(r.month),
-            "level": str(LEVEL_NAMES.get(r.overall_level, "—")) if r.has_gd else "—",
-            "on_cloud": bool(r.on_cloud) if r.has_gd else None,
-            "on_platform": bool(r.on_platform) if r.has_gd else None,
-            "fiveg": str(FIVEG_NAMES.get(r.fiveg_tier or "", "—")) if r.has_gd else "—",
-            "miit_level": str(MIIT_NAMES.get(r.miit_level, "—")) if r.miit_level is not None else "—",
+            **_levels(latest[r.id]),
         }
         for r in rows
     ]
+
+
+def company_list(user: User, filters: Filters, page: int = 1) -> dict[str, Any]:
+    """One page of the assessed companies of the selection that agreed to share details
+    (Company.bureau_sharing). Companies that did not agree are only counted (suppressed below 5), never
+    named. Figures: each instrument's latest result of the selection's months (see `_latest_results`).
+    """
+    query, withheld, sharing, hidden = _company_query(user, filters)
+    page = min(max(1, page), MAX_PAGE)  # a huge page made an OFFSET the database refuses
+    rows = db.session.execute(query.limit(0 if withheld else PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     total = 0 if withheld else sharing.count
     return {
-        "companies": companies,
+        "companies": _company_rows(rows, filters),
         "withheld": withheld,
         "sharing": total,
         "not_sharing": publish(hidden),
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
     }
+
+
+def all_companies(user: User, filters: Filters, batch: int = 1000) -> tuple[bool, Iterator[dict[str, Any]]]:
+    """Every listed company of the selection, read `batch` rows at a time (a server-side cursor on
+    PostgreSQL), so a province-wide export never holds the whole list in memory. (withheld, rows)."""
+    query, withheld, _sharing, _hidden = _company_query(user, filters)
+
+    def rows() -> Iterator[dict[str, Any]]:
+        if withheld:
+            return
+        result = db.session.execute(query.execution_options(yield_per=batch))
+        for part in result.partitions():
+            yield from _company_rows(part, filters)
+
+    return withheld, rows()
 
 
 def _gap_text(gap: dict[str, Any]) -> str:
@@ -129,36 +194,32 @@ def _gap_text(gap: dict[str, Any]) -> str:
 def pipeline_list(user: User, filters: Filters, program: str | None = None, page: int = 1) -> dict[str, Any]:
     """Program pipeline of consenting companies: company, level, program, status, award, gaps."""
     p = BureauProgramStatus
-    f = aggregates.FACT_TABLE.c
     where = [*dim_conditions(company_cols(), user, filters)]
     if program:
         where.append(p.program == program)
-    level = (
-        sa.select(f.overall_level)
-        .where(f.company_id == Company.id, f.next_gd == NONE_MONTH, f.has_gd == sa.true())
-        .limit(1)
-        .scalar_subquery()
-    )
     shown, hidden = _tallies_by_consent(
         sa.join(p.__table__, Company.__table__, Company.id == p.company_id), where, p.company_id
     )
     withheld = list_withheld(hidden, shown + hidden)
     page = min(max(1, page), MAX_PAGE)  # a huge page made an OFFSET the database refuses
     rows = db.session.execute(
-        sa.select(Company.name, Company.city, Company.district, level.label("level"), p)
+        sa.select(Company.id, Company.name, Company.city, Company.district, p)
         .join(Company, Company.id == p.company_id)
         .where(*where, Company.bureau_sharing == sa.true())
         .order_by(p.program, p.status, sa.desc(p.estimated_award_wan), Company.name)
         .limit(0 if withheld else PAGE_SIZE)
         .offset((page - 1) * PAGE_SIZE)
     ).all()
+    latest = _latest_results([r.id for r in rows], 0, NONE_MONTH - 1)  # the pipeline is current
     items = []
-    for name, city, district, lvl, status in rows:
+    for company_id, name, city, district, status in rows:
+        levels = _levels(latest[company_id])
         items.append(
             {
                 "company": name,
                 "area": f"{city_name(city)} {district_name(city, district or '')}".strip(),
-                "level": str(LEVEL_NAMES.get(lvl, "—")),
+                "level": levels["level"],
+                "miit_level": levels["miit_level"],
                 "program": status.program,
                 "program_name": pick(status.name_zh, status.name_en),
                 "status": status.status,

@@ -79,14 +79,14 @@ def district_name(city: str, district: str) -> str:
 
 
 def cluster_name(cluster_id: str) -> str:
-    """'c01 新一代电子信息' / 'c01 Next-generation electronics' ('' → '')."""
+    """'新一代电子信息' / 'Next-generation electronics' ('' → ''); the cluster's id is for storage only."""
     if not cluster_id:
         return ""
     try:
         cluster = industries.cluster(cluster_id)
     except KeyError:
         return cluster_id
-    return f"{cluster.id} {pick(cluster.name_zh, cluster.name_en)}"
+    return pick(cluster.name_zh, cluster.name_en)
 
 
 def jurisdiction_name(user: Any) -> str:

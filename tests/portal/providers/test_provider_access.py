@@ -3,6 +3,7 @@ API), expiry and revocation, share-only cannot write, assist-mode attribution, a
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -239,3 +240,21 @@ def test_the_sharing_form_names_rounds_in_words(login_as: LoginAs, make: Factory
     html = login_as(admin).get("/company/sharing/").get_data(as_text=True)
     assert "T0 · 广东制造业数字化转型成熟度评估（已提交）" in html
     assert "gd-mfg-dt" not in html and f"#{assessment.id} " not in html
+
+
+def test_the_sharing_form_asks_for_a_choice_and_preselects_the_newest_round(
+    make: Factory, login_as: LoginAs
+) -> None:
+    assessment, admin = submitted(make)
+    make.provider_org()
+    company = login_as(admin)
+    page = company.get("/company/sharing/").get_data(as_text=True)
+    select = re.search(r'<select[^>]*id="assessment_id".*?</select>', page, re.S)
+    assert select is not None
+    options = re.findall(r'<option([^>]*)value="([^"]*)"', select.group(0))
+    assert options[0][1] == "" and "selected" in {v: a for a, v in options}[str(assessment.id)]
+    day = (consent.local_today() + timedelta(days=3)).isoformat()
+    form = {"assessment_id": "", "provider_org_id": "", "mode": "share", "ends_on": day}
+    response = company.post("/company/sharing/grant", data=form)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and "请选择评估。" in text and "请选择服务商。" in text

@@ -357,3 +357,13 @@ def test_the_chart_follows_the_data(outputs: Outputs) -> None:
     assert [title for _id, title, _p, _m in miit.charts.miit_bars.groups] == [
         g.title for g in miit.miit.groups
     ]
+
+
+def test_english_cites_policy_sections_in_english(outputs: Outputs) -> None:
+    """The documents keep their Chinese titles (people find them by those); the sections read as an
+    English reader cites them."""
+    zh, en = outputs[("gd-mfg-dt", "zh")], outputs[("gd-mfg-dt", "en")]
+    assert "专栏" in zh["pdf"] and "专栏" in zh["page"]
+    for text in (en["page"], en["pdf"]):
+        assert "专栏" not in text and not re.search(r"第[一二三四五六七八九十]+条", text)
+        assert re.search(r"》\s*(?:Box|Article|Part) \d", text)
