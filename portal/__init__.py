@@ -98,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.evidence.views import bp as evidence_bp
     from portal.help.views import bp as help_bp
     from portal.home import bp as home_bp
+    from portal.notifications.views import bp as notifications_bp
     from portal.providers.admin_views import bp as provider_moderation_bp
     from portal.providers.company_views import bp as sharing_bp
     from portal.providers.views import bp as providers_bp
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_rules_bp, url_prefix="/admin/rules")  # rule versions
     app.register_blueprint(eligibility_bp)  # /company/eligibility…
     app.register_blueprint(help_bp)  # /glossary
+    app.register_blueprint(notifications_bp)  # /notifications/…, /company/tasks
 
 
 def register_subscribers(app: Flask) -> None:

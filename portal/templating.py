@@ -26,6 +26,7 @@ LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 NAVIGATION: dict[Role, tuple[tuple[str, Any], ...]] = {
     Role.ENTERPRISE: (
         ("companies.dashboard", _l("工作台")),
+        ("notifications.tasks", _l("我的任务")),
         ("assessments.index", _l("数字化评估")),
         ("eligibility.index", _l("政策匹配")),
         ("companies.profile", _l("企业信息")),

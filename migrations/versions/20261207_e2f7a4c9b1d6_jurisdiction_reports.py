@@ -1,7 +1,7 @@
 """Report rows also carry a bureau's jurisdiction report: a kind, the request's parameters, and no assessment.
 
 Revision ID: e2f7a4c9b1d6
-Revises: b8e4f1c7d2a9
+Revises: b549aca0dea3
 Create Date: 2026-12-07
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "e2f7a4c9b1d6"
-down_revision = "b8e4f1c7d2a9"
+down_revision = "b549aca0dea3"
 branch_labels = None
 depends_on = None
 

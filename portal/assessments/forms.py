@@ -8,17 +8,23 @@ attached to the fields.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms.form import BaseForm
 
 import questionnaires
 from portal.assessments.item_fields import evidence_input_of, field_of
+from portal.assessments.services import Pick
+from portal.errors import PortalError
 from portal.i18n import localized
+from portal.inputs import database_id
 from questionnaires import Instrument, Item, Module
 
 EVIDENCE_SEP = "::"
@@ -94,3 +100,36 @@ def submitted_value(item: Item, form: BaseForm) -> Any:
     if raw is None and not evidence:
         return None
     return {"value": raw, "evidence": evidence}
+
+
+# The assignment picker on the overview: one select and one optional date per module.
+ASSIGNEE_PREFIX, DUE_PREFIX = "assignee-", "due-"
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def read_plan(form: Mapping[str, str]) -> dict[str, Pick]:
+    """{module id: Pick} from the picker's fields; an empty select un-assigns, an empty date clears it.
+    Anything that is not a member's id or a calendar date is refused (the service checks membership and
+    the date range)."""
+    plan = {}
+    for name, raw in form.items():
+        if not name.startswith(ASSIGNEE_PREFIX):
+            continue
+        module_id = name.removeprefix(ASSIGNEE_PREFIX)
+        user_id = database_id(raw) if raw.strip() else None
+        if raw.strip() and user_id is None:  # not an id at all ('²', 2**31, …): no member has it
+            raise PortalError(400, _l("只能分配给本企业成员"))
+        plan[module_id] = Pick((user_id,) if user_id else (), _due(form.get(DUE_PREFIX + module_id, "")))
+    return plan
+
+
+def _due(raw: str) -> date | None:
+    text = raw.strip()
+    if not text:
+        return None
+    try:
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise PortalError(400, _l("截止日期应为“年-月-日”格式的日期"), "due_on") from None

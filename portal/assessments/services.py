@@ -4,7 +4,10 @@ its rules, is in the portal/assessments/saving/ package."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.dialects.postgresql
@@ -28,6 +31,8 @@ from portal.models import (
 )
 from portal.models._common import utcnow
 from questionnaires import Instrument
+
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 ATTESTATION_ZH = (
     "本企业承诺：所填报的信息真实、准确、完整，佐证数据可追溯、可核查；如有不实，愿承担相应责任。"
@@ -178,26 +183,103 @@ def assignments(assessment: Assessment) -> dict[str, list[User]]:
     return out
 
 
-def set_assignments(assessment: Assessment, module_id: str, user_ids: Sequence[int]) -> None:
-    """Replace who is assigned to a module; only members of the same company can be assigned."""
-    instrument = instrument_of(assessment)
-    if module_id not in {m.id for m in instrument.modules}:
-        raise PortalError(404, _l("没有这个模块"))
+def assignment_rows(assessment: Assessment) -> dict[str, list[ModuleAssignment]]:
+    """Module → its assignment rows (who, and by when)."""
+    out: dict[str, list[ModuleAssignment]] = {}
+    for a in assessment.assignments:
+        out.setdefault(a.module_id, []).append(a)
+    return out
+
+
+def due_range() -> tuple[date, date]:
+    """The due dates the picker accepts for a new or changed date: today to a year ahead (China time)."""
+    today = china_today()
+    return today, today + timedelta(days=MAX_DUE_DAYS)
+
+
+def set_assignments(
+    assessment: Assessment, module_id: str, user_ids: Sequence[int], actor: User | None = None
+) -> None:
+    """Replace who is assigned to one module (due dates kept); only members of the company can be assigned."""
+    due = {a.module_id: a.due_on for a in assessment.assignments}
+    assign_modules(assessment, {module_id: Pick(tuple(user_ids), due.get(module_id))}, actor)
+
+
+@dataclass(frozen=True)
+class Pick:
+    """Who answers one module, and by when (a China calendar day; optional)."""
+
+    user_ids: tuple[int, ...]
+    due_on: date | None = None
+
+
+# A due date is a plan for this round, not a wish list: from today up to a year ahead.
+MAX_DUE_DAYS = 366
+
+
+def assign_modules(assessment: Assessment, plan: Mapping[str, Pick], actor: User | None) -> int:
+    """Apply the administrator's plan (module → pick) in one transaction, notify the people newly assigned
+    (in the portal, and by mail), and return how many modules changed. Nothing changes when one pick is
+    refused: a module of another instrument, someone outside the company, a due date out of range."""
+    if assessment.locked:
+        raise PortalError(409, _l("评估已经提交"))
+    modules = {m.id for m in instrument_of(assessment).modules}
     members = {
-        u.id for u in db.session.scalars(sa.select(User).where(User.company_id == assessment.company_id))
+        u.id: u for u in db.session.scalars(sa.select(User).where(User.company_id == assessment.company_id))
     }
-    if not set(user_ids) <= members:
-        raise PortalError(400, _l("只能分配给本企业成员"))
+    current = assignment_rows(assessment)
+    for module_id, pick in plan.items():
+        if module_id not in modules:
+            raise PortalError(404, _l("没有这个模块"))
+        if not set(pick.user_ids) <= members.keys():
+            raise PortalError(400, _l("只能分配给本企业成员"))
+        _check_due(pick.due_on, {r.due_on for r in current.get(module_id, [])})
+    changed, added = 0, []
+    for module_id, pick in plan.items():
+        rows = current.get(module_id, [])
+        before = ({r.user_id for r in rows}, {r.due_on for r in rows})
+        new_users = _replace(assessment, module_id, rows, pick)
+        changed += before != (set(pick.user_ids), {pick.due_on} if pick.user_ids else set())
+        added += [(module_id, members[user_id], pick.due_on) for user_id in new_users]
+    from portal.notifications import services as notifications  # notifications build on assessments
+
+    sent = [
+        notifications.assigned(assessment, m, user, due, actor) for m, user, due in added if user != actor
+    ]
+    db.session.commit()
+    notifications.mail_assigned(sent)
+    return changed
+
+
+def _check_due(due_on: date | None, kept: set[date | None]) -> None:
+    """A new or changed due date lies between today and a year ahead; an unchanged one is kept as it is."""
+    if due_on is None or due_on in kept:
+        return
+    first, last = due_range()
+    if not first <= due_on <= last:
+        raise PortalError(400, _l("截止日期应在今天到一年之内"), "due_on")
+
+
+def _replace(assessment: Assessment, module_id: str, rows: list[ModuleAssignment], pick: Pick) -> list[int]:
+    """Make the module's rows match the pick; returns the users newly assigned."""
     # Keep the rows that stay: removing and re-adding the same (module, user) in one flush would INSERT
     # before the DELETE and break the unique constraint (saving the same assignment twice was a 500).
-    wanted = set(user_ids)
-    current = [a for a in assessment.assignments if a.module_id == module_id]
-    for existing in current:
+    wanted = set(pick.user_ids)
+    for existing in rows:
         if existing.user_id not in wanted:
             assessment.assignments.remove(existing)
-    for user_id in sorted(wanted - {a.user_id for a in current}):
-        assessment.assignments.append(ModuleAssignment(module_id=module_id, user_id=user_id))
-    db.session.commit()
+        else:
+            existing.due_on = pick.due_on
+    new_users = sorted(wanted - {a.user_id for a in rows})
+    for user_id in new_users:
+        assessment.assignments.append(
+            ModuleAssignment(module_id=module_id, user_id=user_id, due_on=pick.due_on)
+        )
+    return new_users
+
+
+def china_today() -> date:
+    return datetime.now(LOCAL_TZ).date()
 
 
 def missing_required(assessment: Assessment) -> list[questionnaires.MissingItem]:

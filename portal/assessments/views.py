@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -20,6 +19,7 @@ from portal.assessments.forms import (
     VERSION_PREFIX,
     build_module_form,
     module_items,
+    read_plan,
     stored_form_values,
     submitted_value,
 )
@@ -28,7 +28,7 @@ from portal.companies.services import members
 from portal.errors import PortalError
 from portal.evidence.services import files_by_item
 from portal.i18n import localized
-from portal.inputs import MAX_DB_ID, ascii_int, database_id
+from portal.inputs import MAX_DB_ID, ascii_int
 from portal.instruments import available_instruments, instrument_of
 from portal.models import Assessment, Role
 from questionnaires import help as qhelp
@@ -120,8 +120,9 @@ def overview(assessment_id: int) -> Any:
         instrument=instrument,
         progress=progress,
         minutes=minutes,
-        assignments=services.assignments(assessment),
+        assignment_rows=services.assignment_rows(assessment),
         members=members(assessment.company),
+        due_range=services.due_range(),
         resume=services.resume_point(assessment, current_user),
         assign_form=FlaskForm(),
         carried=carry.report(assessment),
@@ -254,19 +255,18 @@ def _module_page(
 @bp.post("/<int:assessment_id>/assignments")
 @roles(Role.ENTERPRISE, company_admin=True)
 def assign(assessment_id: int) -> Any:
+    """The picker: one form for all modules (assignee-<module>, due-<module>); modules not in the form
+    keep their assignment."""
     assessment = _own(assessment_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    user_ids = [database_id(v) for v in request.form.getlist("user_id")]
     try:
-        if None in user_ids:  # not an id at all ('²', 2**31, …): no member has it
-            raise PortalError(400, _l("只能分配给本企业成员"))
-        services.set_assignments(assessment, request.form.get("module_id", ""), [i for i in user_ids if i])
+        changed = services.assign_modules(assessment, read_plan(request.form), current_user)
     except PortalError as error:
         flash(error.text(), "error")
     else:
-        flash(_("分工已更新。"), "success")
-    return redirect(url_for("assessments.overview", assessment_id=assessment.id))
+        flash(_("分工已保存（%(n)s 个模块有变化）。", n=changed), "success")
+    return redirect(url_for("assessments.overview", assessment_id=assessment.id) + "#assign")
 
 
 @bp.get("/<int:assessment_id>/review")

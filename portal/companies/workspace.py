@@ -1,13 +1,14 @@
 """What the company workspace (/company/) shows the person who opens it.
 
-Their company's rounds, the draft to continue with its progress, the modules assigned to them in it, and one
-next useful step, chosen in the order a company works: describe the company, answer, read the result, come
-back for the next round.
+Their company's rounds, the draft to continue with its progress, the modules assigned to them in the open
+rounds (the same list as their "我的任务" page), and one next useful step, chosen in the order a company
+works: describe the company, answer, read the result, come back for the next round.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -30,6 +31,16 @@ class ModuleTask:
     answered: int
     total: int
     url: str
+    round: str = ""  # "T1 · <问卷名称>"
+    due_on: date | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.answered >= self.total
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on is not None and not self.done and self.due_on < assessments.china_today()
 
 
 @dataclass(frozen=True)
@@ -53,12 +64,10 @@ def build(company: Company, viewer: User) -> Workspace:
     rounds = list(reversed(assessments.company_assessments(company)))
     draft = next((a for a in rounds if not a.locked), None)
     progress = continue_url = None
-    tasks: list[ModuleTask] = []
     if draft is not None:
-        instrument = instrument_of(draft)
-        progress = questionnaires.progress(instrument, draft.answer_map(), company.cluster)
+        progress = questionnaires.progress(instrument_of(draft), draft.answer_map(), company.cluster)
         continue_url = _continue_url(draft, viewer)
-        tasks = _my_modules(draft, viewer, instrument, progress)
+    tasks = my_tasks(company, viewer, rounds)
     return Workspace(
         rounds, draft, progress, continue_url, tasks, _next_step(company, viewer, rounds, draft, tasks)
     )
@@ -71,10 +80,21 @@ def _continue_url(draft: Assessment, viewer: User) -> str:
     return url_for("assessments.module", assessment_id=draft.id, module_id=resume.module_id)
 
 
-def _my_modules(
-    draft: Assessment, viewer: User, instrument: questionnaires.Instrument, progress: questionnaires.Progress
-) -> list[ModuleTask]:
-    mine = {m for m, users in assessments.assignments(draft).items() if viewer in users}
+def my_tasks(company: Company, viewer: User, rounds: list[Assessment] | None = None) -> list[ModuleTask]:
+    """The modules assigned to the viewer in the company's open rounds: the earliest due first, then
+    the newest round; each with its progress and a link straight to the module."""
+    if rounds is None:
+        rounds = list(reversed(assessments.company_assessments(company)))
+    tasks = [t for draft in rounds if not draft.locked for t in _my_modules(draft, viewer)]
+    return sorted(tasks, key=lambda t: (t.due_on is None, t.due_on or date.min))
+
+
+def _my_modules(draft: Assessment, viewer: User) -> list[ModuleTask]:
+    due = {a.module_id: a.due_on for a in draft.assignments if a.user_id == viewer.id}
+    if not due:
+        return []
+    instrument = instrument_of(draft)
+    progress = questionnaires.progress(instrument, draft.answer_map(), draft.company.cluster)
     titles = {m.id: localized(m, "title") for m in instrument.modules}
     return [
         ModuleTask(
@@ -82,9 +102,11 @@ def _my_modules(
             row.answered,
             row.total,
             url_for("assessments.module", assessment_id=draft.id, module_id=row.module_id),
+            round_name(draft),
+            due[row.module_id],
         )
         for row in progress.modules
-        if row.module_id in mine
+        if row.module_id in due
     ]
 
 

@@ -30,6 +30,9 @@ from portal.models.security import (
 )
 from portal.models.user import JurisdictionLevel, Role, User
 
+# In-app notifications (portal/notifications/models.py); imported here for Alembic.
+from portal.notifications.models import Notification, NotificationKind
+
 # Provider feature models (portal/providers/models.py); imported here for Alembic.
 from portal.providers.models import AuditEvent, Consent, ConsentMode, Recognition, Recommendation, Solution
 
@@ -57,6 +60,8 @@ __all__ = [
     "JurisdictionLevel",
     "LoginAttempt",
     "ModuleAssignment",
+    "Notification",
+    "NotificationKind",
     "PasswordResetToken",
     "PlatformEvent",
     "ProviderOrg",

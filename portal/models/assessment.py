@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -123,6 +123,7 @@ class ModuleAssignment(db.Model):  # type: ignore[name-defined]
     assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("assessments.id", ondelete="CASCADE"))
     module_id: Mapped[str] = mapped_column(sa.String(60))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    due_on: Mapped[date | None] = mapped_column(sa.Date)  # optional, a China calendar day
 
     assessment: Mapped[Assessment] = relationship(back_populates="assignments")
     user: Mapped[User] = relationship()

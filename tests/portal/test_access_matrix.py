@@ -91,6 +91,11 @@ POLICY: dict[str, set[str]] = {
     "assessments.overview": ENTERPRISE | {PROVIDER},  # providers: only under consent (else 404)
     "assessments.module": ENTERPRISE | {PROVIDER},  # providers: assist-mode consent only
     "assessments.assign": {ENT_ADMIN},
+    # Notifications are personal (a notice of another person is 404); "我的任务" is the company members'.
+    "notifications.index": SIGNED_IN,
+    "notifications.open_notification": SIGNED_IN,  # only one's own notice (else 404)
+    "notifications.mark_all_read": SIGNED_IN,
+    "notifications.tasks": ENTERPRISE,
     "assessments.review": ENTERPRISE | {PROVIDER},
     "assessments.submit": {ENT_ADMIN},
     "api.get_answers": ENTERPRISE | {PROVIDER},
@@ -173,6 +178,7 @@ URL_SAMPLES: dict[str, Any] = {
     "change": "remove",
     "company_id": 10**6,  # no such company: the administrator gets 404, the others 401/403
     "indicator_id": 1,  # bureau indicator: the catalogue may be empty, allowed roles get 404
+    "notification_id": 1,  # nobody's notice here: allowed roles get 404
 }
 
 

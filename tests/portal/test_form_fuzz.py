@@ -59,7 +59,17 @@ from portal.bureau.models import BureauIndicator
 from portal.eligibility import services as eligibility
 from portal.evidence import services as evidence
 from portal.extensions import db
-from portal.models import Assessment, Company, ConsentMode, Invitation, JurisdictionLevel, Role, User
+from portal.models import (
+    Assessment,
+    Company,
+    ConsentMode,
+    Invitation,
+    JurisdictionLevel,
+    Notification,
+    Role,
+    User,
+)
+from portal.notifications import services as notifications
 from portal.providers import consent
 from portal.providers import services as providers
 from portal.reports import jobs, outbox
@@ -308,6 +318,7 @@ class World:
             self.ids["token_id"] = security.create_api_token(
                 admin, "fuzz", {"assessments:read"}, None
             ).token.id
+        self._notice(draft, admin)
         report = jobs.find(jobs.cache_key(done, "zh"))
         if report is None:
             report = jobs.request_report(done, "zh", admin)
@@ -322,6 +333,13 @@ class World:
             teammate = self.make.user(Role.ENTERPRISE, company=company, is_company_admin=False)
             self.ids["member_id"] = teammate.id
         self.ids["company_id"] = company.id
+
+    def _notice(self, draft: Assessment, admin: User) -> None:
+        """A notice for the user signed-in-only routes are fuzzed as (a colleague assigned them a module)."""
+        if db.session.get(Notification, self.ids.get("notification_id", 0)) is None:
+            notice = notifications.assigned(draft, "base", admin, None, self.users["member"])
+            db.session.flush()
+            self.ids["notification_id"] = notice.id
 
     # URL parameters: the endpoint decides which assessment or token it means
     def url_args(self, rule: Rule) -> dict[str, Any]:
@@ -659,7 +677,8 @@ def test_discovery_finds_the_fields_users_fill_in(fuzz: FuzzSetup) -> None:
     assert fields["companies.edit_profile"]["revenue_wan"].kind == "number"
     assert "debt_to_asset_pct" in fields["eligibility.edit_conditions"]
     assert {"period", "value"} <= fields["bureau.report_actual"].keys()
-    assert {"user_id", "module_id"} <= fields["assessments.assign"].keys()
+    assert any(name.startswith("assignee-") for name in fields["assessments.assign"])
+    assert any(name.startswith("due-") for name in fields["assessments.assign"])
     assert any(name.startswith("target-") for name in fields["results.set_targets"])
     assert any(name.startswith("base.") for name in fields["assessments.module"])
     assert fields["admin_rules.upload"]["file"].kind == "file"

@@ -79,13 +79,13 @@ def test_saving_the_same_assignment_twice_keeps_it(make: Factory, login_as: Logi
     member = make.user(Role.ENTERPRISE, company=admin.company, is_company_admin=False)
     assessment = start(admin.company, "miit-sme-digital", admin)
     client = login_as(admin)
-    form = {"module_id": "base", "user_id": [str(member.id), str(admin.id)]}
+    form = {"assignee-base": str(member.id), "assignee-mgmt": str(admin.id)}
     for _ in range(2):
         response = client.post(f"/company/assessments/{assessment.id}/assignments", data=form)
         assert response.status_code == 302
     narrowed = client.post(
         f"/company/assessments/{assessment.id}/assignments",
-        data={"module_id": "base", "user_id": str(member.id)},
+        data={"assignee-base": str(member.id), "assignee-mgmt": ""},
     )
     assert narrowed.status_code == 302
     db.session.expire_all()

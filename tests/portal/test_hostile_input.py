@@ -248,7 +248,7 @@ def test_assignments_to_ids_that_are_no_member_change_nothing(draft: Draft, user
     assessments.set_assignments(assessment, "base", [user.id])
     response = client.post(
         f"/company/assessments/{assessment.id}/assignments",
-        data={"module_id": "base", "user_id": [str(user.id), user_id]},
+        data={"assignee-base": user_id},
         follow_redirects=True,
     )
     assert response.status_code == 200

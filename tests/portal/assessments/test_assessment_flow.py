@@ -315,13 +315,13 @@ def test_admin_assigns_modules_to_colleagues(
     client = login_as(company_admin)
     client.post(
         f"/company/assessments/{assessment.id}/assignments",
-        data={"module_id": "base", "user_id": [str(colleague.id)]},
+        data={"assignee-base": str(colleague.id)},
     )
     assert services.assignments(assessment)["base"] == [colleague]
     outsider = make.user(Role.ENTERPRISE)
     client.post(
         f"/company/assessments/{assessment.id}/assignments",
-        data={"module_id": "base", "user_id": [str(outsider.id)]},
+        data={"assignee-base": str(outsider.id)},
     )
     assert services.assignments(assessment)["base"] == [colleague]  # outsiders cannot be assigned
 
