@@ -225,7 +225,10 @@ def assign_modules(assessment: Assessment, plan: Mapping[str, Pick], actor: User
         raise PortalError(409, _l("评估已经提交"))
     modules = {m.id for m in instrument_of(assessment).modules}
     members = {
-        u.id: u for u in db.session.scalars(sa.select(User).where(User.company_id == assessment.company_id))
+        u.id: u
+        for u in db.session.scalars(
+            sa.select(User).where(User.company_id == assessment.company_id, User.active.is_(True))
+        )
     }
     current = assignment_rows(assessment)
     for module_id, pick in plan.items():
