@@ -41,6 +41,11 @@ def locale_of(lang: str) -> str:
     return "en" if lang == "en" else "zh_CN"
 
 
+def html_lang_of(lang: str) -> str:
+    """The `lang` attribute of a document in a stored language code ("zh"/"en")."""
+    return "en" if lang == "en" else "zh-CN"
+
+
 def pick(zh: str | None, en: str | None) -> str:
     """The text of a Chinese/English data pair in the current language, falling back to the other half."""
     if is_english():

@@ -130,6 +130,15 @@ def cluster_name(cluster_id: str) -> str:
     return localized(cluster, "name")
 
 
+_CLUSTER_ID = re.compile(r"\bc\d{2}\b")
+
+
+def cluster_names(text: str) -> str:
+    """Text that names clusters by their storage ids (an instrument's description: "集群（c01、c02）") with
+    the clusters' names instead."""
+    return _CLUSTER_ID.sub(lambda m: cluster_name(m.group(0)), text)
+
+
 def industry_name(division_code: str | None, section_code: str | None = None) -> str:
     """金属制品业 for "33": people read the industry's name, not its GB/T 4754 code."""
     from scoring.reference import industries
@@ -146,14 +155,34 @@ def industry_name(division_code: str | None, section_code: str | None = None) ->
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+_LATIN = re.compile(r"[A-Za-z]")
+# A run of Chinese text in an English sentence: CJK characters with the punctuation and digits between them
+# (《…》（…）“…” 2024年版).
+_CJK_RUN = re.compile(
+    r"[\u3400-\u9fff《》（）〔〕【】“”、，。：；][\u3400-\u9fff《》（）〔〕【】“”、，。：；0-9—–\-]*"
+)
+
+
 def zh_data(value: Any) -> Markup:
     """Chinese data (a company's, person's or place's name) marked as Chinese, so an English page's
-    screen reader and hyphenation treat it as such; other values pass through escaped. For text, not
-    attributes."""
+    screen reader and hyphenation treat it as such; in English text that quotes a Chinese term
+    ("the 专精特新 recognition") only the Chinese runs are marked. Other values pass through escaped.
+    For text, not attributes."""
     text = "" if value is None else str(value)
-    if _CJK.search(text):
+    if not _CJK.search(text):
+        return escape(text)
+    if not _LATIN.search(text):
         return Markup('<span lang="zh-CN">{}</span>').format(text)
-    return escape(text)
+    parts, last = [], 0
+    for run in _CJK_RUN.finditer(text):
+        if not _CJK.search(run.group(0)):
+            continue  # punctuation or digits alone stay with the English text
+        parts += [
+            escape(text[last : run.start()]),
+            Markup('<span lang="zh-CN">{}</span>').format(run.group(0)),
+        ]
+        last = run.end()
+    return Markup("").join([*parts, escape(text[last:])])
 
 
 def unit_text(unit: str | None) -> str:
@@ -166,7 +195,7 @@ def unit_text(unit: str | None) -> str:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(unit=unit_text, zh=zh_data)
+    app.jinja_env.filters.update(unit=unit_text, zh=zh_data, cluster_names=cluster_names)
     app.jinja_env.globals.update(
         industry_name=industry_name,
         nav_items=nav_items,

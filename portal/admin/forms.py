@@ -37,7 +37,13 @@ class BureauOfficerForm(FlaskForm):
     password = PasswordField(_l("初始密码"), validators=[DataRequired(REQUIRED), password_strength])
     level = ChoiceField(
         _l("管辖层级"),
-        choices=[("province", _l("省级")), ("city", _l("地市级")), ("district", _l("区县级"))],
+        # a required select starts with an empty option: nothing is chosen for the administrator
+        choices=[
+            ("", _l("请选择")),
+            ("province", _l("省级")),
+            ("city", _l("地市级")),
+            ("district", _l("区县级")),
+        ],
         validators=[DataRequired(REQUIRED), _level_needs_places],
     )
     city = ChoiceField(_l("地市"), choices=city_choices, validators=[Optional()])

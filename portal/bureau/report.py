@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from portal.bureau import charts, exports, queries, targets
 from portal.extensions import db
+from portal.i18n import html_lang_of
 from portal.models import Role, User
 from portal.models._common import utcnow
 from portal.reports.models import Report, ReportKind
@@ -97,7 +98,7 @@ def render(report: Report) -> tuple[bytes, int]:
 
     with force_locale(locale_of(report.lang)):
         page = context(report)
-        html_lang = "en" if report.lang == "en" else "zh-CN"
+        html_lang = html_lang_of(report.lang)
         html = environment().get_template("jurisdiction.html").render(c=page, html_lang=html_lang)
     document = HTML(string=html, base_url=STATIC_URL, url_fetcher=static_only_fetcher()).render(
         stylesheets=[report_stylesheet()], font_config=FontConfiguration()

@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from portal.i18n import html_lang_of
 from portal.models import Assessment, Company
 from portal.results.format import LOCAL_TZ, Picker
 from portal.results.model import ResultView
@@ -63,7 +64,7 @@ class ReportContext:
 
     @property
     def html_lang(self) -> str:
-        return "en" if self.view.lang == "en" else "zh-CN"
+        return html_lang_of(self.view.lang)
 
     def no(self, key: str) -> int:
         """The number of a section, for cross-references ("see section 5")."""

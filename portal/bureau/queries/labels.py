@@ -8,7 +8,7 @@ from typing import Any, Final
 from flask_babel import lazy_gettext as _l
 
 from portal.i18n import pick
-from scoring.reference import industries, regions
+from scoring.reference import regions
 
 SIZE_CLASSES: Final = ("large", "medium", "small", "micro")
 SIZE_NAMES: Final[dict[str, Any]] = {
@@ -80,13 +80,9 @@ def district_name(city: str, district: str) -> str:
 
 def cluster_name(cluster_id: str) -> str:
     """'新一代电子信息' / 'Next-generation electronics' ('' → ''); the cluster's id is for storage only."""
-    if not cluster_id:
-        return ""
-    try:
-        cluster = industries.cluster(cluster_id)
-    except KeyError:
-        return cluster_id
-    return pick(cluster.name_zh, cluster.name_en)
+    from portal.templating import cluster_name as named
+
+    return named(cluster_id) if cluster_id else ""
 
 
 def jurisdiction_name(user: Any) -> str:
