@@ -25,6 +25,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "withdraw_rule_version": ("撤回政策规则版本", "withdrew a rule version"),
     "create_account": ("开通账号", "created an account"),
     "delete_company": ("注销企业（删除个人信息）", "deleted a company's personal data"),
+    "appoint_assessor": ("任命核查员", "appointed an assessor"),
+    "revoke_assessor": ("撤销核查员", "revoked an assessor"),
+    "open_review": ("开始核查评估", "started reviewing an assessment"),
+    "review_item": ("核查评估题目", "reviewed an answer"),
+    "sign_off_review": ("核查签字确认", "signed off a review"),
 }
 
 
