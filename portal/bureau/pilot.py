@@ -27,9 +27,8 @@ from typing import Any, Final
 
 import sqlalchemy as sa
 
-from portal.bureau import disclosure
+from portal.bureau import disclosure, scope
 from portal.bureau.disclosure import ZERO, Tally
-from portal.bureau.scope import within_jurisdiction
 from portal.extensions import db
 from portal.models import Assessment, AssessmentResult, AssessmentStatus, Company, User
 from portal.results.format import LOCAL_TZ
@@ -139,7 +138,7 @@ def _rounds(user: User) -> dict[Any, list[Round]]:
         .outerjoin(AssessmentResult, AssessmentResult.id == latest)
         .outerjoin(AssessmentReview, AssessmentReview.assessment_id == Assessment.id)
         .where(
-            within_jurisdiction(user, Company.city, Company.district),
+            scope.within_jurisdiction(user, Company.city, Company.district),
             Company.city.in_(pilot_cities()),
             Company.size_class.in_(SMES),
             Assessment.instrument_id == MIIT_INSTRUMENT,

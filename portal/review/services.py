@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from portal import audit
-from portal.bureau.scope import within_jurisdiction
+from portal.bureau import scope
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import Answer, Assessment, AssessmentStatus, Company, Role, User
@@ -101,7 +101,7 @@ def active_appointments(user: User) -> list[AssessorAppointment]:
 def _in_scope(appointments: Sequence[AssessorAppointment]) -> Any:
     """Companies inside any of the appointing officers' jurisdictions."""
     conditions = [
-        within_jurisdiction(a.appointed_by, Company.city, Company.district)
+        scope.within_jurisdiction(a.appointed_by, Company.city, Company.district)
         for a in appointments
         if a.appointed_by is not None
     ]

@@ -139,7 +139,7 @@ POLICY: dict[str, set[str]] = {
     "review.assessors": set(BUREAU),
     "review.appoint": set(BUREAU),
     "review.revoke": set(BUREAU),
-    # 现场核查 (review): provider users; an assessment only under an active appointment covering it (else 404).
+    # 现场核查 (review): provider users; only assessments an active appointment covers (else 404).
     "review.queue": {PROVIDER},
     "review.review_page": {PROVIDER},
     "review.save": {PROVIDER},
