@@ -93,10 +93,14 @@ def _checked(item: Item, proposal: Proposal, submitted: Any) -> tuple[Decision, 
 
 
 def record(
-    user: User, assessment: Assessment, review: AssessmentReview, proposals: Sequence[Proposal]
+    user: User,
+    assessment: Assessment,
+    review: AssessmentReview,
+    proposals: Sequence[Proposal],
+    commit: bool = True,
 ) -> int:
     """Save the assessor's decisions (all or none: one invalid proposal refuses the lot). Returns how many
-    changed. Items the company did not see are ignored."""
+    changed. Items the company did not see are ignored. `commit=False`: the caller commits (sign-off)."""
     if review.signed_off or review.assessor_id != user.id:
         raise PortalError(409, _l("核查已签字确认，不能再修改。"))
     rows = {row.item.id: row for row in items_under_review(assessment, review)}
@@ -122,7 +126,8 @@ def record(
         detail = f"{row.item.id} {decision.value}" + (f": {comment}" if comment else "")
         audit.record(user, "review_item", f"assessment:{assessment.id}", assessment.company_id, detail)
         changed += 1
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return changed
 
 
@@ -145,6 +150,7 @@ def sign_off(user: User, assessment: Assessment, review: AssessmentReview) -> As
     """Every item decided → score the confirmed answers with the engine and store the confirmed level."""
     if review.signed_off or review.assessor_id != user.id:
         raise PortalError(409, _l("核查已签字确认，不能再修改。"))
+    db.session.flush()  # decisions recorded in this transaction count
     missing = undecided(assessment, review)
     if missing:
         raise PortalError(422, _l("还有 %(count)s 道题未核查，不能签字确认。", count=missing))

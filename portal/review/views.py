@@ -172,8 +172,12 @@ def save(assessment_id: int) -> Any:
         abort(404)
     items = decisions.items_under_review(assessment, review)
     try:
-        decisions.record(current_user, assessment, review, _proposals(request.form, items))
-        if request.form.get("action") == "sign_off":
+        signing = request.form.get("action") == "sign_off"
+        # signing off: the decisions and the sign-off in one transaction (a refused sign-off saves nothing)
+        decisions.record(
+            current_user, assessment, review, _proposals(request.form, items), commit=not signing
+        )
+        if signing:
             decisions.sign_off(current_user, assessment, review)
             flash(_("已签字确认，确认等级已生成。"), "success")
             return redirect(url_for("review.review_page", assessment_id=assessment.id))

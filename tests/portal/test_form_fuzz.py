@@ -64,6 +64,8 @@ from portal.providers import consent
 from portal.providers import services as providers
 from portal.reports import jobs, outbox
 from portal.reports.models import ReportStatus
+from portal.review import services as review
+from portal.review.models import AssessorAppointment
 from scoring.reference import credit_code
 
 # Tuned so the module runs in about two minutes on SQLite on a 2-core machine; derandomized, and without
@@ -300,6 +302,7 @@ class World:
             n = len(self.ids) + self.make._next()
             row, self.tokens["invitation"] = accounts.create_invitation(company, f"new{n}@test.dx", admin, 72)
             self.ids["invitation_id"] = row.id
+        self._refresh_appointment()
         self.tokens["reset"] = security.request_reset(admin) or ""
         if not any(
             t.id == self.ids.get("token_id") and t.revoked_at is None for t in security.user_tokens(admin)
@@ -313,6 +316,13 @@ class World:
         report.status = ReportStatus.FAILED  # so retry has something to do
         db.session.commit()
         self.ids["report_id"] = report.id
+
+    def _refresh_appointment(self) -> None:
+        """The provider user appointed assessor by the officer (the revoke route ends it)."""
+        appointment = db.session.get(AssessorAppointment, self.ids.get("appointment_id", 0))
+        if appointment is None or appointment.revoked_at is not None:
+            provider = self.users["provider"]
+            self.ids["appointment_id"] = review.appoint(self.users["bureau"], provider.email).id
 
     # URL parameters: the endpoint decides which assessment or token it means
     def url_args(self, rule: Rule) -> dict[str, Any]:

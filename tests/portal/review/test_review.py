@@ -134,7 +134,8 @@ def test_sign_off_rescores_and_the_company_sees_every_adjustment(
     item_id, other = _single_item(assessment)
     partial = {f"d-{item_id}": "confirm", "action": "sign_off"}
     response = client.post(url, data=partial)
-    assert response.status_code == 422  # not every item decided
+    assert response.status_code == 422  # not every item decided: refused, and nothing saved
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(decisions.ReviewDecision)) == 0
     instrument = instrument_of(assessment)
     rejected = next(
         i.id
@@ -182,7 +183,7 @@ def test_sign_off_rescores_and_the_company_sees_every_adjustment(
         db.session.scalars(sa.select(PlatformEvent).where(PlatformEvent.company_id == assessment.company_id))
     )
     actions = [e.action for e in events]
-    # one per item, and one more: the refused sign-off still saved its one decision, later changed
-    assert actions.count("review_item") == len([k for k in form if k.startswith("d-")]) + 1
+    # one per item: the refused sign-off saved nothing
+    assert actions.count("review_item") == len([k for k in form if k.startswith("d-")])
     assert "sign_off_review" in actions
     assert any("未提供佐证材料" in (e.detail or "") for e in events)
