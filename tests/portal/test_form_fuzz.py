@@ -263,7 +263,7 @@ class World:
         done = assessments.start(company, "gd-mfg-dt", admin)
         answer_everything(done, admin)
         assessments.submit(done, admin, attested=True)
-        self.ids.update(draft=draft.id, submitted=done.id)
+        self.ids.update(draft=draft.id, submitted=done.id, reviewed=self._miit_submitted())
         targets.ensure_catalogue()
         officer = self.users["bureau"]
         self.ids["indicator_id"] = next(
@@ -317,6 +317,15 @@ class World:
         db.session.commit()
         self.ids["report_id"] = report.id
 
+    def _miit_submitted(self) -> int:
+        """Another company's submitted MIIT round, for the assessor's review pages."""
+        member = self.make.user(Role.ENTERPRISE)
+        assert member.company is not None
+        miit = assessments.start(member.company, "miit-sme-digital", member)
+        answer_everything(miit, member, 3)
+        assessments.submit(miit, member, attested=True)
+        return miit.id
+
     def _refresh_appointment(self) -> None:
         """The provider user appointed assessor by the officer (the revoke route ends it)."""
         appointment = db.session.get(AssessorAppointment, self.ids.get("appointment_id", 0))
@@ -328,7 +337,9 @@ class World:
     def url_args(self, rule: Rule) -> dict[str, Any]:
         args: dict[str, Any] = dict(QUERY.get(rule.endpoint, {}))
         for name in rule.arguments:
-            if name == "assessment_id":
+            if name == "assessment_id" and rule.endpoint.startswith("review."):
+                args[name] = self.ids["reviewed"]  # a submitted MIIT round the appointed assessor reviews
+            elif name == "assessment_id":
                 locked = rule.endpoint in SUBMITTED_ASSESSMENT
                 args[name] = self.ids["submitted" if locked else "draft"]
             elif name == "token":
