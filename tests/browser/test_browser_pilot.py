@@ -7,13 +7,17 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
 from browser_support import screenshot
 from fixture_types import OpenPage
 from tests_support import Factory
 
 from portal import demo
 from portal.bureau import demo as bureau_demo
+from portal.extensions import db
+from portal.models import Assessment, Company
 from portal.review import demo as review_demo
+from portal.review.models import AssessmentReview
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -75,3 +79,19 @@ def test_pilot_target_page_and_a_review_signed_off(
     page.wait_for_selector("#signed-off")
     assert "已签字确认" in page.locator("#signed-off").inner_text()
     screenshot(page, "review_assessor_signed_off")
+
+    # the demo company reads its confirmed level and the assessor's adjustment with the reason
+    reviewed = db.session.scalar(
+        sa.select(Assessment.id)
+        .join(Company, Company.id == Assessment.company_id)
+        .join(AssessmentReview, AssessmentReview.assessment_id == Assessment.id)
+        .where(Company.name == demo.DEMO_COMPANY_NAME)
+    )
+    company = new_page(1366, 900)
+    _sign_in(company, live_server, "qiye@demo.dx", "/company/")
+    company.goto(f"{live_server}/company/assessments/{reviewed}/result")
+    verified = company.locator("#verified")
+    assert company.locator("#confirmed-level").inner_text().strip()
+    assert "现场查看相关系统" in verified.locator("#adjustments").inner_text()
+    verified.scroll_into_view_if_needed()
+    company.screenshot(path=str(screenshot(company, "review_company_result")), clip=verified.bounding_box())
