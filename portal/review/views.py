@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 import questionnaires
 from portal.access import roles
-from portal.bureau.queries.labels import MIIT_NAMES
+from portal.bureau.queries.labels import MIIT_NAMES, city_name, district_name, jurisdiction_name
 from portal.errors import PortalError
 from portal.evidence.models import EvidenceFile
 from portal.extensions import db
@@ -44,7 +44,7 @@ def assessors() -> Any:
     return render_template(
         "review/assessors.html",
         appointments=services.bureau_appointments(current_user),
-        scope=current_user.jurisdiction_label,
+        scope=jurisdiction_name(current_user),
         local_time=local_time,
     )
 
@@ -83,6 +83,9 @@ def queue() -> Any:
         appointments=services.active_appointments(current_user),
         rows=services.queue(current_user),
         local_time=local_time,
+        jurisdiction_name=jurisdiction_name,
+        city_name=city_name,
+        district_name=district_name,
     )
 
 
@@ -135,6 +138,7 @@ def _render(assessment: Assessment, review: AssessmentReview, status: int = 200,
             undecided=sum(1 for row in items if row.decision is None),
             decisions=Decision,
             local_time=local_time,
+            colon=": " if is_english() else "：",
             ladder=_ladder,
             level_name=lambda n: str(MIIT_NAMES.get(n, "—")),
             value_of=questionnaires.answer_value,
