@@ -15,6 +15,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	$(FLASK) bureau seed-demo
+	$(FLASK) review seed-demo
 	@echo "Serving on http://$(HOST):$(PORT)/ — demo accounts are listed in README.md"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

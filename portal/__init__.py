@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.api import bp as api_bp
     from portal.assessments.views import bp as assessments_bp
     from portal.auth.views import bp as auth_bp
+    from portal.bureau.pilot_views import bp as pilot_bp
     from portal.bureau.views import bp as bureau_bp
     from portal.companies.views import bp as companies_bp
     from portal.eligibility.views import bp as eligibility_bp
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.providers.views import bp as providers_bp
     from portal.reports.views import bp as reports_bp
     from portal.results.views import bp as results_bp
+    from portal.review.views import bp as review_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(auth_bp)
@@ -122,6 +124,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(eligibility_bp)  # /company/eligibility…
     app.register_blueprint(help_bp)  # /glossary
     app.register_blueprint(notifications_bp)  # /notifications/…, /company/tasks
+    app.register_blueprint(review_bp)  # /bureau/assessors…, /provider/reviews/…
+    app.register_blueprint(pilot_bp, url_prefix="/bureau/pilot")  # the pilot-city target
 
 
 def register_subscribers(app: Flask) -> None:

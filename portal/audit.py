@@ -30,6 +30,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "change_member_role": ("变更成员角色", "changed a member's role"),
     "hand_over_admin": ("移交企业管理员", "handed over the company administrator role"),
     "correct_credit_code": ("更正统一社会信用代码", "corrected a unified social credit code"),
+    "appoint_assessor": ("任命核查员", "appointed an assessor"),
+    "revoke_assessor": ("撤销核查员", "revoked an assessor"),
+    "open_review": ("开始核查评估", "started reviewing an assessment"),
+    "review_item": ("核查评估题目", "reviewed an answer"),
+    "sign_off_review": ("核查签字确认", "signed off a review"),
 }
 
 

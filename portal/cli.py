@@ -56,10 +56,12 @@ def register(app: Flask) -> None:
     from portal.admin.cli import users_group
     from portal.bureau.cli import bureau_group, seed_scale
     from portal.demo import seed_demo_command
+    from portal.review.cli import review_group
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(users_group)
     app.cli.add_command(bureau_group)
+    app.cli.add_command(review_group)
     app.cli.add_command(seed_scale)
     app.cli.add_command(questionnaires_group)
     app.cli.add_command(scores_group)

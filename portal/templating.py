@@ -37,12 +37,15 @@ NAVIGATION: dict[Role, tuple[tuple[str, Any], ...]] = {
         ("providers.dashboard", _l("服务商工作台")),
         ("providers.solutions", _l("解决方案")),
         ("providers.profile", _l("机构资料")),
+        ("review.queue", _l("现场核查")),
     ),
     Role.BUREAU: (
         ("bureau.dashboard", _l("监测看板")),
         ("bureau.target_list", _l("目标指标")),
         ("bureau.companies", _l("企业名单")),
         ("bureau.pipeline", _l("项目管线")),
+        ("pilot.view", _l("试点目标")),
+        ("review.assessors", _l("核查员")),
     ),
     Role.ADMIN: (
         ("admin.dashboard", _l("平台管理")),

@@ -39,6 +39,9 @@ from portal.providers.models import AuditEvent, Consent, ConsentMode, Recognitio
 # Report job records live in their feature package (portal/reports/models.py); imported here for Alembic.
 from portal.reports.models import Report, ReportStatus
 
+# Assessor review (portal/review/models.py); imported here for Alembic.
+from portal.review.models import AssessmentReview, AssessorAppointment, ReviewDecision
+
 __all__ = [
     "Answer",
     "AnswerChange",
@@ -94,3 +97,5 @@ __all__ += [
     "BureauIndicatorActual",
     "BureauProgramStatus",
 ]
+
+__all__ += ["AssessmentReview", "AssessorAppointment", "ReviewDecision"]

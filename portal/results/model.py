@@ -286,6 +286,33 @@ class InstrumentInfo:
 
 
 @dataclass(frozen=True)
+class Adjustment:
+    """An answer the assessor adjusted or did not accept, with the reason the company reads."""
+
+    question: str
+    submitted: str
+    confirmed: str  # the assessor's answer; "not accepted" for a rejection
+    rejected: bool
+    comment: str
+
+
+@dataclass(frozen=True)
+class Verified:
+    """The on-site review of a MIIT assessment (portal/review): signed off, or still under way."""
+
+    signed_off: bool
+    assessor: str  # name (and organisation)
+    signed_off_at: str  # China time, "—" while under way
+    level: int | None  # the confirmed MIIT level (None while under way)
+    level_name: str
+    points: Number | None
+    reported_level: int | None
+    reported_level_name: str
+    confirmed_items: int
+    adjustments: tuple[Adjustment, ...]
+
+
+@dataclass(frozen=True)
 class ResultView:
     """A scored assessment as a company reads it, in `lang`."""
 
@@ -311,3 +338,5 @@ class ResultView:
     appendix: tuple[AppendixModule, ...]
     method: Method
     charts: Charts
+    # The assessor's review of a MIIT self-assessment, when one was started (portal/review).
+    verified: Verified | None = None

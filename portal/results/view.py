@@ -26,6 +26,7 @@ from portal.results.compare import rounds_of
 from portal.results.format import Picker, local_date, local_time, num
 from portal.results.indicators import cloud_definition, cloud_view, fiveg_view, method_notes, miit_view
 from portal.results.programmes import dimension_peers, programmes
+from portal.review.summary import verified_view
 from portal.templating import unit_text
 from questionnaires import Instrument
 from scoring import maturity
@@ -92,6 +93,7 @@ def _build(assessment: Assessment, lang: str, scored: services.Scored) -> v.Resu
         ),
         method=_method(instrument, result, scored.stored_at, pick),
         charts=_charts(result, instrument, targets, pick),
+        verified=verified_view(assessment, result.miit, pick, answer_text),
     )
 
 

@@ -146,6 +146,17 @@ POLICY: dict[str, set[str]] = {
     "api.bureau_targets": set(BUREAU),
     "api.bureau_companies": set(BUREAU),
     "api.bureau_pipeline": set(BUREAU),
+    # 试点目标 (pilot-city target): every officer; counts limited to the jurisdiction inside.
+    "pilot.view": set(BUREAU),
+    # 核查员 (assessor appointments): officers, and only their own bureau's appointments (else 404).
+    "review.assessors": set(BUREAU),
+    "review.appoint": set(BUREAU),
+    "review.revoke": set(BUREAU),
+    # 现场核查 (review): provider users; only assessments an active appointment covers (else 404).
+    "review.queue": {PROVIDER},
+    "review.review_page": {PROVIDER},
+    "review.save": {PROVIDER},
+    "review.evidence": {PROVIDER},
 }
 
 # Pages for visitors who are not signed in; signed-in users are sent to their home instead.
@@ -179,6 +190,7 @@ URL_SAMPLES: dict[str, Any] = {
     "company_id": 10**6,  # no such company: the administrator gets 404, the others 401/403
     "indicator_id": 1,  # bureau indicator: the catalogue may be empty, allowed roles get 404
     "notification_id": 1,  # nobody's notice here: allowed roles get 404
+    "appointment_id": 1,  # no such appointment: officers get 404, the others 401/403
 }
 
 

@@ -74,6 +74,8 @@ from portal.providers import consent
 from portal.providers import services as providers
 from portal.reports import jobs, outbox
 from portal.reports.models import ReportStatus
+from portal.review import services as review
+from portal.review.models import AssessorAppointment
 from scoring.reference import credit_code
 
 # Tuned so the module runs in about two minutes on SQLite on a 2-core machine; derandomized, and without
@@ -271,7 +273,7 @@ class World:
         done = assessments.start(company, "gd-mfg-dt", admin)
         answer_everything(done, admin)
         assessments.submit(done, admin, attested=True)
-        self.ids.update(draft=draft.id, submitted=done.id)
+        self.ids.update(draft=draft.id, submitted=done.id, reviewed=self._miit_submitted())
         targets.ensure_catalogue()
         officer = self.users["bureau"]
         self.ids["indicator_id"] = next(
@@ -311,6 +313,7 @@ class World:
             row, self.tokens["invitation"] = accounts.create_invitation(company, f"new{n}@test.dx", admin, 72)
             self.ids["invitation_id"] = row.id
         self._refresh_team(company)
+        self._refresh_appointment()
         self.tokens["reset"] = security.request_reset(admin) or ""
         if not any(
             t.id == self.ids.get("token_id") and t.revoked_at is None for t in security.user_tokens(admin)
@@ -341,11 +344,29 @@ class World:
             db.session.flush()
             self.ids["notification_id"] = notice.id
 
+    def _miit_submitted(self) -> int:
+        """Another company's submitted MIIT round, for the assessor's review pages."""
+        member = self.make.user(Role.ENTERPRISE)
+        assert member.company is not None
+        miit = assessments.start(member.company, "miit-sme-digital", member)
+        answer_everything(miit, member, 3)
+        assessments.submit(miit, member, attested=True)
+        return miit.id
+
+    def _refresh_appointment(self) -> None:
+        """The provider user appointed assessor by the officer (the revoke route ends it)."""
+        appointment = db.session.get(AssessorAppointment, self.ids.get("appointment_id", 0))
+        if appointment is None or appointment.revoked_at is not None:
+            provider = self.users["provider"]
+            self.ids["appointment_id"] = review.appoint(self.users["bureau"], provider.email).id
+
     # URL parameters: the endpoint decides which assessment or token it means
     def url_args(self, rule: Rule) -> dict[str, Any]:
         args: dict[str, Any] = dict(QUERY.get(rule.endpoint, {}))
         for name in rule.arguments:
-            if name == "assessment_id":
+            if name == "assessment_id" and rule.endpoint.startswith("review."):
+                args[name] = self.ids["reviewed"]  # a submitted MIIT round the appointed assessor reviews
+            elif name == "assessment_id":
                 locked = rule.endpoint in SUBMITTED_ASSESSMENT
                 args[name] = self.ids["submitted" if locked else "draft"]
             elif name == "token":
