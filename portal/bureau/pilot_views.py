@@ -49,8 +49,8 @@ class Page:
     listing: pilot.Listing
 
 
-def _page() -> Page:
-    user = current_user
+def page_for(user: Any) -> Page:
+    """The officer's pilot-city target figures (the page, and the jurisdiction report)."""
     upgrades = pilot.upgrades(user)
     total = pilot.Counts()
     for u in upgrades:
@@ -91,7 +91,7 @@ def _page() -> Page:
 @bp.get("/")
 @roles(Role.BUREAU)
 def view() -> Any:
-    page = _page()
+    page = page_for(current_user)
     start, end = pilot.window()
     return render_template(
         "bureau/pilot.html",
@@ -108,4 +108,21 @@ def view() -> Any:
         district_name=district_name,
         local_date=local_date,
         pct=lambda x: f"{x:.0%}" if isinstance(x, float) else x,
+    )
+
+
+def as_table(page: Page) -> Any:
+    """The target figures as a dashboard table (the jurisdiction report prints it); None outside the
+    pilot cities."""
+    from portal.bureau.queries.tables import Table
+
+    if not page.cities:
+        return None
+    rows = [[f.label, f.reported, f.confirmed, f.target, f.progress] for f in [*page.geo, page.headline]]
+    return Table(
+        "pilot",
+        _("中小企业数字化转型城市试点目标"),
+        [page.geo_head, _("企业自评达标"), _("核查确认（计入目标）"), _("目标"), _("完成进度")],
+        [[cell if cell is not None else "—" for cell in row] for row in rows],
+        ["text", "count", "count", "count", "share"],
     )

@@ -1,14 +1,15 @@
 """A bureau's jurisdiction report ("生成辖区报告"): a PDF of what the officer's dashboard publishes for the
 chosen filters and period — headline figures (上云上平台 by kind), maturity, MIIT level and 5G
-distributions, the breakdowns by area, cluster and size, the monthly trend, the programme pipeline and
-the plan targets with reported and measured values — with charts.
+distributions, the pilot-city target (self-reported and confirmed, in a pilot city), the breakdowns by
+area, cluster and size, the monthly trend, the programme pipeline and the plan targets with reported and
+measured values — with charts.
 
 Same machinery as a company's report: a `Report` row (kind `jurisdiction`, recorded by
 `portal.reports.jobs.request_jurisdiction_report`) handed to the job queue (RQ, or the app's own thread
-pool without Redis), the same status page and download, WeasyPrint with the
-report stylesheet, PDF/A-3u, tagged. Same disclosure control as the dashboard: every figure comes from
-`queries.summary` and `targets.targets_table`, which publish only perturbed counts and "<5"; the PDF
-adds no figure of its own.
+pool without Redis), the same status page and download, WeasyPrint with the report stylesheet,
+PDF/A-3u, tagged. Same disclosure control as the dashboard: every figure comes from `queries.summary`,
+the pilot page's figures and `targets.targets_table`, which publish only perturbed counts and "<5";
+the PDF adds no figure of its own.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from portal.bureau import charts, exports, queries, targets
+from portal.bureau import charts, exports, pilot_views, queries, targets
 from portal.extensions import db
 from portal.i18n import html_lang_of
 from portal.models import Role, User
@@ -34,6 +35,7 @@ TABLES = (
     "headline",
     "levels",
     "miit_levels",
+    "pilot",
     "fiveg",
     "geo",
     "by_cluster",
@@ -71,6 +73,9 @@ def context(report: Report) -> dict[str, Any]:
     filters = queries.parse_filters(_args(report), officer)
     tables = queries.summary(officer, filters)
     tables["geo"] = tables.get("by_city") or tables["by_district"]
+    pilot = pilot_views.as_table(pilot_views.page_for(officer))
+    if pilot is not None:
+        tables["pilot"] = pilot
     printed = [tables[key] for key in TABLES if key in tables]
     figures = {
         key: _svg_img(getattr(charts, kind)(tables[key]), tables[key].title) for key, kind in CHARTS.items()
