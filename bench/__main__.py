@@ -1,7 +1,8 @@
 """`make bench`: run every benchmark, print a table, write bench/results/latest.json.
 
 Each figure is a ratio against a baseline measured in the same run, so it holds on a noisy machine:
-scoring vs loading answers, an upgrade plan vs scoring the same assessment once, full PDF report vs a bare WeasyPrint render of the same length, bureau
+scoring vs loading answers, an upgrade plan vs scoring the same assessment once,
+full PDF report vs a bare WeasyPrint render of the same length, bureau
 dashboard at 100k companies vs the raw SQL, a rule version's preview vs one eligibility pass,
 questionnaire page and autosave vs a trivial route (and the database's own ceiling for the same saves),
 every page's server time per role vs the trivial route, bytes on the wire of each kind of page vs the

@@ -93,7 +93,10 @@ def summary(figures: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def table(figures: dict[str, dict[str, Any]]) -> str:
-    head = f"{'instrument':<18} {'plans':>5} {'exact':>5} {'plan p50':>10} {'plan p95':>10} {'score':>9} {'ratio':>7}"
+    head = (
+        f"{'instrument':<18} {'plans':>5} {'exact':>5} {'plan p50':>10} {'plan p95':>10}"
+        f" {'score':>9} {'ratio':>7}"
+    )
     rows = [head]
     for key, f in figures.items():
         rows.append(
