@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# the plan's parts, in this namespace too: the API schema (portal.results.plain) resolves types here
+from portal.results.plan_model import PlanAlternative, PlanSolution, PlanStep, PlanView  # noqa: F401
+
 Number = int | float
 
 
@@ -327,3 +330,4 @@ class ResultView:
     appendix: tuple[AppendixModule, ...]
     method: Method
     charts: Charts
+    plan: PlanView | None = None  # the upgrade plan toward the chosen target (portal.results.plan_view)
