@@ -198,13 +198,18 @@ class Search:
 
     def _greedy(self) -> None:
         """A first plan: every group at its top must reach the targets (else ``best`` stays None); then,
-        from the base answers, add the move that lowers the bound most per unit of cost until the engine
-        says the targets are reached, and drop any move the targets do not need."""
+        from the base answers, moves are added in order of what they bring per unit of cost (the share of
+        each missing amount they cover, a little more for items a needed condition tests) until the engine
+        says the targets are reached, and any move the targets do not need is dropped again."""
         if not self._holds([len(moves) - 1 for moves in self.groups]):
             return
         picks: list[int | None] = [None] * len(self.groups)
-        while not self._holds(picks):
-            picks = self._greedy_pick(picks)
+        for g, p in self._greedy_order():
+            if picks[g] is not None and int(picks[g] or 0) >= p:
+                continue
+            picks[g] = p
+            if self._holds(picks):
+                break
         for g in range(len(self.groups)):
             if picks[g] is not None:
                 trial = list(picks)
@@ -214,32 +219,29 @@ class Search:
         self.best = tuple(self.groups[g][p] for g, p in enumerate(picks) if p is not None)
         self.best_cost = sum((self.cost[g][p] for g, p in enumerate(picks) if p is not None), ZERO)
 
-    def _greedy_pick(self, picks: list[int | None]) -> list[int | None]:
-        undo = [
-            (m, self._apply(m)) for m in (self.groups[g][p] for g, p in enumerate(picks) if p is not None)
-        ]
-        now = self.bound(0)
-        best: tuple[Decimal, int, int] | None = None
+    def _greedy_order(self) -> list[tuple[int, int]]:
+        shortfalls = [(p, p.deficit) for n in self.needs for p in n.points if p.deficit > 0]
+        rows = []
         for g, moves in enumerate(self.groups):
-            start = 0 if picks[g] is None else int(picks[g] or 0) + 1
-            for p in range(start, len(moves)):
-                extra = self.cost[g][p] - (ZERO if picks[g] is None else self.cost[g][int(picks[g] or 0)])
-                before = self._apply(moves[p])
-                after = self.bound(0)
-                self._undo(moves[p], before)
-                drop = now - after if INF not in (now, after) else ZERO
-                if moves[p].item_id in self.cond_items:  # a move a condition tests may be what is missing
-                    drop += TIE
-                score = drop / extra if extra > 0 else INF
-                if best is None or score > best[0]:
-                    best = (score, g, p)
-        for move, before in reversed(undo):
-            self._undo(move, before)
-        if best is None:  # nothing left to add: every group already at its top
-            return [len(moves) - 1 for moves in self.groups]
-        out = list(picks)
-        out[best[1]] = best[2]
-        return out
+            for p, move in enumerate(moves):
+                share = sum(
+                    (
+                        move.points * need.weights.get(move.item_id, ZERO) / short
+                        for need, short in shortfalls
+                    ),
+                    ZERO,
+                )
+                if move.item_id in self.cond_items:
+                    share += TIE
+                for count in (c for n in self.needs for c in n.counts):
+                    if move.item_id in count.constraint and _reaches(move, count.level):
+                        share += Decimal(1) / max(1, count.need_all)
+                        if count.constraint[move.item_id]:
+                            share += Decimal(1) / max(1, count.need_constraint)
+                cost = self.cost[g][p]
+                rows.append((share / cost if cost > 0 else INF, g, p))
+        rows.sort(key=lambda r: (-r[0], r[1], r[2]))
+        return [(g, p) for _, g, p in rows]
 
     def _holds(self, picks: list[int | None]) -> bool:
         undo = []
@@ -251,6 +253,10 @@ class Search:
         for move, before in reversed(undo):
             self._undo(move, before)
         return ok
+
+
+def _reaches(move: Move, level: int) -> bool:
+    return isinstance(move.answer, int) and not isinstance(move.answer, bool) and move.answer >= level
 
 
 def _special_items(checker: Checker, conditions: Sequence[Condition]) -> set[str]:
