@@ -48,7 +48,7 @@ def test_demo_company_plan_to_level_2_page_and_pdf(new_page: OpenPage, live_serv
         page = new_page(width=width, height=900)
         _sign_in(page, live_server)
         for lang, words in (
-            ("zh_CN", ("升级方案", "二级", "可对接的解决方案")),
+            ("zh_CN", ("升级方案", "二级", "必做")),
             ("en", ("Upgrade plan", "level 2", "Keep")),
         ):
             page.goto(f"{live_server}/company/assessments/{assessment.id}/result?lang={lang}")
