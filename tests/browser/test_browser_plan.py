@@ -22,8 +22,10 @@ WIDTHS = (1366, 390)
 
 
 def _demo_miit_assessment() -> Assessment:
-    """The demo company's MIIT 2024 assessment, answered as a company below 二级 would (submitted)."""
+    """The demo company's MIIT 2024 assessment, answered as a company below 二级 would (submitted), after
+    its Guangdong ones."""
     demo.seed(n_companies=4)
+    demo.demo_submitted_assessment()
     company = db.session.scalar(sa.select(Company).where(Company.name == demo.DEMO_COMPANY_NAME))
     user = db.session.scalar(sa.select(User).where(User.email == "qiye@demo.dx"))
     assert company is not None and user is not None
@@ -68,6 +70,19 @@ def test_demo_company_plan_to_level_2_page_and_pdf(new_page: OpenPage, live_serv
         steps = page.locator("#plan-steps tbody").inner_text() if page.locator("#plan-steps").count() else ""
         assert question.strip().splitlines()[-1] not in steps
         screenshot(page, f"plan_excluded_{width}")
+
+    # the demo company's Guangdong assessment: its plan to the next maturity level, with catalogue solutions
+    guangdong = db.session.scalar(
+        sa.select(Assessment)
+        .where(Assessment.company_id == assessment.company_id, Assessment.instrument_id == "gd-mfg-dt")
+        .order_by(Assessment.id.desc())
+    )
+    assert guangdong is not None
+    for lang in ("zh_CN", "en"):
+        page.goto(f"{live_server}/company/assessments/{guangdong.id}/result?lang={lang}")
+        page.set_viewport_size({"width": 1366, "height": 900})
+        assert page.locator("#plan").count() == 1
+        page.locator("#plan").screenshot(path=str(ARTIFACTS / f"plan_guangdong_{lang}_1366.png"))
 
     from portal.reports.context import build_report_context
     from portal.reports.pdf import render_report_pdf, stop_chart_server

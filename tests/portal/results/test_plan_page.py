@@ -3,6 +3,8 @@ form's target, objective, keep and leave-out choices, and hostile form values th
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fixture_types import LoginAs
 from tests_support import Factory, answer_everything, submitted
 
@@ -73,3 +75,14 @@ def test_hostile_plan_form_values_fall_back_to_the_default(login_as: LoginAs, ma
         response = client.get(f"/company/assessments/{assessment.id}/result?{query}")
         assert response.status_code == 200, query
         assert "<script>" not in response.get_data(as_text=True).split("升级方案")[1][:2000]
+
+
+def test_a_kept_step_stays_in_the_plan_of_another_target(login_as: LoginAs, make: Factory) -> None:
+    assessment, user = _miit(make, "揭阳市")
+    first = build_result_view(assessment, "zh").plan
+    assert first is not None and first.steps
+    kept = first.steps[-1]
+    query = urlencode({"target": "miit-1", "pin": kept.pin})
+    page = login_as(user).get(f"/company/assessments/{assessment.id}/result?{query}").get_data(as_text=True)
+    plan_part = page.split('id="plan"')[1].split('id="roadmap"')[0]
+    assert kept.question in plan_part and "checked> 必做" in plan_part
