@@ -1,7 +1,8 @@
 """`make bench`: run every benchmark, print a table, write bench/results/latest.json.
 
 Each figure is a ratio against a baseline measured in the same run, so it holds on a noisy machine:
-scoring vs loading answers, full PDF report vs a bare WeasyPrint render of the same length, bureau
+scoring vs loading answers, an upgrade plan vs scoring the same assessment once,
+full PDF report vs a bare WeasyPrint render of the same length, bureau
 dashboard at 100k companies vs the raw SQL, a rule version's preview vs one eligibility pass,
 questionnaire page and autosave vs a trivial route (and the database's own ceiling for the same saves),
 every page's server time per role vs the trivial route, bytes on the wire of each kind of page vs the
@@ -27,6 +28,7 @@ DASHBOARD_DB = os.environ.get(
 OPT_IN = {"lighthouse"}  # run only when named: `python -m bench lighthouse`
 BENCHES = [
     ("scoring", [sys.executable, "-m", "bench.bench_scoring"]),
+    ("plan", [sys.executable, "-m", "bench.bench_plan"]),
     ("report", [sys.executable, "-m", "bench.bench_report"]),
     ("rule_preview", [sys.executable, "-m", "bench.bench_rule_preview"]),
     ("report_request", [sys.executable, "-m", "bench.bench_report_request"]),

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 from tests_support import Factory
 
-from bench import bench_pages, bench_weight, db_ceiling, demo_site
+from bench import bench_pages, bench_plan, bench_weight, db_ceiling, demo_site
 from portal import demo
 from portal.assessments import services as assessments
 from portal.bureau import demo as bureau_demo
@@ -61,3 +61,13 @@ def test_database_ceiling_runs_the_autosave_statement(app: Flask, make: Factory)
     assert stored[db_ceiling.ITEM] in db_ceiling.VALUES
     history = db.session.scalar(sa.select(sa.func.count()).select_from(AnswerChange))
     assert history and history > 1
+
+
+def test_plan_bench_in_tiny_mode() -> None:
+    """The plan bench times plans and scoring on both instruments and reports their ratio and target."""
+    figures = bench_plan.measure(2, budget=300)
+    assert set(figures) == {"gd-mfg-dt", "miit-sme-digital"}
+    assert all(f["score_ms_p50"] > 0 and f["assessments"] == 2 for f in figures.values())
+    line = bench_plan.summary(figures)
+    assert line["bench"] == "plan" and set(line["targets"]) == {"median_plan_le_1s"}
+    assert "ratio" in bench_plan.table(figures)

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 
 from portal.results.compare_model import Comparison, History
 
+# the plan's parts, in this namespace too: the API schema (portal.results.plain) resolves types here
+from portal.results.plan_model import PlanAlternative, PlanSolution, PlanStep, PlanView  # noqa: F401
+
 Number = int | float
 
 
@@ -340,3 +343,4 @@ class ResultView:
     charts: Charts
     # The assessor's review of a MIIT self-assessment, when one was started (portal/review).
     verified: Verified | None = None
+    plan: PlanView | None = None  # the upgrade plan toward the chosen target (portal.results.plan_view)

@@ -25,6 +25,8 @@ from portal.results.answers import AnswerText
 from portal.results.compare import rounds_of
 from portal.results.format import Picker, local_date, local_time, num
 from portal.results.indicators import cloud_definition, cloud_view, fiveg_view, method_notes, miit_view
+from portal.results.plan import PlanChoice
+from portal.results.plan_view import plan_view
 from portal.results.programmes import dimension_peers, programmes
 from portal.review.summary import verified_view
 from portal.templating import unit_text
@@ -47,16 +49,20 @@ def locale_of(lang: str) -> str:
 
 
 def build_result_view(
-    assessment: Assessment, lang: str, scored: services.Scored | None = None
+    assessment: Assessment,
+    lang: str,
+    scored: services.Scored | None = None,
+    plan: PlanChoice | None = None,
 ) -> v.ResultView:
     """The scored assessment in `lang` ("zh" or "en"): stored result when submitted, else a live preview.
-    `scored` is the result to show when the caller already has it (`services.scored(assessment)`)."""
+    `scored` is the result to show when the caller already has it (`services.scored(assessment)`);
+    `plan` the company's choice for the upgrade plan (default: the default target, least effort)."""
     lang = "en" if lang.startswith("en") else "zh"
     with force_locale(locale_of(lang)):
-        return _build(assessment, lang, scored or services.scored(assessment))
+        return _build(assessment, lang, scored or services.scored(assessment), plan or PlanChoice())
 
 
-def _build(assessment: Assessment, lang: str, scored: services.Scored) -> v.ResultView:
+def _build(assessment: Assessment, lang: str, scored: services.Scored, choice: PlanChoice) -> v.ResultView:
     pick = Picker(lang)
     instrument = instrument_of(assessment)
     result = scored.result
@@ -94,6 +100,9 @@ def _build(assessment: Assessment, lang: str, scored: services.Scored) -> v.Resu
         method=_method(instrument, result, scored.stored_at, pick),
         charts=_charts(result, instrument, targets, pick),
         verified=verified_view(assessment, result.miit, pick, answer_text),
+        plan=plan_view(assessment.company, instrument, assessment.answer_map(), result, choice, pick)
+        if any(m.share > 0 for m in result.modules) or result.miit
+        else None,
     )
 
 

@@ -18,7 +18,7 @@ from portal.inputs import ascii_int
 from portal.instruments import instrument_of
 from portal.models import Assessment, Role
 from portal.providers.views import provider_matches
-from portal.results import services
+from portal.results import plan, services
 from portal.results.view import build_result_view
 from scoring import maturity
 
@@ -38,7 +38,9 @@ def _own(assessment_id: int) -> Assessment:
 def view(assessment_id: int) -> Any:
     assessment = _own(assessment_id)
     scored = services.scored(assessment)
-    result = build_result_view(assessment, "en" if english() else "zh", scored)
+    result = build_result_view(
+        assessment, "en" if english() else "zh", scored, plan.choice_from(request.args)
+    )
     spec = result.charts
     # the solutions matched to the engine's roadmap actions, shown under the view's actions
     matches = None

@@ -84,6 +84,12 @@ class ItemKind:
         """The answer after a roadmap action that sets *target*: never lower than *current*."""
         return target if current is None else current
 
+    def raises(self, item: Item, current: Any) -> tuple[Any, ...]:
+        """The answers an upgrade plan may move *current* to, each worth more (points or level), in rising
+        order; what :meth:`raise_answer` gives for each is the stored answer after the step. For ``multi``
+        each is one more option to tick (steps on one item combine). Empty when nothing would raise it."""
+        return ()
+
     def generic_target(self, item: Item, current_points: Decimal) -> tuple[Any, int | None] | None:
         """The answer (and the maturity level it is typical of) a generic "raise this answer" roadmap
         action aims at, for a scored item short of its maximum; None when the type has no such answer."""

@@ -48,6 +48,14 @@ class Single(ItemKind):
             return target
         return target if self.points(item, target) > self.points(item, current) else current
 
+    def raises(self, item: Item, current: Any) -> tuple[Any, ...]:
+        if not item.scored:  # an unscored choice has no "better": the options after the current one
+            ids = list(item.option_ids)
+            return tuple(ids[ids.index(current) + 1 :] if current in ids else ids)
+        now = self.points(item, current)
+        better = [o for o in item.options if _points_of(o.points) > now]
+        return tuple(o.id for o in sorted(better, key=lambda o: (_points_of(o.points), o.id)))
+
     def generic_target(self, item: Item, current_points: Decimal) -> tuple[Any, int | None] | None:
         better = sorted(
             (o for o in item.options if (o.points or 0) > current_points), key=lambda o: o.points or 0
@@ -114,6 +122,14 @@ class Multi(ItemKind):
         exclusive = {o.id for o in item.options if o.exclusive}
         chosen = {c for c in cur if c not in exclusive} | set(tgt)
         return [o.id for o in item.options if o.id in chosen]
+
+    def raises(self, item: Item, current: Any) -> tuple[Any, ...]:
+        ticked = set(current) if isinstance(current, list | tuple) else set()
+        return tuple(
+            [o.id]
+            for o in item.options
+            if o.id not in ticked and not o.exclusive and _points_of(o.points) > 0
+        )
 
     def generic_target(self, item: Item, current_points: Decimal) -> tuple[Any, int | None] | None:
         return [o.id for o in item.options if not o.exclusive and (o.points or 0) > 0], None

@@ -96,6 +96,9 @@ class Boolean(ItemKind):
     def raise_answer(self, item: Item, current: Any, target: Any) -> Any:
         return True if target is True else current
 
+    def raises(self, item: Item, current: Any) -> tuple[Any, ...]:
+        return () if current is True else (True,)
+
     def generic_target(self, item: Item, current_points: Decimal) -> tuple[Any, int | None] | None:
         return True, None
 
@@ -139,6 +142,10 @@ class ScenarioLevel(ItemKind):
 
     def raise_answer(self, item: Item, current: Any, target: Any) -> Any:
         return raise_number(current, target)
+
+    def raises(self, item: Item, current: Any) -> tuple[Any, ...]:
+        now = int(current) if isinstance(current, int) and not isinstance(current, bool) else 0
+        return tuple(range(now + 1, len(item.ladder) + 1))
 
     def demo_answer(self, item: Item, rng: random.Random, maturity: float) -> Any:
         return max(0, min(4, round(maturity * 4 + rng.uniform(-0.6, 0.6))))

@@ -276,6 +276,10 @@ class WhatIf:
         )
         return core.score, core.level
 
+    def hidden_after(self, new_answers: Mapping[str, Any], changed: Iterable[str]) -> frozenset[str]:
+        """The items hidden with *new_answers*, which differ from the base answers in *changed*."""
+        return self._hidden_after(new_answers, frozenset(changed))
+
     def _hidden_after(self, new_answers: Mapping[str, Any], changed: frozenset[str]) -> frozenset[str]:
         """The hidden items with *new_answers*, evaluating again only the ``show_if`` rules that test a
         changed item or an item whose visibility changed (in instrument order, as visible_items does)."""
