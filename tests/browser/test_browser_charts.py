@@ -31,3 +31,25 @@ def test_result_radar_with_the_partial_bundle(new_page: OpenPage, live_server: s
         assert page.locator("#radar .angularaxistick text").count() > 3
     assert bundles and bundles[0].get("content-encoding") == "br"
     assert not errors, errors
+
+
+def test_plotly_is_fetched_when_a_chart_comes_into_view(
+    new_page: OpenPage, live_server: str, make: Factory
+) -> None:
+    """On a phone the page is painted and usable before plotly.js (large) is fetched: the radar, below the
+    first screen, has its height from the start (nothing moves when it is drawn), drawn once scrolled to."""
+    assessment, user = submitted(make, choice=1, cluster="c05")
+    page = new_page(390, 600)
+    errors, bundles = watch(page)
+    _sign_in(page, live_server, user.email)
+    page.goto(f"{live_server}/company/assessments/{assessment.id}/result")
+    page.wait_for_load_state("load")
+    radar = page.locator("#radar")
+    assert radar.bounding_box()["y"] > 600  # type: ignore[index]
+    height = radar.bounding_box()["height"]  # type: ignore[index]
+    assert height >= 300
+    assert not bundles and page.locator("#radar .main-svg").count() == 0
+    drawn(page, "radar")
+    assert bundles
+    assert abs(radar.bounding_box()["height"] - height) < 1  # type: ignore[index]
+    assert not errors, errors
