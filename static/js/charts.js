@@ -67,6 +67,7 @@
 
   function draw(target, spec) {
     fitRadar(spec, target.clientWidth || window.innerWidth);
+    target.replaceChildren(); // the server's preview, if any
     window.Plotly.newPlot(target, spec.data, spec.layout, { displayModeBar: false, responsive: true, locale: locale });
   }
 
@@ -105,6 +106,16 @@
     charts.forEach(function (c) { show(c[0], c[1]); });
     return;
   }
+  // A chart with a server-drawn preview (data-on-demand) becomes interactive when a person reaches for it.
+  charts = charts.filter(function (c) {
+    if (!("onDemand" in c[0].dataset)) return true;
+    var once = function () {
+      ["pointerenter", "touchstart", "click"].forEach(function (kind) { c[0].removeEventListener(kind, once); });
+      show(c[0], c[1]);
+    };
+    ["pointerenter", "touchstart", "click"].forEach(function (kind) { c[0].addEventListener(kind, once, { passive: true }); });
+    return false;
+  });
   var specs = new Map(charts);
   var observer = new IntersectionObserver(function (entries) {
     entries.forEach(function (entry) {
