@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", default="zh")
     args = parser.parse_args(argv)
 
+    import plotly.graph_objects as go
     from weasyprint import HTML
 
     from portal import create_app
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         chart_times: list[float] = []
         for _ in range(args.runs):
             t = time.perf_counter()
-            figure_svg(charts.radar(radar, args.lang), 680, 360) if radar else None
+            figure_svg(go.Figure(charts.radar(radar, args.lang)), 680, 360) if radar else None
             chart_times.append(time.perf_counter() - t)
         stop_chart_server()
 
