@@ -59,6 +59,7 @@ def score_modules(
     with_points = {i.module_id for i in visible if i.scored}
     weighted = [m for m in shown_modules if m.weight > 0 and m.id in with_points]
     total_weight = sum((m.weight for m in weighted), ZERO)
+    weighted_ids = {m.id for m in weighted}
     by_module: dict[str, list[Item]] = {}
     for i in visible:
         by_module.setdefault(i.module_id, []).append(i)
@@ -66,7 +67,7 @@ def score_modules(
     for m in shown_modules:
         if m.id not in by_module:
             continue
-        share = q_share(m.weight / total_weight) if m in weighted and total_weight > 0 else ZERO
+        share = q_share(m.weight / total_weight) if m.id in weighted_ids and total_weight > 0 else ZERO
         results.append(score_module_items(instrument, m, by_module[m.id], answers, hidden, share))
     return tuple(results), overall_result([r for r in results if r.share > 0 and r.score is not None])
 
