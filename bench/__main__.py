@@ -60,22 +60,26 @@ def run(name: str, cmd: list[str]) -> dict[str, Any]:
     return result
 
 
-def table(results: list[dict[str, Any]]) -> str:
-    rows = []
+def table(results: list[dict[str, Any]], cores: int | None) -> str:
+    """One table: a row per target (met: true/false) under its bench's figures; the machine's core count
+    on top, since every figure depends on it."""
+    rows = [f"cores: {cores}", f"{'bench':<14} {'target':<40} {'met':<5}  figures"]
     for r in results:
+        name = r.get("bench", "?")
         if "error" in r:
-            rows.append(f"{r['bench']:<10} ERROR {r['error']}")
+            rows.append(f"{name:<14} {'ERROR: ' + r['error']:<40} {'false':<5}  {r.get('tail', '')}")
             continue
-        targets = r.get("targets", {})
-        met = ", ".join(f"{k}={'met' if v else 'NOT met'}" for k, v in targets.items())
         figures = {
             k: v for k, v in r.items() if k not in ("targets", "bench") and not isinstance(v, dict | list)
         }
-        rows.append(f"{r.get('bench', '?'):<10} {json.dumps(figures, ensure_ascii=False)}")
-        for name, route in r.items():  # the HTTP bench's routes: one line each
-            if isinstance(route, dict) and "rps" in route:
-                rows.append(f"{'':<10} {name:<24} {json.dumps(route, ensure_ascii=False)}")
-        rows.append(f"{'':<10} {met}")
+        targets = r.get("targets", {}) or {"(no target)": None}
+        for n, (target, met) in enumerate(targets.items()):
+            shown = "-" if met is None else str(bool(met)).lower()
+            extra = json.dumps(figures, ensure_ascii=False) if n == 0 else ""
+            rows.append(f"{name if n == 0 else '':<14} {target:<40} {shown:<5}  {extra}")
+        for route, fig in r.items():  # the HTTP bench's routes: one line each
+            if isinstance(fig, dict) and "rps" in fig:
+                rows.append(f"{'':<14} {'  ' + route:<40} {'':<5}  {json.dumps(fig, ensure_ascii=False)}")
     return "\n".join(rows)
 
 
@@ -87,8 +91,7 @@ def main() -> int:
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(summary, ensure_ascii=False, indent=2))
-    print(f"cores: {os.cpu_count()}")
-    print(table(results))
+    print(table(results, os.cpu_count()))
     print(f"written to {out.relative_to(HERE.parent)}")
     return 1 if any("error" in r for r in results) else 0
 

@@ -44,6 +44,9 @@ def security_headers(response: Any) -> Any:
     # Pages and API answers carry companies' business data: never store them in shared caches.
     if request.endpoint not in ("static", "home.plotly_js") and "Cache-Control" not in headers:
         headers["Cache-Control"] = "no-store"
+    elif request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
+        # asset() names a file by its content hash (?v=…): a changed file has a new URL, so keep it a year
+        headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 
 

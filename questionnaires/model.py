@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from types import MappingProxyType
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 ItemType: TypeAlias = Literal["single", "multi", "number", "integer", "text", "boolean", "scenario_level"]
 ITEM_TYPES: tuple[ItemType, ...] = (
@@ -179,16 +180,20 @@ class Item:
     tags: tuple[str, ...] = ()
 
     def option(self, option_id: str) -> Option | None:
+        return self._options_by_id.get(option_id) if isinstance(option_id, str) else None
+
+    @cached_property
+    def _options_by_id(self) -> Mapping[str, Option]:
+        by_id: dict[str, Option] = {}
         for opt in self.options:
-            if opt.id == option_id:
-                return opt
-        return None
+            by_id.setdefault(opt.id, opt)  # the first of a repeated id, as the scan this replaces found
+        return by_id
 
     @property
     def option_ids(self) -> tuple[str, ...]:
         return tuple(o.id for o in self.options)
 
-    @property
+    @cached_property  # read for every item many times per scoring run; the item never changes
     def scored(self) -> bool:
         return self.max_points is not None and self.max_points > 0
 
@@ -288,10 +293,15 @@ class Instrument:
     content_hash: str
     _items: Mapping[str, Item] = field(default_factory=dict, compare=False, repr=False, hash=False)
     _modules: Mapping[str, Module] = field(default_factory=dict, compare=False, repr=False, hash=False)
+    _item_list: tuple[Item, ...] = field(default=(), init=False, compare=False, repr=False, hash=False)
+    # What code derives from this (immutable) instrument once and reuses, e.g. its conditions compiled
+    # (questionnaires/answers/compiled.py); not part of the instrument, fresh for every instance.
+    derived: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False, hash=False)
 
     def __post_init__(self) -> None:
         items = {i.id: i for m in self.modules for i in m.items}
         object.__setattr__(self, "_items", MappingProxyType(items))
+        object.__setattr__(self, "_item_list", tuple(items.values()))
         object.__setattr__(self, "_modules", MappingProxyType({m.id: m for m in self.modules}))
 
     @property
@@ -302,7 +312,7 @@ class Instrument:
     @property
     def items(self) -> tuple[Item, ...]:
         """All items in questionnaire order."""
-        return tuple(self._items.values())
+        return self._item_list
 
     def item(self, item_id: str) -> Item:
         """The item with this id (``KeyError`` if unknown)."""

@@ -123,6 +123,18 @@ def to_decimal(value: Any) -> Decimal | None:
     return None
 
 
+def same_value(a: Any, b: Any) -> bool:
+    """Whether an answer value and a condition's operand are the same (``in`` / ``equals`` tests)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, str) and isinstance(b, str):  # option ids: compared as text, never as numbers
+        return a == b
+    na, nb = to_decimal(a), to_decimal(b)
+    if na is not None and nb is not None:
+        return na == nb
+    return bool(a == b)
+
+
 def plain_number(number: Decimal, integer: bool) -> int | float:
     if integer or number == number.to_integral_value():
         return int(number)

@@ -71,3 +71,22 @@ def test_plan_bench_in_tiny_mode() -> None:
     line = bench_plan.summary(figures)
     assert line["bench"] == "plan" and set(line["targets"]) == {"median_plan_le_1s"}
     assert "ratio" in bench_plan.table(figures)
+
+
+def test_make_bench_prints_one_table_with_the_cores_and_every_target_as_a_boolean() -> None:
+    from bench.__main__ import table
+
+    out = table(
+        [
+            {"bench": "scoring", "score_us_per_assessment": 900.0, "targets": {"score_le_1ms": True}},
+            {"bench": "pages", "p50_ms": 61, "targets": {"p50_le_50ms": False, "flat": True}},
+            {"bench": "report", "error": "exit 1", "tail": ["boom"]},
+        ],
+        2,
+    ).splitlines()
+    assert out[0] == "cores: 2"
+    met = {line[15:55].strip(): line[56:61].strip() for line in out[2:]}  # target column -> met column
+    assert met["score_le_1ms"] == "true"
+    assert met["p50_le_50ms"] == "false"
+    assert met["flat"] == "true"
+    assert met["ERROR: exit 1"] == "false"

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from portal import charts
 from portal.access import roles
 from portal.assessments.access import assessment_for
+from portal.chart_preview import radar_svg
 from portal.i18n import is_english as english
 from portal.inputs import ascii_int
 from portal.instruments import instrument_of
@@ -55,6 +56,7 @@ def view(assessment_id: int) -> Any:
         v=result,
         matches=matches,
         chart=charts.to_web(charts.radar(spec.radar, result.lang)) if spec.radar else None,
+        radar_preview=radar_svg(spec.radar, _("各维度得分")) if spec.radar else None,
         miit_chart=charts.to_web(charts.miit_bars(spec.miit_bars, result.lang)) if spec.miit_bars else None,
         history_chart=charts.to_web(charts.history(result.history, result.lang))
         if len(result.history.points) > 1

@@ -33,6 +33,29 @@ def _check_evidence(item: Item, evidence: Any) -> tuple[AnswerCheck | None, dict
     return None, {f.id: cleaned[f.id] for f in item.evidence if f.id in cleaned}
 
 
+_PLAIN = frozenset({str, int, float, bool, list, type(None)})  # answers stored without evidence
+
+
+def _not_shown(
+    instrument: Instrument, item: Item, answers: Mapping[str, Any] | None, cluster: str | None
+) -> AnswerCheck | None:
+    module = instrument.module(item.module_id)
+    cluster_ok = module_visible(module, cluster) and (
+        not item.clusters or (cluster is not None and cluster in item.clusters)
+    )
+    if not cluster_ok:
+        return bad(
+            "not_visible",
+            "本题不适用于贵企业所属产业集群",
+            "this item does not apply to your industry cluster",
+        )
+    if answers is not None and not is_visible(instrument, item.id, answers, cluster):
+        return bad(
+            "not_visible", "根据前面的回答，本题无需作答", "this item is skipped given your earlier answers"
+        )
+    return None
+
+
 def validate_answer(
     instrument: Instrument,
     item_id: str,
@@ -50,20 +73,17 @@ def validate_answer(
     if not isinstance(item_id, str) or not instrument.has_item(item_id):
         return bad("unknown_item", f"没有题目 {item_id!r}", f"unknown item {item_id!r}")
     item = instrument.item(item_id)
-    module = instrument.module(item.module_id)
-    cluster_ok = module_visible(module, cluster) and (
-        not item.clusters or (cluster is not None and cluster in item.clusters)
-    )
-    if (cluster is not None or answers is not None) and not cluster_ok:
-        return bad(
-            "not_visible",
-            "本题不适用于贵企业所属产业集群",
-            "this item does not apply to your industry cluster",
-        )
-    if answers is not None and not is_visible(instrument, item_id, answers, cluster):
-        return bad(
-            "not_visible", "根据前面的回答，本题无需作答", "this item is skipped given your earlier answers"
-        )
+    if cluster is not None or answers is not None:
+        problem = _not_shown(instrument, item, answers, cluster)
+        if problem is not None:
+            return problem
+    if type(value) in _PLAIN:  # the common case (scoring checks every answer): no evidence, one check
+        return kind_of(item).check(item, value) if is_answered(value) else ok(None)
+    return _check_other(item, value)
+
+
+def _check_other(item: Item, value: Any) -> AnswerCheck:
+    """An answer with evidence (``{value, evidence}``), or a value of an unexpected type."""
     plain = value
     evidence: Any = None
     if isinstance(value, Mapping):

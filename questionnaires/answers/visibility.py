@@ -19,6 +19,9 @@ from questionnaires.model import (
     Not,
 )
 from questionnaires.values import answer_value, is_answered, to_decimal
+from questionnaires.values import same_value as _same
+
+from .compiled import compiled
 
 
 def _test(
@@ -52,17 +55,6 @@ def _test(
     return number < target
 
 
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, str) and isinstance(b, str):  # option ids: compared as text, never as numbers
-        return a == b
-    na, nb = to_decimal(a), to_decimal(b)
-    if na is not None and nb is not None:
-        return na == nb
-    return bool(a == b)
-
-
 def evaluate(
     condition: Condition,
     instrument: Instrument,
@@ -72,7 +64,10 @@ def evaluate(
 ) -> bool:
     """Evaluate a ``show_if`` / ``requires`` condition; answers of *hidden* items count as absent."""
     hidden_set = hidden if isinstance(hidden, frozenset | set) else set(hidden)
-    return holds(condition, instrument, answers, hidden_set)
+    test = compiled(instrument, condition)
+    return (
+        test(answers, hidden_set) if test is not None else holds(condition, instrument, answers, hidden_set)
+    )
 
 
 def holds(cond: Condition, inst: Instrument, answers: Mapping[str, Any], hidden: AbstractSet[str]) -> bool:
@@ -101,7 +96,12 @@ def shown_items(instrument: Instrument, answers: Mapping[str, Any], cluster: str
         for item in module.items:
             shown = shown_module and (not item.clusters or (cluster is not None and cluster in item.clusters))
             if shown and item.show_if is not None:
-                shown = holds(item.show_if, instrument, answers, hidden)
+                test = compiled(instrument, item.show_if)
+                shown = (
+                    test(answers, hidden)
+                    if test is not None
+                    else holds(item.show_if, instrument, answers, hidden)
+                )
             seen[item.id] = shown
             if not shown:
                 hidden.add(item.id)

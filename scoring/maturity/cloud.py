@@ -89,8 +89,17 @@ def cloud_definition() -> CloudDefinition:
 
 
 def _gaps(instrument: Instrument, conds: list[Condition]) -> tuple[str, ...]:
-    missing = sorted({i for c in conds for i in referenced_items(c) if not instrument.has_item(i)})
-    return tuple(f"item {i} not in {instrument.key}" for i in missing)
+    """The items *conds* test that the instrument lacks (the same for every company: kept per instrument
+    and condition, which the instrument and the loaded definition keep alive)."""
+    table: dict[int, tuple[Condition, frozenset[str]]] = instrument.derived.setdefault("scoring.cloud", {})
+    missing: set[str] = set()
+    for c in conds:
+        entry = table.get(id(c))
+        if entry is None or entry[0] is not c:
+            absent = frozenset(i for i in referenced_items(c) if not instrument.has_item(i))
+            entry = table[id(c)] = (c, absent)
+        missing |= entry[1]
+    return tuple(f"item {i} not in {instrument.key}" for i in sorted(missing))
 
 
 def _missing(

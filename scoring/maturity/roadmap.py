@@ -17,7 +17,7 @@ items no catalogue action covers get a generic "raise this answer" action so tha
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from importlib import resources
@@ -213,8 +213,9 @@ def _raised_answers(
     return new_answers if changed else None
 
 
-def _ranked_row(what_if: WhatIf, a: CatalogueAction, m: ModuleResult, needed: bool) -> RoadmapAction | None:
-    """The action with its gain and priority, or None when it changes nothing and no target needs it."""
+def _ranked_row(what_if: WhatIf, a: CatalogueAction, m: ModuleResult, needed: bool) -> dict[str, Any] | None:
+    """The action with its gain and priority (the fields of its :class:`RoadmapAction` but the rank), or None
+    when it changes nothing and no target needs it."""
     new_answers = _raised_answers(what_if.instrument, what_if.answers, a)
     if new_answers is None:
         return None
@@ -227,27 +228,26 @@ def _ranked_row(what_if: WhatIf, a: CatalogueAction, m: ModuleResult, needed: bo
         return None
     support = SUPPORT_FACTORS[a.support]
     priority = gain * m.share * support / Decimal(a.effort)
-    return RoadmapAction(
-        action_id=a.id,
-        rank=0,
-        horizon=a.horizon,
-        module_id=a.module,
-        title_zh=a.title_zh,
-        title_en=a.title_en,
-        measure_zh=a.measure_zh,
-        measure_en=a.measure_en,
-        source=a.source,
-        items={k: new_answers[k] for k in a.answers},
-        score_gain=q_score(d_score),
-        level_before=m.level,
-        level_after=level_after,
-        needed_for_target=needed,
-        dimension_share=m.share,
-        support_factor=support,
-        effort_class=a.effort,
-        priority=q_points(priority),
-        programs=a.programs,
-    )
+    return {
+        "action_id": a.id,
+        "horizon": a.horizon,
+        "module_id": a.module,
+        "title_zh": a.title_zh,
+        "title_en": a.title_en,
+        "measure_zh": a.measure_zh,
+        "measure_en": a.measure_en,
+        "source": a.source,
+        "items": {k: new_answers[k] for k in a.answers},
+        "score_gain": q_score(d_score),
+        "level_before": m.level,
+        "level_after": level_after,
+        "needed_for_target": needed,
+        "dimension_share": m.share,
+        "support_factor": support,
+        "effort_class": a.effort,
+        "priority": q_points(priority),
+        "programs": a.programs,
+    }
 
 
 def build_roadmap(  # noqa: PLR0913, PLR0917 — public scoring API kept stable for callers
@@ -275,7 +275,7 @@ def build_roadmap(  # noqa: PLR0913, PLR0917 — public scoring API kept stable 
     mine = [a for a in cat if not a.instruments or instrument.id in a.instruments]
     covered = {iid for a in mine for iid in a.answers}
     candidates = mine + _generic_actions(instrument, weighted, covered, seen.ids, answers)
-    rows: list[tuple[bool, Decimal, str, RoadmapAction]] = []
+    rows: list[tuple[bool, Decimal, str, dict[str, Any]]] = []
     for a in candidates:
         found = by_id.get(a.module)
         if found is None or a.module not in target_map or found.level >= target_map[a.module]:
@@ -285,9 +285,9 @@ def build_roadmap(  # noqa: PLR0913, PLR0917 — public scoring API kept stable 
         needed = bool(set(a.answers) & needed_items.get(a.module, set()))
         row = _ranked_row(what_if, a, found, needed)
         if row is not None:
-            rows.append((needed, row.priority, a.id, row))
+            rows.append((needed, row["priority"], a.id, row))
     rows.sort(key=lambda r: (not r[0], -r[1], r[2]))
-    ranked = [_with_rank(r[3], n) for n, r in enumerate(rows, start=1)]
+    ranked = [RoadmapAction(rank=n, **r[3]) for n, r in enumerate(rows, start=1)]
     horizons = {h: tuple(r for r in ranked if r.horizon == h) for h in HORIZONS}
     return Roadmap(
         targets=dict(sorted(target_map.items())),
@@ -297,7 +297,3 @@ def build_roadmap(  # noqa: PLR0913, PLR0917 — public scoring API kept stable 
         formula_en=FORMULA[1],
         catalogue_gaps=tuple(sorted(set(_catalogue_gaps(instrument, mine)))),
     )
-
-
-def _with_rank(action: RoadmapAction, rank: int) -> RoadmapAction:
-    return replace(action, rank=rank)

@@ -1,7 +1,6 @@
 // Draws every chart whose Plotly JSON spec sits in <script type="application/json" data-chart="ID">.
 (function () {
   "use strict";
-  if (!window.Plotly) return;
 
   var NARROW = 600; // px: below this a radar's axis labels are wrapped and the margins made room for them
   var FONT = 11; // px, axis labels on a narrow screen
@@ -57,14 +56,73 @@
   }
 
   // The server names plotly.js's locale on this script's tag (the bundle registers zh-CN:
-  // scripts/plotly/index.js); scripts never choose the language themselves.
-  var locale = (document.currentScript && document.currentScript.dataset.locale) || "zh-CN";
+  // scripts/plotly/index.js); scripts never choose the language themselves. It also names plotly.js itself:
+  // the page is painted and usable first, and plotly.js (large, and long to start on a phone) is fetched
+  // only once a chart comes into view, each chart drawn in its own task.
+  var tag = document.currentScript;
+  var locale = (tag && tag.dataset.locale) || "zh-CN";
+  var bundle = tag && tag.dataset.plotly;
+  var waiting = [];
+  var loading = false;
 
+  function draw(target, spec) {
+    fitRadar(spec, target.clientWidth || window.innerWidth);
+    target.replaceChildren(); // the server's preview, if any
+    window.Plotly.newPlot(target, spec.data, spec.layout, { displayModeBar: false, responsive: true, locale: locale });
+  }
+
+  function drawWaiting() {
+    var next = waiting.shift();
+    if (!next) return;
+    draw(next[0], next[1]);
+    if (waiting.length) setTimeout(drawWaiting, 0);
+  }
+
+  function show(target, spec) {
+    waiting.push([target, spec]);
+    if (window.Plotly) {
+      if (waiting.length === 1) setTimeout(drawWaiting, 0);
+      return;
+    }
+    if (loading || !bundle) return;
+    loading = true;
+    var script = document.createElement("script");
+    script.src = bundle;
+    script.async = true;
+    script.onload = drawWaiting;
+    document.head.appendChild(script);
+  }
+
+  var charts = [];
   document.querySelectorAll("script[type='application/json'][data-chart]").forEach(function (node) {
-    var spec = JSON.parse(node.textContent);
     var target = document.getElementById(node.dataset.chart);
     if (!target) return;
-    fitRadar(spec, target.clientWidth || window.innerWidth);
-    window.Plotly.newPlot(target, spec.data, spec.layout, { displayModeBar: false, responsive: true, locale: locale });
+    var spec = JSON.parse(node.textContent);
+    // the chart's height kept from the start, so nothing below moves when it is drawn
+    target.style.minHeight = ((spec.layout && spec.layout.height) || 450) + "px";
+    charts.push([target, spec]);
   });
+  if (!("IntersectionObserver" in window)) {
+    charts.forEach(function (c) { show(c[0], c[1]); });
+    return;
+  }
+  // A chart with a server-drawn preview (data-on-demand) becomes interactive when a person reaches for it.
+  charts = charts.filter(function (c) {
+    if (!("onDemand" in c[0].dataset)) return true;
+    var once = function () {
+      ["pointerenter", "touchstart", "click"].forEach(function (kind) { c[0].removeEventListener(kind, once); });
+      show(c[0], c[1]);
+    };
+    ["pointerenter", "touchstart", "click"].forEach(function (kind) { c[0].addEventListener(kind, once, { passive: true }); });
+    return false;
+  });
+  var specs = new Map(charts);
+  var observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (!entry.isIntersecting) return;
+      observer.unobserve(entry.target);
+      show(entry.target, specs.get(entry.target));
+    });
+  }, { rootMargin: "0px 0px 200px 0px" });
+  charts.forEach(function (c) { observer.observe(c[0]); });
 })();

@@ -31,8 +31,16 @@ def watch(page: Page) -> tuple[list[str], list[dict[str, str]]]:
     return errors, bundles
 
 
-def drawn(page: Page, chart: str) -> dict[str, Any]:
+def shown(page: Page, chart: str) -> None:
+    """Scroll to a chart and wait until plotly.js drew it (charts are drawn when they come into view, the
+    result page's radar when the pointer reaches it)."""
+    page.locator(f"#{chart}").scroll_into_view_if_needed()
+    page.hover(f"#{chart}")  # a chart with a server-drawn preview becomes interactive when reached for
     page.wait_for_selector(f"#{chart} .main-svg")
+
+
+def drawn(page: Page, chart: str) -> dict[str, Any]:
+    shown(page, chart)
     return dict(
         page.evaluate(
             """(id) => ({

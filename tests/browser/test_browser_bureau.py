@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from browser_support import drawn, screenshot, watch
+from browser_support import drawn, screenshot, shown, watch
 from fixture_types import OpenPage
 from tests_support import PASSWORD, Factory
 
@@ -63,8 +63,8 @@ def test_bureau_dashboard_in_browser(new_page: OpenPage, live_server: str, make:
     make.user(Role.BUREAU, email="sheng@test.dx", jurisdiction_level=JurisdictionLevel.PROVINCE)
     page = new_page(1366, 900)
     _sign_in(page, live_server, "sheng@test.dx")
-    page.wait_for_selector("#chart-levels .main-svg")  # plotly drew the chart (plotly.js served locally)
-    page.wait_for_selector("#chart-geo .main-svg")
+    shown(page, "chart-levels")  # plotly drew the chart (plotly.js served locally)
+    shown(page, "chart-geo")
     assert page.locator("#counting-rule").inner_text().startswith("计数规则")
     screenshot(page, "bureau_dashboard_province")
 
@@ -73,13 +73,13 @@ def test_bureau_dashboard_in_browser(new_page: OpenPage, live_server: str, make:
     page.fill("#f-to", "2025-06")
     page.click("button:has-text('应用筛选')")
     page.wait_for_url("**city=**")
-    page.wait_for_selector("#chart-month .main-svg")
+    shown(page, "chart-month")
     assert "按区县" in page.content()
     screenshot(page, "bureau_dashboard_filtered")
 
     jy = new_page(1366, 900)
     _sign_in(jy, live_server, "jy@test.dx")
-    jy.wait_for_selector("#chart-levels .main-svg")
+    shown(jy, "chart-levels")
     assert "梅州" not in jy.locator("main").inner_text()
     jy.goto(live_server + "/bureau/companies")
     text = jy.locator("main").inner_text()
@@ -101,8 +101,8 @@ def test_bureau_dashboard_in_browser(new_page: OpenPage, live_server: str, make:
     english = new_page(1366, 900)
     _sign_in(english, live_server, "jy@test.dx")
     english.goto(live_server + "/bureau/?lang=en&from=2024-02&to=2025-12")
-    english.wait_for_selector("#chart-month .main-svg")
-    english.wait_for_selector("#chart-levels .main-svg")
+    shown(english, "chart-month")
+    shown(english, "chart-levels")
     cjk = re.compile(r"[\u3400-\u9fff]")
     labels = [
         *english.locator("th").all_inner_texts(),
@@ -117,7 +117,7 @@ def test_bureau_dashboard_in_browser(new_page: OpenPage, live_server: str, make:
 
     phone = new_page(390, 844)
     _sign_in(phone, live_server, "jy@test.dx")
-    phone.wait_for_selector("#chart-levels .main-svg")
+    shown(phone, "chart-levels")
     screenshot(phone, "bureau_dashboard_phone")
 
 
@@ -134,7 +134,7 @@ def test_bureau_charts_in_both_languages_answer_clicks(
     for lang, locale in (("zh_CN", "zh-CN"), ("en", "en")):
         page.goto(f"{live_server}/bureau/?lang={lang}")
         assert drawn(page, "chart-levels")["locale"] == locale
-        page.wait_for_selector("#chart-geo .main-svg")
+        shown(page, "chart-geo")
         page.locator("#chart-levels").scroll_into_view_if_needed()
         x, y = page.evaluate(
             """() => {

@@ -31,3 +31,28 @@ def test_result_radar_with_the_partial_bundle(new_page: OpenPage, live_server: s
         assert page.locator("#radar .angularaxistick text").count() > 3
     assert bundles and bundles[0].get("content-encoding") == "br"
     assert not errors, errors
+
+
+def test_the_radar_is_drawn_by_the_server_and_made_interactive_on_demand(
+    new_page: OpenPage, live_server: str, make: Factory
+) -> None:
+    """On a phone the result page shows its radar without any script (an SVG drawn by the server, named for
+    screen readers, with every dimension); plotly.js (large) is fetched only when the person reaches for the
+    chart, which then becomes the interactive one in the same place and height."""
+    assessment, user = submitted(make, choice=1, cluster="c05")
+    page = new_page(390, 600)
+    errors, bundles = watch(page)
+    _sign_in(page, live_server, user.email)
+    page.goto(f"{live_server}/company/assessments/{assessment.id}/result")
+    page.wait_for_load_state("load")
+    preview = page.locator("#radar svg.radar-preview")
+    assert preview.get_attribute("role") == "img" and preview.get_attribute("aria-label") == "各维度得分"
+    assert preview.locator("text").count() >= 5 and preview.locator("polygon.score").count() == 1
+    radar = page.locator("#radar")
+    radar.scroll_into_view_if_needed()
+    height = radar.bounding_box()["height"]  # type: ignore[index]
+    assert not bundles and page.locator("#radar .main-svg").count() == 0
+    drawn(page, "radar")
+    assert bundles and page.locator("#radar svg.radar-preview").count() == 0
+    assert abs(radar.bounding_box()["height"] - height) < 1  # type: ignore[index]
+    assert not errors, errors

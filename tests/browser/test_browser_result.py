@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import screenshot
+from browser_support import screenshot, shown
 from fixture_types import OpenPage
 from tests_support import PASSWORD, Factory, submitted
 
@@ -36,7 +36,7 @@ def test_result_page_reads_well_in_both_languages(
         ("en", "Dimension levels", "Level"),
     ):
         page.goto(f"{live_server}/company/assessments/{assessment.id}/result?lang={lang}")
-        page.wait_for_selector("#radar .main-svg")  # plotly drew the radar
+        shown(page, "radar")  # plotly drew the radar
         body = page.inner_text("body")
         assert heading in body and level in body
         # every axis label of the radar inside its card (on a phone they once ran off the screen's edges)

@@ -66,6 +66,17 @@ def test_static_assets_are_compressed_and_revalidate(client: FlaskClient) -> Non
     again.close()
 
 
+def test_assets_named_by_their_hash_are_kept_a_year(client: FlaskClient) -> None:
+    """Pages link assets as ?v=<content hash>: a browser keeps them without asking again; an unversioned
+    URL is only revalidated."""
+    versioned = client.get("/static/css/portal.css?v=0123456789", headers=BROWSER)
+    assert versioned.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    versioned.close()
+    plain = client.get("/static/css/portal.css", headers=BROWSER)
+    assert "immutable" not in plain.headers.get("Cache-Control", "")
+    plain.close()
+
+
 def test_charts_get_the_partial_plotly_bundle_compressed(client: FlaskClient) -> None:
     recorded = (BUNDLE.parent / (BUNDLE.name + ".sha256")).read_text().split()[0]
     assert hashlib.sha256(BUNDLE.read_bytes()).hexdigest() == recorded  # scripts/plotly/build.sh rebuilds it

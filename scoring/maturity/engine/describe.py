@@ -18,6 +18,7 @@ from questionnaires import (
     evaluate,
 )
 from questionnaires.answers import answer_value
+from questionnaires.answers.compiled import compiled
 from questionnaires.item_types import ItemKind, kind_of
 from scoring.maturity.result import (
     RequirementGap,
@@ -39,6 +40,19 @@ def _option_label(item: Item | None, value: Any, lang: str) -> str:
 
 
 def describe_leaf(instrument: Instrument, cond: ItemCondition) -> tuple[str, str]:
+    """The test in words (zh, en); the words of the instrument's own tests are kept with the instrument."""
+    if compiled(instrument, cond) is None:  # not one of the instrument's conditions: nothing to keep
+        return _describe_leaf(instrument, cond)
+    table: dict[int, tuple[ItemCondition, tuple[str, str]]] = instrument.derived.setdefault(
+        "scoring.words", {}
+    )
+    entry = table.get(id(cond))
+    if entry is None or entry[0] is not cond:
+        entry = table[id(cond)] = (cond, _describe_leaf(instrument, cond))
+    return entry[1]
+
+
+def _describe_leaf(instrument: Instrument, cond: ItemCondition) -> tuple[str, str]:
     item = instrument.item(cond.item) if instrument.has_item(cond.item) else None
     ops = _operands(cond)
     zh_vals = "、".join(_option_label(item, v, "zh") for v in ops)

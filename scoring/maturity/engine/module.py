@@ -9,8 +9,9 @@ from typing import Any
 
 from questionnaires import Instrument, Item, Module, evaluate, is_answered, module_visible
 from questionnaires.answers import answer_value
+from questionnaires.answers.compiled import Test, compiled
 from questionnaires.item_types import kind_of
-from questionnaires.model import Condition, condition_items
+from questionnaires.model import Condition, MaturityLevel, condition_items
 from scoring.maturity.result import (
     GroupScore,
     ItemGap,
@@ -54,12 +55,58 @@ def _read(items: list[Item], answers: Mapping[str, Any]) -> _Read:
     answered: dict[str, bool] = {}
     points: dict[str, Decimal] = {}
     for i in items:
-        raw = answers.get(i.id)
-        values[i.id] = value = answer_value(raw)
-        answered[i.id] = is_answered(raw)
+        values[i.id] = value = answer_value(answers.get(i.id))
+        answered[i.id] = is_answered(value)
         if i.scored:
             points[i.id] = item_points(i, value)
     return _Read(values, answered, points)
+
+
+@dataclass(frozen=True)
+class _Levels:
+    """A dimension's levels in order, each with its minimum score and its ``requires`` in words (worked out
+    once per loaded instrument: the words are the same for every company)."""
+
+    steps: tuple[_Step, ...]
+
+
+@dataclass(frozen=True)
+class _Step:
+    level: MaturityLevel
+    min_score: Decimal
+    words: tuple[str, str] | None  # the requires in words
+    test: Test | None  # the requires compiled
+    tests_items: frozenset[str]  # the items the requires tests
+
+
+def _levels(instrument: Instrument, module: Module) -> _Levels:
+    table: dict[str, tuple[Module, _Levels]] = instrument.derived.setdefault("scoring.levels", {})
+    entry = table.get(module.id)
+    if entry is not None and entry[0] is module:
+        return entry[1]
+    steps = tuple(_step(instrument, lv) for lv in sorted(module.levels, key=lambda x: x.level))
+    table[module.id] = (module, _Levels(steps))
+    return table[module.id][1]
+
+
+def _step(instrument: Instrument, lv: MaturityLevel) -> _Step:
+    cond = lv.requires
+    min_score = lv.min_score if lv.min_score is not None else ZERO
+    if cond is None:
+        return _Step(lv, min_score, None, None, frozenset())
+    test = compiled(instrument, cond) or (
+        lambda answers, hidden: evaluate(cond, instrument, answers, hidden=hidden)
+    )
+    tested = frozenset(leaf.item for leaf in condition_items(cond))
+    return _Step(lv, min_score, describe_condition(instrument, cond), test, tested)
+
+
+def _module_score(earned: Decimal, top: Decimal) -> Decimal | None:
+    return q_score(HUNDRED * earned / top) if top > 0 else None
+
+
+def _top(items: Iterable[Item]) -> Decimal:
+    return sum((i.max_points or ZERO for i in items if i.scored), ZERO)
 
 
 def _core(  # noqa: PLR0913 — internal scoring core, arguments are keyword-only
@@ -71,23 +118,20 @@ def _core(  # noqa: PLR0913 — internal scoring core, arguments are keyword-onl
     *,
     answers: Mapping[str, Any],
     describe: bool = True,
-    holds: Callable[[Condition], bool] | None = None,
 ) -> _ModuleCore:
-    top = sum((i.max_points or ZERO for i in items if i.scored), ZERO)
-    score = q_score(HUNDRED * earned / top) if top > 0 else None
+    top = _top(items)
+    score = _module_score(earned, top)
     level = 0
     checks: list[LevelCheck] = []
-    for lv in sorted(module.levels, key=lambda x: x.level):
-        min_score = lv.min_score if lv.min_score is not None else ZERO
+    for step in _levels(instrument, module).steps:
+        lv, min_score = step.level, step.min_score
         score_met = (score if score is not None else ZERO) >= min_score
         req_met: bool | None = None
         zh = en = None
-        if lv.requires is not None:
-            req_met = (
-                holds(lv.requires) if holds else evaluate(lv.requires, instrument, answers, hidden=hidden)
-            )
-            if describe:
-                zh, en = describe_condition(instrument, lv.requires)
+        if step.test is not None:
+            req_met = step.test(answers, hidden)
+            if describe and step.words is not None:
+                zh, en = step.words
         check = LevelCheck(lv.level, lv.name_zh, lv.name_en, min_score, score_met, zh, en, req_met)
         checks.append(check)
         if not check.met:
@@ -96,6 +140,19 @@ def _core(  # noqa: PLR0913 — internal scoring core, arguments are keyword-onl
     return _ModuleCore(
         q_points(earned), q_points(top), score, max(level, 1) if module.levels else 0, tuple(checks)
     )
+
+
+def _level_only(levels: _Levels, score: Decimal | None, holds: Callable[[_Step], bool]) -> int:
+    """The level :func:`_core` finds, without the checks it records (a ``requires`` is not tested once the
+    score already falls short: the level is the same)."""
+    level = 0
+    for step in levels.steps:
+        if (score if score is not None else ZERO) < step.min_score:
+            break
+        if step.test is not None and not holds(step):
+            break
+        level = step.level.level
+    return max(level, 1) if levels.steps else 0
 
 
 def _item_gaps(items: list[Item], read: _Read, points_short: Decimal) -> tuple[ItemGap, ...]:
@@ -139,9 +196,20 @@ def score_module(  # noqa: PLR0913, PLR0917 — public scoring API kept stable f
     share: Decimal,
 ) -> ModuleResult:
     items = [i for i in visible if i.module_id == module.id]
+    return score_module_items(instrument, module, items, answers, hidden, share)
+
+
+def score_module_items(  # noqa: PLR0913, PLR0917 — score_module with the dimension's visible items known
+    instrument: Instrument,
+    module: Module,
+    items: list[Item],
+    answers: Mapping[str, Any],
+    hidden: frozenset[str],
+    share: Decimal,
+) -> ModuleResult:
     read = _read(items, answers)
     core = _core(instrument, module, items, read.earned, hidden, answers=answers)
-    levels = sorted(module.levels, key=lambda x: x.level)
+    levels = [step.level for step in _levels(instrument, module).steps]
     names = {lv.level: (lv.name_zh, lv.name_en) for lv in levels}
     next_level: NextLevel | None = None
     nxt = next((lv for lv in levels if lv.level == core.level + 1), None)
@@ -222,10 +290,11 @@ def module_score_and_level(
     *seen*: the visibility with these answers, when the caller knows it."""
     seen = seen or visibility(instrument, answers, cluster)
     items = [i for i in seen.items if i.module_id == module.id]
-    core = _core(
-        instrument, module, items, _read(items, answers).earned, seen.hidden, answers=answers, describe=False
+    score = _module_score(_read(items, answers).earned, _top(items))
+    hidden = seen.hidden
+    return score, _level_only(
+        _levels(instrument, module), score, lambda step: step.test is None or step.test(answers, hidden)
     )
-    return core.score, core.level
 
 
 class WhatIf:
@@ -238,10 +307,12 @@ class WhatIf:
         self, instrument: Instrument, answers: Mapping[str, Any], cluster: str | None, seen: Visibility
     ) -> None:
         self.instrument, self.answers, self.cluster, self.seen = instrument, answers, cluster, seen
-        self._items = {m.id: [i for i in seen.items if i.module_id == m.id] for m in instrument.modules}
+        self._items: dict[str, list[Item]] = {m.id: [] for m in instrument.modules}
+        for i in seen.items:
+            self._items[i.module_id].append(i)
         self._show_if_items = show_if_items(instrument)
-        self._earned: dict[str, Decimal] = {}
-        self._holds: dict[int, bool] = {}  # id(condition) -> holds with the unchanged answers
+        self._earned: dict[str, tuple[Decimal, Decimal]] = {}  # module id -> (earned, top)
+        self._holds: dict[int, bool] = {}  # id(level step) -> its requires holds with the unchanged answers
         self._tests: dict[int, frozenset[str]] = {}  # id(condition) -> the items it tests
 
     def score_and_level(
@@ -249,32 +320,31 @@ class WhatIf:
     ) -> tuple[Decimal | None, int]:
         changed_ids = frozenset(changed)
         hidden = self._hidden_after(new_answers, changed_ids)
-        if hidden != self.seen.hidden:  # other items show: score the dimension from scratch
+        if hidden is not self.seen.hidden and hidden != self.seen.hidden:  # other items show: from scratch
             seen = Visibility(
                 tuple(i for i in self.instrument.items if i.id not in hidden),
                 frozenset(i.id for i in self.instrument.items if i.id not in hidden),
                 hidden,
             )
             return module_score_and_level(self.instrument, module, new_answers, self.cluster, seen=seen)
-        items = self._items[module.id]
-        earned = self._base_earned(module.id)
-        for item in items:
-            if item.scored and item.id in changed_ids:
-                earned += item_points(item, answer_value(new_answers.get(item.id)))
-                earned -= item_points(item, answer_value(self.answers.get(item.id)))
+        earned, top = self._base(module.id)
+        for iid in changed_ids:
+            item = self.instrument.item(iid) if self.instrument.has_item(iid) else None
+            if item is not None and item.module_id == module.id and item.scored and iid in self.seen.ids:
+                earned += item_points(item, answer_value(new_answers.get(iid)))
+                earned -= item_points(item, answer_value(self.answers.get(iid)))
 
-        def holds(cond: Condition) -> bool:
-            if self._tested_by(cond) & changed_ids:
-                return evaluate(cond, self.instrument, new_answers, hidden=hidden)
-            key = id(cond)
+        def holds(step: _Step) -> bool:
+            assert step.test is not None
+            if not step.tests_items.isdisjoint(changed_ids):
+                return step.test(new_answers, hidden)
+            key = id(step)
             if key not in self._holds:
-                self._holds[key] = evaluate(cond, self.instrument, self.answers, hidden=hidden)
+                self._holds[key] = step.test(self.answers, hidden)
             return self._holds[key]
 
-        core = _core(
-            self.instrument, module, items, earned, hidden, answers=new_answers, describe=False, holds=holds
-        )
-        return core.score, core.level
+        score = _module_score(earned, top)
+        return score, _level_only(_levels(self.instrument, module), score, holds)
 
     def hidden_after(self, new_answers: Mapping[str, Any], changed: Iterable[str]) -> frozenset[str]:
         """The items hidden with *new_answers*, which differ from the base answers in *changed*."""
@@ -310,9 +380,11 @@ class WhatIf:
             not item.clusters or (self.cluster is not None and self.cluster in item.clusters)
         )
 
-    def _base_earned(self, module_id: str) -> Decimal:
+    def _base(self, module_id: str) -> tuple[Decimal, Decimal]:
+        """Points earned with the unchanged answers, and the most the visible items give."""
         if module_id not in self._earned:
-            self._earned[module_id] = _read(self._items[module_id], self.answers).earned
+            items = self._items[module_id]
+            self._earned[module_id] = (_read(items, self.answers).earned, _top(items))
         return self._earned[module_id]
 
     def _tested_by(self, cond: Condition) -> frozenset[str]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from questionnaires import (
     Instrument,
+    Item,
     module_visible,
 )
 from scoring.maturity.result import (
@@ -18,7 +19,7 @@ from scoring.maturity.result import (
     q_share,
 )
 
-from .module import score_module
+from .module import score_module_items
 from .points import ZERO, Visibility, visibility
 
 # Overall level (our rule, documented in docs/methodology.md §3): level L needs
@@ -55,16 +56,19 @@ def score_modules(
     seen = seen or visibility(instrument, answers, cluster)
     visible, hidden = list(seen.items), seen.hidden
     shown_modules = [m for m in instrument.modules if module_visible(m, cluster)]
-    weighted = [
-        m for m in shown_modules if m.weight > 0 and any(i.module_id == m.id and i.scored for i in visible)
-    ]
+    with_points = {i.module_id for i in visible if i.scored}
+    weighted = [m for m in shown_modules if m.weight > 0 and m.id in with_points]
     total_weight = sum((m.weight for m in weighted), ZERO)
+    weighted_ids = {m.id for m in weighted}
+    by_module: dict[str, list[Item]] = {}
+    for i in visible:
+        by_module.setdefault(i.module_id, []).append(i)
     results: list[ModuleResult] = []
     for m in shown_modules:
-        if not any(i.module_id == m.id for i in visible):
+        if m.id not in by_module:
             continue
-        share = q_share(m.weight / total_weight) if m in weighted and total_weight > 0 else ZERO
-        results.append(score_module(instrument, m, visible, answers, hidden, share))
+        share = q_share(m.weight / total_weight) if m.id in weighted_ids and total_weight > 0 else ZERO
+        results.append(score_module_items(instrument, m, by_module[m.id], answers, hidden, share))
     return tuple(results), overall_result([r for r in results if r.share > 0 and r.score is not None])
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .base import fast_init
 
+
+@fast_init
 @dataclass(frozen=True)
 class CloudKindStatus:
     kind_id: str
@@ -18,6 +21,7 @@ class CloudKindStatus:
     source: str
 
 
+@fast_init
 @dataclass(frozen=True)
 class CloudResult:
     definition_id: str
@@ -32,6 +36,7 @@ class CloudResult:
     definition_gaps: tuple[str, ...]
 
 
+@fast_init
 @dataclass(frozen=True)
 class FiveGResult:
     definition_id: str

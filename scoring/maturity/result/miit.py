@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .base import fast_init
 
+
+@fast_init
 @dataclass(frozen=True)
 class RuleInfo:
     id: str
@@ -16,6 +19,7 @@ class RuleInfo:
     source: str
 
 
+@fast_init
 @dataclass(frozen=True)
 class ScenarioResult:
     scenario_id: str
@@ -26,6 +30,7 @@ class ScenarioResult:
     answered: bool
 
 
+@fast_init
 @dataclass(frozen=True)
 class MiitLevelCheck:
     level: int
@@ -44,6 +49,7 @@ class MiitLevelCheck:
         return self.points_met and self.scenarios_met
 
 
+@fast_init
 @dataclass(frozen=True)
 class MiitNextLevel:
     level: int
@@ -58,6 +64,7 @@ class MiitNextLevel:
     missing_en: tuple[str, ...]
 
 
+@fast_init
 @dataclass(frozen=True)
 class MiitResult:
     points: Mapping[str, Decimal]  # "total" and one entry per scored dimension (base, mgmt, effect)

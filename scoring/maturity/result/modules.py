@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .base import fast_init
 
+
+@fast_init
 @dataclass(frozen=True)
 class ItemScore:
     item_id: str
@@ -18,6 +21,7 @@ class ItemScore:
     max_points: Decimal | None
 
 
+@fast_init
 @dataclass(frozen=True)
 class LevelCheck:
     """How one level ℓ of a dimension was tested: its ``min_score`` and its ``requires`` condition."""
@@ -36,6 +40,7 @@ class LevelCheck:
         return self.score_met and self.requires_met is not False
 
 
+@fast_init
 @dataclass(frozen=True)
 class OptionHint:
     option_id: str
@@ -45,6 +50,7 @@ class OptionHint:
     gain: Decimal
 
 
+@fast_init
 @dataclass(frozen=True)
 class ItemGap:
     """An item whose answer can still earn points (for the score part of the next level)."""
@@ -61,6 +67,7 @@ class ItemGap:
     better_options: tuple[OptionHint, ...]
 
 
+@fast_init
 @dataclass(frozen=True)
 class RequirementGap:
     """One unmet test of the next level's ``requires`` condition."""
@@ -75,6 +82,7 @@ class RequirementGap:
     context_en: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True)
 class NextLevel:
     level: int
@@ -87,6 +95,7 @@ class NextLevel:
     items: tuple[ItemGap, ...]
 
 
+@fast_init
 @dataclass(frozen=True)
 class GroupScore:
     group_id: str
@@ -96,6 +105,7 @@ class GroupScore:
     max_points: Decimal
 
 
+@fast_init
 @dataclass(frozen=True)
 class ModuleResult:
     module_id: str
@@ -118,6 +128,7 @@ class ModuleResult:
     items: tuple[ItemScore, ...]
 
 
+@fast_init
 @dataclass(frozen=True)
 class OverallCheck:
     level: int
@@ -128,6 +139,7 @@ class OverallCheck:
     lagging_dimensions: tuple[str, ...]
 
 
+@fast_init
 @dataclass(frozen=True)
 class OverallResult:
     score: Decimal | None

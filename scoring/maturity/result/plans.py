@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from .base import fast_init
 
+
+@fast_init
 @dataclass(frozen=True)
 class BenchmarkResult:
     status: str  # "ok" | "insufficient_peers"
@@ -27,6 +30,7 @@ class BenchmarkResult:
     min_group_size: int
 
 
+@fast_init
 @dataclass(frozen=True)
 class ProgramRef:
     program_id: str
@@ -35,6 +39,7 @@ class ProgramRef:
     note_en: str | None
 
 
+@fast_init
 @dataclass(frozen=True)
 class RoadmapAction:
     action_id: str
@@ -58,6 +63,7 @@ class RoadmapAction:
     programs: tuple[ProgramRef, ...]
 
 
+@fast_init
 @dataclass(frozen=True)
 class Roadmap:
     targets: Mapping[str, int]  # module id → target level

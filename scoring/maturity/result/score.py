@@ -10,12 +10,14 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from .base import fast_init
 from .cloud import CloudResult, FiveGResult
 from .miit import MiitResult
 from .modules import ModuleResult, OverallResult
 from .plans import BenchmarkResult, Roadmap
 
 
+@fast_init
 @dataclass(frozen=True)
 class Profile:
     cluster: str | None = None
@@ -23,6 +25,7 @@ class Profile:
     city: str | None = None
 
 
+@fast_init
 @dataclass(frozen=True)
 class InstrumentRef:
     id: str
@@ -31,6 +34,7 @@ class InstrumentRef:
     method: str
 
 
+@fast_init
 @dataclass(frozen=True)
 class ScoreResult:
     engine_version: str
