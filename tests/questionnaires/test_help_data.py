@@ -130,7 +130,7 @@ def test_a_reviewed_pair_is_either_the_same_or_not_never_both() -> None:
 def test_an_unreviewed_version_gets_no_prefill() -> None:
     gd = questionnaires.latest_published("gd-mfg-dt")
     assert qhelp.profile_targets(gd)
-    unreviewed = Instrument(**{**gd.__dict__, "version": "2099.1"})
+    unreviewed = dataclasses.replace(gd, version="2099.1")
     assert qhelp.profile_targets(unreviewed) == [] and qhelp.shared_sources(unreviewed) == []
 
 
