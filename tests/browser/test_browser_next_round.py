@@ -134,6 +134,7 @@ def test_t1_from_t0_with_only_the_changes_then_the_comparison(
             section = view.locator("#comparison")
             text = section.inner_text()
             assert title in text and gained in text and f"+{delta:g}" in text
+            view.locator("#history").scroll_into_view_if_needed()  # charts are drawn when they are seen
             view.wait_for_selector("#history .main-svg")  # plotly drew the history
             points = view.evaluate("document.getElementById('history').data[0].x.length")
             assert points == 2  # one point per round: T0 and T1
