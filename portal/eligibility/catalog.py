@@ -85,7 +85,7 @@ GROUPS: Final[tuple[tuple[str, str, str, tuple[str, ...]], ...]] = (
     (
         "zjtx",
         "专精特新专项",
-        "Specialised SME (专精特新) specifics",
+        "Specialised SME specifics",
         (
             "priority_field",
             "single_champion",

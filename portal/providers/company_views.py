@@ -33,7 +33,10 @@ def _consent_form() -> ConsentForm:
         for a in reversed(company_assessments(company))
     ]
     verified = services.verified_org_ids()
-    form.provider_org_id.choices = [(o.id, _org_label(o, o.id in verified)) for o in services.all_orgs()]
+    # a provider's name is Chinese data: the option says so (WTForms passes the third member as attributes)
+    form.provider_org_id.choices = [
+        (o.id, _org_label(o, o.id in verified), {"lang": "zh-CN"}) for o in services.all_orgs()
+    ]
     if form.ends_on.data is None:
         form.ends_on.data = consent.local_today() + timedelta(days=30)
     return form

@@ -21,6 +21,7 @@ from portal.bureau.queries.labels import (
     city_name,
     cluster_name,
     district_name,
+    program_name,
 )
 from portal.extensions import db
 from portal.i18n import pick
@@ -160,7 +161,7 @@ def pipeline_list(user: User, filters: Filters, program: str | None = None, page
                 "area": f"{city_name(city)} {district_name(city, district or '')}".strip(),
                 "level": str(LEVEL_NAMES.get(lvl, "—")),
                 "program": status.program,
-                "program_name": pick(status.name_zh, status.name_en),
+                "program_name": program_name(status.program, status.name_zh, status.name_en),
                 "status": status.status,
                 "estimated_award_wan": str(status.estimated_award_wan)
                 if status.estimated_award_wan is not None
