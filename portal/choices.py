@@ -11,7 +11,7 @@ from scoring.reference import industries, regions
 
 
 def city_choices() -> list[tuple[str, Any]]:
-    names = [(c, pick(c, f"{c} {regions.CITY_NAMES_EN[c]}")) for c in regions.CITIES]
+    names = [(c, pick(c, regions.CITY_NAMES_EN[c])) for c in regions.CITIES]
     return [("", _l("请选择地市")), *names]
 
 

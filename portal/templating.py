@@ -199,6 +199,7 @@ def unit_text(unit: str | None) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(unit=unit_text, zh=zh_data, cluster_names=cluster_names)
+    app.jinja_env.tests["chinese"] = lambda value: bool(_CJK.search(str(value or "")))
     app.jinja_env.globals.update(
         industry_name=industry_name,
         nav_items=nav_items,

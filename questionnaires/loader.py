@@ -14,6 +14,7 @@ import re
 import threading
 from pathlib import Path
 
+from .english import with_english
 from .model import Instrument, InstrumentInfo
 from .storage import (
     DEFINITIONS_DIR,
@@ -81,7 +82,7 @@ class Registry:
             parsed, errors = parse_file(path, lock=read_lock(self.root))
             if parsed is None:
                 raise InvalidInstrumentError(errors)
-            inst = parsed
+            inst = with_english(parsed)  # English kept beside a hash-locked file; the hash is unchanged
             with self._lock:
                 inst = self._cache.setdefault(key, inst)
         if expected_hash is not None and inst.content_hash != expected_hash:

@@ -152,6 +152,13 @@ UNITS_EN = {
     "道": "processes",
     "吨标准煤": "t of standard coal",
     "%": "%",
+    # the plans' units of the bureau's targets
+    "万家": "× 10,000 companies",
+    "家/年": "companies a year",
+    "亿元": "× 100 million CNY",
+    "万座": "× 10,000 sites",
+    "万件": "× 10,000",
+    "万元/人": "× 10,000 CNY per person",
 }
 
 

@@ -31,7 +31,7 @@ import questionnaires
 from portal.assessments.forms import EVIDENCE_SEP, VERSION_PREFIX, module_items
 from portal.assessments.item_fields import evidence_input_of, field_of
 from portal.models import Role
-from portal.templating import LOCAL_TZ
+from portal.templating import LOCAL_TZ, zh_data
 from questionnaires import Instrument, Item, Module
 from questionnaires import help as qhelp
 
@@ -151,13 +151,17 @@ def _notes(item_id: str, st: Mapping[str, Any], view: ItemsView) -> dict[str, st
     if offered:
         out[_key("prefill", item_id)] = _prefill_note(offered)
     if item_id in view.carried:
-        status = _("沿用上一轮的回答（%(round)s），请核对", round=view.carried_round)
+        status = escape(_("沿用上一轮的回答（%(round)s），请核对", round=view.carried_round))
     elif st.get("updated_by"):
+        # the colleague's name is Chinese data: marked as such inside an English sentence
         when = _local_time(st["updated_at"])
-        status = _("最近由 %(who)s 修改于 %(when)s", who=st["updated_by"], when=when)
+        status = escape(_("最近由 %(who)s 修改于 %(when)s")) % {
+            "who": zh_data(st["updated_by"]),
+            "when": when,
+        }
     else:
         return out
-    out[_key("status", item_id)] = str(escape(status))
+    out[_key("status", item_id)] = str(status)
     return out
 
 
@@ -269,7 +273,7 @@ def page_slot_values(view: PageView, items_html: str) -> dict[str, str]:
     out = {
         "csrf": csrf,
         "here": str(escape(request.full_path.rstrip("?"))),
-        "user_name": str(escape(current_user.name)),
+        "user_name": str(zh_data(current_user.name)),
         "flashes": str(
             flashes(get_flashed_messages(with_categories=True) + [("info", n) for n in view.notices])
         ),

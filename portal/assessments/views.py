@@ -283,6 +283,8 @@ def review(assessment_id: int) -> Any:
         warnings=consistency.warnings(instrument_of(assessment), assessment.answer_map(), assessment.id),
         progress=_progress(assessment),
         attestation=services.ATTESTATION_ZH,
+        # what the reader understands; the Chinese text above is what the submission stores and signs
+        attestation_read=_(services.ATTESTATION_ZH),
         form=FlaskForm(),
         evidence_sep=EVIDENCE_SEP,
     )

@@ -25,6 +25,7 @@ from typing import Any, Final
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from portal.bureau import disclosure, queries, scope
 from portal.bureau.citations import citation, without_line_refs
@@ -33,6 +34,7 @@ from portal.errors import PortalError
 from portal.extensions import db
 from portal.i18n import pick
 from portal.models import JurisdictionLevel, User
+from portal.templating import unit_text, zh_data
 
 D8: Final = "D8 广东省制造业数字化转型实施方案（2021—2025年）粤府〔2021〕45号 (seeds/002)"
 D12: Final = "D12 《广东省数字经济促进条例》新闻发布会实录 2021-08-24 (seeds/002)"
@@ -49,10 +51,10 @@ MEIJIANG: Final = ("district", "梅州市", "梅江区")
 # (code, jurisdiction, zh, en, unit, baseline (year, value, text), target (year, value, op, text),
 #  source document, source lines, digest reference, portal metric)
 CATALOGUE: Final[tuple[tuple[Any, ...], ...]] = (
-    ("gd_cloud_2023", PROVINCE, "带动企业上云用云降本提质增效", "Enterprises on cloud (上云用云)", "万家",
+    ("gd_cloud_2023", PROVINCE, "带动企业上云用云降本提质增效", "Enterprises using cloud services", "万家",
      (2020, "55", "中小微企业上云用云 55万家（累计, D12 L2984）"), (2023, "80", "=", "带动 80 万家"),
      D8, "L2133-2137", "seed002_digest.md §3.1 L649", "on_cloud"),
-    ("gd_cloud_2025", PROVINCE, "带动企业上云用云降本提质增效", "Enterprises on cloud (上云用云)", "万家",
+    ("gd_cloud_2025", PROVINCE, "带动企业上云用云降本提质增效", "Enterprises using cloud services", "万家",
      (2020, "55", "中小微企业上云用云 55万家（累计, D12 L2984）"), (2025, "100", "=", "带动100万家"),
      D8, "L2145", "seed002_digest.md §3.1 L649", "on_cloud"),
     ("gd_dx_above_scale_2023", PROVINCE, "规模以上工业企业运用新一代信息技术实施数字化转型",
@@ -92,9 +94,9 @@ CATALOGUE: Final[tuple[tuple[Any, ...], ...]] = (
     ("gd_fyp14_labour_productivity", PROVINCE, "规模以上制造业全员劳动生产率", "Labour productivity, above-scale manufacturing",
      "万元/人", (2020, "23.9", "2020 年 23.9 万元/人（2015 年 18.9）"), (2025, "30", "=", "达到 30 万元/人"), D4_FYP,
      "L839", "seed002_digest.md §3.1 L664", None),
-    ("jy_tu_cloud_enterprises", JIEYANG, "“上云用云”企业", "Enterprises on cloud (上云用云)", "家",
+    ("jy_tu_cloud_enterprises", JIEYANG, "“上云用云”企业", "Enterprises using cloud services", "家",
      (None, None, None), (2020, "200", "=", "推动 200 家"), J_TU, "L66", "local_plans_digest.md §1.3 L141", "on_cloud"),
-    ("jy_above_scale_industry_va", JIEYANG, "规模以上工业增加值", "Value added of 规上 industry", "亿元",
+    ("jy_above_scale_industry_va", JIEYANG, "规模以上工业增加值", "Value added of above-designated-size industry", "亿元",
      (2020, "520.29", None), (2025, "1000", "=", "年均增长 10.3%"), J_AMI, "L100; L668-670",
      "local_plans_digest.md §1.1 L47", None),
     ("jy_adv_mfg_va", JIEYANG, "先进制造业增加值", "Advanced-manufacturing value added", "亿元",
@@ -108,27 +110,27 @@ CATALOGUE: Final[tuple[tuple[Any, ...], ...]] = (
     ("jy_hte_count", JIEYANG, "国家级高新技术企业数（制造业）", "National high-tech enterprises (manufacturing)", "家",
      (2020, "188", None), (2025, "250", ">=", None), J_AMI, "L118; L688-690; L1478",
      "local_plans_digest.md §1.1 L54", None),
-    ("jy_tech_upgrade_enterprises_cum", JIEYANG, "累计开展技术改造工业企业数", "Enterprises carrying out 技改 (cumulative)",
+    ("jy_tech_upgrade_enterprises_cum", JIEYANG, "累计开展技术改造工业企业数", "Enterprises carrying out technical upgrades (cumulative)",
      "家", (None, None, None), (2025, "1200", ">", "超过 1200 家（累计）"), J_AMI, "L1566-1568",
      "local_plans_digest.md §1.1 L65", None),
-    ("jy_small_to_above_scale", JIEYANG, "年培育“小升规”企业", "Enterprises upgraded to 规上 per year", "家/年",
+    ("jy_small_to_above_scale", JIEYANG, "年培育“小升规”企业", "Enterprises growing above designated size per year", "家/年",
      (None, None, None), (2025, "100", ">=", None), J_AMI, "L1533-1537", "local_plans_digest.md §1.1 L66", None),
     ("jy_5g_coverage", JIEYANG, "5G网络覆盖", "5G network coverage", "—", (None, None, None),
      (2025, None, "=", "全域覆盖"), J_AMI, "L697; L1682-1686", "local_plans_digest.md §1.1 L68", None),
-    ("mj_above_scale_output", MEIJIANG, "规模以上工业总产值", "Gross output of 规上 industry", "亿元",
+    ("mj_above_scale_output", MEIJIANG, "规模以上工业总产值", "Gross output of above-designated-size industry", "亿元",
      (2020, "88", "基期预测"), (2025, "152", ">=", "年均增长 11.6%"), M_IND, "L3; L39; L339-342",
      "local_plans_digest.md §1.4 L149", None),
-    ("mj_ei_output", MEIJIANG, "规模以上电子信息产业总产值", "Gross output of 规上 electronic-information industry", "亿元",
+    ("mj_ei_output", MEIJIANG, "规模以上电子信息产业总产值", "Gross output of above-designated-size electronic-information industry", "亿元",
      (2020, "73", "预测"), (2025, "133", "=", "年均增长 12.7%"), M_IND, "L346-349", "local_plans_digest.md §1.4 L150",
      None),
-    ("mj_above_scale_va", MEIJIANG, "规模以上工业增加值", "Value added of 规上 industry", "亿元", (2020, "22.6", "预测"),
+    ("mj_above_scale_va", MEIJIANG, "规模以上工业增加值", "Value added of above-designated-size industry", "亿元", (2020, "22.6", "预测"),
      (2025, "39", ">=", "年均增长 11.5%"), M_IND, "L40; L353-356", "local_plans_digest.md §1.4 L151", None),
-    ("mj_tech_upgrade_investment", MEIJIANG, "工业技术改造投资", "Industrial 技改 investment", "亿元",
+    ("mj_tech_upgrade_investment", MEIJIANG, "工业技术改造投资", "Industrial technical-upgrade investment", "亿元",
      (2020, "3.98", "年度任务数"), (2025, "14.9", "=", "年均增长 30.2%"), M_IND, "L3; L367-370",
      "local_plans_digest.md §1.4 L153", None),
     ("mj_above_scale_enterprises", MEIJIANG, "规模以上工业企业家数", "Above-designated-size industrial enterprises", "家",
      (2020, "60", None), (2025, "72", "=", None), M_IND, "L3; L374-376", "local_plans_digest.md §1.4 L154", None),
-    ("mj_rd_institution_ratio", MEIJIANG, "规模以上工业企业设立研发机构的比例", "Share of 规上 enterprises with R&D institution",
+    ("mj_rd_institution_ratio", MEIJIANG, "规模以上工业企业设立研发机构的比例", "Share of above-designated-size enterprises with an R&D institution",
      "%", (2020, "33.33", "20/60"), (2025, "55", ">=", None), M_IND, "L10; L41; L83", "local_plans_digest.md §1.4 L156",
      None),
 )  # fmt: skip
@@ -193,13 +195,30 @@ def _officer_for(indicator: BureauIndicator) -> User:
 class IndicatorView:
     indicator: BureauIndicator
     jurisdiction: str
-    baseline: str
-    target: str
+    baseline: Markup
+    target: Markup
     actual: BureauIndicatorActual | None
     actual_progress: str
     measured: Any  # cell, or None when not measured by the portal
     measured_progress: str
     editable: bool
+
+
+def _point(year: int | None, op: str, value: Decimal | None, unit: str, note: str | None) -> Markup:
+    """A baseline or target as read: year, value with its unit in the page's language, and the plan's own
+    words (Chinese data, marked as such) in brackets."""
+    parts = (
+        pick(f"{year}年", str(year)) if year else "",
+        op if value is not None else "",
+        _fmt(value),
+        unit_text(unit) if value is not None else "",
+    )
+    shown = escape(" ".join(p for p in parts if p))
+    quote = without_line_refs(note)
+    if quote:
+        template = Markup(pick("{} （{}）", "{} ({})"))  # noqa: S704 — our own brackets, no user text
+        shown = template.format(shown, zh_data(quote)) if shown else zh_data(quote)
+    return shown or Markup("—")
 
 
 def _fmt(value: Decimal | None) -> str:
@@ -235,15 +254,8 @@ def indicator_views(user: User) -> list[IndicatorView]:
         jurisdiction = {"province": "广东省"}.get(ind.jurisdiction_level) or " ".join(
             p for p in (ind.city, ind.district) if p
         )
-        baseline = " ".join(
-            p for p in (f"{ind.baseline_year}年" if ind.baseline_year else "", _fmt(ind.baseline_value),
-                        ind.unit if ind.baseline_value is not None else "", f"（{without_line_refs(ind.baseline_text)}）" if without_line_refs(ind.baseline_text) else "") if p
-        ) or "—"  # fmt: skip
-        target = " ".join(
-            p for p in (f"{ind.target_year}年" if ind.target_year else "", ind.target_op if ind.target_value is not None else "",
-                        _fmt(ind.target_value), ind.unit if ind.target_value is not None else "",
-                        f"（{without_line_refs(ind.target_text)}）" if without_line_refs(ind.target_text) else "") if p
-        ) or "—"  # fmt: skip
+        baseline = _point(ind.baseline_year, "", ind.baseline_value, ind.unit, ind.baseline_text)
+        target = _point(ind.target_year, ind.target_op, ind.target_value, ind.unit, ind.target_text)
         actual = latest.get(ind.id)
         measured: Any = None
         measured_progress = "—"

@@ -16,6 +16,7 @@ from portal.i18n import list_separator, pick
 from scoring.eligibility import RuleSet
 from scoring.eligibility.fields import COMPANY, COMPANY_FIELDS, PROJECT, FieldSpec
 from scoring.eligibility.rules import Program
+from scoring.reference import regions
 
 # Company fields taken from the company profile (企业信息) or derived from it; never asked again.
 MAPPED_FROM_PROFILE: Final = {
@@ -85,7 +86,7 @@ GROUPS: Final[tuple[tuple[str, str, str, tuple[str, ...]], ...]] = (
     (
         "zjtx",
         "专精特新专项",
-        "Specialised SME (专精特新) specifics",
+        "Specialised SME specifics",
         (
             "priority_field",
             "single_champion",
@@ -107,6 +108,10 @@ GROUPS: Final[tuple[tuple[str, str, str, tuple[str, ...]], ...]] = (
 # Labels of enum values (zh, en). A value missing here is shown as is.
 CHOICE_LABELS: Final[dict[str, tuple[str, str]]] = {
     "none": ("无", "none"),
+    "大型企业": ("大型企业", "large enterprise"),
+    "中型企业": ("中型企业", "medium-sized enterprise"),
+    "小型企业": ("小型企业", "small enterprise"),
+    "微型企业": ("微型企业", "micro enterprise"),
     "county": ("县级", "county"),
     "city": ("市级", "city"),
     "provincial": ("省级", "provincial"),
@@ -133,6 +138,8 @@ CHOICE_LABELS: Final[dict[str, tuple[str, str]]] = {
 
 def choice_label(value: str) -> str:
     pair = CHOICE_LABELS.get(value)
+    if pair is None and value in regions.CITY_NAMES_EN:  # a city, named in the page's language
+        pair = (value, regions.CITY_NAMES_EN[value])
     return value if pair is None else pick(*pair)
 
 

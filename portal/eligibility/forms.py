@@ -61,6 +61,7 @@ def _field_for(spec: FieldSpec, hint: str) -> dict[str, Any]:
     if spec.type is FieldType.ENUM_LIST:
         choices = [(c, catalog.choice_label(c)) for c in spec.choices]
         choices.append((NONE_OF_THEM, _("以上均无")))
+        unticked = _("不勾选表示未填写。")  # outside the f-string, where message extraction finds it
         return {
             spec.name: SelectMultipleField(
                 label,
@@ -68,7 +69,7 @@ def _field_for(spec: FieldSpec, hint: str) -> dict[str, Any]:
                 widget=ListWidget(prefix_label=False),
                 option_widget=CheckboxInput(),
                 validate_choice=False,
-                description=f"{hint} {_('不勾选表示未填写。')}",
+                description=f"{hint} {unticked}",
             )
         }
     if spec.type is FieldType.DATE:

@@ -33,9 +33,10 @@ def _consent_form() -> ConsentForm:
         *[(a.id, f"{round_name(a)}（{_('已提交') if a.locked else _('填报中')}）") for a in rounds],
     ]
     verified = services.verified_org_ids()
+    # a provider's name is Chinese data: the option says so (WTForms passes the third member as attributes)
     form.provider_org_id.choices = [
         ("", _("请选择服务商")),
-        *[(o.id, _org_label(o, o.id in verified)) for o in services.all_orgs()],
+        *[(o.id, _org_label(o, o.id in verified), {"lang": "zh-CN"}) for o in services.all_orgs()],
     ]
     if not form.is_submitted() and rounds:
         form.assessment_id.data = rounds[0].id

@@ -85,8 +85,9 @@ class OrgProfileForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.city.choices = [("", _l("请选择地市")), *[(c, c) for c in regions.CITIES]]
-        self.cities_served.choices = [(c, c) for c in regions.CITIES]
+        named = [(c, pick(c, regions.CITY_NAMES_EN[c])) for c in regions.CITIES]  # in the page's language
+        self.city.choices = [("", _l("请选择地市")), *named]
+        self.cities_served.choices = named
         self.service_types.choices = labelled(SERVICE_TYPES)
 
 

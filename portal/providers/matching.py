@@ -31,6 +31,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from scoring.reference import regions
+
 GAP = 35
 CLUSTER_NAMED = 20
 CLUSTER_ALL = 10
@@ -138,7 +140,9 @@ def score(  # noqa: C901 — one scoring component per branch; Reason lists them
 
     city = company_profile.get("city")
     if city and city in offer.cities_served:
-        reasons.append(Reason("city", CITY_SERVED, f"服务商在{city}提供服务", f"the provider serves {city}"))
+        city_en = regions.CITY_NAMES_EN.get(city, city)
+        served = Reason("city", CITY_SERVED, f"服务商在{city}提供服务", f"the provider serves {city_en}")
+        reasons.append(served)
 
     if offer.support_verified:
         reasons.append(

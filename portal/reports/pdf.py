@@ -34,6 +34,7 @@ from portal.assets import ASSETS
 from portal.reports.context import ReportContext
 from portal.results.model import Charts
 from portal.results.view import locale_of
+from portal.templating import zh_data
 
 TEMPLATES = ASSETS / "templates" / "reports"
 STATIC = (ASSETS / "static" / "reports").resolve()
@@ -244,6 +245,7 @@ def environment() -> jinja2.Environment:
         )
         _env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
         _env.filters["num"] = _num_filter
+        _env.filters["zh"] = zh_data  # the sections shared with the result page mark Chinese data
     return _env
 
 

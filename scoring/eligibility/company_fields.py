@@ -227,7 +227,7 @@ COMPANY_FIELDS: Final[tuple[FieldSpec, ...]] = (
         "time_honored_or_famous_brand",
         _C,
         "有效期内的中华老字号、驰名商标或省级以上名牌产品",
-        "valid 中华老字号, well-known trademark or provincial-or-higher famous brand",
+        "valid China Time-honoured Brand, well-known trademark or provincial-or-higher famous brand",
     ),
     years("years_in_niche", _C, "从事特定细分市场年限", "years in the market niche"),
     FieldSpec(
@@ -241,14 +241,19 @@ COMPANY_FIELDS: Final[tuple[FieldSpec, ...]] = (
         minimum=1,
         maximum=MAX_COUNT,
     ),
-    flag("priority_field", _C, "属于优先遴选领域", "in a priority field (粤工信规字〔2020〕3号 第三条)"),
+    flag(
+        "priority_field",
+        _C,
+        "属于优先遴选领域",
+        "in a priority field of the provincial selection rules (Article 3)",
+    ),
     flag(
         "single_champion",
         _C,
         "已列为工信部制造业单项冠军企业或产品",
         "already an MIIT single-champion firm/product",
     ),
-    flag("dishonest_judgment_debtor", _C, "失信被执行人", "dishonest judgment debtor (信用中国)"),
+    flag("dishonest_judgment_debtor", _C, "失信被执行人", "dishonest judgment debtor (Credit China list)"),
     years(
         "years_since_major_accident",
         _C,

@@ -53,3 +53,28 @@ def test_result_page_reads_well_in_both_languages(
         assert overflow <= 0, f"{overflow}px wider than a {width}px screen"
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
         screenshot(page, f"result_{lang}_{width}")
+
+
+def test_on_a_phone_the_result_reads_as_a_list_of_sections(
+    new_page: OpenPage, live_server: str, make: Factory
+) -> None:
+    """At 390 px the page is the scores and a table of contents; each section opens from its heading or from
+    its entry in the contents (it was ~12,000 px tall with everything below the scores laid out)."""
+    assessment, user = submitted(make, choice=1, cluster="c05")
+    page = new_page(width=390, height=844)
+    _sign_in(page, live_server, user.email)
+    page.goto(f"{live_server}/company/assessments/{assessment.id}/result")
+    page.wait_for_selector("#radar .main-svg")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 8000, f"the result page is {height}px tall at 390px with its sections closed"
+    roadmap = page.locator("details#roadmap")
+    assert roadmap.get_attribute("open") is None
+    page.click(".toc a[href='#roadmap']")
+    assert roadmap.get_attribute("open") == ""  # the contents entry opened what it points at
+    assert page.locator("#roadmap .section-body").is_visible()
+    page.click("details#programmes > summary")
+    assert page.locator("#programmes .section-body").is_visible()
+    page.click("[data-sections-toggle]")
+    closed = page.evaluate("[...document.querySelectorAll('details.section')].filter(d => !d.open).length")
+    assert closed == 0
+    screenshot(page, "result_sections_390")

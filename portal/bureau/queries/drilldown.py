@@ -22,6 +22,7 @@ from portal.bureau.queries.labels import (
     city_name,
     cluster_name,
     district_name,
+    program_name,
 )
 from portal.extensions import db
 from portal.i18n import pick
@@ -221,7 +222,7 @@ def pipeline_list(user: User, filters: Filters, program: str | None = None, page
                 "level": levels["level"],
                 "miit_level": levels["miit_level"],
                 "program": status.program,
-                "program_name": pick(status.name_zh, status.name_en),
+                "program_name": program_name(status.program, status.name_zh, status.name_en),
                 "status": status.status,
                 "estimated_award_wan": str(status.estimated_award_wan)
                 if status.estimated_award_wan is not None

@@ -96,3 +96,13 @@ def jurisdiction_name(user: Any) -> str:
         city = user.jurisdiction_city or ""
         return f"{city_name(city)} {district_name(city, user.jurisdiction_district or '')}"
     return ""
+
+
+def program_name(program: str, name_zh: str, name_en: str | None) -> str:
+    """A programme in the reader's language. Rows stored without an English name (the synthetic demo
+    pipeline) take the shipped rule file's, so an English page never falls back to the Chinese name."""
+    if not name_en:
+        from portal.eligibility.rulesets import shipped_programs
+
+        name_en = next((p.name_en for p in shipped_programs() if p.id == program), None)
+    return pick(name_zh, name_en)

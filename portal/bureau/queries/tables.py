@@ -32,8 +32,8 @@ from portal.bureau.queries.labels import (
     city_name,
     cluster_name,
     district_name,
+    program_name,
 )
-from portal.i18n import pick
 from portal.models import JurisdictionLevel, User
 from scoring.reference import industries, regions
 
@@ -248,7 +248,7 @@ def programs_table(user: User, filters: Filters) -> Table:
     found = programs(user, filters)
     rows = [
         [
-            pick(p["name_zh"], p["name_en"]),
+            program_name(p["program"], p["name_zh"], p["name_en"]),
             publish(p["eligible"]),
             publish(p["needs_info"]),
             money(p["award_wan"], p["eligible"]),

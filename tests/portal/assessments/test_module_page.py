@@ -157,7 +157,7 @@ def test_page_slots_carry_this_view(login_as: LoginAs, admin: User, make: Factor
     url = f"/company/assessments/{assessment.id}/modules/base"
     mine, theirs = login_as(admin), login_as(colleague)
     html = _page(mine, assessment.id, lang="en")
-    assert f'<span class="who">{admin.name}</span>' in html
+    assert f'<span class="who"><span lang="zh-CN">{admin.name}</span></span>' in html  # a name: Chinese data
     assert f'name="next" value="{url}?lang=en"' in html  # the language switch comes back here
     assert f'data-api="/api/v1/assessments/{assessment.id}/answers?module=base"' in html
     assert f'href="/company/assessments/{assessment.id}/modules/mgmt"' in html
@@ -170,7 +170,8 @@ def test_page_slots_carry_this_view(login_as: LoginAs, admin: User, make: Factor
     stale = theirs.post(url, data={"base.info_systems.coverage": "D", "__v__base.info_systems.coverage": "0"})
     body = stale.get_data(as_text=True)
     assert stale.status_code == 422
-    assert f'<span class="who">{colleague.name}</span>' in body and admin.name in body
+    assert f'<span class="who"><span lang="zh-CN">{colleague.name}</span></span>' in body
+    assert admin.name in body
     flash = '<div role="alert"><ul class="flashes"><li class="flash flash-error">'
     assert flash + "有 1 道题被同事同时修改" in body
 
@@ -191,4 +192,4 @@ def test_last_change_is_shown_in_china_time(login_as: LoginAs, admin: User) -> N
         .values(updated_at=datetime(2026, 11, 20, 2, 30, tzinfo=UTC))
     )
     db.session.commit()
-    assert f"最近由 {admin.name} 修改于 11-20 10:30" in _page(client, assessment.id)
+    assert f'最近由 <span lang="zh-CN">{admin.name}</span> 修改于 11-20 10:30' in _page(client, assessment.id)

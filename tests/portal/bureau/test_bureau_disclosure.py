@@ -203,7 +203,8 @@ def test_every_bureau_output_goes_through_disclosure_control(
             assert not numbers, f"{url}: {numbers[:5]}"
         elif response.mimetype == "text/csv":
             text = response.data.decode("utf-8-sig")
-            body = text[text.index("# headline") :]
+            # the dashboard's tables from their first one on; the company list has no counts at all
+            body = text[text.index("# headline") :] if "# headline" in text else text
             assert not any(
                 cell.strip().isdigit() for line in body.splitlines() for cell in line.split(",")
             ), url
