@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 
 from portal import mail
 from portal.access import anonymous_only, home_url, public, signed_in
-from portal.auth import security, services, sessions, throttle
+from portal.auth import devices, security, services, sessions, throttle
 from portal.auth.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
@@ -157,6 +157,7 @@ def sign_in_sessions() -> Any:
         "auth/sessions.html",
         sessions=sessions.active_sessions(current_user),
         current=sessions.current_session_hash(),
+        device_name=devices.describe,
         form=FlaskForm(),
     )
 
