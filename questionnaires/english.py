@@ -2,8 +2,10 @@
 
 A published definition file is immutable (its hash is in ``published.lock.json``), so its missing English is
 kept beside it in ``questionnaires/english/<id>@<version>.yaml``: ``description_en`` and ``ladder_en``
-(item id → level → text). The overlay names the content hash it was written for and applies only to that
-content; it never changes what is scored, only the English shown. The Chinese text stays authoritative.
+(item id → level → text), and ``help`` (item id → zh/en) where a help text was written for the
+instrument's authors rather than for respondents. The overlay names the content hash it was written for
+and applies only to that content; it never changes what is scored, only the text shown. The Chinese
+question texts stay authoritative.
 """
 
 from __future__ import annotations
@@ -36,7 +38,11 @@ def problems(inst: Instrument, overlay: dict[str, Any]) -> list[str]:
     if overlay.get("content_hash") != inst.content_hash:
         written_for = overlay.get("content_hash")
         found.append(f"written for content {written_for}, the instrument is {inst.content_hash}")
-    named = [*(overlay.get("items_en") or {}), *(overlay.get("options_en") or {})]
+    named = [
+        *(overlay.get("items_en") or {}),
+        *(overlay.get("options_en") or {}),
+        *(overlay.get("help") or {}),
+    ]
     found += [f"{item_id}: no such item" for item_id in named if not inst.has_item(item_id)]
     module_ids = {m.id for m in inst.modules}
     found += [f"{m}: no such module" for m in overlay.get("modules_en") or {} if m not in module_ids]
@@ -57,7 +63,12 @@ def _item(item: Item, overlay: dict[str, Any]) -> Item:
     text = (overlay.get("items_en") or {}).get(item.id, item.text_en)
     ladder = tuple(dataclasses.replace(s, text_en=s.text_en or steps.get(s.level)) for s in item.ladder)
     choices = tuple(dataclasses.replace(o, text_en=options.get(o.id, o.text_en)) for o in item.options)
-    return dataclasses.replace(item, text_en=text, ladder=ladder, options=choices)
+    # a help text written for the instrument's authors ("得分封顶 max_points"), reworded for respondents
+    helped: dict[str, str] = (overlay.get("help") or {}).get(item.id, {})
+    help_zh, help_en = helped.get("zh", item.help_zh), helped.get("en", item.help_en)
+    return dataclasses.replace(
+        item, text_en=text, ladder=ladder, options=choices, help_zh=help_zh, help_en=help_en
+    )
 
 
 def with_english(inst: Instrument) -> Instrument:

@@ -53,3 +53,12 @@ def _english_texts(shown: Instrument) -> list[str]:
             texts += [item.text_en or "", item.help_en or ""]
             texts += [o.text_en for o in item.options] + [s.text_en or "" for s in item.ladder]
     return texts
+
+
+@pytest.mark.parametrize(("instrument_id", "version"), OVERLAID)
+def test_no_help_text_shows_a_field_key(instrument_id: str, version: str) -> None:
+    """A respondent reads the help under a question: no scoring field names ("max_points") in it."""
+    inst = loader.load(instrument_id, version)
+    key = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+    shown = [(i.id, h) for i in inst.items for h in (i.help_zh, i.help_en) if h and key.search(h)]
+    assert not shown
