@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import openpyxl
+from browser_support import shown
 from fixture_types import OpenPage
 from flask import Flask
 from journey_support import DESKTOP, Steps, sign_in
@@ -32,7 +33,7 @@ def test_each_bureau_reads_drills_down_and_exports(new_page: OpenPage, live_serv
         sign_in(page, live_server, email, DEMO_PASSWORD)
         page.wait_for_url("**/bureau/")
         assert scope in page.locator("h1").inner_text()
-        page.wait_for_selector("#chart-geo .main-svg")
+        shown(page, "chart-geo")
         steps.shot(page, "dashboard")
 
         page.click(".stat a:has-text('企业名单')")  # who the figures count, among those who consent
@@ -48,7 +49,7 @@ def test_each_bureau_reads_drills_down_and_exports(new_page: OpenPage, live_serv
         page.click("button:has-text('应用筛选')")
         page.wait_for_load_state()
         assert page.locator(f"{narrow} option:checked").inner_text() == to
-        page.wait_for_selector("#chart-geo .main-svg")
+        shown(page, "chart-geo")
         steps.shot(page, "narrowed")
 
         page.goto(live_server + "/bureau/")

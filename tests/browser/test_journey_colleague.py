@@ -22,10 +22,10 @@ def test_a_colleague_completes_an_assigned_module(new_page: OpenPage, live_serve
     admin.goto(live_server + "/company/assessments/")
     admin.locator(".feature", has_text="广东制造业数字化转型成熟度评估").locator("button").first.click()
     admin.wait_for_url("**/company/assessments/*")
-    row = admin.locator("tbody tr").first
-    module = row.locator("td a").first.inner_text()
-    row.locator("select[name=user_id]").select_option(label=COLLEAGUE)
-    row.locator("button:has-text('保存')").click()
+    module = admin.locator("tbody tr").first.locator("td a").first.inner_text()
+    picker = admin.locator("fieldset.assign-row", has_text=module).first
+    picker.locator("select").select_option(label=COLLEAGUE)
+    admin.click("button:has-text('保存分工')")
     admin.wait_for_load_state()
     assert COLLEAGUE in admin.locator("tbody tr").first.inner_text()
     steps.shot(admin, "admin_assigns")
