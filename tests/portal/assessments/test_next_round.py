@@ -114,7 +114,8 @@ def test_t1_is_submitted_after_editing_one_answer(login_as: LoginAs, make: Facto
     # each carried, unchanged question says so; the edited one shows who changed it instead
     assert page.count("），请核对") == len(answered) - 1
     edited_box = page.split(f'id="item-{edited.id.replace(".", "-")}"', 1)[1].split("</fieldset>", 1)[0]
-    assert "沿用上一轮的回答" not in edited_box and f"最近由 {admin.name} 修改于" in edited_box
+    assert "沿用上一轮的回答" not in edited_box
+    assert f'最近由 <span lang="zh-CN">{admin.name}</span> 修改于' in edited_box  # the name is Chinese data
     answer = client.post(f"/company/assessments/{t1.id}/submit", data={"attest": "y"}, follow_redirects=True)
     assert "评估已提交" in answer.get_data(as_text=True), answer.get_data(as_text=True)[-3000:]
     db.session.expire_all()
