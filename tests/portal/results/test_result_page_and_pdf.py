@@ -359,7 +359,7 @@ def test_the_chart_follows_the_data(outputs: Outputs) -> None:
     ]
 
 
-def test_english_cites_policy_sections_in_english(outputs: Outputs) -> None:
+def test_english_cites_policy_sections_in_english_with_english_punctuation(outputs: Outputs) -> None:
     """The documents keep their Chinese titles (people find them by those); the sections read as an
     English reader cites them."""
     zh, en = outputs[("gd-mfg-dt", "zh")], outputs[("gd-mfg-dt", "en")]
@@ -367,3 +367,4 @@ def test_english_cites_policy_sections_in_english(outputs: Outputs) -> None:
     for text in (en["page"], en["pdf"]):
         assert "专栏" not in text and not re.search(r"第[一二三四五六七八九十]+条", text)
         assert re.search(r"》\s*(?:Box|Article|Part) \d", text)
+        assert "：" not in text, "a Chinese colon in English text"
