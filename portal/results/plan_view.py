@@ -20,7 +20,7 @@ from portal.results.plan import (
     target_label,
 )
 from portal.results.plan_model import PlanAlternative, PlanSolution, PlanStep, PlanView
-from questionnaires import Instrument
+from questionnaires import Instrument, validate_answer
 from scoring import plan as planning
 from scoring.maturity import result as r
 from scoring.plan.moves import PriceRange
@@ -127,6 +127,17 @@ def _alternatives(plans: planning.PlanSet, chosen: str, pick: Picker) -> tuple[P
     )
 
 
+def usable(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored answers the engine accepts. A stored value the instrument refuses (a correction made
+    outside the form, an answer of another shape) is planned as unanswered rather than failing the page
+    and the PDF."""
+    return {
+        item_id: value
+        for item_id, value in answers.items()
+        if instrument.has_item(item_id) and validate_answer(instrument, item_id, value).ok
+    }
+
+
 def plan_view(  # noqa: PLR0913, PLR0917 — the result's parts a plan reads
     company: Any,
     instrument: Instrument,
@@ -140,7 +151,7 @@ def plan_view(  # noqa: PLR0913, PLR0917 — the result's parts a plan reads
 
     covering = actions_by_item(instrument)
     prices, found = prices_and_matches(company, [a.id for acts in covering.values() for a in acts])
-    target, plans = compute(instrument, answers, result, company.city, choice, prices)
+    target, plans = compute(instrument, usable(instrument, answers), result, company.city, choice, prices)
     plan = plans.plans[choice.objective]
     names = program_labels("en" if pick.en else "zh")
     ctx = {"programme_names": names, "found": found}

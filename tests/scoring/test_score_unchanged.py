@@ -12,7 +12,10 @@ import random
 from typing import Any
 
 import questionnaires as q
+from questionnaires import loader
 from questionnaires.item_types import kind_of
+from questionnaires.storage import read_lock
+from questionnaires.validator import parse_file
 from scoring.maturity import ENGINE_VERSION, result_to_json, score
 
 KEYS = ("gd-mfg-dt@2025.1", "gd-mfg-dt@2025.2", "miit-sme-digital@2024")
@@ -41,8 +44,17 @@ def _inputs(instrument: q.Instrument, rng: random.Random) -> dict[str, Any]:
     }
 
 
+def _as_published(key: str) -> q.Instrument:
+    """The instrument as its hash-locked file defines it: the display overlays beside it
+    (questionnaires/english/) change texts shown, not what the engine computes: they stay out of the pin."""
+    registry = loader.registry()
+    parsed, errors = parse_file(registry.path_for(*key.split("@")), lock=read_lock(registry.root))
+    assert parsed is not None, errors
+    return parsed
+
+
 def digest(key: str, n: int = 150) -> str:
-    instrument = q.load(*key.split("@"))
+    instrument = _as_published(key)
     rng = random.Random(key)
     h = hashlib.sha256()
     for _ in range(n):
