@@ -5,10 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tests_support import PASSWORD
+
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+def sign_in(page: Page, base: str, email: str, password: str = PASSWORD, lands: str = "") -> None:
+    """Sign in through the login form and wait until the browser has left it (for `lands`, if given)."""
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(lambda url: "/login" not in url)
+    assert lands in page.url, f"{email} landed on {page.url}"
 
 
 def screenshot(page: Page, name: str) -> Path:

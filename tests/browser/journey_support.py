@@ -28,15 +28,6 @@ class Steps:
         page.screenshot(path=str(path), full_page=True)
 
 
-def sign_in(page: Page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("form button:has-text('登录')")
-    page.wait_for_load_state()
-    assert "/login" not in page.url, f"{email} could not sign in"
-
-
 # What a person would enter in each question shown and not answered yet, read from the form in one pass:
 # the top of a maturity ladder, the first answer of any other choice (often the one that asks more), the
 # first non-exclusive box of a list, a small number inside the field's range, a sentence for text.

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from browser_support import screenshot
+from browser_support import screenshot, sign_in
 from fixture_types import OpenPage
 
 from portal import demo
@@ -21,14 +21,6 @@ if TYPE_CHECKING:
 
 WIDTHS = (1366, 390)
 LANGS = ("zh_CN", "en")
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", demo.DEMO_PASSWORD)
-    page.click("button:has-text('登录')")
-    page.wait_for_url("**/company/")
 
 
 def _fits(page: Page, what: str) -> None:
@@ -56,7 +48,7 @@ def test_assignee_sees_the_notice_and_the_task_and_completes_the_module(
     due = services.china_today() + timedelta(days=10)
 
     page = new_page(width=390)  # the administrator assigns on a phone, without the page's scripts' help
-    _sign_in(page, live_server, "qiye@demo.dx")
+    sign_in(page, live_server, "qiye@demo.dx", demo.DEMO_PASSWORD, lands="/company/")
     page.goto(overview)
     _fits(page, "picker 390px")
     page.select_option("#assignee-effect", label="林晓燕")
@@ -66,7 +58,7 @@ def test_assignee_sees_the_notice_and_the_task_and_completes_the_module(
     _shots(page, overview, "assign")
 
     member = new_page(width=1366)
-    _sign_in(member, live_server, "yuangong@demo.dx")
+    sign_in(member, live_server, "yuangong@demo.dx", demo.DEMO_PASSWORD, lands="/company/")
     assert member.inner_text("#notifications-link .count") == "1"
     member.click("nav >> text=我的任务")
     row = member.inner_text("#tasks li")

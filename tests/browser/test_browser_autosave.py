@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from browser_support import screenshot
+from browser_support import screenshot, sign_in
 from fixture_types import OpenPage
-from tests_support import PASSWORD, Factory
+from tests_support import Factory
 
 from portal.assessments import services
 from portal.extensions import db
@@ -18,14 +18,6 @@ if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 MIIT = "miit-sme-digital"
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('登录')")
-    page.wait_for_url("**/company/")
 
 
 def _item(page: Page, item_id: str) -> Locator:
@@ -50,7 +42,7 @@ def test_autosave_reload_concurrency_and_conflict(
     url = f"{live_server}/company/assessments/{assessment.id}/modules/base"
 
     page = new_page()
-    _sign_in(page, live_server, admin.email)
+    sign_in(page, live_server, admin.email, lands="/company/")
     page.goto(url)
     _item(page, "base.info_systems.coverage").locator("input[value='C']").check()
     _wait_saved(page, "base.info_systems.coverage")
@@ -66,7 +58,7 @@ def test_autosave_reload_concurrency_and_conflict(
 
     # a colleague, in another browser, edits a different item at the same time
     other = new_page()
-    _sign_in(other, live_server, colleague.email)
+    sign_in(other, live_server, colleague.email, lands="/company/")
     other.goto(url)
     _item(other, "base.security.network").locator("input[value='B']").check()
     _item(page, "base.security.data").locator("input[value='C']").check()
@@ -88,7 +80,7 @@ def test_autosave_reload_concurrency_and_conflict(
     assert _item(page, "base.equipment.connectivity").locator("input[value='B']").is_checked()
 
     phone = new_page(390, 844)
-    _sign_in(phone, live_server, admin.email)
+    sign_in(phone, live_server, admin.email, lands="/company/")
     phone.goto(url)
     assert _item(phone, "base.info_systems.coverage").locator("input[value='C']").is_checked()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
@@ -100,7 +92,7 @@ def test_offline_changes_are_kept_and_sent_later(new_page: OpenPage, live_server
     assessment = services.start(admin.company, MIIT, admin)
     url = f"{live_server}/company/assessments/{assessment.id}/modules/base"
     page = new_page()
-    _sign_in(page, live_server, admin.email)
+    sign_in(page, live_server, admin.email, lands="/company/")
     page.goto(url)
     page.context.set_offline(True)
     _item(page, "base.info_systems.coverage").locator("input[value='D']").check()

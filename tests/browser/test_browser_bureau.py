@@ -8,24 +8,16 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from browser_support import drawn, screenshot, shown, watch
+from browser_support import drawn, screenshot, shown, sign_in, watch
 from fixture_types import OpenPage
-from tests_support import PASSWORD, Factory
+from tests_support import Factory
 
 from portal.bureau import seed_scale, targets
 from portal.models import JurisdictionLevel, Role
 from tests.portal.bureau.test_bureau_dashboard import GD, MIIT, submit
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('登录')")
-    page.wait_for_url("**/bureau/")
+    pass
 
 
 def _population(make: Factory) -> None:
@@ -62,7 +54,7 @@ def test_bureau_dashboard_in_browser(new_page: OpenPage, live_server: str, make:
     )
     make.user(Role.BUREAU, email="sheng@test.dx", jurisdiction_level=JurisdictionLevel.PROVINCE)
     page = new_page(1366, 900)
-    _sign_in(page, live_server, "sheng@test.dx")
+    sign_in(page, live_server, "sheng@test.dx", lands="/bureau/")
     shown(page, "chart-levels")  # plotly drew the chart (plotly.js served locally)
     shown(page, "chart-geo")
     assert page.locator("#counting-rule").inner_text().startswith("计数规则")
@@ -78,7 +70,7 @@ def test_bureau_dashboard_in_browser(new_page: OpenPage, live_server: str, make:
     screenshot(page, "bureau_dashboard_filtered")
 
     jy = new_page(1366, 900)
-    _sign_in(jy, live_server, "jy@test.dx")
+    sign_in(jy, live_server, "jy@test.dx", lands="/bureau/")
     shown(jy, "chart-levels")
     assert "梅州" not in jy.locator("main").inner_text()
     jy.goto(live_server + "/bureau/companies")
@@ -99,7 +91,7 @@ def test_bureau_dashboard_in_browser(new_page: OpenPage, live_server: str, make:
     screenshot(jy, "bureau_targets")
 
     english = new_page(1366, 900)
-    _sign_in(english, live_server, "jy@test.dx")
+    sign_in(english, live_server, "jy@test.dx", lands="/bureau/")
     english.goto(live_server + "/bureau/?lang=en&from=2024-02&to=2025-12")
     shown(english, "chart-month")
     shown(english, "chart-levels")
@@ -116,7 +108,7 @@ def test_bureau_dashboard_in_browser(new_page: OpenPage, live_server: str, make:
     screenshot(english, "bureau_dashboard_en")
 
     phone = new_page(390, 844)
-    _sign_in(phone, live_server, "jy@test.dx")
+    sign_in(phone, live_server, "jy@test.dx", lands="/bureau/")
     shown(phone, "chart-levels")
     screenshot(phone, "bureau_dashboard_phone")
 
@@ -128,7 +120,7 @@ def test_bureau_charts_in_both_languages_answer_clicks(
     make.user(Role.BUREAU, email="sheng@test.dx", jurisdiction_level=JurisdictionLevel.PROVINCE)
     page = new_page(1366, 900)
     errors, _ = watch(page)
-    _sign_in(page, live_server, "sheng@test.dx")
+    sign_in(page, live_server, "sheng@test.dx", lands="/bureau/")
     """The partial plotly.js bundle (bar, scatter): no script error, its locale, a click on a bar reaches
     the chart (the charts stay interactive)."""
     for lang, locale in (("zh_CN", "zh-CN"), ("en", "en")):

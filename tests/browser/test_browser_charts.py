@@ -4,26 +4,16 @@ the bundle arrives compressed. The bureau dashboard's charts: tests/browser/test
 
 from __future__ import annotations
 
-from typing import Any
-
-from browser_support import drawn, watch
+from browser_support import drawn, sign_in, watch
 from fixture_types import OpenPage
-from tests_support import PASSWORD, Factory, submitted
-
-
-def _sign_in(page: Any, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('登录')")
-    page.wait_for_load_state()
+from tests_support import Factory, submitted
 
 
 def test_result_radar_with_the_partial_bundle(new_page: OpenPage, live_server: str, make: Factory) -> None:
     assessment, user = submitted(make, choice=1, cluster="c05")
     page = new_page(1280, 900)
     errors, bundles = watch(page)
-    _sign_in(page, live_server, user.email)
+    sign_in(page, live_server, user.email)
     for lang, locale in (("zh_CN", "zh-CN"), ("en", "en")):
         page.goto(f"{live_server}/company/assessments/{assessment.id}/result?lang={lang}")
         chart = drawn(page, "radar")
@@ -42,7 +32,7 @@ def test_the_radar_is_drawn_by_the_server_and_made_interactive_on_demand(
     assessment, user = submitted(make, choice=1, cluster="c05")
     page = new_page(390, 600)
     errors, bundles = watch(page)
-    _sign_in(page, live_server, user.email)
+    sign_in(page, live_server, user.email)
     page.goto(f"{live_server}/company/assessments/{assessment.id}/result")
     page.wait_for_load_state("load")
     preview = page.locator("#radar svg.radar-preview")

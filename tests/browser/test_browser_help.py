@@ -9,27 +9,19 @@ from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
-from browser_support import screenshot, watch
+from browser_support import screenshot, sign_in, watch
 from fixture_types import OpenPage
-from tests_support import PASSWORD, Factory
+from tests_support import Factory
 
 from portal.assessments import saving, services
 from portal.extensions import db
 from portal.models import Answer, Role
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    pass
 
 REVENUE = "effect.market.revenue_per_employee"
 ENERGY = "effect.green.energy_intensity"
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('登录')")
-    page.wait_for_url("**/company/")
 
 
 @pytest.mark.parametrize("width", [1366, 390])
@@ -47,7 +39,7 @@ def test_time_estimate_glossary_and_prefill_on_a_module_page(
 
     page = new_page(width=width)
     errors, _ = watch(page)
-    _sign_in(page, live_server, admin.email)
+    sign_in(page, live_server, admin.email, lands="/company/")
     page.goto(f"{live_server}/company/assessments/{miit.id}/modules/effect?lang={lang}")
     time_text = page.locator(".module-time").inner_text()
     assert ("预计用时约" in time_text) if lang == "zh" else ("About" in time_text and "minutes" in time_text)

@@ -11,9 +11,9 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import screenshot
+from browser_support import screenshot, sign_in
 from fixture_types import OpenPage
-from tests_support import PASSWORD, Factory, submitted
+from tests_support import Factory, submitted
 
 from portal.assessments import services
 from portal.extensions import db
@@ -26,19 +26,11 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
 
 
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
-
-
 def _as(new_page: OpenPage, base: str, user: User, lang: str, size: str) -> Page:
     user.locale = "en" if lang == "en" else "zh_CN"
     db.session.commit()
     page = new_page(*SIZES[size])
-    _sign_in(page, base, user.email)
+    sign_in(page, base, user.email)
     return page
 
 

@@ -10,9 +10,9 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from browser_support import ARTIFACTS, screenshot, watch
+from browser_support import ARTIFACTS, screenshot, sign_in, watch
 from fixture_types import OpenPage
-from tests_support import PASSWORD, Factory, submitted
+from tests_support import Factory, submitted
 
 import questionnaires
 from portal.extensions import db
@@ -20,18 +20,10 @@ from portal.instruments import instrument_of
 from portal.models import Assessment, AssessmentResult, AssessmentStatus
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    pass
 
 WIDTHS = (1366, 390)
 EDITED = 4  # answers changed since T0: the rest are carried over untouched
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('登录')")
-    page.wait_for_url("**/company/")
 
 
 def _improvements(t0: Assessment) -> tuple[str, dict[str, str]]:
@@ -78,7 +70,7 @@ def test_t1_from_t0_with_only_the_changes_then_the_comparison(
 
     page = new_page(width=1366, height=900)
     errors, _bundles = watch(page)
-    _sign_in(page, live_server, user.email)
+    sign_in(page, live_server, user.email, lands="/company/")
     page.goto(f"{live_server}/company/assessments/")
     page.click("button:has-text('沿用上一轮（T0）开始新一轮')")
     page.wait_for_url(re.compile(r".*/company/assessments/\d+$"))
@@ -125,7 +117,7 @@ def test_t1_from_t0_with_only_the_changes_then_the_comparison(
     for width in WIDTHS:
         view = page if width == 1366 else new_page(width=width, height=900)
         if view is not page:
-            _sign_in(view, live_server, user.email)
+            sign_in(view, live_server, user.email, lands="/company/")
         for lang, title, gained in (
             ("zh_CN", "与上一轮评估对比", "综合得分变化"),
             ("en", "Comparison with the previous round", "Change of the overall score"),

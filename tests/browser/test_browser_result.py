@@ -6,22 +6,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from browser_support import screenshot, shown
+from browser_support import screenshot, shown, sign_in
 from fixture_types import OpenPage
-from tests_support import PASSWORD, Factory, submitted
+from tests_support import Factory, submitted
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    pass
 
 WIDTHS = (1366, 390)
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('登录')")
-    page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -30,7 +22,7 @@ def test_result_page_reads_well_in_both_languages(
 ) -> None:
     assessment, user = submitted(make, choice=1, cluster="c05")
     page = new_page(width=width, height=900)
-    _sign_in(page, live_server, user.email)
+    sign_in(page, live_server, user.email)
     for lang, heading, level in (
         ("zh_CN", "各维度等级与提升要点", "级"),
         ("en", "Dimension levels", "Level"),
@@ -62,7 +54,7 @@ def test_on_a_phone_the_result_reads_as_a_list_of_sections(
     its entry in the contents (it was ~12,000 px tall with everything below the scores laid out)."""
     assessment, user = submitted(make, choice=1, cluster="c05")
     page = new_page(width=390, height=844)
-    _sign_in(page, live_server, user.email)
+    sign_in(page, live_server, user.email)
     page.goto(f"{live_server}/company/assessments/{assessment.id}/result")
     page.wait_for_selector("#radar svg")  # the server-drawn radar: the page is laid out
     height = page.evaluate("document.documentElement.scrollHeight")

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from browser_support import sign_in
 from fixture_types import OpenPage
 from flask import Flask
-from journey_support import DESKTOP, Steps, sign_in
+from journey_support import DESKTOP, Steps
 
 from portal.demo import DEMO_PASSWORD, seed
 from portal.providers.consent import local_today

@@ -7,10 +7,10 @@ from __future__ import annotations
 import io
 
 import openpyxl
-from browser_support import shown
+from browser_support import shown, sign_in
 from fixture_types import OpenPage
 from flask import Flask
-from journey_support import DESKTOP, Steps, sign_in
+from journey_support import DESKTOP, Steps
 
 from portal.bureau import demo as bureau_demo
 from portal.demo import DEMO_PASSWORD, seed

@@ -4,9 +4,10 @@ assigns one module to a colleague (yuangong@demo.dx); the colleague finds it on 
 
 from __future__ import annotations
 
+from browser_support import sign_in
 from fixture_types import OpenPage
 from flask import Flask
-from journey_support import DESKTOP, Steps, answer_module, sign_in
+from journey_support import DESKTOP, Steps, answer_module
 
 from portal.demo import DEMO_PASSWORD, seed
 

@@ -9,9 +9,10 @@ import subprocess
 from typing import TYPE_CHECKING
 
 import pytest
+from browser_support import sign_in
 from fixture_types import OpenPage
 from flask import current_app
-from journey_support import DESKTOP, PHONE, Steps, answer_instrument, sign_in
+from journey_support import DESKTOP, PHONE, Steps, answer_instrument
 
 from scoring.reference import credit_code
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from browser_support import sign_in
 from fixture_types import OpenPage
 from flask import Flask
-from journey_support import DESKTOP, Steps, sign_in
+from journey_support import DESKTOP, Steps
 
 from portal.demo import DEMO_COMPANY_NAME, DEMO_PASSWORD, demo_submitted_assessment
 from portal.extensions import db
