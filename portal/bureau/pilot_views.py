@@ -12,11 +12,11 @@ from flask_login import current_user
 from portal.access import roles
 from portal.bureau import pilot
 from portal.bureau.queries.labels import MIIT_NAMES, SIZE_NAMES, city_name, district_name, jurisdiction_name
-from portal.i18n import pick
+from portal.choices import known_cluster
 from portal.models import JurisdictionLevel, Role
 from portal.results.citations import cite_document
 from portal.results.format import local_date
-from scoring.reference import industries
+from portal.templating import cluster_name
 
 bp = Blueprint("pilot", __name__)
 
@@ -24,13 +24,8 @@ MIIT_CITATION = "《中小企业数字化水平评测指标（2024年版）》�
 
 
 def industry_name(cluster_id: str | None) -> str:
-    if not cluster_id:
-        return _("未填行业")
-    try:
-        cluster = industries.cluster(cluster_id)
-    except KeyError:
-        return _("未填行业")
-    return pick(cluster.name_zh, cluster.name_en)
+    known = known_cluster(cluster_id)
+    return cluster_name(known) if known else _("未填行业")
 
 
 def level_name(level: int | None) -> str:
