@@ -21,3 +21,6 @@ def register(app: Flask) -> None:
     """Subscribe this app's bureau upkeep to stored results (blinker keeps one connection per receiver
     and sender, so calling this twice for one app still updates the aggregates once)."""
     result_stored.connect(_keep_aggregates_current, sender=app)
+    from portal.bureau.aggregates import totals  # see _keep_aggregates_current for why imported here
+
+    totals.listen()

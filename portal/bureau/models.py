@@ -95,7 +95,8 @@ _metric_columns: dict[str, Any] = {
 
 
 class BureauAggregate(db.Model):  # type: ignore[name-defined]
-    """Counts per period (grain 'all' | 'month' | 'quarter') and company dimensions.
+    """Counts per period (grain 'all' | 'month' | 'quarter', and the (month, next month) pairs date ranges
+    are summed from) and company dimensions.
 
     Each company counts at most once per period: its latest assessment in that period (see BureauFact).
     Maintained on every stored result (aggregates.on_result_stored, a result_stored subscriber) and rebuilt by
@@ -107,6 +108,8 @@ class BureauAggregate(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     grain: Mapped[str] = mapped_column(sa.String(8))  # period kind + roll-up code: 'Ac', 'Mcd', 'Qf' …
     period: Mapped[int]  # month index, quarter index (year * 4 + q - 1) or 0 for 'all'
+    # Range grains (aggregates.tables.RANGE_GRAINS): the month of the counted companies' next row; else 0.
+    until: Mapped[int] = mapped_column(default=0, server_default="0")
     city: Mapped[str] = mapped_column(sa.String(20))
     district: Mapped[str] = mapped_column(sa.String(40))
     cluster: Mapped[str] = mapped_column(sa.String(3))
@@ -116,7 +119,7 @@ class BureauAggregate(db.Model):  # type: ignore[name-defined]
 
     __table_args__ = (
         sa.UniqueConstraint(
-            "grain", "period", "city", "district", "cluster", "size_class", name="uq_bureau_agg"
+            "grain", "period", "until", "city", "district", "cluster", "size_class", name="uq_bureau_agg"
         ),
         sa.Index("ix_bureau_agg_grain_city", "grain", "city", "district"),
     )
@@ -145,6 +148,40 @@ class BureauProgramStatus(db.Model):  # type: ignore[name-defined]
     )
 
     __table_args__ = (sa.Index("ix_bureau_program_status_program", "program", "status"),)
+
+
+class BureauTotal(db.Model):  # type: ignore[name-defined]
+    """Company counts kept beside the cube, per roll-up (grain = kind + roll-up code, as in the cube):
+
+    * kind 'R' — companies registered now (program and status '');
+    * kind 'P' — the program pipeline: companies per program and status, and the eligible ones' awards.
+
+    Both were counted from the raw tables on every dashboard view: at 1,000,000 companies that scan was
+    most of the first view. Kept current on every flush that adds, moves or removes a company and on every
+    pipeline refresh (aggregates.totals); rebuilt with the cube. Company dimensions are the current ones.
+    """
+
+    __tablename__ = "bureau_totals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grain: Mapped[str] = mapped_column(sa.String(8))  # 'Rc', 'Rcd' … 'Pc', 'Pccs' …
+    program: Mapped[str] = mapped_column(sa.String(80), default="")
+    status: Mapped[str] = mapped_column(sa.String(12), default="")
+    city: Mapped[str] = mapped_column(sa.String(20))
+    district: Mapped[str] = mapped_column(sa.String(40))
+    cluster: Mapped[str] = mapped_column(sa.String(3))
+    size_class: Mapped[str] = mapped_column(sa.String(10))
+    companies: Mapped[int] = mapped_column(default=0, server_default="0")
+    key_companies: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+    award_wan: Mapped[Decimal] = mapped_column(sa.Numeric(18, 2), default=0, server_default="0")
+    name_zh: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    name_en: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "grain", "program", "status", "city", "district", "cluster", "size_class", name="uq_bureau_totals"
+        ),
+    )
 
 
 class BureauIndicator(db.Model):  # type: ignore[name-defined]

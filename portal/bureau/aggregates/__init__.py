@@ -34,6 +34,7 @@ The names other modules use are importable from `portal.bureau.aggregates` itsel
 
 from __future__ import annotations
 
+from portal.bureau.aggregates import totals
 from portal.bureau.aggregates.facts import build_facts, contributions, submissions_query
 from portal.bureau.aggregates.pipeline import (
     eligibility_evaluator,
@@ -47,6 +48,8 @@ from portal.bureau.aggregates.tables import (
     FACT_COLUMNS,
     FACT_TABLE,
     GRAINS,
+    RANGE_GRAINS,
+    RANGE_ROLLUPS,
     ROLLED,
     ROLLUPS,
     grain_code,
@@ -65,6 +68,8 @@ __all__ = [
     "FACT_COLUMNS",
     "FACT_TABLE",
     "GRAINS",
+    "RANGE_GRAINS",
+    "RANGE_ROLLUPS",
     "ROLLED",
     "ROLLUPS",
     "analyze",
@@ -89,4 +94,5 @@ __all__ = [
     "refresh_eligibility",
     "rollup_for",
     "submissions_query",
+    "totals",
 ]

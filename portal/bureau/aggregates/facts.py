@@ -17,6 +17,7 @@ from portal.bureau.aggregates.tables import (
     LEVELS,
     MIIT_INSTRUMENT,
     MIIT_LEVELS,
+    RANGE_ROLLUPS,
     ROLLED,
     ROLLUPS,
     Key,
@@ -200,11 +201,31 @@ def contributions(fact: Mapping[str, Any]) -> Iterator[tuple[Key, dict[str, int]
             vector.update(_gd_vector(fact))
         if miit_on:
             vector.update(_miit_vector(fact))
-        if vector:
-            vector |= {f"key_{m}": rkey for m in list(vector)}  # the cell keys move with the counts
-            for code, kept in ROLLUPS.items():
-                rolled = tuple(v if d in kept else ROLLED for d, v in zip(DIMENSIONS, dims, strict=True))
-                yield (grain_code(grain, code), period, *rolled), vector  # type: ignore[misc]
+        yield from _rolled(grain, period, 0, dims, vector, rkey, ROLLUPS)
+    for grain, until, vector in (
+        ("range_any", fact["next_any"], {"assessed": 1}),
+        ("range_gd", fact["next_gd"], _gd_vector(fact) if fact["has_gd"] else {}),
+        ("range_miit", fact["next_miit"], _miit_vector(fact) if fact["has_miit"] else {}),
+    ):
+        yield from _rolled(grain, month, until, dims, vector, rkey, RANGE_ROLLUPS)
+
+
+def _rolled(  # noqa: PLR0913, PLR0917 — one cube key's parts, the counts and the roll-ups to count them in
+    grain: str,
+    period: int,
+    until: int,
+    dims: tuple[str, ...],
+    vector: dict[str, int],
+    rkey: int,
+    rollups: Iterable[str],
+) -> Iterator[tuple[Key, dict[str, int]]]:
+    if not vector:
+        return
+    vector = vector | {f"key_{m}": rkey for m in vector}  # the cell keys move with the counts
+    for code in rollups:
+        kept = ROLLUPS[code]
+        rolled = tuple(v if d in kept else ROLLED for d, v in zip(DIMENSIONS, dims, strict=True))
+        yield (grain_code(grain, code), period, until, *rolled), vector  # type: ignore[misc]
 
 
 def fact_delta(

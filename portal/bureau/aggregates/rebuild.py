@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, Final
 
 import sqlalchemy as sa
 
+from portal.bureau.aggregates import totals
 from portal.bureau.aggregates.facts import Submission, build_facts, company_dims, submissions_query
 from portal.bureau.aggregates.tables import (
     AGG_TABLE,
@@ -17,6 +18,8 @@ from portal.bureau.aggregates.tables import (
     GRAINS,
     LEVELS,
     MIIT_LEVELS,
+    RANGE_GRAINS,
+    RANGE_ROLLUPS,
     ROLLED,
     ROLLUPS,
     grain_code,
@@ -63,35 +66,53 @@ def _quarter_expr(col: Any) -> Any:
     return (col // 12) * 4 + (col % 12) // 3
 
 
-def _cube_select(grain: str, rollup: str) -> sa.Select[Any]:
-    kept = ROLLUPS[rollup]
+def _period_select(grain: str) -> tuple[Any, Any, tuple[Any, Any, Any], Any]:
+    """The period and until columns of a grain, when a fact row counts for each metric group (any
+    assessment, gd-mfg-dt, MIIT), and which rows the grain reads at all."""
     f = FACT_TABLE.c
+    if grain in RANGE_GRAINS:
+        until, present = {
+            "range_any": (f.next_any, sa.true()),
+            "range_gd": (f.next_gd, f.has_gd == sa.true()),
+            "range_miit": (f.next_miit, f.has_miit == sa.true()),
+        }[grain]
+        conds = tuple(present if g == grain else sa.false() for g in RANGE_GRAINS)
+        return f.month, until, conds, present  # type: ignore[return-value]
     if grain == "month":
-        period = f.month
         conds = (sa.true(), f.has_gd == sa.true(), f.has_miit == sa.true())
-    elif grain == "quarter":
+        return f.month, sa.literal(0), conds, sa.true()
+    if grain == "quarter":
         period = _quarter_expr(f.month)
         conds = (
             _quarter_expr(f.next_any) > period,
             sa.and_(f.has_gd == sa.true(), _quarter_expr(f.next_gd) > period),
             sa.and_(f.has_miit == sa.true(), _quarter_expr(f.next_miit) > period),
         )
-    else:
-        period = sa.literal(0)
-        conds = (
-            f.next_any == NONE_MONTH,
-            sa.and_(f.has_gd == sa.true(), f.next_gd == NONE_MONTH),
-            sa.and_(f.has_miit == sa.true(), f.next_miit == NONE_MONTH),
-        )
+        return period, sa.literal(0), conds, conds[0]
+    conds = (
+        f.next_any == NONE_MONTH,
+        sa.and_(f.has_gd == sa.true(), f.next_gd == NONE_MONTH),
+        sa.and_(f.has_miit == sa.true(), f.next_miit == NONE_MONTH),
+    )
+    return sa.literal(0), sa.literal(0), conds, conds[0]
+
+
+def _cube_select(grain: str, rollup: str) -> sa.Select[Any]:
+    kept = ROLLUPS[rollup]
+    f = FACT_TABLE.c
+    period, until, conds, present = _period_select(grain)
     dims = [f[d] if d in kept else sa.literal(ROLLED).label(d) for d in DIMENSIONS]
     select = sa.select(
         sa.literal(grain_code(grain, rollup)).label("grain"),
         period.label("period"),
+        until.label("until"),
         *dims,
         *metric_columns(FACT_TABLE, *conds),
-    ).group_by(period, *(f[d] for d in DIMENSIONS if d in kept))
+    ).group_by(period, until, *(f[d] for d in DIMENSIONS if d in kept))
+    if grain in RANGE_GRAINS:
+        return select.where(present)
     if grain != "month":
-        select = select.having(sa.func.sum(sa.case((conds[0], 1), else_=0)) > 0)
+        select = select.having(sa.func.sum(sa.case((present, 1), else_=0)) > 0)
     return select
 
 
@@ -102,12 +123,20 @@ def analyze(*tables: str) -> None:
             db.session.execute(sa.text(f"ANALYZE {table}"))
 
 
+CUBE_TARGET: Final = ["grain", "period", "until", *DIMENSIONS, *CUBE_COLUMNS]
+
+
+def fill_ranges(connection: Any) -> None:
+    """Count the date-range pairs from the fact rows (into a cube that has none)."""
+    for select in (_cube_select(g, r) for g in RANGE_GRAINS for r in RANGE_ROLLUPS):
+        connection.execute(sa.insert(AGG_TABLE).from_select(CUBE_TARGET, select))
+
+
 def rebuild_cube() -> None:
     db.session.execute(sa.delete(AGG_TABLE))
-    target_cols = ["grain", "period", *DIMENSIONS, *CUBE_COLUMNS]
-    for grain in GRAINS:
-        for rollup in ROLLUPS:
-            db.session.execute(sa.insert(AGG_TABLE).from_select(target_cols, _cube_select(grain, rollup)))
+    for select in (_cube_select(g, r) for g in GRAINS for r in ROLLUPS):
+        db.session.execute(sa.insert(AGG_TABLE).from_select(CUBE_TARGET, select))
+    fill_ranges(db.session)
 
 
 def rebuild_all(batch_size: int = 5000) -> dict[str, int]:
@@ -133,7 +162,8 @@ def rebuild_all(batch_size: int = 5000) -> dict[str, int]:
         db.session.execute(sa.text("CLUSTER bureau_facts USING ix_bureau_facts_month"))
     analyze("bureau_facts")
     rebuild_cube()
-    analyze("bureau_aggregates")
+    totals.rebuild(db.session)
+    analyze("bureau_aggregates", "bureau_totals")
     db.session.commit()
     cube_rows = db.session.scalar(sa.select(sa.func.count()).select_from(AGG_TABLE)) or 0
     return {"facts": facts, "aggregate_rows": cube_rows}

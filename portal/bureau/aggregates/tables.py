@@ -29,8 +29,18 @@ GD_FLAGS: Final = (
 LEVELS: Final = (1, 2, 3, 4, 5)
 MIIT_LEVELS: Final = (0, 1, 2, 3, 4)
 GRAINS: Final = ("all", "month", "quarter")
+# Date ranges: "each company's latest row within months [lo, hi]" is the fact rows with lo <= month <= hi
+# and next > hi. Kept in the cube by (month, next) pair — `period` the row's month, `until` its next
+# month — so a range is a sum over pairs with lo <= period <= hi and until > hi: a few thousand cube rows
+# instead of every fact row of the range. The three kinds of "next" (any assessment, gd-mfg-dt,
+# miit-sme-digital) bound different metrics, so each has its grain: assessed / gd metrics / MIIT metrics.
+RANGE_GRAINS: Final = ("range_any", "range_gd", "range_miit")
+# Pairs multiply a roll-up's rows by the months that follow each month: kept for the roll-ups the
+# dashboard's groupings read (by city, district, cluster, size class); a range filtered on more
+# dimensions reads the fact rows (already narrowed by those filters).
+RANGE_ROLLUPS: Final = ("c", "cd", "cc", "cs")
 
-Key = tuple[str, int, str, str, str, str]  # grain, period, city, district, cluster, size_class
+Key = tuple[str, int, int, str, str, str, str]  # grain, period, until, city, district, cluster, size_class
 
 # Roll-ups stored beside the full rows: the dimensions each keeps; the others hold ROLLED ('*').
 # The cube's `grain` column holds period kind + roll-up code ('Ac' = all time by city, 'Mf' = month,
@@ -45,7 +55,14 @@ ROLLUPS: Final[dict[str, frozenset[str]]] = {
     "ccs": frozenset({"city", "cluster", "size_class"}),
     "f": frozenset(DIMENSIONS),
 }
-GRAIN_CODES: Final = {"all": "A", "month": "M", "quarter": "Q"}
+GRAIN_CODES: Final = {
+    "all": "A",
+    "month": "M",
+    "quarter": "Q",
+    "range_any": "N",
+    "range_gd": "G",
+    "range_miit": "H",
+}
 
 
 def grain_code(grain: str, rollup: str) -> str:

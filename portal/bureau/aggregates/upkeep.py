@@ -17,6 +17,7 @@ from portal.bureau.aggregates.facts import (
 )
 from portal.bureau.aggregates.pipeline import refresh_eligibility
 from portal.bureau.aggregates.tables import AGG_TABLE, FACT_COLUMNS, FACT_TABLE, Key
+from portal.bureau.aggregates.upsert import insert_for_dialect
 from portal.bureau.models import (
     CUBE_COLUMNS,
     DIMENSIONS,
@@ -28,21 +29,14 @@ from portal.models import Assessment, AssessmentResult, Company
 log = logging.getLogger(__name__)
 
 
-def _upsert_insert() -> Any:
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert
-
-
-KEY_COLUMNS: Final = ("grain", "period", *DIMENSIONS)
+KEY_COLUMNS: Final = ("grain", "period", "until", *DIMENSIONS)
+# A row counts companies while any of these is positive (range rows of gd or MIIT metrics count no
+# "assessed": that is in the row of the same pair for any assessment).
+PRESENCE: Final = ("assessed", "gd_assessed", "miit_assessed")
 
 
 def _upsert_statement() -> Any:
-    stmt = _upsert_insert()(AGG_TABLE)
+    stmt = insert_for_dialect(db.engine.dialect.name)(AGG_TABLE)
     return stmt.on_conflict_do_update(
         index_elements=list(KEY_COLUMNS),
         set_={m: AGG_TABLE.c[m] + stmt.excluded[m] for m in CUBE_COLUMNS},
@@ -58,11 +52,11 @@ def apply_delta(delta: Mapping[Key, Mapping[str, int]]) -> None:
         for key, vector in delta.items()
     ]
     db.session.execute(_upsert_statement(), values)
-    if any(vector.get("assessed", 0) < 0 for vector in delta.values()):
-        shrunk = [key for key, vector in delta.items() if vector.get("assessed", 0) < 0]
+    shrunk = [key for key, vector in delta.items() if any(vector.get(m, 0) < 0 for m in PRESENCE)]
+    if shrunk:
         db.session.execute(
             sa.delete(AGG_TABLE).where(
-                AGG_TABLE.c.assessed <= 0,
+                *(AGG_TABLE.c[m] <= 0 for m in PRESENCE),
                 sa.tuple_(*(AGG_TABLE.c[c] for c in KEY_COLUMNS)).in_(shrunk),
             )
         )

@@ -10,12 +10,19 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.bureau import aggregates
-from portal.bureau.disclosure import ZERO, Tally, record_key_sql, tally
+from portal.bureau.aggregates import totals
+from portal.bureau.disclosure import ZERO, Tally, tally
 from portal.bureau.disclosure import parameters as disclosure_parameters
-from portal.bureau.models import CUBE_COLUMNS, METRICS, NONE_MONTH, BureauProgramStatus
-from portal.bureau.queries.filters import Filters, company_cols, dim_conditions, grain_filter
+from portal.bureau.models import CUBE_COLUMNS, METRICS, NONE_MONTH
+from portal.bureau.queries.filters import (
+    Filters,
+    dim_conditions,
+    grain_filter,
+    range_grain_filter,
+    totals_grain_filter,
+)
 from portal.extensions import db
-from portal.models import Company, User
+from portal.models import User
 
 Tallies = dict[str, Tally]  # metric -> true count and cell key
 
@@ -57,13 +64,26 @@ def _range_params(filters: Filters) -> dict[str, int]:
 
 
 def measure(user: User, filters: Filters, group_by: str | None = None) -> dict[str, Tallies]:
-    """True metric tallies, optionally grouped by one dimension ('' key when ungrouped)."""
-    if filters.dated:
+    """True metric tallies, optionally grouped by one dimension ('' key when ungrouped).
+
+    All time: the cube's 'all' rows. A date range: the cube's (month, next month) pairs with
+    lo <= month <= hi and next > hi, or the fact rows themselves when no range roll-up has the dimensions.
+    """
+    params = _range_params(filters) if filters.dated else {}
+    in_range = range_grain_filter(user, filters, group_by) if filters.dated else None
+    if in_range is not None:
+        table = aggregates.AGG_TABLE
+        cols = [sa.func.coalesce(sa.func.sum(table.c[m]), 0).label(m) for m in CUBE_COLUMNS]
+        where = [
+            in_range,
+            table.c.period >= sa.bindparam("lo", type_=sa.Integer),
+            table.c.period <= sa.bindparam("hi", type_=sa.Integer),
+            table.c.until > sa.bindparam("hi", type_=sa.Integer),
+        ]
+    elif filters.dated:
         table = aggregates.FACT_TABLE
         cols, where = _dated_columns(disclosure_parameters()), [_dated_window()]
-        params = _range_params(filters)
     else:
-        params = {}
         table = aggregates.AGG_TABLE
         cols = [sa.func.coalesce(sa.func.sum(table.c[m]), 0).label(m) for m in CUBE_COLUMNS]
         where = [grain_filter("all", user, filters, group_by)]
@@ -102,8 +122,10 @@ def _grouping_sets(
 def measure_many(
     user: User, filters: Filters, groups: list[str | None]
 ) -> dict[str | None, dict[str, Tallies]]:
-    """`measure` for several groupings; for a date range on PostgreSQL one scan with GROUPING SETS."""
-    if not filters.dated or db.engine.dialect.name != "postgresql":
+    """`measure` for several groupings; for a date range read from fact rows on PostgreSQL, one scan with
+    GROUPING SETS."""
+    from_cube = all(range_grain_filter(user, filters, g) is not None for g in groups)
+    if not filters.dated or from_cube or db.engine.dialect.name != "postgresql":
         return {g: measure(user, filters, g) for g in groups}
     f = aggregates.FACT_TABLE.c
     cols = _dated_columns(disclosure_parameters())
@@ -123,27 +145,18 @@ def measure_many(
 def registered_groups(
     user: User, filters: Filters, groups: tuple[str, ...] = ()
 ) -> dict[str | None, dict[str, Tally]]:
-    """Companies registered now in scope and filters: the total (key None) and per dimension in `groups`.
-
-    One scan with GROUPING SETS on PostgreSQL; one GROUP BY per dimension elsewhere.
-    """
-    cols = company_cols()
-    where = dim_conditions(cols, user, filters)
+    """Companies registered now in scope and filters: the total (key None) and per dimension in `groups`,
+    read from the maintained totals (a few rows per group, not a scan of every company)."""
+    t = totals.TABLE
     out: dict[str | None, dict[str, Tally]] = {None: {"": ZERO}, **{g: {} for g in groups}}
-    counted = [sa.func.count(Company.id).label("n"), sa.func.sum(record_key_sql(Company.id)).label("k")]
-    if db.engine.dialect.name == "postgresql" and groups:
-        keys = [cols[g] for g in groups]
-        query, by_mask = _grouping_sets(keys, [None, *groups], counted, where)
-        for row in db.session.execute(query):
-            group = by_mask[int(row.g)]
-            out[group][(row._mapping[group] or "") if group else ""] = tally(row.n, row.k)
-        return out
-    total = db.session.execute(sa.select(*counted).where(*where)).one()
-    out[None][""] = tally(total.n, total.k)
-    for g in groups:
-        key = sa.func.coalesce(cols[g], "")
-        for k, n, keys in db.session.execute(sa.select(key, *counted).where(*where).group_by(key)):
-            out[g][str(k)] = tally(n, keys)
+    for group in (None, *groups):
+        key = t.c[group] if group else sa.literal("")
+        query = sa.select(key.label("k"), sa.func.sum(t.c.companies), sa.func.sum(t.c.key_companies)).where(
+            totals_grain_filter(totals.REGISTERED, user, filters, group), *dim_conditions(t.c, user, filters)
+        )
+        for k, n, keys in db.session.execute(query.group_by(key) if group else query):
+            if n is not None:
+                out[group][str(k)] = tally(n, keys)
     return out
 
 
@@ -177,20 +190,21 @@ def programs(user: User, filters: Filters) -> list[dict[str, Any]]:
 
     The pipeline is the companies' current evaluation: the date range does not apply.
     """
-    p = BureauProgramStatus
-    where = dim_conditions(company_cols(), user, filters)
-    query = sa.select(
-        p.program,
-        sa.func.max(p.name_zh),
-        sa.func.max(p.name_en),
-        p.status,
-        sa.func.count(),
-        sa.func.sum(record_key_sql(p.company_id)),
-        sa.func.sum(p.estimated_award_wan),
+    t = totals.TABLE
+    query = (
+        sa.select(
+            t.c.program,
+            sa.func.max(t.c.name_zh),
+            sa.func.max(t.c.name_en),
+            t.c.status,
+            sa.func.sum(t.c.companies),
+            sa.func.sum(t.c.key_companies),
+            sa.func.sum(t.c.award_wan),
+        )
+        .where(totals_grain_filter(totals.PIPELINE, user, filters), *dim_conditions(t.c, user, filters))
+        .group_by(t.c.program, t.c.status)
+        .order_by(t.c.program)
     )
-    if where:  # the province without filters needs no join
-        query = query.join(Company, Company.id == p.company_id).where(*where)
-    query = query.group_by(p.program, p.status).order_by(p.program)
     table: dict[str, dict[str, Any]] = {}
     for program, name, name_en, status, n, keys, award in db.session.execute(query):
         row = table.setdefault(

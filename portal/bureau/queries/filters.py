@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from portal.bureau import aggregates, scope
+from portal.bureau.aggregates import totals
 from portal.bureau.models import DIMENSIONS
 from portal.bureau.queries.labels import SIZE_CLASSES
 from portal.models import Company, JurisdictionLevel, User
@@ -117,6 +118,21 @@ def grain_filter(grain: str, user: User, filters: Filters, group_by: str | None 
     """Cube rows of the smallest roll-up that has every dimension filtered or grouped on."""
     code = aggregates.grain_code(grain, aggregates.rollup_for(_needed_dims(user, filters, group_by)))
     return aggregates.AGG_TABLE.c.grain == code
+
+
+def range_grain_filter(user: User, filters: Filters, group_by: str | None = None) -> Any | None:
+    """The cube's date-range rows (aggregates.tables.RANGE_GRAINS) of the smallest roll-up that has every
+    dimension filtered or grouped on, or None when no range roll-up has them (read the fact rows then)."""
+    code = aggregates.rollup_for(_needed_dims(user, filters, group_by))
+    if code not in aggregates.RANGE_ROLLUPS:
+        return None
+    return aggregates.AGG_TABLE.c.grain.in_([aggregates.grain_code(g, code) for g in aggregates.RANGE_GRAINS])
+
+
+def totals_grain_filter(kind: str, user: User, filters: Filters, group_by: str | None = None) -> Any:
+    """`grain_filter` for the maintained totals (registered companies, the pipeline)."""
+    code = kind + aggregates.rollup_for(_needed_dims(user, filters, group_by))
+    return totals.TABLE.c.grain == code
 
 
 def company_cols() -> dict[str, Any]:

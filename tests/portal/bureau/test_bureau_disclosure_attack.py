@@ -133,6 +133,7 @@ def _clear() -> None:
     for table in (
         aggregates.AGG_TABLE,
         aggregates.FACT_TABLE,
+        aggregates.totals.TABLE,
         BureauProgramStatus.__table__,
         Company.__table__,
     ):
