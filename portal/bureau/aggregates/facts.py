@@ -207,7 +207,8 @@ def contributions(fact: Mapping[str, Any]) -> Iterator[tuple[Key, dict[str, int]
         ("range_gd", fact["next_gd"], _gd_vector(fact) if fact["has_gd"] else {}),
         ("range_miit", fact["next_miit"], _miit_vector(fact) if fact["has_miit"] else {}),
     ):
-        yield from _rolled(grain, month, until, dims, vector, rkey, RANGE_ROLLUPS)
+        if until != NONE_MONTH:  # a row without a next one is never subtracted from a range
+            yield from _rolled(grain, month, until, dims, vector, rkey, RANGE_ROLLUPS)
 
 
 def _rolled(  # noqa: PLR0913, PLR0917 — one cube key's parts, the counts and the roll-ups to count them in

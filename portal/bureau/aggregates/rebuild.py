@@ -76,6 +76,7 @@ def _period_select(grain: str) -> tuple[Any, Any, tuple[Any, Any, Any], Any]:
             "range_gd": (f.next_gd, f.has_gd == sa.true()),
             "range_miit": (f.next_miit, f.has_miit == sa.true()),
         }[grain]
+        present = sa.and_(present, until != NONE_MONTH)
         conds = tuple(present if g == grain else sa.false() for g in RANGE_GRAINS)
         return f.month, until, conds, present  # type: ignore[return-value]
     if grain == "month":

@@ -30,10 +30,11 @@ LEVELS: Final = (1, 2, 3, 4, 5)
 MIIT_LEVELS: Final = (0, 1, 2, 3, 4)
 GRAINS: Final = ("all", "month", "quarter")
 # Date ranges: "each company's latest row within months [lo, hi]" is the fact rows with lo <= month <= hi
-# and next > hi. Kept in the cube by (month, next) pair — `period` the row's month, `until` its next
-# month — so a range is a sum over pairs with lo <= period <= hi and until > hi: a few thousand cube rows
-# instead of every fact row of the range. The three kinds of "next" (any assessment, gd-mfg-dt,
-# miit-sme-digital) bound different metrics, so each has its grain: assessed / gd metrics / MIIT metrics.
+# and next > hi, that is every row of those months (the 'month' grain) less the rows whose next row is
+# in the range too (lo <= month < next <= hi). The cube keeps those (month, next) pairs — `period` the
+# row's month, `until` its next row's month, rows without a next one left out — so a range is its months'
+# rows minus the pairs inside it: a few thousand cube rows, none of the fact rows. The three kinds of
+# "next" (any assessment, gd-mfg-dt, miit-sme-digital) bound different metrics, so each has its grain.
 RANGE_GRAINS: Final = ("range_any", "range_gd", "range_miit")
 # Pairs multiply a roll-up's rows by the months that follow each month: kept for the roll-ups the
 # dashboard's groupings read (by city, district, cluster, size class); a range filtered on more

@@ -13,7 +13,7 @@ from portal.bureau import aggregates
 from portal.bureau.aggregates import totals
 from portal.bureau.disclosure import ZERO, Tally, tally
 from portal.bureau.disclosure import parameters as disclosure_parameters
-from portal.bureau.models import CUBE_COLUMNS, METRICS, NONE_MONTH
+from portal.bureau.models import CUBE_COLUMNS, DIMENSIONS, METRICS, NONE_MONTH
 from portal.bureau.queries.filters import (
     Filters,
     dim_conditions,
@@ -50,6 +50,25 @@ def _dated_columns(_key_parameters: tuple[int, int, int]) -> list[Any]:
     )
 
 
+def _range_rows(user: User, filters: Filters, group_by: str | None, pairs: Any) -> Any:
+    """A date range's cube rows: its months' rows, and the (month, next month) pairs inside it with their
+    counts negated (see aggregates.tables). Two index range reads, not one OR the planner scans for."""
+    table = aggregates.AGG_TABLE
+    lo, hi = sa.bindparam("lo", type_=sa.Integer), sa.bindparam("hi", type_=sa.Integer)
+    dims = dim_conditions(table.c, user, filters)
+    keep = [table.c[d] for d in DIMENSIONS]
+    months = sa.select(*keep, *(table.c[m] for m in CUBE_COLUMNS)).where(
+        grain_filter("month", user, filters, group_by), table.c.period.between(lo, hi), *dims
+    )
+    inside = sa.select(*keep, *((-table.c[m]).label(m) for m in CUBE_COLUMNS)).where(
+        pairs,
+        table.c.period.between(lo, hi),
+        table.c.until <= hi,
+        *dims,  # period < until: said for the index
+    )
+    return sa.union_all(months, inside).subquery("range_rows")
+
+
 def _dated_window() -> Any:
     f = aggregates.FACT_TABLE.c
     return sa.and_(
@@ -70,24 +89,19 @@ def measure(user: User, filters: Filters, group_by: str | None = None) -> dict[s
     lo <= month <= hi and next > hi, or the fact rows themselves when no range roll-up has the dimensions.
     """
     params = _range_params(filters) if filters.dated else {}
-    in_range = range_grain_filter(user, filters, group_by) if filters.dated else None
-    if in_range is not None:
-        table = aggregates.AGG_TABLE
+    pairs = range_grain_filter(user, filters, group_by) if filters.dated else None
+    if pairs is not None:
+        table = _range_rows(user, filters, group_by, pairs)
         cols = [sa.func.coalesce(sa.func.sum(table.c[m]), 0).label(m) for m in CUBE_COLUMNS]
-        where = [
-            in_range,
-            table.c.period >= sa.bindparam("lo", type_=sa.Integer),
-            table.c.period <= sa.bindparam("hi", type_=sa.Integer),
-            table.c.until > sa.bindparam("hi", type_=sa.Integer),
-        ]
+        where = []
     elif filters.dated:
         table = aggregates.FACT_TABLE
         cols, where = _dated_columns(disclosure_parameters()), [_dated_window()]
+        where += dim_conditions(table.c, user, filters)
     else:
         table = aggregates.AGG_TABLE
         cols = [sa.func.coalesce(sa.func.sum(table.c[m]), 0).label(m) for m in CUBE_COLUMNS]
-        where = [grain_filter("all", user, filters, group_by)]
-    where += dim_conditions(table.c, user, filters)
+        where = [grain_filter("all", user, filters, group_by), *dim_conditions(table.c, user, filters)]
     key = table.c[group_by] if group_by else sa.literal("").label("k")
     query = (
         sa.select(key.label("k"), *cols).where(*where).group_by(key)
