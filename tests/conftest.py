@@ -86,7 +86,7 @@ def app(_app: Flask) -> Iterator[Flask]:
             # report jobs still running in the app's thread pool (no Redis) end before their rows go
             assert local_pool.wait_all(timeout=120), "a report job did not end within 2 minutes"
             empty_all_tables()
-            saving.forget_this_worker()  # ids come back once tables are emptied (SQLite)
+            saving.forget_this_worker()  # ids come back once tables are emptied
             limiter.reset()  # throttle counts belong to one test
 
 

@@ -153,11 +153,26 @@ def login(client: FlaskClient, user: User) -> None:
 
 
 def empty_all_tables() -> None:
-    """Delete every row of every table (children first)."""
+    """Delete every row of every table (children first), and start ids from 1 again.
+
+    SQLite hands out ids from 1 again once a table is empty; PostgreSQL sequences would carry on, so a
+    test's ids would follow how many rows the tests before it created. Ids are not only names: the bureau
+    figures' disclosure control keys on them (record keys), so without the reset whether a bureau's list
+    is published or withheld depended on the order the tests ran in.
+    """
     _db.session.remove()
     with _db.engine.begin() as conn:
         for table in reversed(_db.metadata.sorted_tables):
             conn.execute(table.delete())
+        if conn.dialect.name == "postgresql":
+            sequences = conn.scalars(
+                sa.text(
+                    "SELECT sequence_name FROM information_schema.sequences"
+                    " WHERE sequence_schema = current_schema()"
+                )
+            )
+            for name in sequences.all():
+                conn.execute(sa.text(f'ALTER SEQUENCE "{name}" RESTART'))
 
 
 def answer_everything(assessment: Assessment, user: User, choice: int = 2) -> None:

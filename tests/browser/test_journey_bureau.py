@@ -5,7 +5,6 @@ figures as Excel (the file opens with openpyxl and names the jurisdiction)."""
 from __future__ import annotations
 
 import io
-import os
 
 import openpyxl
 import pytest
@@ -27,11 +26,6 @@ BUREAUS = (
 )
 
 
-@pytest.mark.skipif(
-    bool(os.environ.get("TEST_DATABASE_URL")),
-    reason="the journey runs once, in the SQLite pass (on PostgreSQL, after the other browser tests, the "
-    "province list came out empty: a test-isolation leak still to find)",
-)
 def test_each_bureau_reads_drills_down_and_exports(
     new_page: OpenPage, live_server: str, app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
