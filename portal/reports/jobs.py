@@ -1,7 +1,7 @@
 """Report jobs: request (create or reuse by cache key), retry, status, verify.
 
 Flow: `request_report` finds the row with the same cache key (assessment, answers hash, engine version,
-language) — a done row is reused as is, a pending/queued/running one is returned, a failed one is left
+language, state of the assessor's review) — a done row is reused as is, a pending/queued/running one is returned, a failed one is left
 for an explicit retry — or records one as `pending`, commits, and hands it to a queue
 (portal/reports/outbox.py: RQ with `REDIS_URL`, else the app's own thread pool). Never rendered inside
 the request. The job itself is portal/reports/runner.py.
@@ -35,6 +35,7 @@ from portal.reports import outbox
 from portal.reports.models import Report, ReportKind, ReportStatus
 from portal.reports.runner import run_report  # noqa: F401 — the path of jobs enqueued by earlier releases
 from portal.results import services as results
+from portal.review.services import review_key
 
 
 class ReportUnavailableError(PortalError):
@@ -47,6 +48,7 @@ class CacheKey:
     answers_hash: str
     engine_version: str
     lang: str
+    review_key: str  # the assessor's review as the report shows it (portal.review.services.review_key)
 
 
 def normalise_lang(lang: str | None) -> str:
@@ -62,6 +64,7 @@ def cache_key(assessment: Assessment, lang: str) -> CacheKey:
         answers_hash=results.answers_hash(assessment.answer_map()),
         engine_version=row.engine_version,
         lang=normalise_lang(lang),
+        review_key=review_key(assessment.id),
     )
 
 
@@ -86,6 +89,7 @@ def find(key: CacheKey) -> Report | None:
             Report.answers_hash == key.answers_hash,
             Report.engine_version == key.engine_version,
             Report.lang == key.lang,
+            Report.review_key == key.review_key,
         )
     )
 
@@ -105,6 +109,7 @@ def request_report(assessment: Assessment, lang: str, user: User | None = None) 
         answers_hash=key.answers_hash,
         engine_version=key.engine_version,
         lang=key.lang,
+        review_key=key.review_key,
         status=ReportStatus.PENDING,
         report_no=report_no,
         verification_code=verification_code(report_no, key.answers_hash),
