@@ -1,10 +1,10 @@
 """Report jobs: request (create or reuse by cache key), retry, status, verify.
 
 Flow: `request_report` finds the row with the same cache key (assessment, answers hash, engine version,
-language, state of the assessor's review) — a done row is reused as is, a pending/queued/running one is returned, a failed one is left
-for an explicit retry — or records one as `pending`, commits, and hands it to a queue
-(portal/reports/outbox.py: RQ with `REDIS_URL`, else the app's own thread pool). Never rendered inside
-the request. The job itself is portal/reports/runner.py.
+language, state of the assessor's review) — a done row is reused as is, a pending/queued/running one is
+returned, a failed one is left for an explicit retry — or records one as `pending`, commits, and hands
+it to a queue (portal/reports/outbox.py: RQ with `REDIS_URL`, else the app's own thread pool). Never
+rendered inside the request. The job itself is portal/reports/runner.py.
 
 A worker killed mid-render: `ReportWorker` (portal/reports/worker.py) heartbeats during the render, so RQ
 finds the job abandoned seconds after the worker died; any worker's registry maintenance then retries it
