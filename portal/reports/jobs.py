@@ -130,20 +130,20 @@ def request_report(assessment: Assessment, lang: str, user: User | None = None) 
     return report
 
 
-def request_jurisdiction_report(user: User, args: dict[str, str], lang: str) -> Report:
-    """A bureau's jurisdiction report (portal/bureau/report.py): record the request — the filters as
-    the dashboard reads them — and hand it to the queue. Every request is a new report (the figures
-    change as results arrive)."""
+def request_officer_job(user: User, kind: ReportKind, args: dict[str, str], lang: str) -> Report:
+    """A bureau officer's jurisdiction report (portal/bureau/report.py) or company-list export
+    (portal/bureau/company_export.py): record the request — the filters as the dashboard reads them —
+    and hand it to the queue. Every request is a new row (the figures change as results arrive)."""
     from portal.bureau import queries
 
     now = utcnow()
     filters = queries.parse_filters(args, user).as_args()
     digest = hashlib.sha256(
-        json.dumps([user.id, filters, now.isoformat()], sort_keys=True).encode()
+        json.dumps([user.id, str(kind), filters, now.isoformat()], sort_keys=True).encode()
     ).hexdigest()
     report_no = new_report_no(now)
     report = Report(
-        kind=ReportKind.JURISDICTION,
+        kind=kind,
         assessment_id=None,
         params={"filters": filters},
         answers_hash=digest,
@@ -203,8 +203,11 @@ def status_of(report: Report) -> dict[str, Any]:
     """The JSON the status page polls."""
     return {
         "id": report.id,
+        "kind": report.kind,
         "report_no": report.report_no,
         "status": report.status.value,
+        # an export's rows written of the total (None until its job has counted them)
+        "progress": {"done": report.progress_done, "total": report.progress_total},
         "lang": report.lang,
         "attempts": report.attempts,
         "error": report.error,
