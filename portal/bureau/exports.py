@@ -157,16 +157,16 @@ def company_list_xlsx(
     info = book.create_sheet(_("说明"))
     info.column_dimensions["A"].width = 22
     info.column_dimensions["B"].width = 100
-    for row in [*_meta(scope, args), *_list_notes(withheld)]:
-        info.append(row)
+    for note in [*_meta(scope, args), *_list_notes(withheld)]:
+        info.append(note)
     sheet = book.create_sheet(_sheet_name(_("企业名单"), {info.title}))
     sheet.column_dimensions["A"].width = 36
     bold = Font(bold=True)
     sheet.append([_bold_cell(sheet, header, bold) for header in company_headers()])
     done = 0
     for batch in batches:
-        for row in batch:
-            sheet.append(company_cells(row))
+        for company in batch:
+            sheet.append(company_cells(company))
         done += len(batch)
         progress(done)
     with tempfile.TemporaryFile() as out:
