@@ -137,8 +137,9 @@ def company_list_csv(
     writer.writerow([])
     writer.writerow(company_headers())
     yield "\ufeff" + flush()  # BOM: Excel opens UTF-8 CSV correctly
+    cells = company_cells()
     for row in rows:
-        writer.writerow(["" if v is None else v for v in company_cells(row)])
+        writer.writerow(["" if v is None else v for v in cells(row)])
         yield flush()
 
 
@@ -163,10 +164,10 @@ def company_list_xlsx(
     sheet.column_dimensions["A"].width = 36
     bold = Font(bold=True)
     sheet.append([_bold_cell(sheet, header, bold) for header in company_headers()])
-    done = 0
+    done, cells = 0, company_cells()
     for batch in batches:
         for company in batch:
-            sheet.append(company_cells(company))
+            sheet.append(cells(company))
         done += len(batch)
         progress(done)
     with tempfile.TemporaryFile() as out:
@@ -198,11 +199,17 @@ def company_headers() -> list[str]:
     return [c for c, _key in _company_columns()]
 
 
-def company_cells(row: dict[str, Any]) -> list[Any]:
-    """A company of the list as file cells: yes/no in words, no result left empty."""
+def company_cells() -> Callable[[dict[str, Any]], list[Any]]:
+    """How a company of the list becomes file cells (yes/no in words, no result left empty): the words
+    are looked up once per file, not once per row (a gettext call costs more than writing the row)."""
+    keys = [key for _c, key in _company_columns()]
     yes, no = _("是"), _("否")
-    cells = [row[key] for _c, key in _company_columns()]
-    return [(yes if v else no) if isinstance(v, bool) else v for v in cells]
+
+    def cells(row: dict[str, Any]) -> list[Any]:
+        values = [row[key] for key in keys]
+        return [(yes if v else no) if isinstance(v, bool) else v for v in values]
+
+    return cells
 
 
 def _company_columns() -> list[tuple[str, str]]:
