@@ -136,7 +136,9 @@ def test_the_officer_asks_follows_the_progress_and_downloads_the_list(
 
     # in English: English sheet names, headers and file name
     client.post("/lang/en")
-    _english, status = _export(client, **chosen.as_args(), lang="en")
+    english, status = _export(client, **chosen.as_args(), lang="en")
+    page = client.get(f"/reports/{english.id}").get_data(as_text=True)
+    assert f"{n} of {n} rows written" in page and "Download Excel" in page
     download = client.get(status["download_url"])
     assert "Guangdong" in unquote(download.headers["Content-Disposition"])
     book = load_workbook(io.BytesIO(download.data), read_only=True)
