@@ -3,13 +3,17 @@
 Counts and shares are stored as numbers (Excel: number formats, shares as percentages); a suppressed
 ("<5") or undefined ("—") cell is left empty and each table says so in a note; every rate names its
 denominator in its column header; file names carry the jurisdiction, the filters and the date.
+
+The company list comes as streamed CSV (`company_list_csv`) and as an Excel file written by the job
+queue a batch at a time (`company_list_xlsx`, portal/bureau/company_export.py).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -18,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
 from portal.bureau.disclosure import is_number
@@ -26,6 +31,7 @@ from portal.bureau.queries.labels import SIZE_NAMES, city_name, district_name
 from portal.bureau.queries.tables import COUNT, MONEY, SHARE
 
 CHINA = ZoneInfo("Asia/Shanghai")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMATS = {COUNT: "#,##0", SHARE: "0.0%", MONEY: "#,##0"}
 _INVALID_SHEET = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
@@ -127,24 +133,83 @@ def company_list_csv(
         return text
 
     writer.writerows(_meta(scope, args))
-    writer.writerow([_("名单范围"), _("仅列出同意向主管部门共享信息的企业。")])
+    writer.writerows(_list_notes(withheld))
+    writer.writerow([])
+    writer.writerow(company_headers())
+    yield "\ufeff" + flush()  # BOM: Excel opens UTF-8 CSV correctly
+    cells = company_cells()
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in cells(row)])
+        yield flush()
+
+
+def company_list_xlsx(
+    batches: Iterable[list[dict[str, Any]]],
+    withheld: bool,
+    scope: str,
+    args: dict[str, str],
+    progress: Callable[[int], None],
+) -> bytes:
+    """The consenting companies of the selection as an Excel workbook, written a batch at a time by the
+    export job (portal/bureau/company_export.py). Write-only mode: openpyxl streams each row to a
+    temporary file instead of keeping the sheet's cells, so memory stays flat however long the list;
+    `progress(rows written)` after each batch."""
+    book = Workbook(write_only=True)
+    info = book.create_sheet(_("说明"))
+    info.column_dimensions["A"].width = 22
+    info.column_dimensions["B"].width = 100
+    for note in [*_meta(scope, args), *_list_notes(withheld)]:
+        info.append(note)
+    sheet = book.create_sheet(_sheet_name(_("企业名单"), {info.title}))
+    sheet.column_dimensions["A"].width = 36
+    bold = Font(bold=True)
+    sheet.append([_bold_cell(sheet, header, bold) for header in company_headers()])
+    done, cells = 0, company_cells()
+    for batch in batches:
+        for company in batch:
+            sheet.append(cells(company))
+        done += len(batch)
+        progress(done)
+    with tempfile.TemporaryFile() as out:
+        book.save(out)
+        out.seek(0)
+        return out.read()
+
+
+def _bold_cell(sheet: Any, value: str, font: Font) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = font
+    return cell
+
+
+def _list_notes(withheld: bool) -> list[list[str]]:
+    """What a company list says about itself: whose names it carries, and why it may be empty."""
+    notes = [[_("名单范围"), _("仅列出同意向主管部门共享信息的企业。")]]
     if withheld:
-        writer.writerow(
+        notes.append(
             [
                 _("名单"),
                 _("本筛选范围内未同意共享的企业少于 5 家：名单暂不显示，以免由汇总数推算出这些企业。"),
             ]
         )
-    writer.writerow([])
-    writer.writerow([c for c, _key in _company_columns()])
-    yield "\ufeff" + flush()  # BOM: Excel opens UTF-8 CSV correctly
+    return notes
+
+
+def company_headers() -> list[str]:
+    return [c for c, _key in _company_columns()]
+
+
+def company_cells() -> Callable[[dict[str, Any]], list[Any]]:
+    """How a company of the list becomes file cells (yes/no in words, no result left empty): the words
+    are looked up once per file, not once per row (a gettext call costs more than writing the row)."""
+    keys = [key for _c, key in _company_columns()]
     yes, no = _("是"), _("否")
-    for row in rows:
-        cells = [row[key] for _c, key in _company_columns()]
-        writer.writerow(
-            [(yes if v else no) if isinstance(v, bool) else ("" if v is None else v) for v in cells]
-        )
-        yield flush()
+
+    def cells(row: dict[str, Any]) -> list[Any]:
+        values = [row[key] for key in keys]
+        return [(yes if v else no) if isinstance(v, bool) else v for v in values]
+
+    return cells
 
 
 def _company_columns() -> list[tuple[str, str]]:

@@ -26,7 +26,7 @@ from portal.extensions import db
 from portal.i18n import html_lang_of
 from portal.models import Role, User
 from portal.models._common import utcnow
-from portal.reports.models import Report, ReportKind
+from portal.reports.models import OFFICER_KINDS, Report
 from portal.results.format import LOCAL_TZ
 from portal.results.view import locale_of
 
@@ -47,14 +47,21 @@ CHARTS = {"levels": "distribution", "miit_levels": "distribution", "trend_month"
 
 
 class JurisdictionReportError(RuntimeError):
-    """The report cannot be rendered (its officer no longer exists or is no longer a bureau officer)."""
+    """The report or export cannot be made (its officer no longer exists or is no longer a bureau officer)."""
 
 
 def readable_by(report: Report, user: Any) -> bool:
-    """Only the officer who asked for it: the report holds that officer's jurisdiction's figures."""
-    return (
-        report.kind == ReportKind.JURISDICTION and user.is_authenticated and user.id == report.requested_by_id
-    )
+    """Only the officer who asked for it: a jurisdiction report or an export holds that officer's
+    jurisdiction's figures."""
+    return report.kind in OFFICER_KINDS and user.is_authenticated and user.id == report.requested_by_id
+
+
+def officer_of(report: Report) -> User:
+    """The officer who asked for the report or export: its figures are read with that officer's scope."""
+    officer = db.session.get(User, report.requested_by_id) if report.requested_by_id else None
+    if officer is None or officer.role is not Role.BUREAU:
+        raise JurisdictionReportError("the officer who asked for this report is no longer a bureau officer")
+    return officer
 
 
 def _svg_img(spec: dict[str, Any], alt: str) -> Markup:
@@ -67,10 +74,8 @@ def _svg_img(spec: dict[str, Any], alt: str) -> Markup:
 
 def context(report: Report) -> dict[str, Any]:
     """What the template prints, read under the report's language (call inside force_locale)."""
-    officer = db.session.get(User, report.requested_by_id) if report.requested_by_id else None
-    if officer is None or officer.role is not Role.BUREAU:
-        raise JurisdictionReportError("the officer who asked for this report is no longer a bureau officer")
-    filters = queries.parse_filters(_args(report), officer)
+    officer = officer_of(report)
+    filters = queries.parse_filters(request_args(report), officer)
     tables = queries.summary(officer, filters)
     tables["geo"] = tables.get("by_city") or tables["by_district"]
     pilot = pilot_views.as_table(pilot_views.page_for(officer))
@@ -115,10 +120,10 @@ def file_name(report: Report, officer: User) -> str:
     """Named as the exports are, in the report's language: 揭阳市_小型_辖区报告_2026-12-07.pdf."""
     with force_locale(locale_of(report.lang)):
         scope = queries.jurisdiction_name(officer)
-        return exports.filename(scope, _args(report), "pdf", title=_("辖区报告"))
+        return exports.filename(scope, request_args(report), "pdf", title=_("辖区报告"))
 
 
-def _args(report: Report) -> dict[str, str]:
+def request_args(report: Report) -> dict[str, str]:
     """The filters the report was asked for, as a query string would give them."""
     stored = (report.params or {}).get("filters")
     return {str(k): str(v) for k, v in stored.items()} if isinstance(stored, dict) else {}

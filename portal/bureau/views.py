@@ -78,6 +78,9 @@ def dashboard() -> Any:
 @bp.get("/export.<fmt>")
 @roles(Role.BUREAU)
 def export(fmt: str) -> Any:
+    """The dashboard's tables as a file, made in the request: a few dozen aggregate rows whatever the
+    jurisdiction's size. The company list's Excel file, which grows with it, is made by the job queue
+    (`reports.company_export`)."""
     if fmt not in ("csv", "xlsx"):
         abort(404)
     filters = _filters()
@@ -86,8 +89,7 @@ def export(fmt: str) -> Any:
     if fmt == "csv":
         body, mime = exports.to_csv(tables, scope, args), "text/csv; charset=utf-8"
     else:
-        body = exports.to_xlsx(tables, scope, args)
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, mime = exports.to_xlsx(tables, scope, args), exports.XLSX_MIME
     name = exports.filename(scope, args, fmt)
     return Response(body, mimetype=mime, headers={"Content-Disposition": exports.content_disposition(name)})
 

@@ -104,6 +104,7 @@ def _sections(view: ResultView) -> tuple[Section, ...]:
         ("summary", _("执行摘要"), True),
         ("dimensions", _("分维度评估"), True),
         ("miit", _("工信部 2024 版评测明细"), view.miit is not None),
+        ("verified", _("现场核查结果"), view.verified is not None),
         ("plan", _("升级方案"), view.plan is not None),
         ("roadmap", _("全部改进点（升级路线图）"), True),
         ("programs", _("政策申报匹配"), True),
@@ -129,6 +130,19 @@ def verify_summary(context: ReportContext) -> dict[str, Any]:
         "overall_score": view.overall.score,
         "miit_level_name": view.miit.level_name if view.miit else None,
         "miit_points": view.miit.total if view.miit else None,
+        **_confirmed(view),
+    }
+
+
+def _confirmed(view: ResultView) -> dict[str, Any]:
+    """The assessor-confirmed level the report states, once signed off (portal/review)."""
+    verified = view.verified
+    if verified is None or not verified.signed_off:
+        return {}
+    return {
+        "confirmed_level_name": verified.level_name,
+        "confirmed_by": verified.assessor,
+        "confirmed_at": verified.signed_off_at,
     }
 
 

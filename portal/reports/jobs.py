@@ -1,10 +1,10 @@
 """Report jobs: request (create or reuse by cache key), retry, status, verify.
 
 Flow: `request_report` finds the row with the same cache key (assessment, answers hash, engine version,
-language) — a done row is reused as is, a pending/queued/running one is returned, a failed one is left
-for an explicit retry — or records one as `pending`, commits, and hands it to a queue
-(portal/reports/outbox.py: RQ with `REDIS_URL`, else the app's own thread pool). Never rendered inside
-the request. The job itself is portal/reports/runner.py.
+language, state of the assessor's review) — a done row is reused as is, a pending/queued/running one is
+returned, a failed one is left for an explicit retry — or records one as `pending`, commits, and hands
+it to a queue (portal/reports/outbox.py: RQ with `REDIS_URL`, else the app's own thread pool). Never
+rendered inside the request. The job itself is portal/reports/runner.py.
 
 A worker killed mid-render: `ReportWorker` (portal/reports/worker.py) heartbeats during the render, so RQ
 finds the job abandoned seconds after the worker died; any worker's registry maintenance then retries it
@@ -35,6 +35,7 @@ from portal.reports import outbox
 from portal.reports.models import Report, ReportKind, ReportStatus
 from portal.reports.runner import run_report  # noqa: F401 — the path of jobs enqueued by earlier releases
 from portal.results import services as results
+from portal.review.services import review_key
 
 
 class ReportUnavailableError(PortalError):
@@ -47,6 +48,7 @@ class CacheKey:
     answers_hash: str
     engine_version: str
     lang: str
+    review_key: str  # the assessor's review as the report shows it (portal.review.services.review_key)
 
 
 def normalise_lang(lang: str | None) -> str:
@@ -62,6 +64,7 @@ def cache_key(assessment: Assessment, lang: str) -> CacheKey:
         answers_hash=results.answers_hash(assessment.answer_map()),
         engine_version=row.engine_version,
         lang=normalise_lang(lang),
+        review_key=review_key(assessment.id),
     )
 
 
@@ -86,6 +89,7 @@ def find(key: CacheKey) -> Report | None:
             Report.answers_hash == key.answers_hash,
             Report.engine_version == key.engine_version,
             Report.lang == key.lang,
+            Report.review_key == key.review_key,
         )
     )
 
@@ -105,6 +109,7 @@ def request_report(assessment: Assessment, lang: str, user: User | None = None) 
         answers_hash=key.answers_hash,
         engine_version=key.engine_version,
         lang=key.lang,
+        review_key=key.review_key,
         status=ReportStatus.PENDING,
         report_no=report_no,
         verification_code=verification_code(report_no, key.answers_hash),
@@ -125,20 +130,20 @@ def request_report(assessment: Assessment, lang: str, user: User | None = None) 
     return report
 
 
-def request_jurisdiction_report(user: User, args: dict[str, str], lang: str) -> Report:
-    """A bureau's jurisdiction report (portal/bureau/report.py): record the request — the filters as
-    the dashboard reads them — and hand it to the queue. Every request is a new report (the figures
-    change as results arrive)."""
+def request_officer_job(user: User, kind: ReportKind, args: dict[str, str], lang: str) -> Report:
+    """A bureau officer's jurisdiction report (portal/bureau/report.py) or company-list export
+    (portal/bureau/company_export.py): record the request — the filters as the dashboard reads them —
+    and hand it to the queue. Every request is a new row (the figures change as results arrive)."""
     from portal.bureau import queries
 
     now = utcnow()
     filters = queries.parse_filters(args, user).as_args()
     digest = hashlib.sha256(
-        json.dumps([user.id, filters, now.isoformat()], sort_keys=True).encode()
+        json.dumps([user.id, str(kind), filters, now.isoformat()], sort_keys=True).encode()
     ).hexdigest()
     report_no = new_report_no(now)
     report = Report(
-        kind=ReportKind.JURISDICTION,
+        kind=kind,
         assessment_id=None,
         params={"filters": filters},
         answers_hash=digest,
@@ -198,8 +203,11 @@ def status_of(report: Report) -> dict[str, Any]:
     """The JSON the status page polls."""
     return {
         "id": report.id,
+        "kind": report.kind,
         "report_no": report.report_no,
         "status": report.status.value,
+        # an export's rows written of the total (None until its job has counted them)
+        "progress": {"done": report.progress_done, "total": report.progress_total},
         "lang": report.lang,
         "attempts": report.attempts,
         "error": report.error,

@@ -28,18 +28,26 @@ class ReportStatus(StrEnum):
 class ReportKind(StrEnum):
     ASSESSMENT = "assessment"  # a company's assessment report
     JURISDICTION = "jurisdiction"  # a bureau's report on its jurisdiction (portal/bureau/report.py)
+    EXPORT = "export"  # a bureau's company list as an Excel file (portal/bureau/company_export.py)
+
+
+# Kinds that belong to the bureau officer who asked for them (no assessment; readable by that officer only).
+OFFICER_KINDS = frozenset({ReportKind.JURISDICTION, ReportKind.EXPORT})
 
 
 class Report(db.Model):  # type: ignore[name-defined]
-    """A PDF report and the job that renders it.
+    """A file made by the job queue — a PDF report or a bureau's Excel export — and the job that makes it.
 
-    Most rows are a company's assessment report; a bureau's jurisdiction report is a row of kind
-    `jurisdiction` without an assessment, its request (filters, period, language) in `params`, readable
-    by the officer who asked for it. Both share the queue, the status page and the download.
+    Most rows are a company's assessment report; a bureau's jurisdiction report (kind `jurisdiction`) and
+    company-list export (kind `export`) are rows without an assessment, their request (filters, period,
+    language) in `params`, readable by the officer who asked for them. All share the queue, the status
+    page and the download. An export counts its rows in `progress_done` / `progress_total` as it writes.
 
-    The cache key is (assessment, answers hash, engine version, language): a request with the same key reuses
-    this row (and its PDF once done); any change of a key part makes a new row. The PDF is kept in the
-    database so web and worker nodes stay stateless (a shared object store can replace `pdf` later).
+    The cache key is (assessment, answers hash, engine version, language, review key): a request with the
+    same key reuses this row (and its PDF once done); any change of a key part makes a new row. The review
+    key names the state of the assessor's review ("" when none), so a sign-off makes a new report. The
+    file is kept in the database (`pdf`, whatever its type) so web and worker nodes stay stateless (a
+    shared object store can replace it later).
     """
 
     __tablename__ = "reports"
@@ -55,6 +63,7 @@ class Report(db.Model):  # type: ignore[name-defined]
     answers_hash: Mapped[str] = mapped_column(sa.String(64))
     engine_version: Mapped[str] = mapped_column(sa.String(20))
     lang: Mapped[str] = mapped_column(sa.String(5))
+    review_key: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
     status: Mapped[ReportStatus] = mapped_column(
         sa.Enum(ReportStatus, native_enum=False, length=10), default=ReportStatus.PENDING
     )
@@ -67,6 +76,8 @@ class Report(db.Model):  # type: ignore[name-defined]
     pdf: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
     pdf_size: Mapped[int | None]
     page_count: Mapped[int | None]
+    progress_done: Mapped[int | None]  # an export's rows written so far …
+    progress_total: Mapped[int | None]  # … of this many (None until the job has counted them)
     # What the report stated, for the public verify page (no need to open the PDF).
     summary: Mapped[dict[str, object] | None] = mapped_column(sa.JSON)
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -80,6 +91,11 @@ class Report(db.Model):  # type: ignore[name-defined]
 
     __table_args__ = (
         sa.UniqueConstraint(
-            "assessment_id", "answers_hash", "engine_version", "lang", name="uq_reports_cache_key"
+            "assessment_id",
+            "answers_hash",
+            "engine_version",
+            "lang",
+            "review_key",
+            name="uq_reports_cache_key",
         ),
     )

@@ -31,11 +31,14 @@ from flask import current_app
 from portal.extensions import db
 from portal.models._common import utcnow
 from portal.reports import local_pool
-from portal.reports.models import Report, ReportStatus
+from portal.reports.models import Report, ReportKind, ReportStatus
 from portal.reports.runner import job_context, on_job_failure
 
 QUEUE_NAME = "reports"
 JOB_TIMEOUT_S = 300
+# A bureau's company-list export grows with the jurisdiction: about 5,000 rows a second were written on a
+# busy 2-core machine, so a province of a million companies needs minutes, not seconds.
+EXPORT_TIMEOUT_S = 1800
 RQ_RETRIES = 2  # automatic retries by RQ before the row is marked failed (then: POST retry)
 MAX_ATTEMPTS = 1 + RQ_RETRIES  # the sweep queues a stuck row again only while attempts are below this
 REDIS_TIMEOUT_S = 3  # a request never waits longer than this on an unreachable Redis
@@ -84,7 +87,7 @@ def dispatch(report_id: int) -> bool:
         local_pool.submit(current_app._get_current_object(), report_id)  # type: ignore[attr-defined]
         return True
     try:
-        _enqueue(report_id, job_id)
+        _enqueue(report_id, job_id, _timeout(report_id))
     except RedisError as exc:
         db.session.execute(
             sa.update(Report)
@@ -98,14 +101,19 @@ def dispatch(report_id: int) -> bool:
     return True
 
 
-def _enqueue(report_id: int, job_id: str) -> None:
+def _timeout(report_id: int) -> int:
+    kind = db.session.scalar(sa.select(Report.kind).where(Report.id == report_id))
+    return EXPORT_TIMEOUT_S if kind == ReportKind.EXPORT else JOB_TIMEOUT_S
+
+
+def _enqueue(report_id: int, job_id: str, timeout: int = JOB_TIMEOUT_S) -> None:
     from rq import Callback, Retry
 
     queue().enqueue(
         "portal.reports.runner.run_report",
         report_id,
         job_id=job_id,
-        job_timeout=JOB_TIMEOUT_S,
+        job_timeout=timeout,
         retry=Retry(max=RQ_RETRIES),
         # also called by RQ when the job is abandoned (its worker died): see runner.on_job_failure
         on_failure=Callback(on_job_failure),

@@ -1,4 +1,5 @@
-"""The report job itself: render the report of one row and record the outcome on the row.
+"""The report job itself: render the report of one row (or write a bureau's export) and record the outcome
+on the row.
 
 Runs in the RQ worker (`flask report worker`) or in the app's own small thread pool when there is no
 Redis (portal/reports/local_pool.py). Either way every job gets its OWN app context, hence its own
@@ -24,7 +25,7 @@ from sqlalchemy.exc import DBAPIError
 
 from portal.extensions import db
 from portal.models._common import utcnow
-from portal.reports.models import Report, ReportStatus
+from portal.reports.models import Report, ReportKind, ReportStatus
 
 ABANDONED_ERROR = "工作进程中断 / the worker stopped mid-render"
 
@@ -105,6 +106,9 @@ def _run(report_id: int) -> str:
     assert report is not None  # claimed just now
     try:
         _test_failure_hook(report)
+        if report.kind == ReportKind.EXPORT:  # a bureau's company list (portal/bureau/company_export.py)
+            _write_export(report)
+            return "done"
         if report.assessment is None:  # a bureau's jurisdiction report (portal/bureau/report.py)
             _render_jurisdiction(report)
             return "done"
@@ -137,6 +141,29 @@ def _render_jurisdiction(report: Report) -> None:
 
     report.pdf, report.page_count = render(report)
     report.pdf_size = len(report.pdf)
+    report.status = ReportStatus.DONE
+    report.finished_at = utcnow()
+    db.session.commit()
+
+
+def _write_export(report: Report) -> None:
+    from portal.bureau.company_export import write
+
+    report_id = report.id
+
+    def progress(done: int, total: int) -> None:
+        # Committed at once, so the status page sees it; the export holds no statement open meanwhile.
+        db.session.execute(
+            sa.update(Report)
+            .where(Report.id == report_id)
+            .values(progress_done=done, progress_total=total)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+
+    data = write(report, progress)
+    report.pdf = data  # the column holds the row's file, whatever its type
+    report.pdf_size = len(data)
     report.status = ReportStatus.DONE
     report.finished_at = utcnow()
     db.session.commit()

@@ -1,4 +1,5 @@
-"""Report pages: request a PDF (POST), its status page and JSON, download, retry, and the public verify page.
+"""Report pages: request a PDF (POST), its status page and JSON, download, retry, and the public verify page;
+a bureau's company-list Excel export goes the same way (POST, status page with progress, download).
 
 Rendering never happens here: the POST only records or reuses the job row and hands it to a queue (RQ,
 or without Redis the app's own thread pool); the status poll hands over a row left `pending` (Redis was
@@ -31,15 +32,16 @@ from wtforms.validators import DataRequired
 
 from portal.access import public, roles
 from portal.assessments.services import get_for_company
+from portal.bureau import company_export as bureau_export
 from portal.bureau import report as bureau_report
-from portal.bureau.exports import content_disposition
+from portal.bureau.exports import XLSX_MIME, content_disposition
 from portal.extensions import limiter
 from portal.i18n import is_english as english
 from portal.models import Role
 from portal.providers import audit
 from portal.providers.consent import can_view
 from portal.reports import jobs
-from portal.reports.models import Report
+from portal.reports.models import Report, ReportKind
 
 bp = Blueprint("reports", __name__)
 _FILTER_ARGS = ("city", "district", "cluster", "size_class", "from", "to")  # the dashboard's filters
@@ -81,15 +83,22 @@ def request_report(assessment_id: int) -> Any:
 @roles(Role.BUREAU)
 def jurisdiction_report() -> Any:
     """ "生成辖区报告" on the dashboard: recorded and handed to the queue; the status page follows it."""
+    return _officer_job(ReportKind.JURISDICTION)
+
+
+@bp.post("/bureau/companies/excel")
+@roles(Role.BUREAU)
+def company_export() -> Any:
+    """ "导出 Excel" on the company list: written by the job queue; the status page shows its progress."""
+    return _officer_job(ReportKind.EXPORT)
+
+
+def _officer_job(kind: ReportKind) -> Any:
     if not FlaskForm().validate_on_submit():
         abort(400)
-    args = {
-        k: v
-        for k, v in request.form.items()
-        if k in ("city", "district", "cluster", "size_class", "from", "to")
-    }
+    args = {k: v for k, v in request.form.items() if k in _FILTER_ARGS}
     lang = request.form.get("lang") or ("en" if english() else "zh")
-    report = jobs.request_jurisdiction_report(current_user, args, lang)
+    report = jobs.request_officer_job(current_user, kind, args, lang)
     return redirect(url_for("reports.status_page", report_id=report.id))
 
 
@@ -120,11 +129,16 @@ def download(report_id: int) -> Any:
     data = jobs.pdf_bytes(report) if report.status.value == "done" else None
     if data is None:
         abort(404)
-    response = Response(data, mimetype="application/pdf")
-    if report.assessment is not None:
+    if report.kind == ReportKind.EXPORT:  # a bureau's company list
+        response = Response(data, mimetype=XLSX_MIME)
+        name = bureau_export.file_name(report, current_user)
+        response.headers["Content-Disposition"] = content_disposition(name)
+    elif report.assessment is not None:
+        response = Response(data, mimetype="application/pdf")
         audit.record(current_user, report.assessment, "download_report")  # outsiders' reads are audited
         response.headers["Content-Disposition"] = f'attachment; filename="{report.report_no}.pdf"'
-    else:
+    else:  # a bureau's jurisdiction report
+        response = Response(data, mimetype="application/pdf")
         name = bureau_report.file_name(report, current_user)
         response.headers["Content-Disposition"] = content_disposition(name)
     response.headers["Cache-Control"] = "private, no-store"

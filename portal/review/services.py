@@ -177,3 +177,15 @@ def open_review(user: User, assessment: Assessment) -> AssessmentReview:
     elif review.assessor_id != user.id and not review.signed_off:
         raise PortalError(409, _l("另一位核查员正在核查这份评估。"))
     return review
+
+
+def review_key(assessment_id: int) -> str:
+    """The state of the assessment's review as the result view shows it, for the report cache key:
+    "" without a review, "<id>:open" while under way (the view shows only who is reviewing), and the
+    sign-off time once signed off (the confirmed level and adjustments are final then)."""
+    review = review_of(assessment_id)
+    if review is None:
+        return ""
+    if not review.signed_off or review.signed_off_at is None:
+        return f"{review.id}:open"
+    return f"{review.id}:signed:{review.signed_off_at.isoformat()}"

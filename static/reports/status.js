@@ -26,6 +26,16 @@
     badge.className = "badge " + (s.status === "done" ? "badge-ok" : s.status === "failed" ? "badge-err" : "badge-warn");
     part("attempts").textContent = s.attempts;
     part("detail").textContent = detail(s);
+    var progress = part("progress");
+    if (progress && s.progress && s.progress.total !== null) {
+      // an export's rows written of the total
+      progress.hidden = false;
+      var bar = progress.querySelector("progress");
+      bar.max = s.progress.total || 1;
+      bar.value = s.progress.done || 0;
+      part("progress-text").textContent = box.dataset.labelProgress
+        .replace("{done}", s.progress.done || 0).replace("{total}", s.progress.total);
+    }
     if (s.status === "done") {
       part("download").hidden = false;
       if (s.pages) part("meta").textContent = box.dataset.labelPages.replace("{n}", s.pages) + " · " + Math.round(s.size / 1024) + " KB";

@@ -139,6 +139,7 @@ POLICY: dict[str, set[str]] = {
     "bureau.companies": set(BUREAU),
     "bureau.companies_export": set(BUREAU),
     "reports.jurisdiction_report": set(BUREAU),
+    "reports.company_export": set(BUREAU),
     "bureau.pipeline": set(BUREAU),
     "bureau.target_list": set(BUREAU),
     "bureau.report_actual": set(BUREAU),  # only for indicators of the officer's own jurisdiction (else 404)

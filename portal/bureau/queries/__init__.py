@@ -21,7 +21,7 @@ The names other modules use are importable from `portal.bureau.queries` itself.
 from __future__ import annotations
 
 from portal.bureau.queries.counts import measure, trend
-from portal.bureau.queries.drilldown import all_companies, company_list, pipeline_list
+from portal.bureau.queries.drilldown import all_companies, company_batches, company_list, pipeline_list
 from portal.bureau.queries.filters import Filters, parse_filters
 from portal.bureau.queries.labels import (
     COUNTING_RULE_EN,
@@ -43,6 +43,7 @@ __all__ = [
     "Table",
     "all_companies",
     "cluster_name",
+    "company_batches",
     "company_list",
     "counting_rule",
     "jurisdiction_name",

@@ -4,6 +4,7 @@ are only counted (published through `portal.bureau.disclosure`), never named. A 
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
@@ -178,6 +179,30 @@ def all_companies(user: User, filters: Filters, batch: int = 1000) -> tuple[bool
             yield from _company_rows(part, filters)
 
     return withheld, rows()
+
+
+def company_batches(
+    user: User, filters: Filters, batch: int = 1000
+) -> tuple[bool, int, Iterator[list[dict[str, Any]]]]:
+    """The listed companies of the selection in batches, for an export job: (withheld, rows, batches).
+
+    Unlike `all_companies` (one cursor, read to the end), the caller may commit between batches — a job
+    recording its progress — since no statement stays open: the companies' ids are read first, in list
+    order, into a compact array (8 bytes a company: 8 MB for a million), then each batch's rows are read
+    by their ids with a query of their own. Same list, same order, same withholding rule as the page."""
+    query, withheld, _sharing, _hidden = _company_query(user, filters)
+    ids = array("q")
+    if not withheld:
+        result = db.session.execute(query.with_only_columns(Company.id).execution_options(yield_per=batch))
+        for part in result.partitions():
+            ids.extend(row[0] for row in part)
+
+    def batches() -> Iterator[list[dict[str, Any]]]:
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch].tolist()
+            yield _company_rows(db.session.execute(query.where(Company.id.in_(chunk))).all(), filters)
+
+    return withheld, len(ids), batches()
 
 
 def _gap_text(gap: dict[str, Any]) -> str:
