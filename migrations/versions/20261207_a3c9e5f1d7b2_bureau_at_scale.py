@@ -3,7 +3,7 @@ roll-up (bureau_totals, kept current like the cube), and the cube's (month, next
 ranges are summed from (bureau_aggregates.until), so no view scans companies, pipeline or fact rows.
 
 Revision ID: a3c9e5f1d7b2
-Revises: 6d47cfc5e0ae
+Revises: f4b2c8d9e1a7
 Create Date: 2026-12-07 03:30:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a3c9e5f1d7b2"
-down_revision = "6d47cfc5e0ae"
+down_revision = "f4b2c8d9e1a7"
 branch_labels = None
 depends_on = None
 
