@@ -74,6 +74,9 @@ SCENARIOS: tuple[tuple[str, str, str, str, str], ...] = (
      "district"),
     ("first view (揭阳市 officer)", "city", "", "AND c.city = '揭阳市'", "district"),
     ("API summary (province)", "province", "/api", "", "city"),
+    # drill-down lists (no raw equivalent: the raw SQL counts, a list names companies)
+    ("company list (province)", "province", "companies", "", ""),
+    ("company list (揭阳市 officer)", "city", "companies", "", ""),
 )  # fmt: skip
 
 
@@ -237,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
             with engine.connect() as conn:
                 conn.execute(raw_sql).all()
 
-        raw_ms = _timed(raw, args.raw_repeat)
+        raw_p50 = statistics.median(_timed(raw, args.raw_repeat)) if group else None
         rows.append(
             {
                 "scenario": label,
@@ -246,16 +249,24 @@ def main(argv: list[str] | None = None) -> int:
                 "view_p95_ms": round(_p(view_ms, 0.95), 1),
                 "own_sql_p50_ms": round(statistics.median(own_ms), 1),
                 "view_over_own_sql": round(statistics.median(view_ms) / statistics.median(own_ms), 2),
-                "raw_sql_p50_ms": round(statistics.median(raw_ms), 1),
-                "raw_over_view": round(statistics.median(raw_ms) / statistics.median(view_ms), 2),
+                "raw_sql_p50_ms": round(raw_p50, 1) if raw_p50 is not None else None,
+                "raw_over_view": round(raw_p50 / statistics.median(view_ms), 2)
+                if raw_p50 is not None
+                else None,
             }
         )
     report["scenarios"] = rows
     report["repeat"] = args.repeat
     report["raw_repeat"] = args.raw_repeat
-    report["slowest_view_p50_ms"] = max(r["view_p50_ms"] for r in rows)
+    dashboards = [r for r in rows if not r["scenario"].startswith("company list")]
+    lists = [r for r in rows if r["scenario"].startswith("company list")]
+    report["slowest_view_p50_ms"] = max(r["view_p50_ms"] for r in dashboards)
+    report["slowest_list_p50_ms"] = max(r["view_p50_ms"] for r in lists)
     # the first view, every filter change and date range answer in ≤ 300 ms p50 (at 100k and at 1M)
-    report["targets"] = {"every_view_p50_le_300ms": report["slowest_view_p50_ms"] <= 300}
+    report["targets"] = {
+        "every_view_p50_le_300ms": report["slowest_view_p50_ms"] <= 300,
+        "company_lists_p50_le_300ms": report["slowest_list_p50_ms"] <= 300,
+    }
 
     out = sys.stderr
     print(f"rows: {counts}", file=out)
@@ -275,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         print(
             f"{r['scenario']:<30}{r['view_p50_ms']:>10}{r['view_p95_ms']:>10}{r['own_sql_p50_ms']:>13}"
-            f"{r['view_over_own_sql']:>10}{r['raw_sql_p50_ms']:>13}{r['raw_over_view']:>10}",
+            f"{r['view_over_own_sql']:>10}{r['raw_sql_p50_ms'] or '-':>13}{r['raw_over_view'] or '-':>10}",
             file=out,
         )
     print(json.dumps(report, ensure_ascii=False))

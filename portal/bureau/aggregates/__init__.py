@@ -17,8 +17,12 @@ Two tables hold this:
   company's next row (`next_*`), so "latest per company within months [a, b]" is
   `a <= month <= b AND next > b` (an indexed filter, no window function at view time).
 * `bureau_aggregates` — sums of those rows per grain ('all' | 'month' | 'quarter'), period and company
-  dimensions (city, district, cluster, size class), with roll-ups (see ROLLUPS). Pages without a date
-  range read only this cube.
+  dimensions (city, district, cluster, size class), with roll-ups (see ROLLUPS); and the (month, next
+  month) pairs a date range subtracts from its months' rows (RANGE_GRAINS, see `tables`). Pages read
+  only this cube, and the fact rows only for a date range filtered on more dimensions than a range
+  roll-up keeps.
+* `bureau_totals` — companies registered now and the program pipeline per roll-up, kept current by the
+  flushes and statements that change them (`totals`).
 
 `on_result_stored(row)` (subscribed to `portal.signals.result_stored`, which `results.store` sends)
 recomputes the company's facts and applies the difference to the cube; `rebuild_all()`
@@ -28,7 +32,8 @@ Company dimensions are copied when the facts are computed: a company that change
 moved at its next submission or at the next rebuild (run it nightly).
 
 The code is split along those lines: `tables` (grains, roll-ups, periods), `facts` (fact rows in Python),
-`upkeep` (incremental maintenance), `pipeline` (program pipeline rows), `rebuild` (full SQL rebuild).
+`upkeep` (incremental maintenance), `pipeline` (program pipeline rows), `totals` (registered companies and
+the pipeline per roll-up), `rebuild` (full SQL rebuild).
 The names other modules use are importable from `portal.bureau.aggregates` itself.
 """
 

@@ -6,9 +6,10 @@ Counting rule: see the docstring of the `portal.bureau.aggregates` package (late
 company per period, counted on submission dates, Asia/Shanghai).
 
 * Without a date range the figures come from the maintained cube (grain 'all').
-* With a date range (whole months `from`..`to`) they come from `bureau_facts`: a company counts with its
-  latest assessment submitted within the range.
-* "Registered" counts companies in the portal now (not date-filtered).
+* With a date range (whole months `from`..`to`) a company counts with its latest assessment submitted
+  within the range: the cube's month rows less its (month, next month) pairs inside the range, or the
+  fact rows when the filters need more dimensions than a range roll-up keeps.
+* "Registered" counts companies in the portal now (not date-filtered), from the maintained totals.
 * Disclosure control: counts are read as true tallies (count + cell key) and every figure shown is
   published by `portal.bureau.disclosure` (0, "<5", or a cell-key-perturbed count; docs/disclosure.md).
 
