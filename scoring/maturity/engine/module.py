@@ -20,9 +20,11 @@ from scoring.maturity.result import (
     ModuleResult,
     NextLevel,
     OptionHint,
+    RequirementGap,
     q_points,
     q_score,
 )
+from scoring.maturity.result.deferred import later
 
 from .describe import describe_condition, unmet_requirements
 from .points import HUNDRED, ZERO, Visibility, item_points, show_if_items, visibility
@@ -187,6 +189,35 @@ def _item_gaps(items: list[Item], read: _Read, points_short: Decimal) -> tuple[I
     return tuple(g for _, _, g in gaps)
 
 
+def _next_level(  # noqa: PLR0913, PLR0917 — the parts of one dimension's scoring run the gaps read
+    instrument: Instrument,
+    nxt: MaturityLevel,
+    core: _ModuleCore,
+    items: list[Item],
+    read: _Read,
+    answers: Mapping[str, Any],
+    hidden: frozenset[str],
+) -> NextLevel:
+    """What the dimension lacks for the level *nxt*: score points, unmet requirements, items to improve."""
+    min_score = nxt.min_score if nxt.min_score is not None else ZERO
+    cur = core.score if core.score is not None else ZERO
+    score_short = max(ZERO, min_score - cur)
+    points_short = q_points(score_short * core.max_points / HUNDRED) if core.max_points > 0 else ZERO
+    reqs: tuple[RequirementGap, ...] = ()
+    if nxt.requires is not None:
+        reqs = tuple(unmet_requirements(instrument, nxt.requires, answers, hidden))
+    return NextLevel(
+        level=nxt.level,
+        name_zh=nxt.name_zh,
+        name_en=nxt.name_en,
+        min_score=min_score,
+        score_short=q_score(score_short),
+        points_short=points_short,
+        requirements_missing=reqs,
+        items=_item_gaps(items, read, points_short),
+    )
+
+
 def score_module(  # noqa: PLR0913, PLR0917 — public scoring API kept stable for callers
     instrument: Instrument,
     module: Module,
@@ -211,28 +242,11 @@ def score_module_items(  # noqa: PLR0913, PLR0917 — score_module with the dime
     core = _core(instrument, module, items, read.earned, hidden, answers=answers)
     levels = [step.level for step in _levels(instrument, module).steps]
     names = {lv.level: (lv.name_zh, lv.name_en) for lv in levels}
-    next_level: NextLevel | None = None
     nxt = next((lv for lv in levels if lv.level == core.level + 1), None)
-    if nxt is not None:
-        min_score = nxt.min_score if nxt.min_score is not None else ZERO
-        cur = core.score if core.score is not None else ZERO
-        score_short = max(ZERO, min_score - cur)
-        points_short = q_points(score_short * core.max_points / HUNDRED) if core.max_points > 0 else ZERO
-        reqs = (
-            tuple(unmet_requirements(instrument, nxt.requires, answers, hidden))
-            if nxt.requires is not None
-            else ()
-        )
-        next_level = NextLevel(
-            level=nxt.level,
-            name_zh=nxt.name_zh,
-            name_en=nxt.name_en,
-            min_score=min_score,
-            score_short=q_score(score_short),
-            points_short=points_short,
-            requirements_missing=reqs,
-            items=_item_gaps(items, read, points_short),
-        )
+    next_level: NextLevel | None = None
+    if nxt is not None:  # the gaps only a reader of the result needs: worked out when first read
+        level_up = nxt
+        next_level = later(lambda: _next_level(instrument, level_up, core, items, read, answers, hidden))
     group_rows: list[GroupScore] = []
     for g in module.groups:
         g_items = [i for i in items if i.group == g.id and i.scored]
