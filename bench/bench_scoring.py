@@ -1,9 +1,21 @@
 """Benchmark (not a test): score N synthetic assessments; baseline = merely parsing/validating the answers.
 
-    .venv/bin/python -m bench.bench_scoring [--n 10000] [--instrument gd-mfg-dt] [--version 2025.2]
+    .venv/bin/python -m bench.bench_scoring [--n 10000] [--rounds 5] [--instrument gd-mfg-dt]
+        [--version 2025.2]
 
-Prints a human summary on stderr and one JSON line on stdout with per-assessment times and the ratio.
-Target: ≤ 1 ms per assessment (the parse included).
+Three figures per assessment, each against the same run's baseline (``json.loads`` + ``normalize_answers``):
+
+- ``core``: ``score()`` as a recompute after an engine or rule change needs it — scores, levels, the MIIT
+  level, 上云/5G, i.e. what a stored result's columns and the bureau aggregates read. The target
+  (≤ 1 ms, the parse included) is on this path.
+- ``detail``: the same with everything a person reading the result sees worked out too (gaps to the next
+  level, the roadmap and its what-ifs, unmet tests in words): what ``score()`` cost before those parts were
+  left to their first read.
+- ``full``: ``score()`` and the complete deterministic JSON (``result_to_json``), what the portal stores.
+
+The data is split into rounds timed in turn (baseline, core, detail, full, then the next round); each figure
+is its best round's, so other work on the machine does not land on one figure only.
+Prints a human summary on stderr and one JSON line on stdout.
 """
 
 from __future__ import annotations
@@ -17,8 +29,10 @@ import time
 from typing import Any
 
 import questionnaires as q
-from scoring.maturity import ENGINE_VERSION, result_to_json, score
+from scoring.maturity import ENGINE_VERSION, ScoreResult, result_to_json, score, worked_out
 from scoring.maturity.api import normalize_answers
+
+Data = list[tuple[str, dict[str, Any]]]
 
 TARGET_US = 1000  # issue 22: at a million companies an engine or rule change must not mean hours of recompute
 CLUSTERS = [None, "c01", "c02", "c05", "c06", "c09", "c12", "c03"]
@@ -42,7 +56,7 @@ def _answer(item: q.Item, rnd: random.Random) -> Any:
     return "备注"
 
 
-def synthetic(inst: q.Instrument, n: int, seed: int = 4) -> list[tuple[str, dict[str, Any]]]:
+def synthetic(inst: q.Instrument, n: int, seed: int = 4) -> Data:
     rnd = random.Random(seed)
     out = []
     for _ in range(n):
@@ -60,46 +74,85 @@ def synthetic(inst: q.Instrument, n: int, seed: int = 4) -> list[tuple[str, dict
     return out
 
 
+def _stored_columns(result: ScoreResult) -> tuple[Any, ...]:
+    """What a stored row's columns and the bureau aggregates read of a result (portal/results/services.py)."""
+    cloud, miit = result.cloud, result.miit
+    return (
+        result.overall.score,
+        result.overall.level,
+        [(m.module_id, m.score, m.level) for m in result.modules],
+        (miit.points["total"], miit.level) if miit is not None else None,
+        (cloud.on_cloud, cloud.on_platform, [k.counted for k in cloud.kinds]) if cloud is not None else None,
+        result.fiveg.tier if result.fiveg is not None else None,
+    )
+
+
+def _parse(inst: q.Instrument, text: str, profile: dict[str, Any]) -> object:
+    return normalize_answers(inst, json.loads(text))
+
+
+def _core(inst: q.Instrument, text: str, profile: dict[str, Any]) -> object:
+    return _stored_columns(score(inst, json.loads(text), profile=profile))
+
+
+def _detail(inst: q.Instrument, text: str, profile: dict[str, Any]) -> object:
+    return worked_out(score(inst, json.loads(text), profile=profile))
+
+
+def _full(inst: q.Instrument, text: str, profile: dict[str, Any]) -> object:
+    return result_to_json(score(inst, json.loads(text), profile=profile))
+
+
+PATHS = {"baseline": _parse, "core": _core, "detail": _detail, "full": _full}
+
+
+def measure(inst: q.Instrument, data: Data, rounds: int) -> dict[str, float]:
+    """µs per assessment of each path: the best of *rounds* rounds over slices of *data*."""
+    size = max(1, len(data) // rounds)
+    best = dict.fromkeys(PATHS, float("inf"))
+    for start in range(0, size * rounds, size):
+        chunk = data[start : start + size]
+        for name, path in PATHS.items():
+            t0 = time.process_time()
+            for text, profile in chunk:
+                path(inst, text, profile)
+            best[name] = min(best[name], (time.process_time() - t0) / len(chunk) * 1e6)
+    return best
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_scoring")
     parser.add_argument("--n", type=int, default=10000)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--instrument", default="gd-mfg-dt")
     parser.add_argument("--version", help="default: the latest published version (what new assessments use)")
-    parser.add_argument("--json", action="store_true", help="also serialise every result to JSON")
     args = parser.parse_args(argv)
     inst = q.load(args.instrument, args.version) if args.version else q.latest_published(args.instrument)
     data = synthetic(inst, args.n)
-
-    t0 = time.perf_counter()
-    for text, _ in data:
-        normalize_answers(inst, json.loads(text))
-    baseline = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    size = 0
-    for text, profile in data:
-        result = score(inst, json.loads(text), profile=profile)
-        if args.json:
-            size += len(result_to_json(result))
-    full = time.perf_counter() - t0
-
-    per_base = baseline / args.n * 1e6
-    per_full = full / args.n * 1e6
+    for text, profile in data[:20]:  # instrument-level tables (compiled conditions, words) built once
+        _full(inst, text, profile)
+    us = measure(inst, data, args.rounds)
+    base = us["baseline"]
     line = {
         "bench": "scoring",
         "engine_version": ENGINE_VERSION,
         "instrument": inst.key,
         "n": args.n,
-        "baseline_parse_us_per_assessment": round(per_base, 1),
-        "score_us_per_assessment": round(per_full, 1),
-        "ratio_score_to_baseline": round(per_full / per_base, 2) if per_base else None,
-        "json": bool(args.json),
+        "rounds": args.rounds,
+        "clock": "process CPU time, best round",
+        "baseline_parse_us_per_assessment": round(base, 1),
+        "core_us_per_assessment": round(us["core"], 1),
+        "detail_us_per_assessment": round(us["detail"], 1),
+        "full_json_us_per_assessment": round(us["full"], 1),
+        "ratio_core_to_baseline": round(us["core"] / base, 2) if base else None,
+        "ratio_detail_to_baseline": round(us["detail"] / base, 2) if base else None,
+        "ratio_full_json_to_baseline": round(us["full"] / base, 2) if base else None,
         "python": platform.python_version(),
-        "targets": {"score_le_1ms_per_assessment": per_full <= TARGET_US},
+        "targets": {"core_score_le_1ms_per_assessment": us["core"] <= TARGET_US},
     }
     print(
-        f"{args.n} assessments: parse {per_base:.1f} µs, score {per_full:.1f} µs each "
-        f"(×{line['ratio_score_to_baseline']})",
+        f"{args.n} assessments: parse {base:.1f} µs, core score {us['core']:.1f} µs, with every detail "
+        f"{us['detail']:.1f} µs, with the full JSON {us['full']:.1f} µs each (best of {args.rounds} rounds)",
         file=sys.stderr,
     )
     print(json.dumps(line, sort_keys=True, ensure_ascii=False))

@@ -131,8 +131,10 @@ def register_blueprints(app: Flask) -> None:
 def register_subscribers(app: Flask) -> None:
     """Features that react to other features' signals (portal/signals.py) subscribe here, once per app."""
     from portal import bureau
+    from portal.results import plan_ahead
 
     bureau.register(app)
+    plan_ahead.register(app)
 
 
 def register_access_control(app: Flask) -> None:

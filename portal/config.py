@@ -115,6 +115,10 @@ class BaseConfig:
     COMPRESS_ALGORITHM = "br, gzip, zstd, deflate"
     COMPRESS_ALGORITHM_STREAMING = "br, zstd, deflate"
     COMPRESS_MIN_SIZE = 1024
+    # Work out a stored result's default upgrade plan when it is stored, so its result page's first view
+    # reads it (portal/results/plan_ahead.py). The tests turn it off (a plan per submission would slow the
+    # suite), except those of that module.
+    RESULT_PLAN_AHEAD = True
 
 
 class DevelopmentConfig(BaseConfig):
@@ -125,6 +129,7 @@ class TestingConfig(BaseConfig):
     TESTING = True
     SECRET_KEY = "test-secret-key"  # noqa: S105 — fixed for reproducible tests only
     WTF_CSRF_ENABLED = True
+    RESULT_PLAN_AHEAD = False
 
 
 class ProductionConfig(BaseConfig):

@@ -17,11 +17,12 @@ if TYPE_CHECKING:
 _signals = Namespace()
 
 # Sent by portal.results.services.store after a result row is committed.
-# Sender: the Flask app (subscribers connect per app); keyword argument `row`: the AssessmentResult.
+# Sender: the Flask app (subscribers connect per app); keyword arguments `row`: the AssessmentResult, and
+# `recompute`: True when a recompute of every result stored it (work meant for one new result can wait).
 result_stored = _signals.signal("result-stored")
 
 
-def send_result_stored(row: AssessmentResult) -> None:
+def send_result_stored(row: AssessmentResult, *, recompute: bool = False) -> None:
     """Announce a committed result row to the current app's subscribers."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app, not the proxy
-    result_stored.send(app, row=row)
+    result_stored.send(app, row=row, recompute=recompute)

@@ -50,11 +50,18 @@ def round_numbers(company_id: int) -> dict[int, int]:
 
 
 def instrument_title(instrument_id: str) -> str:
-    """The instrument's title in the page's language (of its newest published version)."""
-    try:
-        return localized(questionnaires.latest_published(instrument_id), "title")
-    except questionnaires.InstrumentNotFoundError:
-        return instrument_id
+    """The instrument's title in the page's language (of its newest published version).
+
+    The newest version is looked up once per instrument and request (the look-up scans the definition
+    files): a list of fifty rounds names the instrument fifty times."""
+    found: dict[str, questionnaires.Instrument | None] = g.setdefault("latest_instruments", {})
+    if instrument_id not in found:
+        try:
+            found[instrument_id] = questionnaires.latest_published(instrument_id)
+        except questionnaires.InstrumentNotFoundError:
+            found[instrument_id] = None
+    instrument = found[instrument_id]
+    return localized(instrument, "title") if instrument is not None else instrument_id
 
 
 def round_label(assessment: RoundKey) -> str:

@@ -41,6 +41,10 @@ class AssessmentResult(db.Model):  # type: ignore[name-defined]
     cloud_supply_chain: Mapped[bool | None]
     cloud_operations: Mapped[bool | None]
     fiveg_tier: Mapped[str | None] = mapped_column(sa.String(12))
+    # The upgrade plan the result page shows first, worked out when the row is stored (portal/results/
+    # plan_ahead.py): {"key": fingerprint of its inputs, "plans": the plan set}; None until then, or when
+    # stored by a recompute (the page then computes it on its first view, as for any other target).
+    default_plan: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
 
 class DimensionTarget(db.Model):  # type: ignore[name-defined]

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,7 +31,10 @@ from portal.results import compare_model as c
 from portal.results.format import local_date, num
 from questionnaires import Instrument
 from questionnaires.item_types import kind_of
+from scoring import maturity
 from scoring.maturity import result as r
+from scoring.maturity.engine.overall import LEVEL_NAMES
+from scoring.maturity.miit import MiitLevelRule
 
 HUNDREDTH = Decimal("0.01")
 Pick = Callable[[str | None, str | None], str]
@@ -39,13 +43,16 @@ Plain = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class _Round:
-    """A submitted round and the parts of its latest stored result the comparison reads."""
+    """A submitted round and the figures of its latest stored result the history shows (the row's columns:
+    reading them from the result JSON of every round made the page grow with the company's history)."""
 
     id: int
     submitted_at: datetime
     version: str
-    overall: Plain
-    miit: Plain | None
+    overall_score: Decimal | None
+    overall_level: int | None
+    miit_points: Decimal | None  # None: no MIIT result
+    miit_level: int | None
 
 
 def rounds_of(
@@ -78,24 +85,42 @@ def _submitted_rounds(assessment: Assessment) -> list[_Round]:
         .group_by(AssessmentResult.assessment_id)
         .subquery()
     )
-    # of each round's latest stored result only the overall and MIIT parts, not the whole result
+    # of each round's latest stored result the columns the history shows, not its JSON
     rows = db.session.execute(
         sa.select(
             Assessment.id,
             Assessment.submitted_at,
             Assessment.instrument_version,
-            AssessmentResult.result["overall"],
-            AssessmentResult.result["miit"],
+            AssessmentResult.overall_score,
+            AssessmentResult.overall_level,
+            AssessmentResult.miit_points,
+            AssessmentResult.miit_level,
         )
         .join(Assessment, Assessment.id == AssessmentResult.assessment_id)
         .where(AssessmentResult.id.in_(sa.select(latest.c.id)))
         .order_by(Assessment.submitted_at, Assessment.id)
     )
     return [
-        _Round(assessment_id, submitted_at, version, overall or {}, miit or None)
-        for assessment_id, submitted_at, version, overall, miit in rows
+        _Round(assessment_id, submitted_at, version, score, level, points, miit_level)
+        for assessment_id, submitted_at, version, score, level, points, miit_level in rows
         if submitted_at is not None
     ]
+
+
+@cache
+def _miit_rule() -> MiitLevelRule:
+    return maturity.level_rule()
+
+
+def _level_name(miit: bool, level: int, pick: Pick) -> str:
+    """The name of a level as the engine gives it (the names a stored result carries)."""
+    if miit:
+        rule = _miit_rule()
+        if level:
+            return pick(rule.levels[level - 1].name_zh, rule.levels[level - 1].name_en)
+        return pick(rule.below_name_zh, rule.below_name_en)
+    names = LEVEL_NAMES.get(level)
+    return pick(names[0], names[1]) if names else ""
 
 
 def _history(
@@ -103,20 +128,17 @@ def _history(
 ) -> c.History:
     points = []
     for x in rounds:
-        ranked = x.miit if miit and x.miit else None
-        score = ranked["points"].get("total") if ranked else x.overall.get("score")
-        if ranked:
-            name = pick(ranked.get("level_name_zh"), ranked.get("level_name_en"))
-        else:
-            name = pick(x.overall.get("level_name_zh"), x.overall.get("level_name_en"))
+        ranked = miit and x.miit_points is not None
+        score = x.miit_points if ranked else x.overall_score
+        level = int((x.miit_level if ranked else x.overall_level) or 0)
         points.append(
             c.HistoryPoint(
                 round=f"T{numbers.get(x.id, 0)}",
                 date=local_date(x.submitted_at),
                 version=x.version,
                 score=num(_decimal(score)),
-                level=int((ranked or x.overall).get("level") or 0),
-                level_name=name,
+                level=level,
+                level_name=_level_name(ranked, level, pick),
                 current=x.id == assessment.id,
             )
         )
@@ -128,32 +150,46 @@ def _history(
     return c.History(metric=_("工信部评测总分") if miit else _("综合得分"), points=tuple(points), note=note)
 
 
-def _previous_parts(previous_id: int) -> tuple[list[Plain], Plain | None]:
-    """The previous round's dimension results and roadmap (of its latest stored result)."""
+@dataclass(frozen=True)
+class _Previous:
+    """The parts of the previous round's latest stored result the comparison reads."""
+
+    modules: list[Plain]
+    roadmap: Plain | None
+    overall: Plain
+    miit: Plain | None
+
+
+def _previous_parts(previous_id: int) -> _Previous:
     row = db.session.execute(
-        sa.select(AssessmentResult.result["modules"], AssessmentResult.result["roadmap"])
+        sa.select(
+            AssessmentResult.result["modules"],
+            AssessmentResult.result["roadmap"],
+            AssessmentResult.result["overall"],
+            AssessmentResult.result["miit"],
+        )
         .where(AssessmentResult.assessment_id == previous_id)
         .order_by(AssessmentResult.id.desc())
         .limit(1)
     ).first()
     if row is None:
-        return [], None
-    modules, roadmap = row
-    return list(modules or ()), roadmap or None
+        return _Previous([], None, {}, None)
+    modules, roadmap, overall, miit = row
+    return _Previous(list(modules or ()), roadmap or None, overall or {}, miit or None)
 
 
 def _comparison(
     assessment: Assessment, result: r.ScoreResult, previous: _Round, label: str, pick: Pick
 ) -> c.Comparison:
-    modules, roadmap = _previous_parts(previous.id)
-    then = {m["module_id"]: m for m in modules if m.get("visible_items")}
+    parts = _previous_parts(previous.id)
+    then = {m["module_id"]: m for m in parts.modules if m.get("visible_items")}
     now = [m for m in result.modules if m.visible_items]
     rows = [
         _row(pick(m.title_zh, m.title_en), then[m.module_id], m.score, m.level)
         for m in now
         if m.module_id in then
     ]
-    overall = _row(_("综合"), previous.overall, result.overall.score, result.overall.level, strong=True)
+    overall = _row(_("综合"), parts.overall, result.overall.score, result.overall.level, strong=True)
     rows.append(overall)
     now_ids = {m.module_id for m in now}
     not_compared = [pick(m.title_zh, m.title_en) for m in now if m.module_id not in then]
@@ -162,7 +198,7 @@ def _comparison(
     ]
     same = previous.version == assessment.instrument_version
     instrument = instrument_of(assessment)
-    done, planned = _done_actions(roadmap, instrument, assessment.answer_map(), pick)
+    done, planned = _done_actions(parts.roadmap, instrument, assessment.answer_map(), pick)
     return c.Comparison(
         round=label,
         date=local_date(previous.submitted_at),
@@ -170,9 +206,9 @@ def _comparison(
         same_version=same,
         note=None if same else _version_note(previous.version, assessment.instrument_version),
         overall_delta=overall.delta,
-        miit_delta=_miit_delta(previous.miit, result.miit),
+        miit_delta=_miit_delta(parts.miit, result.miit),
         rows=tuple(rows),
-        levels=_levels(rows, previous, result, then, now, pick),
+        levels=_levels(rows, parts, result, then, now, pick),
         not_compared=tuple(not_compared),
         done=done,
         planned=planned,
@@ -227,7 +263,7 @@ def _level_text(level: int, name: str) -> str:
 
 def _levels(  # noqa: PLR0913, PLR0917 — the two rounds' parts, passed through
     rows: Sequence[c.CompareRow],
-    previous: _Round,
+    previous: _Previous,
     result: r.ScoreResult,
     then: Mapping[str, Plain],
     now: Sequence[r.ModuleResult],

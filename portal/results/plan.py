@@ -9,6 +9,7 @@ MIIT level, the next overall maturity level (二级 at least in a pilot city).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from questionnaires.answers import answer_value
 from questionnaires.item_types import kind_of
 from scoring import plan as planning
 from scoring.eligibility.rules import default_rules
+from scoring.maturity import ENGINE_VERSION
 from scoring.maturity import result as r
 from scoring.plan.moves import PriceRange
 
@@ -128,6 +130,19 @@ _CACHE: dict[tuple[Any, ...], planning.PlanSet] = {}
 CACHE_SIZE = 64
 
 
+@dataclass(frozen=True)
+class Computed:
+    """The plans toward a target and the fingerprint of everything they were computed from."""
+
+    target: planning.Target
+    plans: planning.PlanSet
+    key: str  # SHA-256 of the inputs: the engine, instrument, answers, target, pins, prices, goals
+
+    def kept(self) -> dict[str, Any]:
+        """The form kept with a stored result (AssessmentResult.default_plan), read by :func:`compute`."""
+        return {"key": self.key, "plans": planning.plan_set_to_plain(self.plans)}
+
+
 def compute(  # noqa: PLR0913, PLR0917 — what a plan needs from the page
     instrument: Instrument,
     answers: Mapping[str, Any],
@@ -135,9 +150,13 @@ def compute(  # noqa: PLR0913, PLR0917 — what a plan needs from the page
     city: str | None,
     choice: PlanChoice,
     prices: Mapping[str, PriceRange],
-) -> tuple[planning.Target, planning.PlanSet]:
+    *,
+    kept: Mapping[str, Any] | None = None,
+) -> Computed:
     """The plans toward the chosen (or default) target. The same inputs within this process give the cached
-    plans: page, PDF and API of one assessment plan once."""
+    plans: page, PDF and API of one assessment plan once. *kept*: the plans kept with the stored result
+    (worked out when it was stored), used when they were computed from exactly these inputs — a provider's
+    price bands, the engine or the rules changed since, and the plans are computed again."""
     target = _parse(choice.target, instrument) or default_target(result, city)
     pins = {}
     for raw in choice.pins:
@@ -150,6 +169,7 @@ def compute(  # noqa: PLR0913, PLR0917 — what a plan needs from the page
     if result.miit is not None and city in pilot_cities():
         goals = (planning.Goal(PILOT, "城市试点二级", "city pilot level 2", planning.Target("miit", 2)),)
     key = (
+        ENGINE_VERSION,
         instrument.id,
         instrument.version,
         instrument.content_hash,
@@ -160,10 +180,12 @@ def compute(  # noqa: PLR0913, PLR0917 — what a plan needs from the page
         excluded,
         tuple(sorted(prices.items())),
         goals,
+        choice.objective,
     )
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()
+    if key not in _CACHE and kept is not None and kept.get("key") == digest:
+        _remember(key, planning.plan_set_from_plain(kept["plans"]))
     if key not in _CACHE:
-        if len(_CACHE) >= CACHE_SIZE:
-            _CACHE.clear()
         common: dict[str, Any] = {
             "cluster": result.profile.cluster,
             "pins": pins,
@@ -179,8 +201,14 @@ def compute(  # noqa: PLR0913, PLR0917 — what a plan needs from the page
             instrument, answers, target, objectives=others, budget=ALTERNATIVE_BUDGET, **common
         )
         plans = {o: chosen.plans[o] if o == choice.objective else rest.plans[o] for o in planning.OBJECTIVES}
-        _CACHE[key] = planning.PlanSet(target, plans, chosen.pins, chosen.excluded)
-    return target, _CACHE[key]
+        _remember(key, planning.PlanSet(target, plans, chosen.pins, chosen.excluded))
+    return Computed(target, _CACHE[key], digest)
+
+
+def _remember(key: tuple[Any, ...], plans: planning.PlanSet) -> None:
+    if len(_CACHE) >= CACHE_SIZE:
+        _CACHE.clear()
+    _CACHE[key] = plans
 
 
 def _pinned_answer(instrument: Instrument, item_id: str, wanted: str, answers: Mapping[str, Any]) -> Any:

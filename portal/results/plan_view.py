@@ -13,6 +13,7 @@ from portal.results.format import Picker, num
 from portal.results.plan import (
     BAND_WAN,
     LEVEL_WORDS,
+    Computed,
     PlanChoice,
     compute,
     key_of,
@@ -138,6 +139,28 @@ def usable(instrument: Instrument, answers: Mapping[str, Any]) -> dict[str, Any]
     }
 
 
+def _matches(company: Any, instrument: Instrument) -> tuple[dict[str, PriceRange], dict[str, list]]:
+    """:func:`prices_and_matches` for every action that covers a question of *instrument*."""
+    from scoring.plan.moves import actions_by_item
+
+    covering = actions_by_item(instrument)
+    return prices_and_matches(company, [a.id for acts in covering.values() for a in acts])
+
+
+def has_plan(result: r.ScoreResult) -> bool:
+    """Whether a result has a level to plan toward (a weighted dimension, or the MIIT level)."""
+    return any(m.share > 0 for m in result.modules) or result.miit is not None
+
+
+def default_plan(
+    company: Any, instrument: Instrument, answers: Mapping[str, Any], result: r.ScoreResult
+) -> Computed:
+    """The plans the result page shows first (default target, least effort), computed from the same inputs
+    the page reads, so a page finds them kept with the stored result (see ``plan.compute``)."""
+    prices, _found = _matches(company, instrument)
+    return compute(instrument, usable(instrument, answers), result, company.city, PlanChoice(), prices)
+
+
 def plan_view(  # noqa: PLR0913, PLR0917 — the result's parts a plan reads
     company: Any,
     instrument: Instrument,
@@ -145,13 +168,16 @@ def plan_view(  # noqa: PLR0913, PLR0917 — the result's parts a plan reads
     result: r.ScoreResult,
     choice: PlanChoice,
     pick: Picker,
+    *,
+    kept: Mapping[str, Any] | None = None,
 ) -> PlanView:
+    """*kept*: the default plans kept with the stored result, if any."""
     from portal.eligibility.services import program_labels
-    from scoring.plan.moves import actions_by_item
 
-    covering = actions_by_item(instrument)
-    prices, found = prices_and_matches(company, [a.id for acts in covering.values() for a in acts])
-    target, plans = compute(instrument, usable(instrument, answers), result, company.city, choice, prices)
+    prices, found = _matches(company, instrument)
+    usable_answers = usable(instrument, answers)
+    computed = compute(instrument, usable_answers, result, company.city, choice, prices, kept=kept)
+    target, plans = computed.target, computed.plans
     plan = plans.plans[choice.objective]
     names = program_labels("en" if pick.en else "zh")
     ctx = {"programme_names": names, "found": found}

@@ -87,8 +87,9 @@ def compute(assessment: Assessment, peers: list[maturity.PeerRecord] | None = No
     )
 
 
-def store(assessment: Assessment) -> AssessmentResult:
-    """Score a submitted assessment with the current engine and keep the result (a new row)."""
+def store(assessment: Assessment, *, recompute: bool = False) -> AssessmentResult:
+    """Score a submitted assessment with the current engine and keep the result (a new row).
+    *recompute*: part of re-scoring every result (subscribers skip what can wait for a first view)."""
     result = compute(assessment)
     plain = maturity.to_plain(result)
     cloud = result.cloud
@@ -113,7 +114,8 @@ def store(assessment: Assessment) -> AssessmentResult:
     )
     db.session.add(row)
     db.session.commit()
-    send_result_stored(row)  # the bureau aggregates subscribe (portal/bureau/__init__.py)
+    # subscribers: the bureau aggregates (portal/bureau/__init__.py), the default plan (results/plan_ahead.py)
+    send_result_stored(row, recompute=recompute)
     return row
 
 
@@ -229,7 +231,7 @@ def recompute_all(batch_size: int = 200) -> Iterator[int]:
         for assessment_id in ids[start : start + batch_size]:
             assessment = db.session.get(Assessment, assessment_id)
             if assessment is not None:
-                store(assessment)
+                store(assessment, recompute=True)
         db.session.expunge_all()  # keep memory flat over large populations
         done += len(ids[start : start + batch_size])
         yield done

@@ -26,7 +26,7 @@ from portal.results.compare import rounds_of
 from portal.results.format import Picker, local_date, local_time, num
 from portal.results.indicators import cloud_definition, cloud_view, fiveg_view, method_notes, miit_view
 from portal.results.plan import PlanChoice
-from portal.results.plan_view import plan_view
+from portal.results.plan_view import has_plan, plan_view
 from portal.results.programmes import dimension_peers, programmes
 from portal.review.summary import verified_view
 from portal.templating import unit_text
@@ -100,8 +100,16 @@ def _build(assessment: Assessment, lang: str, scored: services.Scored, choice: P
         method=_method(instrument, result, scored.stored_at, pick),
         charts=_charts(result, instrument, targets, pick),
         verified=verified_view(assessment, result.miit, pick, answer_text),
-        plan=plan_view(assessment.company, instrument, assessment.answer_map(), result, choice, pick)
-        if any(m.share > 0 for m in result.modules) or result.miit
+        plan=plan_view(
+            assessment.company,
+            instrument,
+            assessment.answer_map(),
+            result,
+            choice,
+            pick,
+            kept=scored.stored.default_plan if scored.stored is not None else None,
+        )
+        if has_plan(result)
         else None,
     )
 

@@ -28,6 +28,7 @@ from .result import (
     from_plain,
     result_to_json,
     to_plain,
+    worked_out,
 )
 from .roadmap import build_roadmap, direction_labels
 
@@ -65,4 +66,5 @@ __all__ = [
     "score_miit",
     "score_modules",
     "to_plain",
+    "worked_out",
 ]

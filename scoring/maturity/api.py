@@ -21,6 +21,7 @@ from .result import (
     ScoreResult,
     ScoringInputError,
 )
+from .result.deferred import later
 from .roadmap import build_roadmap
 
 EXCHANGE_KEYS = frozenset({"answers", "scenario_levels"})
@@ -149,7 +150,8 @@ def score(
         bench = benchmark(
             mine if mine is not None else Decimal(0), prof.cluster, prof.size, prof.city, peer_list
         )
-    roadmap = build_roadmap(instrument, norm, cluster, modules, target_map, seen=seen)
+    # the roadmap (some thirty what-ifs) only a reader of the result needs: worked out when first read
+    roadmap = later(lambda: build_roadmap(instrument, norm, cluster, modules, target_map, seen=seen))
     return ScoreResult(
         engine_version=ENGINE_VERSION,
         instrument=InstrumentRef(

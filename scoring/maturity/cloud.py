@@ -20,6 +20,7 @@ from questionnaires.strict_yaml import load_file
 from .conditions import parse_condition, referenced_items
 from .engine import unmet_requirements
 from .result import CloudKindStatus, CloudResult, FiveGResult
+from .result.deferred import later
 
 DEFINITION_FILE = "cloud_5g.yaml"
 
@@ -117,6 +118,15 @@ def _missing(
     return zh, en
 
 
+def _missing_later(
+    instrument: Instrument, cond: Condition, answers: Mapping[str, Any], hidden: frozenset[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """:func:`_missing`, worked out when either text is first read (only a reader of the result needs the
+    unmet tests in words; a stored result needs whether the condition holds)."""
+    both = cache(lambda: _missing(instrument, cond, answers, hidden))
+    return later(lambda: both()[0]), later(lambda: both()[1])
+
+
 def applies_to(instrument: Instrument, definition: CloudDefinition | None = None) -> bool:
     d = definition or cloud_definition()
     return instrument.id in d.instruments
@@ -137,6 +147,7 @@ def cloud_status(
     definition: CloudDefinition | None = None,
 ) -> CloudResult:
     d = definition or cloud_definition()
+    answers = dict(answers)  # the unmet tests, worked out when first read, see these answers
     gaps: list[str] = []
     rows = []
 
@@ -148,7 +159,7 @@ def cloud_status(
         gaps.extend(_gaps(instrument, [flag.condition]))
         if evaluate(flag.condition, instrument, answers, hidden=hidden):
             return True, (), ()
-        zh, en = _missing(instrument, flag.condition, answers, hidden)
+        zh, en = _missing_later(instrument, flag.condition, answers, hidden)
         return False, zh, en
 
     for k in d.kinds:
@@ -182,6 +193,7 @@ def fiveg_tier(
 ) -> FiveGResult:
     """Tiers are cumulative: 车间级 needs 产线级 conditions as well, 工厂级 needs both."""
     d = definition or cloud_definition()
+    answers = dict(answers)  # the unmet tests, worked out when first read, see these answers
     reached: tuple[str, str, str] = FIVEG_NONE
     nxt: TierDef | None = None
     for t in d.tiers:
@@ -193,7 +205,7 @@ def fiveg_tier(
     zh: tuple[str, ...] = ()
     en: tuple[str, ...] = ()
     if nxt is not None:
-        zh, en = _missing(instrument, nxt.requires, answers, hidden)
+        zh, en = _missing_later(instrument, nxt.requires, answers, hidden)
     return FiveGResult(
         definition_id=d.fiveg_id,
         tier=reached[0],

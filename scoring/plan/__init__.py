@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from .moves import PriceRange, bands
 from .planner import Planner, plan_set
-from .result import OBJECTIVE_NAMES, OBJECTIVES, Goal, Plan, PlanSet, Step
+from .result import (
+    OBJECTIVE_NAMES,
+    OBJECTIVES,
+    Goal,
+    Plan,
+    PlanSet,
+    Step,
+    plan_set_from_plain,
+    plan_set_to_plain,
+)
 from .targets import KINDS, MAX_LEVEL, Checker, Target, levels_by_score, result_level, target_problem
 
 __all__ = [
@@ -28,6 +37,8 @@ __all__ = [
     "bands",
     "levels_by_score",
     "plan_set",
+    "plan_set_from_plain",
+    "plan_set_to_plain",
     "result_level",
     "target_problem",
 ]

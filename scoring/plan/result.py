@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from scoring.maturity.result import ProgramRef
+from scoring.maturity.result.decode import dataclass_decoder
 
 from .targets import Target
 
@@ -102,3 +105,27 @@ class PlanSet:
     @property
     def main(self) -> Plan:
         return self.plans["effort"]
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Decimal):
+        return str(value)  # every digit kept: a plan read back shows exactly what was computed
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def plan_set_to_plain(plans: PlanSet) -> dict[str, Any]:
+    """The JSON-ready form of a plan set (to keep it with a stored result); numbers as exact decimal text."""
+    plain: dict[str, Any] = _plain(plans)
+    return plain
+
+
+def plan_set_from_plain(plain: Mapping[str, Any]) -> PlanSet:
+    """The plan set back from :func:`plan_set_to_plain`'s form (equal to the one it was made from)."""
+    plans: PlanSet = dataclass_decoder(PlanSet)(plain)
+    return plans

@@ -1,4 +1,4 @@
-"""One dimension (module): score, level, the checks that decided it, and the gaps to the next level."""
+"""One dimension (module): score, level, the checks that decided it (its gaps to the next level: ``gaps``)."""
 
 from __future__ import annotations
 
@@ -7,25 +7,24 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from questionnaires import Instrument, Item, Module, evaluate, is_answered, module_visible
+from questionnaires import Instrument, Item, Module, evaluate, module_visible
 from questionnaires.answers import answer_value
 from questionnaires.answers.compiled import Test, compiled
-from questionnaires.item_types import kind_of
 from questionnaires.model import Condition, MaturityLevel, condition_items
 from scoring.maturity.result import (
     GroupScore,
-    ItemGap,
     ItemScore,
     LevelCheck,
     ModuleResult,
     NextLevel,
-    OptionHint,
     q_points,
     q_score,
 )
+from scoring.maturity.result.deferred import later
 
-from .describe import describe_condition, unmet_requirements
-from .points import HUNDRED, ZERO, Visibility, item_points, show_if_items, visibility
+from .describe import describe_condition
+from .gaps import gaps_to
+from .points import HUNDRED, ZERO, Visibility, item_points, read_answers, show_if_items, visibility
 
 
 @dataclass(frozen=True)
@@ -35,31 +34,6 @@ class _ModuleCore:
     score: Decimal | None
     level: int
     checks: tuple[LevelCheck, ...]
-
-
-@dataclass(frozen=True)
-class _Read:
-    """The answers of a dimension's visible items, each read once: value, answered or not, points."""
-
-    values: dict[str, Any]
-    answered: dict[str, bool]
-    points: dict[str, Decimal]  # scored items only
-
-    @property
-    def earned(self) -> Decimal:
-        return sum(self.points.values(), ZERO)
-
-
-def _read(items: list[Item], answers: Mapping[str, Any]) -> _Read:
-    values: dict[str, Any] = {}
-    answered: dict[str, bool] = {}
-    points: dict[str, Decimal] = {}
-    for i in items:
-        values[i.id] = value = answer_value(answers.get(i.id))
-        answered[i.id] = is_answered(value)
-        if i.scored:
-            points[i.id] = item_points(i, value)
-    return _Read(values, answered, points)
 
 
 @dataclass(frozen=True)
@@ -155,38 +129,6 @@ def _level_only(levels: _Levels, score: Decimal | None, holds: Callable[[_Step],
     return max(level, 1) if levels.steps else 0
 
 
-def _item_gaps(items: list[Item], read: _Read, points_short: Decimal) -> tuple[ItemGap, ...]:
-    gaps: list[tuple[Decimal, int, ItemGap]] = []
-    for pos, item in enumerate(items):
-        if not item.scored:
-            continue
-        value, current = read.values[item.id], read.points[item.id]
-        top = item.max_points or ZERO
-        if current >= top:
-            continue
-        improvement = kind_of(item).improvement(item, value, current, points_short)
-        hints = [
-            OptionHint(o.id, o.text_zh, o.text_en, o.points or ZERO, gain) for o, gain in improvement.better
-        ]
-        needed = improvement.needed
-        closes = top - current >= points_short > 0
-        gap = ItemGap(
-            item_id=item.id,
-            text_zh=item.text_zh,
-            text_en=item.text_en,
-            current_answer=value,
-            current_points=q_points(current),
-            max_points=q_points(top),
-            points_available=q_points(top - current),
-            answer_needed=needed,
-            closes_gap_alone=closes,
-            better_options=tuple(hints),
-        )
-        gaps.append((-(top - current), pos, gap))
-    gaps.sort(key=lambda t: (t[0], t[1]))
-    return tuple(g for _, _, g in gaps)
-
-
 def score_module(  # noqa: PLR0913, PLR0917 — public scoring API kept stable for callers
     instrument: Instrument,
     module: Module,
@@ -207,32 +149,15 @@ def score_module_items(  # noqa: PLR0913, PLR0917 — score_module with the dime
     hidden: frozenset[str],
     share: Decimal,
 ) -> ModuleResult:
-    read = _read(items, answers)
+    read = read_answers(items, answers)
     core = _core(instrument, module, items, read.earned, hidden, answers=answers)
     levels = [step.level for step in _levels(instrument, module).steps]
     names = {lv.level: (lv.name_zh, lv.name_en) for lv in levels}
-    next_level: NextLevel | None = None
     nxt = next((lv for lv in levels if lv.level == core.level + 1), None)
-    if nxt is not None:
-        min_score = nxt.min_score if nxt.min_score is not None else ZERO
-        cur = core.score if core.score is not None else ZERO
-        score_short = max(ZERO, min_score - cur)
-        points_short = q_points(score_short * core.max_points / HUNDRED) if core.max_points > 0 else ZERO
-        reqs = (
-            tuple(unmet_requirements(instrument, nxt.requires, answers, hidden))
-            if nxt.requires is not None
-            else ()
-        )
-        next_level = NextLevel(
-            level=nxt.level,
-            name_zh=nxt.name_zh,
-            name_en=nxt.name_en,
-            min_score=min_score,
-            score_short=q_score(score_short),
-            points_short=points_short,
-            requirements_missing=reqs,
-            items=_item_gaps(items, read, points_short),
-        )
+    next_level: NextLevel | None = None
+    if nxt is not None:  # the gaps only a reader of the result needs: worked out when first read
+        args = (instrument, nxt, core.score, core.max_points, items, read, answers, hidden)
+        next_level = later(lambda: gaps_to(*args))
     group_rows: list[GroupScore] = []
     for g in module.groups:
         g_items = [i for i in items if i.group == g.id and i.scored]
@@ -290,7 +215,7 @@ def module_score_and_level(
     *seen*: the visibility with these answers, when the caller knows it."""
     seen = seen or visibility(instrument, answers, cluster)
     items = [i for i in seen.items if i.module_id == module.id]
-    score = _module_score(_read(items, answers).earned, _top(items))
+    score = _module_score(read_answers(items, answers).earned, _top(items))
     hidden = seen.hidden
     return score, _level_only(
         _levels(instrument, module), score, lambda step: step.test is None or step.test(answers, hidden)
@@ -384,7 +309,7 @@ class WhatIf:
         """Points earned with the unchanged answers, and the most the visible items give."""
         if module_id not in self._earned:
             items = self._items[module_id]
-            self._earned[module_id] = (_read(items, self.answers).earned, _top(items))
+            self._earned[module_id] = (read_answers(items, self.answers).earned, _top(items))
         return self._earned[module_id]
 
     def _tested_by(self, cond: Condition) -> frozenset[str]:

@@ -53,6 +53,8 @@ def score_modules(
 ) -> tuple[tuple[ModuleResult, ...], OverallResult]:
     """Every dimension the company sees, and the overall result. *seen*: the visibility with these answers,
     when the caller knows it."""
+    # a copy: the gaps, worked out when first read, see these answers whatever the caller does with its own
+    answers = dict(answers)
     seen = seen or visibility(instrument, answers, cluster)
     visible, hidden = list(seen.items), seen.hidden
     shown_modules = [m for m in instrument.modules if module_visible(m, cluster)]

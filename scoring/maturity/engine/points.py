@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from questionnaires import Instrument, Item, visible_items
+from questionnaires import Instrument, Item, is_answered, visible_items
+from questionnaires.answers import answer_value
 from questionnaires.item_types import kind_of
 from questionnaires.model import condition_items
 
@@ -50,3 +51,28 @@ def show_if_items(instrument: Instrument) -> frozenset[str]:
         if item.show_if is not None
         for leaf in condition_items(item.show_if)
     )
+
+
+@dataclass(frozen=True)
+class ReadAnswers:
+    """The answers of a dimension's visible items, each read once: value, answered or not, points."""
+
+    values: dict[str, Any]
+    answered: dict[str, bool]
+    points: dict[str, Decimal]  # scored items only
+
+    @property
+    def earned(self) -> Decimal:
+        return sum(self.points.values(), ZERO)
+
+
+def read_answers(items: list[Item], answers: Mapping[str, Any]) -> ReadAnswers:
+    values: dict[str, Any] = {}
+    answered: dict[str, bool] = {}
+    points: dict[str, Decimal] = {}
+    for i in items:
+        values[i.id] = value = answer_value(answers.get(i.id))
+        answered[i.id] = is_answered(value)
+        if i.scored:
+            points[i.id] = item_points(i, value)
+    return ReadAnswers(values, answered, points)

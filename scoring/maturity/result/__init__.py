@@ -37,7 +37,7 @@ from .modules import (
     RequirementGap,
 )
 from .plans import BenchmarkResult, ProgramRef, Roadmap, RoadmapAction
-from .score import InstrumentRef, Profile, ScoreResult, from_plain, result_to_json, to_plain
+from .score import InstrumentRef, Profile, ScoreResult, from_plain, result_to_json, to_plain, worked_out
 
 __all__ = [
     "ENGINE_VERSION",
@@ -77,4 +77,5 @@ __all__ = [
     "q_share",
     "result_to_json",
     "to_plain",
+    "worked_out",
 ]

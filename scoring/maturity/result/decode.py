@@ -19,8 +19,11 @@ Decoder = Callable[[Any], Any]
 
 
 def _number(value: Any) -> Decimal:
-    # stored numbers are the floats of `to_plain`; repr gives back the exact rounded digits
-    return value if isinstance(value, Decimal) else Decimal(repr(value))
+    # stored numbers are the floats of `to_plain`, whose repr gives back the exact rounded digits, or the
+    # exact decimal text of a form that keeps every digit (a stored upgrade plan, scoring.plan.result)
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(value) if isinstance(value, str) else Decimal(repr(value))
 
 
 def _same(value: Any) -> Any:

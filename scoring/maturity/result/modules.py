@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from .base import fast_init
+from .deferred import deferrable
 
 
 @fast_init
@@ -105,6 +106,7 @@ class GroupScore:
     max_points: Decimal
 
 
+@deferrable("next_level")  # the gaps: worked out when first read
 @fast_init
 @dataclass(frozen=True)
 class ModuleResult:

@@ -12,6 +12,7 @@ from typing import Any
 
 from .base import fast_init
 from .cloud import CloudResult, FiveGResult
+from .deferred import deferrable
 from .miit import MiitResult
 from .modules import ModuleResult, OverallResult
 from .plans import BenchmarkResult, Roadmap
@@ -34,6 +35,7 @@ class InstrumentRef:
     method: str
 
 
+@deferrable("roadmap")  # worked out when first read
 @fast_init
 @dataclass(frozen=True)
 class ScoreResult:
@@ -55,6 +57,22 @@ class ScoreResult:
             if m.module_id == module_id:
                 return m
         raise KeyError(module_id)
+
+
+def worked_out(result: ScoreResult) -> ScoreResult:
+    """*result* with every part left to its first read worked out now (the result as ``score()`` gave it when
+    it computed everything at once); returns *result* itself. Reading these fields is enough: each keeps
+    its value."""
+    for m in result.modules:
+        _ = m.next_level
+    _ = result.roadmap
+    if result.cloud is not None:
+        for k in result.cloud.kinds:
+            _ = k.missing_zh, k.missing_en
+        _ = result.cloud.platform_missing_zh, result.cloud.platform_missing_en
+    if result.fiveg is not None:
+        _ = result.fiveg.missing_zh, result.fiveg.missing_en
+    return result
 
 
 # ----------------------------------------------------------------------------------------------------
