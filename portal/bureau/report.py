@@ -104,16 +104,24 @@ def render(report: Report) -> tuple[bytes, int]:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from portal.reports.pdf import STATIC_URL, environment, report_stylesheet, static_only_fetcher, write_pdf
+    from portal.reports.pdf import (
+        STATIC_URL,
+        collector_paused,
+        environment,
+        report_stylesheet,
+        static_only_fetcher,
+        write_pdf,
+    )
 
     with force_locale(locale_of(report.lang)):
         page = context(report)
         html_lang = html_lang_of(report.lang)
         html = environment().get_template("jurisdiction.html").render(c=page, html_lang=html_lang)
-    document = HTML(string=html, base_url=STATIC_URL, url_fetcher=static_only_fetcher()).render(
-        stylesheets=[report_stylesheet()], font_config=FontConfiguration()
-    )
-    return write_pdf(document), len(document.pages)
+    with collector_paused():  # as the company report: layout and writing without collector passes
+        document = HTML(string=html, base_url=STATIC_URL, url_fetcher=static_only_fetcher()).render(
+            stylesheets=[report_stylesheet()], font_config=FontConfiguration()
+        )
+        return write_pdf(document), len(document.pages)
 
 
 def file_name(report: Report, officer: User) -> str:

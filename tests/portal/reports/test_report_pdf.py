@@ -191,3 +191,47 @@ def test_charts_are_exported_during_the_render_and_a_failure_fails_it(
     monkeypatch.setattr(pdf, "figure_svg", broken)
     with pytest.raises(pdf.ReportRenderError, match="chart export failed"):
         render_report_pdf(context)
+
+
+def test_collector_is_paused_during_a_render_and_back_after_a_failed_one(
+    rendered: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The render runs without the cyclic collector (its passes over the worker's heap were a quarter or
+    more of the render's CPU time); a worker must never be left without it, not even by a failed render."""
+    import gc
+
+    from portal.reports import pdf
+
+    seen: list[bool] = []
+
+    def broken(fig: Any, width: int, height: int) -> bytes:
+        seen.append(gc.isenabled())  # the chart export runs while WeasyPrint lays the page out
+        raise pdf.ReportRenderError("chart export failed — test")
+
+    monkeypatch.setattr(pdf, "figure_svg", broken)
+    assert gc.isenabled()
+    with pytest.raises(pdf.ReportRenderError):
+        render_report_pdf(rendered["zh"]["context"])
+    assert seen == [False]
+    assert gc.isenabled()
+
+
+def test_collector_paused_leaves_a_collector_turned_off_elsewhere_off() -> None:
+    import gc
+
+    from portal.reports.pdf import collector_paused
+
+    gc.disable()
+    try:
+        with collector_paused():
+            with collector_paused():  # a second render in another thread, say
+                assert not gc.isenabled()
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer render is still running
+    assert gc.isenabled()
