@@ -2,7 +2,7 @@
 worked out when the result is stored, with the fingerprint of the inputs it was computed from.
 
 Revision ID: d5b1f08c3e6a
-Revises: 6d47cfc5e0ae
+Revises: a3c9e5f1d7b2
 Create Date: 2026-12-07
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d5b1f08c3e6a"
-down_revision = "6d47cfc5e0ae"
+down_revision = "a3c9e5f1d7b2"
 branch_labels = None
 depends_on = None
 
