@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import random
 import statistics
 import sys
 import time
@@ -126,6 +127,32 @@ def _replay(url: str, statements: list[tuple[str, Any]]) -> Callable[[], None]:
     return replay
 
 
+def _incremental_refresh(samples: int) -> dict[str, float]:
+    """What a stored result costs the aggregates at this size: a company's facts recomputed and the cube
+    and totals moved by the difference (`refresh_company`, the result_stored upkeep), for companies whose
+    fact rows were removed first so every one of their rows is applied — then rolled back."""
+    from portal.bureau import aggregates
+    from portal.extensions import db
+    from portal.models import Company
+
+    rng = random.Random(2026)
+    top = db.session.scalar(sa.select(sa.func.max(Company.id))) or 0
+    times = []
+    for _ in range(samples):
+        company = db.session.get(Company, rng.randint(1, top))
+        if company is None:
+            continue
+        db.session.execute(
+            sa.delete(aggregates.FACT_TABLE).where(aggregates.FACT_TABLE.c.company_id == company.id)
+        )
+        start = time.perf_counter()
+        aggregates.refresh_company(company)
+        db.session.flush()
+        times.append((time.perf_counter() - start) * 1000)
+        db.session.rollback()
+    return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(_p(times, 0.95), 1)}
+
+
 def _timed(fn: Callable[[], Any], repeat: int) -> list[float]:
     fn()  # warm-up
     samples = []
@@ -207,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
                 db.session.commit()
             officers[key] = user.id
         db.session.remove()
+        report["incremental_refresh"] = _incremental_refresh(args.repeat)
 
     from portal.auth.sessions import open_session
 
@@ -270,6 +298,11 @@ def main(argv: list[str] | None = None) -> int:
 
     out = sys.stderr
     print(f"rows: {counts}", file=out)
+    refresh = report["incremental_refresh"]
+    print(
+        f"one company's aggregates refreshed: p50 {refresh['p50_ms']} ms, p95 {refresh['p95_ms']} ms",
+        file=out,
+    )
     if "companies_per_second" in report["seed"]:
         s = report["seed"]
         print(
