@@ -75,6 +75,10 @@ class Tally:
     def __add__(self, other: Tally) -> Tally:
         return Tally(self.count + other.count, (self.key + other.key) % KEY_SPACE)
 
+    def __sub__(self, part: Tally) -> Tally:
+        """The tally of the companies of this set outside `part` (a subset of it)."""
+        return Tally(self.count - part.count, (self.key - part.key) % KEY_SPACE)
+
 
 ZERO: Final = Tally(0, 0)
 

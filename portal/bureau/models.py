@@ -39,7 +39,9 @@ GD_METRICS: tuple[str, ...] = (
     "fiveg_factory",
 )
 MIIT_METRICS: tuple[str, ...] = ("miit_assessed", "miit_0", "miit_1", "miit_2", "miit_3", "miit_4")
-METRICS: tuple[str, ...] = ("assessed", *GD_METRICS, *MIIT_METRICS)
+# "listed": the assessed companies that agreed to share their details (Company.bureau_sharing) — the ones a
+# company list names; the others are its "assessed − listed".
+METRICS: tuple[str, ...] = ("assessed", *GD_METRICS, *MIIT_METRICS, "listed")
 # Beside each count the cube keeps the sum of the counted companies' record keys (the cell key before
 # mod 256, see portal.bureau.disclosure): `key_<metric>`.
 KEYS: tuple[str, ...] = tuple(f"key_{m}" for m in METRICS)
@@ -66,6 +68,8 @@ class BureauFact(db.Model):  # type: ignore[name-defined]
     district: Mapped[str] = mapped_column(sa.String(40), default="")
     cluster: Mapped[str] = mapped_column(sa.String(3), default="")
     size_class: Mapped[str] = mapped_column(sa.String(10), default="")
+    # The company's consent to be named (Company.bureau_sharing), kept current like the dimensions.
+    sharing: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     next_any: Mapped[int] = mapped_column(default=NONE_MONTH)
     has_gd: Mapped[bool] = mapped_column(default=False)
     next_gd: Mapped[int] = mapped_column(default=NONE_MONTH)

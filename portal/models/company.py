@@ -45,6 +45,13 @@ class Company(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
+    # A bureau's company list pages through its jurisdiction by name: the province, a city, a district.
+    __table_args__ = (
+        sa.Index("ix_companies_name", "name", "id"),
+        sa.Index("ix_companies_city_name", "city", "name", "id"),
+        sa.Index("ix_companies_city_district_name", "city", "district", "name", "id"),
+    )
+
     members: Mapped[list[User]] = relationship(back_populates="company", order_by="User.id")
     invitations: Mapped[list[Invitation]] = relationship(
         back_populates="company", cascade="all, delete-orphan", order_by="Invitation.id"

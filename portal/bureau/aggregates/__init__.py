@@ -28,8 +28,9 @@ Two tables hold this:
 recomputes the company's facts and applies the difference to the cube; `rebuild_all()`
 (`flask bureau rebuild-aggregates`) recomputes both from the raw tables — the cube with an independent
 SQL GROUP BY, so tests compare the two paths.
-Company dimensions are copied when the facts are computed: a company that changes city/cluster/size is
-moved at its next submission or at the next rebuild (run it nightly).
+Company dimensions and consent (`sharing`, counted as "listed") are copied into the facts: a company that
+changes city/district/cluster/size class or its consent is moved at once, in the flush that changes it
+(`totals` subscribes `upkeep.move_facts`), and a removed company's rows leave the cube with it.
 
 The code is split along those lines: `tables` (grains, roll-ups, periods), `facts` (fact rows in Python),
 `upkeep` (incremental maintenance), `pipeline` (program pipeline rows), `totals` (registered companies and

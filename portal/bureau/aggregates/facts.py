@@ -90,12 +90,13 @@ def submissions_query(company_id: int | None = None, id_range: tuple[int, int] |
     return query
 
 
-def company_dims(company: Any) -> dict[str, str]:
+def company_dims(company: Any) -> dict[str, Any]:
+    """What a company's fact rows copy from the company: its dimensions and its consent to be named."""
     get = company.get if isinstance(company, Mapping) else lambda k: getattr(company, k)
-    return {d: (get(d) or "") for d in DIMENSIONS}
+    return {**{d: (get(d) or "") for d in DIMENSIONS}, "sharing": bool(get("bureau_sharing"))}
 
 
-def build_facts(company_id: int, dims: Mapping[str, str], subs: Sequence[Submission]) -> list[dict[str, Any]]:
+def build_facts(company_id: int, dims: Mapping[str, Any], subs: Sequence[Submission]) -> list[dict[str, Any]]:
     """The company's fact rows from its submissions (sorted by submission time, then id)."""
     months: dict[int, dict[str, Any]] = {}
     for sub in subs:
@@ -128,7 +129,7 @@ def build_facts(company_id: int, dims: Mapping[str, str], subs: Sequence[Submiss
     return rows
 
 
-def _empty_fact(company_id: int, month: int, dims: Mapping[str, str]) -> dict[str, Any]:
+def _empty_fact(company_id: int, month: int, dims: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "company_id": company_id,
         "month": month,
@@ -197,13 +198,15 @@ def contributions(fact: Mapping[str, Any]) -> Iterator[tuple[Key, dict[str, int]
         vector: dict[str, int] = {}
         if any_on:
             vector["assessed"] = 1
+            if fact["sharing"]:
+                vector["listed"] = 1
         if gd_on:
             vector.update(_gd_vector(fact))
         if miit_on:
             vector.update(_miit_vector(fact))
         yield from _rolled(grain, period, 0, dims, vector, rkey, ROLLUPS)
     for grain, until, vector in (
-        ("range_any", fact["next_any"], {"assessed": 1}),
+        ("range_any", fact["next_any"], {"assessed": 1} | ({"listed": 1} if fact["sharing"] else {})),
         ("range_gd", fact["next_gd"], _gd_vector(fact) if fact["has_gd"] else {}),
         ("range_miit", fact["next_miit"], _miit_vector(fact) if fact["has_miit"] else {}),
     ):

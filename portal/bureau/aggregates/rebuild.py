@@ -53,6 +53,7 @@ def metric_columns(table: Any, any_on: Any, gd_on: Any, miit_on: Any) -> list[An
     cols += [count(sa.and_(gd_on, f.fiveg_tier == t)).label(f"fiveg_{t}") for t in FIVEG_TIERS]
     cols.append(count(miit_on).label("miit_assessed"))
     cols += [count(sa.and_(miit_on, f.miit_level == k)).label(f"miit_{k}") for k in MIIT_LEVELS]
+    cols.append(count(sa.and_(any_on, f.sharing == sa.true())).label("listed"))
     rkey = record_key_sql(f.company_id)
     cols += [
         sa.func.coalesce(sa.func.sum(sa.case((cond, rkey), else_=0)), 0).label(f"key_{col.name}")
@@ -133,11 +134,16 @@ def fill_ranges(connection: Any) -> None:
         connection.execute(sa.insert(AGG_TABLE).from_select(CUBE_TARGET, select))
 
 
+def fill_cube(connection: Any) -> None:
+    """Count every grain and roll-up of the cube from the fact rows (into an empty cube)."""
+    for select in (_cube_select(g, r) for g in GRAINS for r in ROLLUPS):
+        connection.execute(sa.insert(AGG_TABLE).from_select(CUBE_TARGET, select))
+    fill_ranges(connection)
+
+
 def rebuild_cube() -> None:
     db.session.execute(sa.delete(AGG_TABLE))
-    for select in (_cube_select(g, r) for g in GRAINS for r in ROLLUPS):
-        db.session.execute(sa.insert(AGG_TABLE).from_select(CUBE_TARGET, select))
-    fill_ranges(db.session)
+    fill_cube(db.session)
 
 
 def rebuild_all(batch_size: int = 5000) -> dict[str, int]:
@@ -147,7 +153,9 @@ def rebuild_all(batch_size: int = 5000) -> dict[str, int]:
     db.session.execute(sa.delete(FACT_TABLE))
     dims = {
         row.id: company_dims(row._mapping)
-        for row in db.session.execute(sa.select(Company.id, *(getattr(Company, d) for d in DIMENSIONS)))
+        for row in db.session.execute(
+            sa.select(Company.id, Company.bureau_sharing, *(getattr(Company, d) for d in DIMENSIONS))
+        )
     }
     writer = bulk.Writer(FACT_TABLE, FACT_COLUMNS)
     facts = 0

@@ -4,9 +4,14 @@ The dashboard used to count both from the raw tables on every view: every compan
 every pipeline row for the programs table. At 1,000,000 companies those two scans were most of a first
 view. Here they are maintained like the cube, by differences applied in the transaction that makes them:
 
-* a flush that adds, moves (city, district, cluster, size class) or removes a company — ORM objects through
-  `after_flush`, bulk `DELETE`s of companies through `do_orm_execute` (abandoned registrations);
-* a pipeline refresh (`pipeline.refresh_eligibility` passes the company's old and new rows).
+* a flush that adds, moves (city, district, cluster, size class) or removes a company, or adds, changes
+  or removes pipeline rows as objects (`before_flush` reads what is about to change, `after_flush`
+  applies the difference);
+* `DELETE` statements on companies or pipeline rows (abandoned registrations, the eligibility refresh)
+  and `INSERT` statements of pipeline rows (`do_orm_execute`).
+
+The same flushes move a company's fact rows and the cube when it moves or changes its consent, and take a
+removed company's rows out of the cube (`upkeep.move_facts`, `upkeep.forget_facts`).
 
 `rebuild()` recomputes the table from the raw tables with the cube (`flask bureau rebuild-aggregates`),
 so a change made outside the ORM (a bulk `UPDATE`, COPY) is corrected there.
@@ -23,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from portal.bureau.aggregates import upkeep
 from portal.bureau.aggregates.tables import ROLLED, ROLLUPS
 from portal.bureau.aggregates.upsert import insert_for_dialect
 from portal.bureau.disclosure import record_key, record_key_sql
@@ -99,21 +105,21 @@ class Delta:
         connection.execute(sa.delete(TABLE).where(TABLE.c.companies <= 0))
 
 
+PIPELINE_FIELDS: Final = ("company_id", "program", "status", "estimated_award_wan", "name_zh", "name_en")
+
+
 def pipeline_rows_of(connection: Any, company_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     p = BureauProgramStatus.__table__.c
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     ids = list(company_ids)
     if ids:
-        query = sa.select(p.company_id, p.program, p.status, p.estimated_award_wan, p.name_zh, p.name_en)
-        for row in connection.execute(query.where(p.company_id.in_(ids))):
+        query = sa.select(*(p[f] for f in PIPELINE_FIELDS)).where(p.company_id.in_(ids))
+        for row in connection.execute(query):
             out[row.company_id].append(dict(row._mapping))
     return out
 
 
 # ------------------------------------------------------------------------------ keeping it current
-
-
-PIPELINE_FIELDS: Final = ("company_id", "program", "status", "estimated_award_wan", "name_zh", "name_en")
 
 
 def _company_dims(connection: Any, company_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
@@ -129,9 +135,11 @@ def _count_pipeline(delta: Delta, connection: Any, rows: list[dict[str, Any]], s
             delta.pipeline([row], dims[row["company_id"]], sign)
 
 
-def _dims_changed(company: Company) -> bool:
+def _moved(company: Company) -> bool:
+    """Whether a stored company changes place or consent in this flush."""
     state: Any = sa.inspect(company)
-    return state.persistent and any(state.attrs[d].history.has_changes() for d in DIMENSIONS)
+    changing = (*DIMENSIONS, "bureau_sharing")
+    return state.persistent and any(state.attrs[a].history.has_changes() for a in changing)
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
@@ -141,7 +149,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     changed as objects."""
     connection = session.connection()
     removed = {c.id for c in session.deleted if isinstance(c, Company)}
-    moving = {c.id for c in session.dirty if isinstance(c, Company) and _dims_changed(c)} - removed
+    moving = {c.id for c in session.dirty if isinstance(c, Company) and _moved(c)} - removed
     rows = [
         (obj.company_id, obj.program)
         for obj in (*session.deleted, *session.dirty)
@@ -161,15 +169,18 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         pipeline_rows_of(connection, removed | moving),
         removed,
         old_pipeline,
+        upkeep.stored_facts(connection, removed),
     )
 
 
 def _after_flush(session: Session, _context: Any) -> None:
     delta = Delta()
     connection = session.connection()
-    stored_dims, stored_pipeline, removed, old_pipeline = session.info.pop(
-        "bureau_totals_pending", ({}, {}, set(), [])
+    stored_dims, stored_pipeline, removed, old_pipeline, removed_facts = session.info.pop(
+        "bureau_totals_pending", ({}, {}, set(), [], [])
     )
+    upkeep.forget_facts(connection, removed_facts)
+    upkeep.move_facts(connection, set(stored_dims) - removed)
     for company_id, old in stored_dims.items():
         delta.registered(company_id, old, -1)
         delta.pipeline(stored_pipeline.get(company_id, []), old, -1)
@@ -203,6 +214,7 @@ def _on_bulk_statement(state: ORMExecuteState) -> None:
             query = sa.select(Company.id, *(getattr(Company, d) for d in DIMENSIONS))
             doomed = state.session.execute(query.where(where) if where is not None else query).all()
             rows = pipeline_rows_of(connection, [r.id for r in doomed])
+            upkeep.forget_facts(connection, upkeep.stored_facts(connection, [r.id for r in doomed]))
             for r in doomed:
                 dims = dims_of(r._mapping)
                 delta.registered(r.id, dims, -1)

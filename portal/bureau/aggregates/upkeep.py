@@ -35,31 +35,71 @@ KEY_COLUMNS: Final = ("grain", "period", "until", *DIMENSIONS)
 PRESENCE: Final = ("assessed", "gd_assessed", "miit_assessed")
 
 
-def _upsert_statement() -> Any:
-    stmt = insert_for_dialect(db.engine.dialect.name)(AGG_TABLE)
+def _upsert_statement(dialect: str) -> Any:
+    stmt = insert_for_dialect(dialect)(AGG_TABLE)
     return stmt.on_conflict_do_update(
         index_elements=list(KEY_COLUMNS),
         set_={m: AGG_TABLE.c[m] + stmt.excluded[m] for m in CUBE_COLUMNS},
     )
 
 
-def apply_delta(delta: Mapping[Key, Mapping[str, int]]) -> None:
-    """Add the delta vectors to the cube (atomic `x = x + d` upserts), then drop rows left empty."""
+def apply_delta(delta: Mapping[Key, Mapping[str, int]], connection: Any = None) -> None:
+    """Add the delta vectors to the cube (atomic `x = x + d` upserts), then drop rows left empty.
+
+    On `connection` when given (inside a flush), else on the session."""
     if not delta:
         return
+    executor = connection if connection is not None else db.session
+    dialect = connection.dialect.name if connection is not None else db.engine.dialect.name
     values = [
         {**dict(zip(KEY_COLUMNS, key, strict=True)), **{m: vector.get(m, 0) for m in CUBE_COLUMNS}}
         for key, vector in delta.items()
     ]
-    db.session.execute(_upsert_statement(), values)
+    executor.execute(_upsert_statement(dialect), values)
     shrunk = [key for key, vector in delta.items() if any(vector.get(m, 0) < 0 for m in PRESENCE)]
     if shrunk:
-        db.session.execute(
+        executor.execute(
             sa.delete(AGG_TABLE).where(
                 *(AGG_TABLE.c[m] <= 0 for m in PRESENCE),
                 sa.tuple_(*(AGG_TABLE.c[c] for c in KEY_COLUMNS)).in_(shrunk),
             )
         )
+
+
+def stored_facts(connection: Any, company_ids: Iterable[int]) -> list[dict[str, Any]]:
+    ids = set(company_ids)
+    if not ids:
+        return []
+    return [
+        dict(r._mapping)
+        for r in connection.execute(sa.select(FACT_TABLE).where(FACT_TABLE.c.company_id.in_(ids)))
+    ]
+
+
+def move_facts(connection: Any, company_ids: Iterable[int]) -> None:
+    """Companies that moved (city, district, cluster, size class) or changed their consent: their fact
+    rows take the company's values at once, and the cube moves by the difference — a list never names a
+    company that withdrew its consent, and its counts never disagree with the list."""
+    ids = set(company_ids)
+    if not ids:
+        return
+    c = Company.__table__.c
+    query = sa.select(c.id, c.bureau_sharing, *(c[d] for d in DIMENSIONS)).where(c.id.in_(ids))
+    current = {row.id: company_dims(row._mapping) for row in connection.execute(query)}
+    old = stored_facts(connection, current)
+    new = [{**row, **current[row["company_id"]]} for row in old]
+    if old == new:
+        return
+    for company_id, fields in current.items():
+        connection.execute(
+            sa.update(FACT_TABLE).where(FACT_TABLE.c.company_id == company_id).values(**fields)
+        )
+    apply_delta(fact_delta(old, new), connection)
+
+
+def forget_facts(connection: Any, facts: list[dict[str, Any]]) -> None:
+    """Removed companies' fact rows (deleted with them, ON DELETE CASCADE) leave the cube."""
+    apply_delta(fact_delta(facts, []), connection)
 
 
 def _fact_dicts(rows: Iterable[Any]) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from portal.bureau import aggregates
 from portal.bureau.disclosure import ZERO, Tally, list_withheld, publish, record_key_sql, tally
 from portal.bureau.models import NONE_MONTH, BureauProgramStatus
+from portal.bureau.queries.counts import measure
 from portal.bureau.queries.filters import Filters, company_cols, dim_conditions
 from portal.bureau.queries.labels import (
     FIVEG_NAMES,
@@ -110,9 +111,13 @@ def _company_query(user: User, filters: Filters) -> tuple[Any, bool, Tally, Tall
     """The consenting companies of the selection (ordered by name), whether the list is withheld, and
     the (sharing, hidden) tallies it is published with."""
     f = aggregates.FACT_TABLE.c
-    base = [*_latest_facts(user, filters), *dim_conditions(f, user, filters)]
+    # Counted like every dashboard figure (the cube): the listed companies and the others of the selection.
+    counted = measure(user, filters)[""]
+    sharing, hidden = counted["listed"], counted["assessed"] - counted["listed"]
+    # The company's own columns select the rows (the fact rows carry the same values, kept current), so
+    # the database walks the companies in name order by their indexes and stops at the page's end.
+    base = [*_latest_facts(user, filters), *dim_conditions(company_cols(), user, filters)]
     join = aggregates.FACT_TABLE.join(Company.__table__, Company.id == f.company_id)
-    sharing, hidden = _tallies_by_consent(join, base, f.company_id)
     query = (
         sa.select(
             Company.id,

@@ -113,7 +113,7 @@ def _populate(rng: random.Random, make: Factory, index: int) -> list[Firm]:
                     )
                 )
         subs.sort(key=lambda s: (s.submitted_at, s.assessment_id))
-        facts = build_facts(company.id, dims, subs)
+        facts = build_facts(company.id, {**dims, "sharing": company.bureau_sharing}, subs)
         if facts:
             db.session.execute(sa.insert(aggregates.FACT_TABLE), facts)
         status = rng.choice((None, None, "eligible", "needs_info"))

@@ -3,20 +3,22 @@ tables, whatever path changed them: objects, bulk statements, moves, removals, r
 
 from __future__ import annotations
 
+import random
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from tests_support import Factory
 
-from portal.bureau import disclosure
+from portal.bureau import aggregates, disclosure, queries
 from portal.bureau.aggregates import totals
-from portal.bureau.models import BureauProgramStatus
+from portal.bureau.models import BureauAggregate, BureauFact, BureauProgramStatus
 from portal.bureau.queries import summary
 from portal.bureau.queries.filters import Filters
 from portal.extensions import db
 from portal.models import Company, JurisdictionLevel
-from tests.portal.bureau.test_bureau_dashboard import officer
+from tests.portal.bureau.test_bureau_dashboard import GD, MIIT, officer, random_fields, submit
 
 
 def _snapshot() -> dict[tuple[Any, ...], tuple[int, int, Decimal]]:
@@ -101,3 +103,44 @@ def test_dashboard_counts_registered_companies_and_pipeline_from_the_totals(make
     assert tables["programs"].row_keys == ["p1"]
     award = tables["programs"].rows[0][3]
     assert abs(award - 70) <= 70 * disclosure.MONEY_NOISE  # seven companies' awards, keyed noise of ≤ 5 %
+
+
+def _cube_and_facts() -> tuple[set[tuple[Any, ...]], set[tuple[Any, ...]]]:
+    agg, facts = BureauAggregate.__table__, BureauFact.__table__
+    present = sa.or_(*(agg.c[m] > 0 for m in aggregates.upkeep.PRESENCE))
+    cube = {
+        tuple(r) for r in db.session.execute(sa.select(*(c for c in agg.c if c.name != "id")).where(present))
+    }
+    return cube, {tuple(r) for r in db.session.execute(sa.select(*facts.c))}
+
+
+def test_consent_moves_and_removals_reach_the_facts_and_the_cube_at_once(make: Factory) -> None:
+    rng = random.Random(7)
+    firms = [
+        make.company(name=f"同意变更{i}", city="揭阳市", district="榕城区", bureau_sharing=i % 2 == 0)
+        for i in range(4)
+    ]
+    for i, company in enumerate(firms):
+        submit(company, datetime(2025, 1 + i, 5, tzinfo=UTC), GD, **random_fields(rng, GD))
+        submit(company, datetime(2025, 3 + i, 9, tzinfo=UTC), MIIT, **random_fields(rng, MIIT))
+    registered_only = [make.company(name=f"仅注册{i}", city="揭阳市", district="榕城区") for i in range(2)]
+    firms[0].bureau_sharing = False  # consent withdrawn
+    firms[1].bureau_sharing = True  # consent given
+    firms[2].city, firms[2].district, firms[2].cluster = "梅州市", "梅江区", "c05"  # moved
+    db.session.commit()
+    # removed: by a statement (an abandoned registration) and as an object
+    db.session.execute(sa.delete(Company).where(Company.id == registered_only[0].id))
+    db.session.delete(db.session.get(Company, registered_only[1].id))
+    db.session.commit()
+
+    kept = _cube_and_facts()
+    aggregates.rebuild_all()
+    assert _cube_and_facts() == kept
+    _assert_equal_to_a_recount()
+
+    user = officer(make, JurisdictionLevel.CITY, "揭阳市")
+    counted = queries.measure(user, Filters())[""]
+    assert counted["assessed"].count == 3  # 0, 1 and 3 (2 moved away)
+    assert counted["listed"].count == 1  # of those only 1 shares now (0 withdrew, 3 never agreed)
+    listing = queries.company_list(user, Filters())
+    assert listing["withheld"] or [c["id"] for c in listing["companies"]] == [firms[1].id]
