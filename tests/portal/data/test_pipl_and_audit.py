@@ -20,11 +20,19 @@ from portal.models import Answer, Company, ConsentMode, PlatformEvent, Role, Use
 from portal.providers.consent import grant, local_today, revoke
 from scoring.reference import credit_code
 
+CONSENT_COLUMNS = ("id", "listed", "key_listed")  # who may be named follows consent, not the statistics
+
 
 def _cube() -> list[tuple[Any, ...]]:
     db.session.expire_all()
-    columns = [c for c in BureauAggregate.__table__.columns if c.name != "id"]
+    columns = [c for c in BureauAggregate.__table__.columns if c.name not in CONSENT_COLUMNS]
     return sorted(tuple(row) for row in db.session.execute(sa.select(*columns)))
+
+
+def _listed() -> int:
+    """Companies a bureau's list may name, all time, province-wide (the cube's 'all' rows by city)."""
+    agg = BureauAggregate.__table__.c
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(agg.listed), 0)).where(agg.grain == "Ac"))
 
 
 def test_deleting_a_company_removes_personal_data_and_keeps_statistics(make: Factory) -> None:
@@ -32,7 +40,7 @@ def test_deleting_a_company_removes_personal_data_and_keeps_statistics(make: Fac
     member = make.user(Role.ENTERPRISE, company=admin.company, is_company_admin=False, phone="13800000000")
     submitted(make, cluster="c05")  # another company that stays
     text_items = [a for a in assessment.answers if isinstance(a.value, str) and len(a.value) > 1]
-    before = _cube()
+    before, listed_before = _cube(), _listed()
     company = admin.company
     emails = {admin.email, member.email}
 
@@ -50,8 +58,9 @@ def test_deleting_a_company_removes_personal_data_and_keeps_statistics(make: Fac
         assert db.session.get(Answer, answer.id).value is None or answer.item_id
     # the bureaus' anonymised counts are the same as before, and the same as a rebuild from raw data
     assert _cube() == before
+    assert _listed() == listed_before - 1  # consent withdrawn with the data: no longer named in a list
     aggregates.rebuild_all()
-    assert _cube() == before
+    assert _cube() == before and _listed() == listed_before - 1
     events = audit.recent(action="delete_company")
     assert [e.target for e in events] == [f"company:{company.id}"]
 
