@@ -56,7 +56,10 @@ def _saver(url: str, mine: list[dict[str, int]], until: float, counts: list[int]
             }
             try:
                 conn.execute(FAST_SAVE, params).fetchall()
-            except psycopg.errors.LockNotAvailable:  # another client saving the same assessment: again
+            except (psycopg.errors.LockNotAvailable, psycopg.errors.UniqueViolation):
+                # Another client saving the same assessment: it holds the lock, or it committed the same
+                # first answer between this statement's snapshot and its lock. The application answers
+                # both by going through its locked path (portal/assessments/saving/fast.py); here: again.
                 conn.rollback()
                 continue
             conn.commit()

@@ -4,10 +4,12 @@ summaries carry their targets (the full runs are `make bench`)."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from tests_support import Factory
+from tests_support import Factory, first_answer_held_open, wait_until_a_backend_waits_for_a_lock
 
 from bench import bench_pages, bench_plan, bench_weight, db_ceiling, demo_site
 from portal import demo
@@ -55,7 +57,22 @@ def test_database_ceiling_runs_the_autosave_statement(app: Flask, make: Factory)
     url = db.engine.url.render_as_string(hide_password=False)
     people = db_ceiling.respondents(url, [draft.id])
     assert people == [{"assessment": draft.id, "company": user.company_id, "user": user.id}]
-    assert db_ceiling.saves_per_second(url, people, seconds=0.3, connections=2) > 0
+    # Another transaction holds the same first answer uncommitted: the first save waits on it and then loses
+    # the race (the answer is not in its snapshot); the client takes it again, as the application does.
+    other = first_answer_held_open(draft.id, db_ceiling.ITEM, "A", user.id)
+
+    def commit_once_a_save_waits() -> None:
+        try:
+            with app.app_context():
+                wait_until_a_backend_waits_for_a_lock()
+        finally:
+            other.commit()
+            other.close()
+
+    committer = threading.Thread(target=commit_once_a_save_waits)
+    committer.start()
+    assert db_ceiling.saves_per_second(url, people, seconds=2, connections=2) > 0
+    committer.join(timeout=30)
     db.session.expire_all()
     stored = draft.answer_map()
     assert stored[db_ceiling.ITEM] in db_ceiling.VALUES

@@ -20,7 +20,7 @@ import questionnaires
 from portal.assessments import saving
 from portal.assessments import services as assessments
 from portal.extensions import db as _db
-from portal.models import Assessment, Company, JurisdictionLevel, ProviderOrg, Role, User
+from portal.models import Answer, Assessment, Company, JurisdictionLevel, ProviderOrg, Role, User
 from questionnaires.strict_yaml import load_file
 from scoring.reference import credit_code
 
@@ -210,6 +210,24 @@ def submitted(make: Factory, choice: int = 2, **company: Any) -> tuple[Assessmen
     answer_everything(assessment, user, choice)
     assessments.submit(assessment, user, attested=True)
     return assessment, user
+
+
+def first_answer_held_open(assessment_id: int, item_id: str, value: str, user_id: int) -> sa.Connection:
+    """Another transaction, left open, holding the assessment's first answer to `item_id` (PostgreSQL).
+
+    It recreates the one window a save's single statement cannot see: another save committing the same
+    first answer after the statement's snapshot but before its lock. The insert skips the foreign-key check
+    (replica role, for this transaction only), whose share lock on the assessment would make the statement
+    give way at once; so the statement takes the lock, misses the answer, and its insert waits on the
+    unique index until the caller commits the returned connection, then fails."""
+    other = _db.engine.connect()
+    other.execute(sa.text("SET LOCAL session_replication_role = replica"))
+    other.execute(
+        sa.insert(Answer).values(
+            assessment_id=assessment_id, item_id=item_id, value=value, version=1, updated_by_id=user_id
+        )
+    )
+    return other
 
 
 def wait_until_a_backend_waits_for_a_lock(seconds: float = 10) -> None:

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from fixture_types import LoginAs
 from flask import Flask
-from tests_support import Factory, wait_until_a_backend_waits_for_a_lock
+from tests_support import Factory, first_answer_held_open, wait_until_a_backend_waits_for_a_lock
 
 from portal.assessments import saving, services
 from portal.assessments.saving import fast, pins
@@ -231,3 +231,45 @@ def test_a_save_meeting_another_save_waits_and_counts_what_that_one_saved(
     pins._BUSY[assessment.id] -= pins.BUSY_SECONDS  # as if that time had passed
     assert client.post(url, json=_answers((TOOLS, "C"))).status_code == 200
     assert taken[-1] is not None and len(statements) == 1
+
+
+def test_a_first_answer_committed_by_another_save_meanwhile_goes_through_the_locked_path(
+    postgresql: None, app: Flask, make: Factory, login_as: LoginAs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one statement does not see an answer committed after its snapshot: its insert of the same first
+    answer fails on the unique index. The save is then made by the locked path, which reads that answer and
+    writes over it, and the user gets a normal reply."""
+    admin = make.user(Role.ENTERPRISE)
+    assessment = services.start(admin.company, GD, admin)
+    client = login_as(admin)
+    client.get(f"/company/assessments/{assessment.id}/modules/cloud")  # remembers the pin
+    db.session.commit()
+    taken = []
+    real = fast.try_save
+    monkeypatch.setattr(fast, "try_save", lambda *a: taken.append(real(*a)) or taken[-1])
+    other = first_answer_held_open(assessment.id, REALTIME, "B", admin.id)
+    replies: list[Any] = []
+
+    def save() -> None:
+        with app.app_context():
+            response = client.post(
+                f"/api/v1/assessments/{assessment.id}/answers", json=_answers((REALTIME, "C"))
+            )
+            replies.append((response.status_code, response.get_json()))
+
+    saver = threading.Thread(target=save)
+    saver.start()
+    try:
+        wait_until_a_backend_waits_for_a_lock()
+    finally:
+        other.commit()
+        other.close()
+    saver.join(timeout=30)
+    status, body = replies[0]
+    assert taken == [None]  # the one statement lost the race and gave way
+    assert not pins.is_busy(assessment.id)  # on the answer, not on the assessment's lock
+    assert status == 200, body
+    assert body["saved"][0]["version"] == 2  # written over the answer committed meanwhile
+    db.session.expire_all()
+    stored = db.session.scalars(sa.select(Answer).where(Answer.assessment_id == assessment.id)).one()
+    assert (stored.value, stored.version) == ("C", 2)
