@@ -15,7 +15,8 @@ DELETE, SQL text), pending ORM changes, and a request that ended in an exception
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import Flask
@@ -23,18 +24,35 @@ from flask import Flask
 from portal.extensions import db
 
 _WROTE = "dx_wrote"  # in the DBAPI connection's info while its transaction has run a non-SELECT statement
+_READS = "dx_reads"  # in the DBAPI connection's info: what read_once() read since the last write
+T = TypeVar("T")
 
 
 def _note_writes(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:  # noqa: PLR0913, PLR0917 — SQLAlchemy's before_cursor_execute signature
     compiled = getattr(context, "compiled", None)
     if compiled is None or not getattr(compiled.statement, "is_select", False):
         conn.info[_WROTE] = True
+        conn.info.pop(_READS, None)
 
 
 def note_write() -> None:
     """For statements run through the driver directly (no SQLAlchemy events): the current transaction
     may have written."""
-    db.session.connection().info[_WROTE] = True
+    info = db.session.connection().info
+    info[_WROTE] = True
+    info.pop(_READS, None)
+
+
+def read_once(key: Hashable, read: Callable[[], T]) -> T:
+    """`read()`, run once per transaction for `key` while the transaction writes nothing: a page whose
+    parts each need the same small table (the rule versions in force, the solution catalogue) reads it
+    once. Any write in the transaction, its COMMIT or its ROLLBACK forgets what was read, so a request
+    that changes one of these tables reads it afresh after the change."""
+    reads: dict[Hashable, Any] = db.session.connection().info.setdefault(_READS, {})
+    if key not in reads:
+        reads[key] = read()
+    value: T = reads[key]
+    return value
 
 
 def _transaction_ended(conn: Any) -> None:
@@ -44,6 +62,7 @@ def _transaction_ended(conn: Any) -> None:
         # error (OperationalError: AdminShutdown) and left the session unusable.
         return
     conn.info.pop(_WROTE, None)
+    conn.info.pop(_READS, None)
 
 
 def end_read_only_transaction(exc: BaseException | None) -> None:

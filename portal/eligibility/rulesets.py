@@ -21,6 +21,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
+from portal import transactions
 from portal.extensions import db
 from portal.i18n import locale_of, pick
 from portal.models import RuleVersion, RuleVersionStatus
@@ -55,16 +56,23 @@ def shipped_programs() -> list[Program]:
 def versions_in_force(day: date | None = None) -> list[RuleVersion]:
     """Per program, the published version in force on ``day`` (today, China time) with the highest number."""
     day = day or today()
-    published = db.session.scalars(
-        sa.select(RuleVersion)
-        .where(RuleVersion.status == RuleVersionStatus.PUBLISHED.value)
-        .order_by(RuleVersion.program_id, RuleVersion.version.desc())
-    )
+    published = transactions.read_once(("published rule versions",), _published_versions)
     chosen: dict[str, RuleVersion] = {}
     for version in published:
         if version.program_id not in chosen and version.in_force(day):
             chosen[version.program_id] = version
     return list(chosen.values())
+
+
+def _published_versions() -> tuple[RuleVersion, ...]:
+    """Every published version, per program the newest first."""
+    return tuple(
+        db.session.scalars(
+            sa.select(RuleVersion)
+            .where(RuleVersion.status == RuleVersionStatus.PUBLISHED.value)
+            .order_by(RuleVersion.program_id, RuleVersion.version.desc())
+        )
+    )
 
 
 _RULES_CACHE: OrderedDict[str, RuleSet] = OrderedDict()

@@ -41,6 +41,10 @@ class AssessmentResult(db.Model):  # type: ignore[name-defined]
     cloud_supply_chain: Mapped[bool | None]
     cloud_operations: Mapped[bool | None]
     fiveg_tier: Mapped[str | None] = mapped_column(sa.String(12))
+    # Each dimension's id, titles, score, level (and its name) and number of questions shown, copied
+    # from the result (portal/results/services.py dimension_figures): what peer benchmarks rank and round
+    # comparisons compare, a few hundred bytes against the ~50 KB of the result's dimensions.
+    dimensions: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON)
     # The upgrade plan the result page shows first, worked out when the row is stored (portal/results/
     # plan_ahead.py): {"key": fingerprint of its inputs, "plans": the plan set}; None until then, or when
     # stored by a recompute (the page then computes it on its first view, as for any other target).

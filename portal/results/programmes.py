@@ -94,8 +94,8 @@ def dimension_peers(assessment: Assessment) -> dict[str, list[maturity.PeerRecor
     """Per-dimension peer scores: the latest stored result of every other company's latest submission."""
     latest_result = services.latest_peer_results(assessment)
     rows = db.session.execute(
-        # only the dimension scores of each stored result, not the whole result
-        sa.select(AssessmentResult.result["modules"], Company.cluster, Company.size_class, Company.city)
+        # the dimensions' figures of each stored result, not the whole result
+        sa.select(AssessmentResult.dimensions, Company.cluster, Company.size_class, Company.city)
         .join(Assessment, Assessment.id == AssessmentResult.assessment_id)
         .join(Company, Company.id == Assessment.company_id)
         .where(AssessmentResult.id.in_(sa.select(latest_result.c.id)))

@@ -111,12 +111,32 @@ def store(assessment: Assessment, *, recompute: bool = False) -> AssessmentResul
         cloud_supply_chain=kinds.get("cloud_supply_chain"),
         cloud_operations=kinds.get("cloud_operations"),
         fiveg_tier=result.fiveg.tier if result.fiveg is not None else None,
+        dimensions=dimension_figures(plain),
     )
     db.session.add(row)
     db.session.commit()
     # subscribers: the bureau aggregates (portal/bureau/__init__.py), the default plan (results/plan_ahead.py)
     send_result_stored(row, recompute=recompute)
     return row
+
+
+# What a stored result's `dimensions` column copies of each dimension (the migration that added the column
+# copied the same fields into the rows stored before it).
+DIMENSION_FIELDS = (
+    "module_id",
+    "title_zh",
+    "title_en",
+    "score",
+    "level",
+    "level_name_zh",
+    "level_name_en",
+    "visible_items",
+)
+
+
+def dimension_figures(plain: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The figures of each dimension of a plain result (maturity.to_plain) kept in its own column."""
+    return [{field: module.get(field) for field in DIMENSION_FIELDS} for module in plain.get("modules") or ()]
 
 
 def latest_row(assessment: Assessment) -> AssessmentResult | None:

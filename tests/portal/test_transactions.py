@@ -84,3 +84,41 @@ def test_a_connection_lost_mid_transaction_reports_the_real_error(app: Flask, ma
         db.session.execute(sa.text("SELECT 1"))
     db.session.rollback()
     assert db.session.execute(sa.text("SELECT 1")).scalar_one() == 1  # and the session is usable again
+
+
+def _user_names() -> list[str]:
+    return list(db.session.scalars(sa.select(User.name).order_by(User.id)))
+
+
+@pytest.mark.parametrize("how", ["orm_flushed", "core", "driver", "commit", "rollback"])
+def test_a_read_once_is_read_again_after_a_write_or_the_transactions_end(
+    app: Flask, make: Factory, how: str
+) -> None:
+    """A page's parts share one read of a table (read_once) only while nothing is written: after a
+    change in the same transaction, or in the next transaction, they read it afresh."""
+    user = make.user(name="原名")
+    reads = []
+
+    def names() -> list[str]:
+        reads.append(1)
+        return _user_names()
+
+    assert transactions.read_once(("names",), names) == ["原名"]
+    assert transactions.read_once(("names",), names) == ["原名"] and len(reads) == 1  # shared
+    if how == "orm_flushed":
+        user.name = "新名"
+        db.session.flush()
+    elif how == "core":
+        db.session.execute(sa.update(User).where(User.id == user.id).values(name="新名"))
+    elif how == "driver":
+        db.session.execute(sa.update(User).where(User.id == user.id).values(name="新名"))
+        db.session.connection().info[transactions._READS] = {("names",): ["原名"]}  # as if read after it
+        transactions.note_write()  # a statement run on the driver itself (the one-statement save)
+    elif how == "commit":
+        user.name = "新名"
+        db.session.commit()
+    else:
+        db.session.rollback()
+    expected = ["原名"] if how == "rollback" else ["新名"]
+    assert transactions.read_once(("names",), names) == expected
+    assert len(reads) == 2

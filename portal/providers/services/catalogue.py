@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from portal import transactions
 from portal.errors import PortalError
 from portal.extensions import db
 from portal.models import (
@@ -185,7 +186,12 @@ def to_offer(solution: Solution, org: ProviderOrg, verified_orgs: set[int]) -> m
 
 
 def visible_offers() -> list[matching.Offer]:
-    """Every solution not hidden by moderation, ready for matching."""
+    """Every solution not hidden by moderation, ready for matching (read once per transaction: a result
+    page matches its roadmap and prices its upgrade plan from the same catalogue)."""
+    return list(transactions.read_once(("visible offers",), _visible_offers))
+
+
+def _visible_offers() -> tuple[matching.Offer, ...]:
     verified = verified_org_ids()
     rows = db.session.execute(
         sa.select(Solution, ProviderOrg)
@@ -193,7 +199,7 @@ def visible_offers() -> list[matching.Offer]:
         .where(Solution.hidden.is_(False))
         .order_by(Solution.id)
     )
-    return [to_offer(solution, org, verified) for solution, org in rows]
+    return tuple(to_offer(solution, org, verified) for solution, org in rows)
 
 
 def roadmap_actions(result: Mapping[str, Any]) -> list[dict[str, Any]]:
