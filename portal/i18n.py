@@ -20,6 +20,9 @@ from babel.support import NullTranslations
 from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from portal.access import public
 from portal.links import safe_target
@@ -134,6 +137,14 @@ def _translations() -> NullTranslations:
     return translations
 
 
+@pass_eval_context
+def _template_gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
+    text = _translations().ugettext(string)
+    if eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 — the catalog's own text, marked as Jinja's i18n extension marks it
+    return text % variables
+
+
 def register(app: Flask) -> None:
     app.register_blueprint(bp)
     # the template gettext of Flask-Babel, with the catalog looked up once (see `_translations`)
@@ -144,5 +155,10 @@ def register(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    # `_()` and `gettext()` called directly, not through the extension's alias and its newstyle wrapper,
+    # which call the function twice more through the template context: the same result (the catalog's
+    # text, marked safe when escaping, always %-formatted with the variables, which are escaped), at a
+    # third of the cost for the ~740 texts of a result page (some 4 ms of its 13 ms of rendering).
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
     app.jinja_env.globals.update(pick=pick, list_separator=list_separator)
     app.jinja_env.filters.update(localized=localized)

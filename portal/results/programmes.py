@@ -7,11 +7,9 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
 from flask import current_app
 
-from portal.extensions import db
-from portal.models import Assessment, AssessmentResult, Company
+from portal.models import Assessment, Company
 from portal.results import model as v
 from portal.results import services
 from portal.results.format import num as _num
@@ -92,19 +90,11 @@ def _programme(
 
 def dimension_peers(assessment: Assessment) -> dict[str, list[maturity.PeerRecord]]:
     """Per-dimension peer scores: the latest stored result of every other company's latest submission."""
-    latest_result = services.latest_peer_results(assessment)
-    rows = db.session.execute(
-        # the dimensions' figures of each stored result, not the whole result
-        sa.select(AssessmentResult.dimensions, Company.cluster, Company.size_class, Company.city)
-        .join(Assessment, Assessment.id == AssessmentResult.assessment_id)
-        .join(Company, Company.id == Assessment.company_id)
-        .where(AssessmentResult.id.in_(sa.select(latest_result.c.id)))
-    )
     peers: dict[str, list[maturity.PeerRecord]] = {}
-    for modules, cluster, size, city in rows:
-        for module in modules or ():
+    for peer in services.peer_rows(assessment):
+        for module in peer.dimensions:
             if module.get("score") is not None:
                 peers.setdefault(module["module_id"], []).append(
-                    maturity.PeerRecord(Decimal(str(module["score"])), cluster, size, city)
+                    maturity.PeerRecord(Decimal(str(module["score"])), peer.cluster, peer.size, peer.city)
                 )
     return peers

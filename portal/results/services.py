@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from portal import transactions
 from portal.choices import known_cluster
 from portal.extensions import db
 from portal.instruments import instrument_of
@@ -169,20 +170,49 @@ def latest_peer_results(assessment: Assessment) -> Any:
     )
 
 
+@dataclass(frozen=True)
+class PeerRow:
+    """A peer's figures the benchmarks rank: overall score, MIIT points, each dimension, and its profile."""
+
+    overall_score: Decimal | None
+    miit_points: Decimal | None
+    dimensions: list[dict[str, Any]]
+    cluster: str | None
+    size: str | None
+    city: str | None
+
+
+def peer_rows(assessment: Assessment) -> tuple[PeerRow, ...]:
+    """Every peer's figures, read once per transaction (the overall benchmark and each dimension's read
+    the same rows)."""
+
+    def read() -> tuple[PeerRow, ...]:
+        latest_result = latest_peer_results(assessment)
+        rows = db.session.execute(
+            sa.select(
+                AssessmentResult.overall_score,
+                AssessmentResult.miit_points,
+                AssessmentResult.dimensions,  # not the whole result (see the column)
+                Company.cluster,
+                Company.size_class,
+                Company.city,
+            )
+            .join(Assessment, Assessment.id == AssessmentResult.assessment_id)
+            .join(Company, Company.id == Assessment.company_id)
+            .where(AssessmentResult.id.in_(sa.select(latest_result.c.id)))
+        )
+        return tuple(PeerRow(score, points, dims or [], *profile) for score, points, dims, *profile in rows)
+
+    return transactions.read_once(("peer rows", assessment.id), read)
+
+
 def peers_for(assessment: Assessment) -> list[maturity.PeerRecord]:
     """Overall score (or MIIT points) of every peer, for the benchmark."""
-    latest_result = latest_peer_results(assessment)
-    score_column = AssessmentResult.miit_points if _is_miit(assessment) else AssessmentResult.overall_score
-    rows = db.session.execute(
-        sa.select(score_column, Company.cluster, Company.size_class, Company.city)
-        .join(Assessment, Assessment.id == AssessmentResult.assessment_id)
-        .join(Company, Company.id == Assessment.company_id)
-        .where(AssessmentResult.id.in_(sa.select(latest_result.c.id)))
-    )
+    miit = _is_miit(assessment)
     return [
-        maturity.PeerRecord(score=Decimal(score), cluster=cluster, size=size, city=city)
-        for score, cluster, size, city in rows
-        if score is not None
+        maturity.PeerRecord(score=Decimal(score), cluster=p.cluster, size=p.size, city=p.city)
+        for p in peer_rows(assessment)
+        if (score := p.miit_points if miit else p.overall_score) is not None
     ]
 
 
