@@ -115,9 +115,9 @@ class BaseConfig:
     COMPRESS_ALGORITHM = "br, gzip, zstd, deflate"
     COMPRESS_ALGORITHM_STREAMING = "br, zstd, deflate"
     COMPRESS_MIN_SIZE = 1024
-    # Work out a stored result's default upgrade plan when it is stored, so its result page's first view
-    # reads it (portal/results/plan_ahead.py). The tests turn it off (a plan per submission would slow the
-    # suite), except those of that module.
+    # Work out a stored result's default upgrade plan once it is stored, in a job (RQ, or the app's pool
+    # without Redis), so its result page's first view reads it (portal/results/plan_ahead.py). The tests
+    # turn it off (a plan per submission would slow the suite), except those of that module.
     RESULT_PLAN_AHEAD = True
 
 

@@ -21,6 +21,7 @@ polls — which is what recovers reports of the thread pool after an app restart
 
 from __future__ import annotations
 
+import importlib
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -119,6 +120,23 @@ def _enqueue(report_id: int, job_id: str, timeout: int = JOB_TIMEOUT_S) -> None:
         on_failure=Callback(on_job_failure),
         description=f"report {report_id}",
     )
+
+
+def run_later(work: str, *args: Any) -> None:
+    """Run the function named `work` ("package.module.function") with `args` outside the request: as an
+    RQ job on the reports queue, else in this process's pool. For work that may be lost (a cache filled
+    ahead of its first use): Redis unreachable, it is not run and the request goes on."""
+    from redis.exceptions import RedisError
+
+    if not uses_redis():
+        module, _, name = work.rpartition(".")
+        function = getattr(importlib.import_module(module), name)
+        local_pool.run_later(current_app._get_current_object(), function, *args)  # type: ignore[attr-defined]
+        return
+    try:
+        queue().enqueue(work, *args, job_timeout=JOB_TIMEOUT_S, description=f"{work}{args}")
+    except RedisError as exc:
+        current_app.logger.warning("%s%s not queued: Redis unavailable (%s)", work, args, exc)
 
 
 # --------------------------------------------------------------------------------------------- sweep

@@ -232,3 +232,26 @@ def test_concurrent_retries_of_a_failed_report_queue_it_once(
     assert Queue(name, connection=connection).count == 1
     db.session.expire_all()
     assert db.session.get(Report, report.id).status is ReportStatus.QUEUED  # type: ignore[union-attr]
+
+
+def test_the_default_plan_of_a_stored_result_is_a_job_on_the_queue(
+    app: Flask, make: Factory, redis_queue: tuple[Redis, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With Redis, the plan a result page shows first is worked out by the worker, not in the request that
+    stored the result, and kept on the result's row."""
+    from rq import Queue, SimpleWorker
+
+    from portal.models import AssessmentResult
+
+    connection, name = redis_queue
+    monkeypatch.setitem(app.config, "RESULT_PLAN_AHEAD", True)
+    assessment, _user = submitted(make)
+    queue = Queue(name, connection=connection)
+    assert queue.count == 1
+    row = db.session.scalars(
+        sa.select(AssessmentResult).where(AssessmentResult.assessment_id == assessment.id)
+    ).one()
+    assert row.default_plan is None  # not in the request
+    SimpleWorker([queue], connection=connection).work(burst=True)
+    db.session.expire_all()
+    assert row.default_plan is not None and len(row.default_plan["key"]) == 64

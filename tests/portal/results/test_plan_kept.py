@@ -1,11 +1,12 @@
-"""The default upgrade plan is worked out when a result is stored and kept on its row: the first view of the
-result page (and the API, the PDF: one ResultView) reads it, it is the plan the page would compute, and it
-is used only when computed from the inputs the page has; a recompute of every result leaves it to the
-first view."""
+"""The default upgrade plan is worked out once a result is stored, by a job outside the request that stored
+it, and kept on its row: the first view of the result page (and the API, the PDF: one ResultView) reads
+it, it is the plan the page would compute, and it is used only when computed from the inputs the page has;
+a recompute of every result leaves it to the first view."""
 
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from tests_support import Factory, answer_everything
 from portal.assessments import services as assessments
 from portal.extensions import db
 from portal.models import Assessment, AssessmentResult, Role, User
+from portal.reports import local_pool
 from portal.results import plan, services
 from portal.results.view import build_result_view
 from scoring import plan as planning
@@ -32,10 +34,13 @@ def plan_ahead(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _submitted(make: Factory) -> tuple[Assessment, User]:
+    """A submitted assessment whose default plan job has ended."""
     user = make.user(Role.ENTERPRISE, company=make.company(city="揭阳市"))
     assessment = assessments.start(user.company, MIIT, user)
     answer_everything(assessment, user, 0)
     assessments.submit(assessment, user, attested=True)
+    assert local_pool.wait_all(timeout=120), "the default plan job did not end within 2 minutes"
+    db.session.expire_all()
     return assessment, user
 
 
@@ -45,13 +50,18 @@ def _row(assessment: Assessment) -> AssessmentResult:
     return row
 
 
+threads: list[str] = []  # the thread of each search counted by _searches
+
+
 def _searches(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Calls of the plan search from now on."""
+    threads.clear()
     calls: list[Any] = []
     search = planning.plan_set
 
     def counted(*args: Any, **kwargs: Any) -> planning.PlanSet:
         calls.append(args[2])
+        threads.append(threading.current_thread().name)
         return search(*args, **kwargs)
 
     monkeypatch.setattr(planning, "plan_set", counted)
@@ -121,3 +131,28 @@ def test_a_recompute_of_every_result_leaves_the_plan_to_the_first_view(make: Fac
     assert [r.default_plan is None for r in rows if r.id != before] == [True]
     again = db.session.get(Assessment, assessment_id)
     assert again is not None and build_result_view(again, "zh").plan is not None
+
+
+@pytest.mark.usefixtures("plan_ahead")
+def test_the_plan_is_worked_out_outside_the_request_that_stores_the_result(
+    make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    searches = _searches(monkeypatch)
+    assessment, _user = _submitted(make)
+    assert searches and set(threads) == {"report-jobs_0"}  # only in the background pool
+    assert _row(assessment).default_plan is not None
+
+
+@pytest.mark.usefixtures("plan_ahead")
+def test_a_failed_plan_job_leaves_the_result_and_the_page_computes_the_plan(
+    login_as: LoginAs, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("no plan")
+
+    monkeypatch.setattr(planning, "plan_set", broken)
+    assessment, user = _submitted(make)
+    assert _row(assessment).default_plan is None
+    monkeypatch.undo()
+    page = login_as(user).get(f"/company/assessments/{assessment.id}/result").get_data(as_text=True)
+    assert "升级方案：达到中小企业数字化水平二级" in page
