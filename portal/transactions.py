@@ -19,12 +19,12 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g, has_app_context, has_request_context
 
 from portal.extensions import db
 
 _WROTE = "dx_wrote"  # in the DBAPI connection's info while its transaction has run a non-SELECT statement
-_READS = "dx_reads"  # in the DBAPI connection's info: what read_once() read since the last write
+_READS = "_dx_reads"  # in the request's `g`: what read_once() read since the last write
 T = TypeVar("T")
 
 
@@ -32,27 +32,34 @@ def _note_writes(conn: Any, cursor: Any, statement: str, params: Any, context: A
     compiled = getattr(context, "compiled", None)
     if compiled is None or not getattr(compiled.statement, "is_select", False):
         conn.info[_WROTE] = True
-        conn.info.pop(_READS, None)
+        _forget_reads()
 
 
 def note_write() -> None:
     """For statements run through the driver directly (no SQLAlchemy events): the current transaction
     may have written."""
-    info = db.session.connection().info
-    info[_WROTE] = True
-    info.pop(_READS, None)
+    db.session.connection().info[_WROTE] = True
+    _forget_reads()
 
 
 def read_once(key: Hashable, read: Callable[[], T]) -> T:
-    """`read()`, run once per transaction for `key` while the transaction writes nothing: a page whose
-    parts each need the same small table (the rule versions in force, the solution catalogue) reads it
-    once. Any write in the transaction, its COMMIT or its ROLLBACK forgets what was read, so a request
-    that changes one of these tables reads it afresh after the change."""
-    reads: dict[Hashable, Any] = db.session.connection().info.setdefault(_READS, {})
+    """`read()`, run once per request for `key` while the request writes nothing: a page whose parts each
+    need the same small table (the rule versions in force, the solution catalogue) reads it once. Any
+    write, COMMIT or ROLLBACK forgets what was read, so a request that changes one of these tables reads it
+    afresh after the change. Outside a request (a job, a command, a test's own session, which may live
+    across other sessions' commits) every call reads."""
+    if not has_request_context():
+        return read()
+    reads: dict[Hashable, Any] = g.setdefault(_READS, {})
     if key not in reads:
         reads[key] = read()
     value: T = reads[key]
     return value
+
+
+def _forget_reads() -> None:
+    if has_app_context():
+        g.pop(_READS, None)
 
 
 def _transaction_ended(conn: Any) -> None:
@@ -62,7 +69,7 @@ def _transaction_ended(conn: Any) -> None:
         # error (OperationalError: AdminShutdown) and left the session unusable.
         return
     conn.info.pop(_WROTE, None)
-    conn.info.pop(_READS, None)
+    _forget_reads()
 
 
 def end_read_only_transaction(exc: BaseException | None) -> None:

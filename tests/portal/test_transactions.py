@@ -3,6 +3,7 @@ anything that may have written keeps the ROLLBACK (portal/transactions.py)."""
 
 from __future__ import annotations
 
+import flask
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -95,7 +96,7 @@ def test_a_read_once_is_read_again_after_a_write_or_the_transactions_end(
     app: Flask, make: Factory, how: str
 ) -> None:
     """A page's parts share one read of a table (read_once) only while nothing is written: after a
-    change in the same transaction, or in the next transaction, they read it afresh."""
+    change in the same request, or once its transaction has ended, they read it afresh."""
     user = make.user(name="原名")
     reads = []
 
@@ -103,22 +104,33 @@ def test_a_read_once_is_read_again_after_a_write_or_the_transactions_end(
         reads.append(1)
         return _user_names()
 
-    assert transactions.read_once(("names",), names) == ["原名"]
-    assert transactions.read_once(("names",), names) == ["原名"] and len(reads) == 1  # shared
-    if how == "orm_flushed":
-        user.name = "新名"
-        db.session.flush()
-    elif how == "core":
-        db.session.execute(sa.update(User).where(User.id == user.id).values(name="新名"))
-    elif how == "driver":
-        db.session.execute(sa.update(User).where(User.id == user.id).values(name="新名"))
-        db.session.connection().info[transactions._READS] = {("names",): ["原名"]}  # as if read after it
-        transactions.note_write()  # a statement run on the driver itself (the one-statement save)
-    elif how == "commit":
-        user.name = "新名"
-        db.session.commit()
-    else:
-        db.session.rollback()
-    expected = ["原名"] if how == "rollback" else ["新名"]
-    assert transactions.read_once(("names",), names) == expected
+    with app.test_request_context("/"):
+        assert transactions.read_once(("names",), names) == ["原名"]
+        assert transactions.read_once(("names",), names) == ["原名"] and len(reads) == 1  # shared
+        if how == "orm_flushed":
+            user.name = "新名"
+            db.session.flush()
+        elif how == "core":
+            db.session.execute(sa.update(User).where(User.id == user.id).values(name="新名"))
+        elif how == "driver":
+            transactions.read_once(("names",), names)  # (nothing new to read yet)
+            db.session.execute(sa.update(User).where(User.id == user.id).values(name="新名"))
+            flask.g._dx_reads = {("names",): ["原名"]}  # as if read after the update …
+            transactions.note_write()  # … which ran on the driver itself (the one-statement save)
+        elif how == "commit":
+            user.name = "新名"
+            db.session.commit()
+        else:
+            db.session.rollback()
+        expected = ["原名"] if how == "rollback" else ["新名"]
+        assert transactions.read_once(("names",), names) == expected
+        assert len(reads) == 2
+
+
+def test_outside_a_request_every_read_once_reads(app: Flask, make: Factory) -> None:
+    """A job, a command or a test keeps its session across other sessions' commits: nothing is shared."""
+    make.user(name="原名")
+    reads = []
+    for _ in range(2):
+        transactions.read_once(("names",), lambda: reads.append(1) or _user_names())
     assert len(reads) == 2
