@@ -11,6 +11,8 @@ page view under load against 0.2 ms for a trivial signed-in request).
 For a transaction that wrote nothing, COMMIT and ROLLBACK end it the same way. What counts as a write
 is judged conservatively: any statement other than a SELECT construct (ORM flushes, INSERT, UPDATE,
 DELETE, SQL text), pending ORM changes, and a request that ended in an exception all keep the ROLLBACK.
+
+The same watch on writes lets a request share a read among its parts until it writes (`read_once`).
 """
 
 from __future__ import annotations

@@ -183,8 +183,8 @@ class PeerRow:
 
 
 def peer_rows(assessment: Assessment) -> tuple[PeerRow, ...]:
-    """Every peer's figures, read once per transaction (the overall benchmark and each dimension's read
-    the same rows)."""
+    """Every peer's figures, read once per request (the overall benchmark and each dimension's read the
+    same rows)."""
 
     def read() -> tuple[PeerRow, ...]:
         latest_result = latest_peer_results(assessment)

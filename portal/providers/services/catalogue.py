@@ -186,8 +186,8 @@ def to_offer(solution: Solution, org: ProviderOrg, verified_orgs: set[int]) -> m
 
 
 def visible_offers() -> list[matching.Offer]:
-    """Every solution not hidden by moderation, ready for matching (read once per transaction: a result
-    page matches its roadmap and prices its upgrade plan from the same catalogue)."""
+    """Every solution not hidden by moderation, ready for matching (read once per request: a result page
+    matches its roadmap and prices its upgrade plan from the same catalogue)."""
     return list(transactions.read_once(("visible offers",), _visible_offers))
 
 
