@@ -21,8 +21,8 @@ polls — which is what recovers reports of the thread pool after an app restart
 
 from __future__ import annotations
 
-import importlib
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -122,21 +122,19 @@ def _enqueue(report_id: int, job_id: str, timeout: int = JOB_TIMEOUT_S) -> None:
     )
 
 
-def run_later(work: str, *args: Any) -> None:
-    """Run the function named `work` ("package.module.function") with `args` outside the request: as an
-    RQ job on the reports queue, else in this process's pool. For work that may be lost (a cache filled
-    ahead of its first use): Redis unreachable, it is not run and the request goes on."""
+def run_later(work: Callable[..., None], *args: Any) -> None:
+    """Run `work(*args)` outside the request: as an RQ job on the reports queue (`work` is then imported by
+    its module and name in the worker), else in this process's pool. For work that may be lost (a cache
+    filled ahead of its first use): Redis unreachable, it is not run and the request goes on."""
     from redis.exceptions import RedisError
 
     if not uses_redis():
-        module, _, name = work.rpartition(".")
-        function = getattr(importlib.import_module(module), name)
-        local_pool.run_later(current_app._get_current_object(), function, *args)  # type: ignore[attr-defined]
+        local_pool.run_later(current_app._get_current_object(), work, *args)  # type: ignore[attr-defined]
         return
     try:
-        queue().enqueue(work, *args, job_timeout=JOB_TIMEOUT_S, description=f"{work}{args}")
+        queue().enqueue(work, *args, job_timeout=JOB_TIMEOUT_S, description=f"{work.__qualname__}{args}")
     except RedisError as exc:
-        current_app.logger.warning("%s%s not queued: Redis unavailable (%s)", work, args, exc)
+        current_app.logger.warning("%s%s not queued: Redis unavailable (%s)", work.__qualname__, args, exc)
 
 
 # --------------------------------------------------------------------------------------------- sweep

@@ -55,7 +55,7 @@ def _keep(result_id: int) -> None:
 def _plan_ahead(app: Flask, *, row: AssessmentResult, recompute: bool = False, **_: Any) -> None:
     if recompute or not app.config.get("RESULT_PLAN_AHEAD", True):
         return
-    outbox.run_later(f"{__name__}.keep_default_plan", row.id)
+    outbox.run_later(keep_default_plan, row.id)
 
 
 def register(app: Flask) -> None:
